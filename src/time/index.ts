@@ -1,0 +1,2 @@
+// time: business dates as epoch days, calendar arithmetic, instants and fixed-offset zones — pure.
+export * from "./dates.js";
