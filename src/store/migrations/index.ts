@@ -1,0 +1,16 @@
+// The ordered list of schema migrations, applied on first use of a database (see ../migrate.ts).
+//
+// Adding tables for another domain is a one-file change plus one line here:
+//   1. create src/store/migrations/NNN-<domain>.ts exporting a `Migration` { name: "NNN-<domain>",
+//      sqlite: "...DDL...", postgres: "...DDL..." } — NNN the next free number, name unique;
+//   2. import it below and append it to `migrations` (order = apply order; never reorder or edit a
+//      migration that has shipped — add another one instead).
+// Each migration runs in one transaction with its record in schema_migrations; write portable SQL where
+// you can (TEXT, INTEGER, BIGINT, JSON as TEXT, epoch-ms BIGINT for instants, epoch-day INTEGER for dates).
+
+import { coreMigration } from "./001-core.js";
+import type { Migration } from "./migration.js";
+
+export type { Migration } from "./migration.js";
+
+export const migrations: readonly Migration[] = [coreMigration];

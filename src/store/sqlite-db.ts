@@ -1,0 +1,104 @@
+// SQLite adapter (better-sqlite3 v12): WAL, a busy timeout, BEGIN IMMEDIATE for writes. One connection per
+// process; transactions on it are queued (an async transaction must never interleave with another).
+
+import Database from "better-sqlite3";
+import {
+  backoffMs,
+  type Db,
+  delay,
+  type SqlValue,
+  StoreError,
+  type TransactionOptions,
+  type Tx,
+  transactionAttemptsMax,
+} from "./db.js";
+
+/** How long one statement waits for another process's write lock before SQLITE_BUSY. */
+export const sqliteBusyTimeoutMs = 10_000;
+/** Prepared statements kept per connection. */
+export const statementCacheMax = 500;
+
+function isBusy(error: unknown): boolean {
+  const code = (error as { code?: string } | null)?.code ?? "";
+  return code === "SQLITE_BUSY" || code.startsWith("SQLITE_BUSY_") || code === "SQLITE_LOCKED";
+}
+
+export function openSqliteDb(path: string): Db {
+  const connection = new Database(path, { timeout: sqliteBusyTimeoutMs });
+  if (path !== ":memory:") connection.pragma("journal_mode = WAL");
+  // WAL + NORMAL is durable against a process crash (the SIGKILL case); a power loss may drop the last commits.
+  connection.pragma("synchronous = NORMAL");
+  connection.pragma("foreign_keys = ON");
+
+  const cache = new Map<string, Database.Statement>();
+  const prepare = (sql: string): Database.Statement => {
+    let stmt = cache.get(sql);
+    if (!stmt) {
+      if (cache.size >= statementCacheMax) cache.clear();
+      stmt = connection.prepare(sql);
+      cache.set(sql, stmt);
+    }
+    return stmt;
+  };
+
+  const tx: Tx = {
+    dialect: "sqlite",
+    async all<R>(sql: string, params: readonly SqlValue[] = []) {
+      return prepare(sql).all(...params) as R[];
+    },
+    async get<R>(sql: string, params: readonly SqlValue[] = []) {
+      return prepare(sql).get(...params) as R | undefined;
+    },
+    async run(sql: string, params: readonly SqlValue[] = []) {
+      return prepare(sql).run(...params).changes;
+    },
+    async exec(sql: string) {
+      connection.exec(sql);
+    },
+  };
+
+  // A promise chain: the queue of this connection's transactions.
+  let tail: Promise<unknown> = Promise.resolve();
+  const serialised = <T>(work: () => Promise<T>): Promise<T> => {
+    const next = tail.then(work, work);
+    tail = next.catch(() => undefined);
+    return next;
+  };
+
+  const runIn = async <T>(begin: string, fn: (tx: Tx) => Promise<T>): Promise<T> => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        connection.exec(begin);
+      } catch (error) {
+        if (isBusy(error) && attempt < transactionAttemptsMax) {
+          await delay(backoffMs(attempt));
+          continue;
+        }
+        throw new StoreError("store_busy", `SQLite ${path} stayed locked`, { cause: error });
+      }
+      try {
+        const result = await fn(tx);
+        connection.exec("COMMIT");
+        return result;
+      } catch (error) {
+        if (connection.inTransaction) connection.exec("ROLLBACK");
+        throw error;
+      }
+    }
+  };
+
+  return {
+    dialect: "sqlite",
+    location: path,
+    transaction<T>(fn: (tx: Tx) => Promise<T>, _options?: TransactionOptions) {
+      // BEGIN IMMEDIATE takes the write lock up front, so a transaction never fails half-way on a lock upgrade.
+      return serialised(() => runIn("BEGIN IMMEDIATE", fn));
+    },
+    read<T>(fn: (tx: Tx) => Promise<T>) {
+      return serialised(() => runIn("BEGIN", fn));
+    },
+    async close() {
+      await serialised(async () => connection.close());
+    },
+  };
+}
