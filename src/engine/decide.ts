@@ -1,0 +1,114 @@
+// The pure decision: score the feature vector, run the limit policy, explain. No I/O, no clock, no
+// randomness: the same DecisionInputs always give the same DecisionResult (and the same record bytes).
+
+import { decideLimit, type LimitInput } from "../policy/index.js";
+import { scoreRow } from "../scoring/index.js";
+import { formatDate } from "../time/index.js";
+import type { DecisionInputs, DecisionRecord, DecisionResult } from "./decision-types.js";
+
+/** The policy's view of the inputs. */
+export function limitInputOf(
+  inputs: DecisionInputs,
+  score: { score: number; probability: number },
+): LimitInput {
+  return {
+    customerId: inputs.customerId,
+    businessDate: inputs.businessDate,
+    trigger:
+      inputs.trigger.onTime === undefined
+        ? { kind: inputs.trigger.kind }
+        : { kind: inputs.trigger.kind, onTime: inputs.trigger.onTime },
+    score: { score: score.score, probability: score.probability },
+    features: inputs.features,
+    bureau: inputs.bureau,
+    line: inputs.line,
+    history: { previousBand: inputs.history.previousBand, lastIncreaseOn: inputs.history.lastIncreaseOn },
+    product: inputs.product,
+  };
+}
+
+export function decide(inputs: DecisionInputs): DecisionResult {
+  const score = scoreRow(inputs.model, inputs.features);
+  const outcome = decideLimit(limitInputOf(inputs, score), inputs.policy.compiled, inputs.macro.compiled);
+  return {
+    score,
+    outcome,
+    previousLimitMinor: inputs.line.limitMinor,
+    newLimitMinor: outcome.limitMinor,
+    freeze: outcome.action === "freeze",
+    // Explanations (reasons, attribution, recovery plan) come from src/explain once it lands.
+    explanation: null,
+  };
+}
+
+/**
+ * The announcement a decision links to: the policy's or the macro's, when the version in use differs
+ * from the previous decision's (or the trigger is a macro change); null when nothing was announced.
+ */
+export function announcementOf(inputs: DecisionInputs): string | null {
+  const previous = inputs.history.previous;
+  if (inputs.trigger.kind === "macro.changed" && inputs.macro.announcementId !== null) {
+    return inputs.macro.announcementId;
+  }
+  if (previous === null) return null;
+  const macroChanged =
+    previous.macro.macroId !== inputs.macro.macroId || previous.macro.version !== inputs.macro.version;
+  if (macroChanged && inputs.macro.announcementId !== null) return inputs.macro.announcementId;
+  const policyChanged =
+    previous.policy.policyId !== inputs.policy.policyId || previous.policy.version !== inputs.policy.version;
+  if (policyChanged && inputs.policy.announcementId !== null) return inputs.policy.announcementId;
+  return null;
+}
+
+/** The record of a decision: pure, so that replay can rebuild it and compare field by field. */
+export function buildRecord(
+  inputs: DecisionInputs,
+  result: DecisionResult,
+  meta: { readonly createdAt: string; readonly applied: boolean },
+): DecisionRecord {
+  return {
+    decisionId: inputs.decisionId,
+    triggerId: inputs.trigger.triggerId,
+    trigger: inputs.trigger.kind,
+    triggerDetail: inputs.trigger,
+    customerId: inputs.customerId,
+    lineId: inputs.lineId,
+    businessDate: formatDate(inputs.businessDate),
+    versions: {
+      modelId: inputs.model.modelId,
+      modelHash: inputs.model.contentHash,
+      policyId: inputs.policy.policyId,
+      policyVersion: inputs.policy.version,
+      arm: inputs.policy.arm,
+      macroId: inputs.macro.macroId,
+      macroVersion: inputs.macro.version,
+    },
+    features: inputs.features,
+    bureau: inputs.bureau,
+    product: inputs.product,
+    score: result.score,
+    band: result.outcome.band,
+    action: result.outcome.action,
+    line: {
+      limitMinor: inputs.line.limitMinor,
+      outstandingMinor: inputs.line.outstandingMinor,
+      status: inputs.line.status,
+      dpd: inputs.line.dpd,
+      openedOn: formatDate(inputs.line.openedOn),
+    },
+    history: {
+      previousBand: inputs.history.previousBand,
+      lastIncreaseOn:
+        inputs.history.lastIncreaseOn === null ? null : formatDate(inputs.history.lastIncreaseOn),
+      previousDecisionId: inputs.history.previous?.decisionId ?? null,
+    },
+    previousLimitMinor: result.previousLimitMinor,
+    newLimitMinor: result.newLimitMinor,
+    freeze: result.freeze,
+    outcome: result.outcome,
+    explanation: result.explanation,
+    announcementId: announcementOf(inputs),
+    applied: meta.applied,
+    createdAt: meta.createdAt,
+  };
+}

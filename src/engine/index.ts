@@ -1,0 +1,4 @@
+// engine: the imperative shell — triggers, the pure `decide`, decision records, registries, apply, replay.
+// Other layers (store adapters, api, cli, sim) enter here.
+export { announcementOf, buildRecord, decide, limitInputOf } from "./decide.js";
+export type * from "./decision-types.js";
