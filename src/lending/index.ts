@@ -1,0 +1,60 @@
+// lending: products, credit lines, drawdowns, schedules, daily accrual, the repayment waterfall,
+// delinquency and auto-debit — pure state transitions that emit ledger entries and lending events.
+export { type LendingErrorCode, type LendingRejection, lendingErrorCodes } from "./errors.js";
+export {
+  type AutoDebitRequest,
+  type AutoDebitResponse,
+  alwaysPaysGateway,
+  neverPaysGateway,
+  type PaymentGateway,
+  simulatedGateway,
+} from "./gateway.js";
+export {
+  changeLimit,
+  closeLine,
+  drawdown,
+  endOfDay,
+  endOfDayThrough,
+  freezeLine,
+  openLine,
+  repay,
+  unfreezeLine,
+} from "./line.js";
+export { defaultProduct, type Product, repaymentMethods } from "./product.js";
+export {
+  availableMinor,
+  drawdownOwedMinor,
+  dueMinor,
+  instalmentOwedMinor,
+  type LineView,
+  lineView,
+  owedMinor,
+} from "./queries.js";
+export {
+  buildSchedule,
+  dailyRateMaxPpm,
+  dueDates,
+  levelPaymentMinor,
+  periodInterestMinor,
+  type ScheduleInput,
+  type ScheduleInputRejection,
+  schedulePrincipalMaxMinor,
+  termMonthsMax,
+  validateScheduleInput,
+} from "./schedule.js";
+export type {
+  ChangeLimitCommand,
+  CloseLineCommand,
+  Delinquency,
+  DrawdownCommand,
+  DrawdownState,
+  FreezeLineCommand,
+  InstalmentState,
+  LendingOutcome,
+  LineState,
+  LineStatus,
+  OpenLineCommand,
+  RepayCommand,
+  ScheduleLine,
+  UnfreezeLineCommand,
+} from "./types.js";
