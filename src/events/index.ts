@@ -1,2 +1,4 @@
-// events: the behaviour-event schema (validated) and the append-only log contract.
+// events: the behaviour-event schema (validated with compiled TypeBox checkers) and the order of the log.
+export * from "./parse.js";
+export * from "./schema.js";
 export type * from "./types.js";
