@@ -45,7 +45,14 @@ export interface ParseEventOptions {
 }
 
 const envelopeFields = ["eventId", "customerId", "type", "occurredAt", "payload"] as const;
-const controlCharacter = /[\u0000-\u001f\u007f]/;
+/** True when a string holds a C0 control character or DEL (ids end up in logs and terminals). */
+function hasControlCharacter(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x20 || c === 0x7f) return true;
+  }
+  return false;
+}
 
 function rejection(
   code: EventRejectionCode,
@@ -116,7 +123,7 @@ export function validateEvent(value: unknown, options: ParseEventOptions): Resul
     typeof eventId !== "string" ||
     eventId.length < 1 ||
     eventId.length > eventIdLengthMax ||
-    controlCharacter.test(eventId)
+    hasControlCharacter(eventId)
   ) {
     return rejection(
       "invalid_event_id",
@@ -128,7 +135,7 @@ export function validateEvent(value: unknown, options: ParseEventOptions): Resul
     typeof customerId !== "string" ||
     customerId.length < 1 ||
     customerId.length > customerIdLengthMax ||
-    controlCharacter.test(customerId)
+    hasControlCharacter(customerId)
   ) {
     return rejection(
       "invalid_field",
