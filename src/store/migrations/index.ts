@@ -9,10 +9,10 @@
 // you can (TEXT, INTEGER, BIGINT, JSON as TEXT, epoch-ms BIGINT for instants, epoch-day INTEGER for dates).
 
 import { coreMigration } from "./001-core.js";
-import { apiMigration } from "./008-api.js";
 import { decisionsMigration } from "./006-decisions.js";
+import { apiMigration } from "./008-api.js";
 import type { Migration } from "./migration.js";
 
 export type { Migration } from "./migration.js";
 
-export const migrations: readonly Migration[] = [coreMigration, decisionsMigration];
+export const migrations: readonly Migration[] = [coreMigration, decisionsMigration, apiMigration];
