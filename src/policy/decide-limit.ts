@@ -1,7 +1,108 @@
 // decideLimit: the pure limit decision — base, band (with hysteresis), behaviour rules, macro overlays,
-// capacity ceiling, product bounds, one rounding to the step, then guardrails. Reads nothing but its arguments.
+// profit test, capacity ceiling, product bounds, one rounding to the step, then guardrails.
+// Reads nothing but its arguments; the result is monotone (non-decreasing) in the score, all else fixed.
 
-import type { CompiledMacro, CompiledPolicy, DecideOptions, LimitInput, LimitOutcome } from "./types.js";
+import { assert, assertNever } from "../kernel/index.js";
+import type {
+  CompiledMacro,
+  CompiledPolicy,
+  CompiledRule,
+  DecideOptions,
+  FeatureVector,
+  FiredRule,
+  LimitAction,
+  LimitInput,
+  LimitOutcome,
+} from "./types.js";
+
+/** Guards float → money against representation error (x.9999999 of a step is the step). */
+const stepEpsilon = 1e-9;
+const daysPerYear = 365;
+const ppm = 1_000_000;
+
+/**
+ * The one place where a float amount becomes money: rounded down to a multiple of the limit step
+ * (a limit is never rounded up past what the policy computed).
+ */
+export function roundLimitToStep(amount: number, stepMinor: number): number {
+  assert(Number.isFinite(amount) && amount >= 0, `a limit amount is finite and non-negative, got ${amount}`);
+  return Math.floor(amount / stepMinor + stepEpsilon) * stepMinor;
+}
+
+function ceilToStep(amountMinor: number, stepMinor: number): number {
+  return Math.ceil(amountMinor / stepMinor - stepEpsilon) * stepMinor;
+}
+
+/** The band index of a score: the number of band lower edges at or below it. */
+export function bandIndexOf(policy: CompiledPolicy, score: number): number {
+  const edges = policy.edges;
+  let i = 0;
+  while (i < edges.length && score >= edges[i]!) i++;
+  return i;
+}
+
+/**
+ * Hysteresis: moving away from the previous band needs the score to clear the crossed edge by the margin;
+ * otherwise the band moves only as far as the margin allows. Non-decreasing in the score for a fixed
+ * previous band.
+ */
+export function bandWithHysteresis(
+  policy: CompiledPolicy,
+  score: number,
+  raw: number,
+  previous: number,
+): number {
+  const margin = policy.guardrails.hysteresisMarginPoints;
+  const bands = policy.bands;
+  if (raw > previous) {
+    for (let b = raw; b > previous; b--) if (score >= bands[b]!.minScore + margin) return b;
+    return previous;
+  }
+  for (let b = raw; b < previous; b++) if (score < bands[b]!.maxScore - margin) return b;
+  return previous;
+}
+
+/** All conditions hold; a null or missing feature never matches (no data is not evidence). */
+export function ruleMatches(rule: CompiledRule, features: FeatureVector): boolean {
+  const n = rule.ops.length;
+  for (let c = 0; c < n; c++) {
+    const v = features[rule.features[c]!];
+    if (v === null || v === undefined) return false;
+    const t = rule.thresholds[c]!;
+    switch (rule.ops[c]) {
+      case 0:
+        if (!(v >= t)) return false;
+        break;
+      case 1:
+        if (!(v > t)) return false;
+        break;
+      case 2:
+        if (!(v <= t)) return false;
+        break;
+      default:
+        if (!(v < t)) return false;
+    }
+  }
+  return true;
+}
+
+/** Expected profit per unit of limit per year: yield × expected utilisation − PD × LGD − cost of funds. */
+export function expectedProfitRate(
+  dailyRatePpm: number,
+  pd: number,
+  test: NonNullable<CompiledMacro["profitTest"]>,
+): number {
+  const yieldAnnual = (dailyRatePpm * daysPerYear) / ppm;
+  return (
+    (yieldAnnual * test.expectedUtilisationPpm) / ppm -
+    (pd * test.lossGivenDefaultPpm) / ppm -
+    test.costOfFundsPpm / ppm
+  );
+}
+
+function macroMultiplierOf(macro: CompiledMacro, bandId: string): number {
+  return macro.bandMultipliers.get(bandId) ?? macro.defaultMultiplier;
+}
 
 export function decideLimit(
   input: LimitInput,
@@ -9,9 +110,269 @@ export function decideLimit(
   macro: CompiledMacro,
   options?: DecideOptions,
 ): LimitOutcome {
-  void input;
-  void policy;
-  void macro;
-  void options;
-  throw new Error("decideLimit: not implemented yet");
+  const guardrails = options?.guardrails !== false;
+  const { line, product, score } = input;
+  const current = line.limitMinor;
+  const step = product.limitStepMinor;
+  assert(Number.isFinite(score.score), "a score is a finite number");
+  assert(Number.isSafeInteger(current) && current >= 0, "a credit limit is a non-negative integer");
+  assert(
+    Number.isSafeInteger(step) &&
+      step > 0 &&
+      product.limitMinMinor >= 0 &&
+      product.limitMinMinor <= product.limitMaxMinor,
+    "product limits are ordered and the step is positive",
+  );
+  const fired: FiredRule[] = [];
+
+  // 1. Base: bureau monthly income × k, or the policy's fallback when no income is known.
+  const income = input.bureau?.monthlyIncomeMinor ?? null;
+  const hasIncome = income !== null && income > 0;
+  const base = hasIncome ? income * policy.incomeMultiplier : policy.noIncomeBaseMinor;
+
+  // 2. Band: raw from the score; hysteresis (a guardrail) may hold the previous band.
+  const rawIndex = bandIndexOf(policy, score.score);
+  let bandIndex = rawIndex;
+  const previousIndex =
+    input.history.previousBand === null ? undefined : policy.bandIndexById.get(input.history.previousBand);
+  if (guardrails && previousIndex !== undefined && previousIndex !== rawIndex) {
+    bandIndex = bandWithHysteresis(policy, score.score, rawIndex, previousIndex);
+  }
+  const rawBand = policy.bands[rawIndex]!;
+  const band = policy.bands[bandIndex]!;
+  if (bandIndex !== rawIndex) {
+    fired.push({
+      ruleId: "band_hysteresis",
+      code: "guardrail_band_hysteresis",
+      kind: "guardrail",
+      effectMinor: Math.round(base * (band.multiplier - rawBand.multiplier)),
+      params: {
+        rawBand: rawBand.id,
+        heldBand: band.id,
+        marginPoints: policy.guardrails.hysteresisMarginPoints,
+      },
+    });
+  }
+  let amount = base * band.multiplier;
+  const bandLimit = amount;
+
+  // 3. Behaviour rules, in document order.
+  let blockIncrease = false;
+  let behaviourFactor = 1;
+  for (const rule of policy.rules) {
+    if (!ruleMatches(rule, input.features)) continue;
+    const before = amount;
+    switch (rule.effect) {
+      case 0:
+        amount *= rule.multiplier;
+        behaviourFactor *= rule.multiplier;
+        break;
+      case 1:
+        if (amount > current) amount = current;
+        break;
+      case 2:
+        blockIncrease = true;
+        break;
+      default:
+        assertNever(rule.effect, "rule effect");
+    }
+    fired.push({
+      ruleId: rule.id,
+      code: rule.code,
+      kind: "behaviour",
+      effectMinor: Math.round(amount - before),
+      params: {
+        effect: rule.effect === 0 ? "multiplier" : rule.effect === 1 ? "cap_at_current" : "block_increase",
+        multiplier: rule.multiplier,
+      },
+    });
+  }
+  const afterBehaviour = amount;
+
+  // 4. Macro overlays (risk appetite × liquidity × lifecycle), then the expected-profit test.
+  const macroMultiplier = macroMultiplierOf(macro, band.id);
+  if (macroMultiplier !== 1) {
+    for (const o of macro.overlays) {
+      const m = o.bandMultipliers.get(band.id) ?? o.defaultMultiplier;
+      if (m === 1) continue;
+      const before = amount;
+      amount *= m;
+      fired.push({
+        ruleId: o.ruleId,
+        code: o.code,
+        kind: "macro",
+        effectMinor: Math.round(amount - before),
+        params: { multiplier: m, macroId: macro.id, macroVersion: macro.version },
+      });
+    }
+    amount = afterBehaviour * macroMultiplier;
+  }
+  const afterMacro = amount;
+  const test = macro.profitTest;
+  const profitRate = test === null ? null : expectedProfitRate(product.dailyRatePpm, band.pd, test);
+  const profitFails = test !== null && profitRate !== null && profitRate < 0;
+  const failValue = test === null ? 0 : test.onFail === "zero" ? 0 : product.limitMinMinor;
+
+  // 5. Capacity ceiling from income and external debt (rounded down to the step: never exceeded).
+  const debt = input.bureau?.externalDebtMinor ?? 0;
+  const ceilingRaw = hasIncome
+    ? Math.max(0, income * policy.debtToIncomeMax - debt)
+    : policy.noIncomeCeilingMinor;
+  const ceiling = roundLimitToStep(Math.min(ceilingRaw, product.limitMaxMinor), step);
+  const ceilingBelowMin = ceiling < product.limitMinMinor;
+
+  // 6. Money: round once, product bounds, profit test, block, capacity.
+  let limit = roundLimitToStep(Math.min(amount, product.limitMaxMinor), step);
+  if (limit < product.limitMinMinor) limit = product.limitMinMinor;
+  if (profitFails) {
+    fired.push({
+      ruleId: "expected_profit",
+      code: "macro_expected_profit_negative",
+      kind: "macro",
+      effectMinor: failValue - limit,
+      params: { band: band.id, pd: band.pd, profitRate, onFail: test?.onFail ?? null },
+    });
+    limit = failValue;
+  }
+  if (blockIncrease && limit > current) limit = current;
+  if (limit > ceiling) {
+    const capped = ceilingBelowMin ? 0 : ceiling;
+    fired.push({
+      ruleId: "capacity_ceiling",
+      code: ceilingBelowMin ? "capacity_below_product_min" : "capacity_ceiling",
+      kind: "capacity",
+      effectMinor: capped - limit,
+      params: {
+        ceilingMinor: ceiling,
+        monthlyIncomeMinor: hasIncome ? income : null,
+        externalDebtMinor: debt,
+      },
+    });
+    limit = capped;
+  }
+  const beforeGuardrails = limit;
+
+  // 7. Guardrails.
+  let frozen = false;
+  let onTimeFloor: number | null = null;
+  if (guardrails) {
+    const g = policy.guardrails;
+    const guard = (ruleId: string, to: number, params: FiredRule["params"]): void => {
+      fired.push({ ruleId, code: `guardrail_${ruleId}`, kind: "guardrail", effectMinor: to - limit, params });
+      limit = to;
+    };
+    if (line.status === "closed") {
+      guard("line_closed", current, {});
+    } else if (line.dpd > g.freezeDpdOver) {
+      frozen = true;
+      guard("freeze_overdue", current, { dpd: line.dpd, freezeDpdOver: g.freezeDpdOver });
+    } else {
+      if (g.noIncreaseWhileOverdue && line.dpd > 0 && limit > current)
+        guard("no_increase_while_overdue", current, { dpd: line.dpd });
+      const last = input.history.lastIncreaseOn;
+      if (last !== null && input.businessDate - last < g.increaseWaitingDays && limit > current)
+        guard("increase_waiting_period", current, {
+          daysSinceIncrease: input.businessDate - last,
+          waitingDays: g.increaseWaitingDays,
+        });
+      if (
+        g.onTimeRepaymentNeverLowers &&
+        input.trigger.kind === "repayment.settled" &&
+        input.trigger.onTime === true
+      ) {
+        // Only named rules may lower the limit on an on-time repayment: the floor is the current limit passed
+        // through their effects. The macro factor is the smallest over this band and better ones, so a better
+        // score never gets a lower floor.
+        let macroFloorFactor = macroMultiplier;
+        for (let b = bandIndex + 1; b < policy.bands.length; b++)
+          macroFloorFactor = Math.min(macroFloorFactor, macroMultiplierOf(macro, policy.bands[b]!.id));
+        const factor = Math.min(1, behaviourFactor * macroFloorFactor);
+        let floor = factor === 1 ? current : roundLimitToStep(current * factor, step);
+        if (profitFails && floor > failValue) floor = failValue;
+        if (floor > product.limitMaxMinor) floor = product.limitMaxMinor;
+        if (floor > ceiling) {
+          floor = ceilingBelowMin ? 0 : ceiling;
+          if (!fired.some((f) => f.kind === "capacity"))
+            fired.push({
+              ruleId: "capacity_ceiling",
+              code: ceilingBelowMin ? "capacity_below_product_min" : "capacity_ceiling",
+              kind: "capacity",
+              effectMinor: floor - current,
+              params: {
+                ceilingMinor: ceiling,
+                monthlyIncomeMinor: hasIncome ? income : null,
+                externalDebtMinor: debt,
+              },
+            });
+        }
+        onTimeFloor = floor;
+        if (limit < floor) guard("on_time_repayment", floor, { floorMinor: floor });
+      }
+      const maxDecreasePpm = g.maxDecreasePpm;
+      assert(Number.isSafeInteger(current * maxDecreasePpm), "limit × ppm stays a safe integer");
+      const lowest = Math.min(
+        current,
+        ceilToStep(current - Math.floor((current * maxDecreasePpm) / ppm), step),
+      );
+      if (limit < lowest) guard("max_decrease", lowest, { maxDecreasePpm, lowestMinor: lowest });
+      // Hard limits win over guardrail floors: never above the product maximum or the capacity ceiling.
+      if (limit > product.limitMaxMinor) {
+        fired.push({
+          ruleId: "product_max",
+          code: "capacity_product_max",
+          kind: "capacity",
+          effectMinor: product.limitMaxMinor - limit,
+          params: { limitMaxMinor: product.limitMaxMinor },
+        });
+        limit = product.limitMaxMinor;
+      }
+      if (limit > ceiling) {
+        fired.push({
+          ruleId: "capacity_ceiling",
+          code: "capacity_ceiling",
+          kind: "capacity",
+          effectMinor: ceiling - limit,
+          params: {
+            ceilingMinor: ceiling,
+            monthlyIncomeMinor: hasIncome ? income : null,
+            externalDebtMinor: debt,
+          },
+        });
+        limit = ceiling;
+      }
+    }
+  }
+
+  const action: LimitAction = frozen
+    ? "freeze"
+    : limit > current
+      ? "increase"
+      : limit < current
+        ? "decrease"
+        : "unchanged";
+  return {
+    limitMinor: limit,
+    band: band.id,
+    action,
+    firedRules: fired,
+    trace: {
+      baseMinor: Math.round(base),
+      baseSource: hasIncome ? "income" : "fallback",
+      rawBand: rawBand.id,
+      bandMultiplier: band.multiplier,
+      bandLimitMinor: Math.round(bandLimit),
+      afterBehaviourMinor: Math.round(afterBehaviour),
+      macroMultiplier,
+      afterMacroMinor: Math.round(afterMacro),
+      capacityCeilingMinor: ceiling,
+      beforeGuardrailsMinor: beforeGuardrails,
+      guardrailsApplied: guardrails,
+      onTimeFloorMinor: onTimeFloor,
+      previousLimitMinor: current,
+      policyId: policy.id,
+      policyVersion: policy.version,
+      macroId: macro.id,
+      macroVersion: macro.version,
+    },
+  };
 }

@@ -213,6 +213,8 @@ export interface CompiledMacro {
   readonly overlays: readonly {
     readonly ruleId: string;
     readonly code: string;
+    /** Where the overlay sits in the macro document, for problem paths. */
+    readonly path: string;
     readonly defaultMultiplier: number;
     readonly bandMultipliers: ReadonlyMap<string, number>;
   }[];
