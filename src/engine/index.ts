@@ -2,3 +2,17 @@
 // Other layers (store adapters, api, cli, sim) enter here.
 export { announcementOf, buildRecord, decide, limitInputOf } from "./decide.js";
 export type * from "./decision-types.js";
+export {
+  businessDateSetting,
+  type CommandOptions,
+  type CommandReceipt,
+  type EndOfDayProgress,
+  type EndOfDayReport,
+  endOfDayBatchSizeDefault,
+  idempotencyKeyLengthMax,
+  type LendingCommandName,
+  LendingService,
+  type LendingServiceOptions,
+  type ServiceRejection,
+} from "./lending-service.js";
+export type * from "./ports.js";

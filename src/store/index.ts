@@ -10,6 +10,8 @@ export {
   type TransactionOptions,
   type Tx,
 } from "./db.js";
+export { appendEventRows, type EventRow } from "./events-table.js";
+export { createLendingStore } from "./lending-store.js";
 export { checkMigrationList, migrate } from "./migrate.js";
 export { type Migration, migrations } from "./migrations/index.js";
 export { isPostgresUrl, type OpenStoreOptions, openStore, type Store } from "./open-store.js";
