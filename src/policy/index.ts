@@ -1,5 +1,13 @@
 // policy: the limit policy as versioned data — schema, compiler, decision, overlays, guardrails,
 // champion/challenger and the exposure budget. Pure.
+export {
+  type Arm,
+  type ArmDecision,
+  type ArmReport,
+  type ArmSplit,
+  assignArm,
+  compareArms,
+} from "./champion-challenger.js";
 export { checkPairing, compileMacro, compilePolicy } from "./compile.js";
 export {
   bandIndexOf,
@@ -9,6 +17,7 @@ export {
   roundLimitToStep,
   ruleMatches,
 } from "./decide-limit.js";
+export { allocateExposureBudget, type BudgetAllocation, type BudgetLine } from "./exposure-budget.js";
 export { knownFeatureIds } from "./feature-ids.js";
 export {
   type MacroDoc,
