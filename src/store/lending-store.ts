@@ -42,7 +42,8 @@ function lineColumns(state: LineState): (string | number)[] {
   ];
 }
 
-function unitOfWork(tx: Tx, nowMs: () => number): LendingUnitOfWork {
+/** The lending unit of work over an open transaction (other stores compose it into their own writes). */
+export function unitOfWork(tx: Tx, nowMs: () => number): LendingUnitOfWork {
   const lockSuffix = tx.dialect === "postgres" ? " FOR UPDATE" : "";
   return {
     async lockLine(lineId) {
