@@ -17,4 +17,40 @@ export interface CommandEntry {
   readonly load: () => Promise<Command>;
 }
 
-export const commands: readonly CommandEntry[] = [];
+export const commands: readonly CommandEntry[] = [
+  {
+    name: "line open",
+    summary: "open a credit line: --customer <id> --limit <minor> [--line <id>] [--date D]",
+    load: async () => (await import("./line-open-command.js")).lineOpenCommand,
+  },
+  {
+    name: "line draw",
+    summary: "draw down: <lineId> --amount <minor> --term <n> --method <m> [--key <k>]",
+    load: async () => (await import("./line-draw-command.js")).lineDrawCommand,
+  },
+  {
+    name: "line repay",
+    summary: "repay: <lineId> --amount <minor> [--key <k>]",
+    load: async () => (await import("./line-repay-command.js")).lineRepayCommand,
+  },
+  {
+    name: "line show",
+    summary: "a line's state, schedules and balances: <lineId>",
+    load: async () => (await import("./line-show-command.js")).lineShowCommand,
+  },
+  {
+    name: "line ledger",
+    summary: "a line's ledger entries and balances: <lineId>",
+    load: async () => (await import("./line-ledger-command.js")).lineLedgerCommand,
+  },
+  {
+    name: "eod",
+    summary: "run end of day for every line: --through <YYYY-MM-DD>",
+    load: async () => (await import("./line-eod-command.js")).eodCommand,
+  },
+  {
+    name: "ledger verify",
+    summary: "recompute every balance from the postings",
+    load: async () => (await import("./line-verify-command.js")).ledgerVerifyCommand,
+  },
+];
