@@ -19,6 +19,11 @@ export interface CommandEntry {
 
 export const commands: readonly CommandEntry[] = [
   {
+    name: "schedule",
+    summary: "print a drawdown's repayment schedule: --principal --term --method --daily-rate-ppm --start",
+    load: async () => (await import("./schedule-command.js")).scheduleCommand,
+  },
+  {
     name: "line open",
     summary: "open a credit line: --customer <id> --limit <minor> [--line <id>] [--date D]",
     load: async () => (await import("./line-open-command.js")).lineOpenCommand,
