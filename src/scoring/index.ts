@@ -1,5 +1,34 @@
 // scoring: binning, WOE, logistic regression, scorecard points, metrics, JSON and PMML artefacts — pure.
 export {
+  type BinningOptions,
+  binCategorical,
+  binNumeric,
+  type CategoricalBinning,
+  type FeatureBinning,
+  type NumericBinning,
+  woeColumn,
+  woeOf,
+} from "./binning.js";
+export { assignBins, type CompiledScorer, compileScorer, scoreDataset } from "./compile.js";
+export {
+  type CategoricalColumn,
+  type Column,
+  type Dataset,
+  type DatasetError,
+  type DatasetSpec,
+  datasetFromTable,
+  inferColumns,
+  type NumericColumn,
+  stratifiedSplit,
+  subsetDataset,
+  type TableSource,
+  tableFromRecords,
+} from "./dataset.js";
+export { canonicalJson } from "./internal/canonical-json.js";
+export { sha256Hex } from "./internal/sha256.js";
+export { fitLogistic, type LogisticFit } from "./logistic.js";
+export { auc, brier, calibration, characteristicShift, classificationMetrics, ks, psi } from "./metrics.js";
+export {
   bestPoints,
   betterRanges,
   categoryOf,
@@ -10,4 +39,17 @@ export {
   rangeBinIndex,
   scoreRow,
 } from "./score.js";
+export {
+  contentHashOf,
+  defaultReasonCode,
+  defaultScaling,
+  defaultTrainOptions,
+  roundHalfEven,
+  type SplitTrainOptions,
+  type TrainError,
+  type TrainOptions,
+  type TrainOutcome,
+  trainScorecard,
+  trainWithSplit,
+} from "./train.js";
 export type * from "./types.js";
