@@ -23,7 +23,7 @@ import {
   isValidId,
   isValidInstant,
   post,
-} from "./internal-draft.js";
+} from "./internal/draft.js";
 import type { Product } from "./product.js";
 import { availableMinor, instalmentOwedMinor } from "./queries.js";
 import { buildSchedule } from "./schedule.js";

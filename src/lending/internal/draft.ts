@@ -1,8 +1,8 @@
 // Internal plumbing for commands: a deep-mutable copy of the state, the outcome accumulator, event and
 // entry helpers, id and date checks. Not exported from index.ts.
 
-import type { LendingEvent, LendingEventType, LendingPayloads } from "../events/index.js";
-import { type Entry, type EntryKind, makeEntry, type Posting } from "../ledger/index.js";
+import type { LendingEvent, LendingEventType, LendingPayloads } from "../../events/index.js";
+import { type Entry, type EntryKind, makeEntry, type Posting } from "../../ledger/index.js";
 import {
   type BusinessDate,
   businessDateOfInstant,
@@ -10,9 +10,9 @@ import {
   formatInstant,
   parseDateOrThrow,
   startOfBusinessDate,
-} from "../time/index.js";
-import type { Product } from "./product.js";
-import type { LineState } from "./types.js";
+} from "../../time/index.js";
+import type { Product } from "../product.js";
+import type { LineState } from "../types.js";
 
 export type DeepMutable<T> = T extends readonly (infer U)[]
   ? DeepMutable<U>[]
