@@ -58,4 +58,9 @@ export const commands: readonly CommandEntry[] = [
     summary: "recompute every balance from the postings",
     load: async () => (await import("./line-verify-command.js")).ledgerVerifyCommand,
   },
+  {
+    name: "policy validate",
+    summary: "check a limit policy or macro document: <file.yaml|file.json> [--json]",
+    load: async () => (await import("./policy-command.js")).policyValidateCommand,
+  },
 ];
