@@ -26,8 +26,10 @@ export {
 } from "./dataset.js";
 export { canonicalJson } from "./internal/canonical-json.js";
 export { sha256Hex } from "./internal/sha256.js";
+export { parseXml, type XmlElement, type XmlError } from "./internal/xml.js";
 export { fitLogistic, type LogisticFit } from "./logistic.js";
 export { auc, brier, calibration, characteristicShift, classificationMetrics, ks, psi } from "./metrics.js";
+export { fromPmml, type PmmlError, pmmlNamespace, toPmml } from "./pmml.js";
 export {
   bestPoints,
   betterRanges,
@@ -44,8 +46,10 @@ export {
   defaultReasonCode,
   defaultScaling,
   defaultTrainOptions,
+  rangeLabel,
   roundHalfEven,
   type SplitTrainOptions,
+  setLabel,
   type TrainError,
   type TrainOptions,
   type TrainOutcome,
