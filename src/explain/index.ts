@@ -1,3 +1,23 @@
 // explain: reason codes, limit-change attribution (Shapley over four groups), verified recovery plans,
 // and the zh-CN / en message catalogue. Pure; explanations are stored language-neutral and rendered on read.
+export { attributeChange, changedGroups } from "./attribution.js";
+export { characteristicCatalogue, ruleCatalogue } from "./catalogue.js";
+export { explainChange, explainDecision } from "./explain.js";
+export {
+  earliestReevaluationDay,
+  planHorizonMaxDays,
+  recoveryPlan,
+  reevaluationMinDays,
+  reviewIntervalDaysDefault,
+} from "./plan.js";
+export {
+  type Configuration,
+  type LeverOption,
+  type SearchLever,
+  type SearchModel,
+  searchPlan,
+} from "./plan-search.js";
+export { principalReasons, reasonsMax } from "./reasons.js";
+export { renderAttributionLabel, renderExplanation, renderReason } from "./render.js";
+export { roundLargestRemainder, shapleyIntegers, shapleyScaled, shapleyValues } from "./shapley.js";
 export * from "./types.js";

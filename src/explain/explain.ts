@@ -1,0 +1,29 @@
+// explainDecision: reasons, attribution and a verified recovery plan for one decision, language-neutral.
+// Pure and deterministic: the same context gives the same explanation, byte for byte.
+
+import { attributeChange } from "./attribution.js";
+import { recoveryPlan } from "./plan.js";
+import { principalReasons } from "./reasons.js";
+import type { ExplainContext, Explanation } from "./types.js";
+
+export function explainDecision(ctx: ExplainContext): Explanation {
+  const attribution = attributeChange(ctx);
+  return {
+    format: "headroom.explanation",
+    formatVersion: 1,
+    decisionId: ctx.decisionId,
+    previousLimitMinor: ctx.line.limitMinor,
+    newLimitMinor: ctx.newLimitMinor ?? ctx.outcome.limitMinor,
+    reasons: principalReasons(ctx.score, ctx.outcome, ctx.policy.compiled, ctx.features),
+    attribution,
+    plan: recoveryPlan(ctx, attribution),
+  };
+}
+
+/** Reasons and attribution only (no plan search): for batch reviews that render plans on demand. */
+export function explainChange(ctx: ExplainContext): Pick<Explanation, "reasons" | "attribution"> {
+  return {
+    reasons: principalReasons(ctx.score, ctx.outcome, ctx.policy.compiled, ctx.features),
+    attribution: attributeChange(ctx),
+  };
+}

@@ -1,0 +1,406 @@
+// The recovery plan: levers built from the actionable features the model or the policy's rules read,
+// projected over the days they take, searched (plan-search.ts) and then verified by the pure decision.
+// Projection assumptions (documented in README): apart from the steps, nothing new happens — no new
+// drawdowns, queries, applications or overdue payments — and other habits (logins, payments) carry on.
+
+import { featureDefinitions } from "../features/index.js";
+import { decideLimit, type FeatureVector, type LimitOutcome, type LineStatus } from "../policy/index.js";
+import { locateBin, type ScoreResult, scoreRow } from "../scoring/index.js";
+import { addDays, type BusinessDate, formatDate } from "../time/index.js";
+import { type Configuration, type LeverOption, type SearchLever, searchPlan } from "./plan-search.js";
+import type {
+  AttributionPart,
+  ExplainContext,
+  MessageParams,
+  PlanAction,
+  PlanStep,
+  RecoveryPlan,
+} from "./types.js";
+
+/** No plan runs longer than a year (the longest feature window). */
+export const planHorizonMaxDays = 365;
+/** A borrower may ask for a re-evaluation at most once a day: the earliest is the next day. */
+export const reevaluationMinDays = 1;
+/** When the caller gives no next review date: reviews run monthly. */
+export const reviewIntervalDaysDefault = 30;
+/** Days a verification takes to be processed once submitted. */
+export const verificationDays = 1;
+export const verificationLevelMax = 6;
+
+interface LeverSpec {
+  readonly featureId: string;
+  readonly action: PlanAction;
+  readonly search: SearchLever;
+  /** Applies the chosen option (at horizon `day`) to the projection. */
+  apply(p: Projection, option: LeverOption, day: number): void;
+  params(option: LeverOption): MessageParams;
+}
+
+interface Projection {
+  features: Record<string, number | null>;
+  outstandingMinor: number;
+}
+
+function isActionable(featureId: string): boolean {
+  const def = (featureDefinitions as Readonly<Record<string, { actionable: boolean } | undefined>>)[
+    featureId
+  ];
+  return def?.actionable === true;
+}
+
+/** Features the current model or the current policy's rules read: only those can move the limit. */
+function usedFeatures(ctx: ExplainContext): Set<string> {
+  const used = new Set<string>(ctx.model.characteristics.map((c) => c.feature));
+  for (const rule of ctx.policy.compiled.rules) for (const f of rule.features) used.add(f);
+  return used;
+}
+
+function pointsOf(ctx: ExplainContext, featureId: string, value: number | null): number {
+  const c = ctx.model.characteristics.find((x) => x.feature === featureId);
+  return c ? locateBin(c, value).bin.points : 0;
+}
+
+/** A "stop doing it and let the window pass" lever: the count falls to zero after the window. */
+function abstainLever(
+  ctx: ExplainContext,
+  featureId: string,
+  action: PlanAction,
+  windowDays: number,
+): LeverSpec | null {
+  const value = ctx.features[featureId];
+  if (value === null || value === undefined || value <= 0) return null;
+  return {
+    featureId,
+    action,
+    search: {
+      id: featureId,
+      money: false,
+      options: [{ days: windowDays, moneyMinor: 0, value: 0 }],
+      preference: (o) => pointsOf(ctx, featureId, o.value) * 1e3 - o.value,
+    },
+    apply(p, option) {
+      p.features[featureId] = option.value;
+    },
+    params: () => ({ days: windowDays, feature: featureId, from: value }),
+  };
+}
+
+function buildLevers(ctx: ExplainContext, newLimit: number): LeverSpec[] {
+  const used = usedFeatures(ctx);
+  const wanted = (id: string): boolean => used.has(id) && isActionable(id);
+  const levers: LeverSpec[] = [];
+  const push = (l: LeverSpec | null): void => {
+    if (l !== null) levers.push(l);
+  };
+  if (wanted("limitQueries30d")) push(abstainLever(ctx, "limitQueries30d", "avoid_limit_queries", 30));
+  if (wanted("creditApplications90d"))
+    push(abstainLever(ctx, "creditApplications90d", "avoid_credit_applications", 90));
+  if (wanted("drawdownCount30d")) push(abstainLever(ctx, "drawdownCount30d", "avoid_drawdowns", 30));
+  if (wanted("drawdownCount90d")) push(abstainLever(ctx, "drawdownCount90d", "avoid_drawdowns", 90));
+  if (wanted("drawdownAmount90dToLimit"))
+    push(abstainLever(ctx, "drawdownAmount90dToLimit", "avoid_drawdowns", 90));
+  if (wanted("cycleCount90d")) push(abstainLever(ctx, "cycleCount90d", "avoid_cycling", 90));
+
+  const level = ctx.features.verificationLevel;
+  if (wanted("verificationLevel") && typeof level === "number" && level < verificationLevelMax) {
+    const options: LeverOption[] = [];
+    for (let v = level + 1; v <= verificationLevelMax; v++)
+      options.push({ days: verificationDays, moneyMinor: 0, value: v });
+    levers.push({
+      featureId: "verificationLevel",
+      action: "complete_verification",
+      search: {
+        id: "verificationLevel",
+        money: false,
+        options,
+        // The fewest verifications that give the most points.
+        preference: (o) => pointsOf(ctx, "verificationLevel", o.value) * 1e3 - o.value,
+      },
+      apply(p, option) {
+        p.features.verificationLevel = option.value;
+      },
+      params: (o) => ({ count: o.value - level, target: o.value }),
+    });
+  }
+
+  const logins = ctx.features.loginDays30d;
+  if (wanted("loginDays30d")) {
+    const c = ctx.model.characteristics.find((x) => x.feature === "loginDays30d");
+    const current = typeof logins === "number" ? logins : 0;
+    const targets = new Set<number>();
+    if (c && c.kind === "numeric")
+      for (const b of c.bins)
+        if (b.lower !== null && b.lower > current && b.lower <= 30) targets.add(Math.ceil(b.lower));
+    const options = [...targets].sort((a, b) => a - b).map((n) => ({ days: n, moneyMinor: 0, value: n }));
+    if (options.length > 0)
+      levers.push({
+        featureId: "loginDays30d",
+        action: "stay_active",
+        search: {
+          id: "loginDays30d",
+          money: false,
+          options,
+          preference: (o) => pointsOf(ctx, "loginDays30d", o.value) * 1e3 - o.value,
+        },
+        apply(p, option) {
+          p.features.loginDays30d = Math.max(option.value, current);
+        },
+        params: (o) => ({ target: o.value, days: o.days }),
+      });
+  }
+
+  const onTime = ctx.features.onTimeRatio12m;
+  const delinquencyUsed = ["onTimeRatio12m", "maxDpd12m", "overdueCount12m"].filter(wanted);
+  const hasLateHistory =
+    (typeof onTime === "number" && onTime < 1) ||
+    (ctx.features.maxDpd12m ?? 0) > 0 ||
+    (ctx.features.overdueCount12m ?? 0) > 0;
+  if (delinquencyUsed.length > 0 && hasLateHistory) {
+    const primary = delinquencyUsed[0]!;
+    levers.push({
+      featureId: primary,
+      action: "pay_on_time",
+      search: { id: primary, money: false, options: [{ days: planHorizonMaxDays, moneyMinor: 0, value: 1 }] },
+      apply(p) {
+        // A year with every instalment on time: the 12-month window holds no late instalment any more.
+        if (typeof p.features.onTimeRatio12m === "number") p.features.onTimeRatio12m = 1;
+        if (typeof p.features.maxDpd12m === "number") p.features.maxDpd12m = 0;
+        if (typeof p.features.overdueCount12m === "number") p.features.overdueCount12m = 0;
+      },
+      params: () => ({ days: planHorizonMaxDays }),
+    });
+  }
+
+  // Repaying: utilisation at once (against the new limit), the 90-day average once 90 days have passed.
+  const outstanding = ctx.line.outstandingMinor;
+  const repayUsed = wanted("utilisation") || wanted("avgUtilisation90d");
+  if (repayUsed && outstanding > 0 && newLimit > 0) {
+    const levels = new Set<number>([0]);
+    for (const id of ["utilisation", "avgUtilisation90d"]) {
+      const c = ctx.model.characteristics.find((x) => x.feature === id);
+      if (c?.kind !== "numeric") continue;
+      for (const b of c.bins) {
+        // The largest balance whose ratio lands in this bin: ratio < upper.
+        if (b.upper === null) continue;
+        const o = Math.ceil(b.upper * newLimit) - 1;
+        if (o >= 0 && o < outstanding) levels.add(o);
+      }
+      for (const r of ctx.policy.compiled.rules)
+        r.features.forEach((f, k) => {
+          if (f !== id) return;
+          const o = Math.floor(r.thresholds[k]! * newLimit) - 1;
+          if (o >= 0 && o < outstanding) levels.add(o);
+        });
+    }
+    const options = [...levels]
+      .sort((a, b) => b - a)
+      .map((o) => ({ days: 0, moneyMinor: outstanding - o, value: o }));
+    levers.push({
+      featureId: wanted("utilisation") ? "utilisation" : "avgUtilisation90d",
+      action: "repay",
+      search: {
+        id: "repay",
+        money: true,
+        options,
+        ...(wanted("avgUtilisation90d") ? { horizons: [90] } : {}),
+      },
+      apply(p, option, day) {
+        p.outstandingMinor = option.value;
+        if (day >= 90 && typeof p.features.avgUtilisation90d === "number")
+          p.features.avgUtilisation90d = Math.min(p.features.avgUtilisation90d, option.value / newLimit);
+      },
+      params: (o) => ({ money: o.moneyMinor, target: o.value }),
+    });
+  }
+  return levers;
+}
+
+interface Projected {
+  readonly features: FeatureVector;
+  readonly line: {
+    limitMinor: number;
+    outstandingMinor: number;
+    status: LineStatus;
+    dpd: number;
+    openedOn: BusinessDate;
+  };
+  readonly date: BusinessDate;
+}
+
+/** The inputs of a re-evaluation `day` days after the decision, with the chosen lever options applied. */
+function project(
+  ctx: ExplainContext,
+  levers: readonly LeverSpec[],
+  config: Configuration,
+  day: number,
+  newLimit: number,
+): Projected {
+  const p: Projection = { features: { ...ctx.features }, outstandingMinor: ctx.line.outstandingMinor };
+  levers.forEach((lever, i) => {
+    const choice = config[i] ?? -1;
+    if (choice >= 0) lever.apply(p, lever.search.options[choice]!, day);
+  });
+  const f = p.features;
+  // Ratios re-based on the new limit; the window sum only shrinks without new drawdowns.
+  if (newLimit > 0) {
+    if (typeof f.utilisation === "number" || p.outstandingMinor !== ctx.line.outstandingMinor)
+      f.utilisation = p.outstandingMinor / newLimit;
+    if (typeof f.drawdownAmount90dToLimit === "number" && ctx.line.limitMinor > 0)
+      f.drawdownAmount90dToLimit = (f.drawdownAmount90dToLimit * ctx.line.limitMinor) / newLimit;
+  }
+  if (typeof f.daysSinceLastOverdue === "number") f.daysSinceLastOverdue += day;
+  // Asking for the re-evaluation is itself a limit query.
+  f.limitQueries30d = (typeof f.limitQueries30d === "number" ? f.limitQueries30d : 0) + 1;
+  const cured = p.outstandingMinor === 0;
+  const dpd = cured || ctx.line.dpd === 0 ? 0 : ctx.line.dpd + day;
+  const status: LineStatus = ctx.line.status === "frozen" && dpd === 0 ? "active" : ctx.line.status;
+  return {
+    features: f,
+    line: {
+      limitMinor: newLimit,
+      outstandingMinor: p.outstandingMinor,
+      status,
+      dpd,
+      openedOn: ctx.line.openedOn,
+    },
+    date: addDays(ctx.businessDate, day),
+  };
+}
+
+/** The pure decision on projected inputs: the current model, policy and macro, guardrails on. */
+export function decideProjected(
+  ctx: ExplainContext,
+  projected: Projected,
+): { score: ScoreResult; outcome: LimitOutcome } {
+  const score = scoreRow(ctx.model, projected.features);
+  const increasedNow = ctx.outcome.action === "increase";
+  const outcome = decideLimit(
+    {
+      customerId: ctx.customerId,
+      businessDate: projected.date,
+      trigger: { kind: "reevaluation.requested" },
+      score: { score: score.score, probability: score.probability },
+      features: projected.features,
+      bureau: ctx.bureau,
+      line: projected.line,
+      history: {
+        previousBand: ctx.outcome.band,
+        lastIncreaseOn: increasedNow ? ctx.businessDate : ctx.history.lastIncreaseOn,
+      },
+      product: ctx.product,
+    },
+    ctx.policy.compiled,
+    ctx.macro.compiled,
+    { guardrails: true },
+  );
+  return { score, outcome };
+}
+
+/** The first day after the decision a re-evaluation may raise the limit (rate limit, increase waiting period). */
+export function earliestReevaluationDay(ctx: ExplainContext): number {
+  const lastIncrease = ctx.outcome.action === "increase" ? ctx.businessDate : ctx.history.lastIncreaseOn;
+  const waiting = ctx.policy.compiled.guardrails.increaseWaitingDays;
+  const waitEnd = lastIncrease === null ? 0 : lastIncrease + waiting - ctx.businessDate;
+  return Math.max(reevaluationMinDays, waitEnd);
+}
+
+function nextReview(ctx: ExplainContext): BusinessDate {
+  return ctx.nextReviewDate ?? addDays(ctx.businessDate, reviewIntervalDaysDefault);
+}
+
+/**
+ * Builds and verifies the recovery plan. A decrease that only the macro group explains is "macro_only"
+ * (no steps); a limit that did not fall needs none. A plan whose verification fails is not shown.
+ */
+export function recoveryPlan(ctx: ExplainContext, attribution: readonly AttributionPart[]): RecoveryPlan {
+  const previousLimit = ctx.line.limitMinor;
+  const newLimit = ctx.newLimitMinor ?? ctx.outcome.limitMinor;
+  const earliestDay = earliestReevaluationDay(ctx);
+  const earliest = formatDate(addDays(ctx.businessDate, earliestDay));
+  const review = formatDate(nextReview(ctx));
+  const amount = (g: string): number => attribution.find((a) => a.group === g)?.amountMinor ?? 0;
+  const base = {
+    targetLimitMinor: previousLimit,
+    earliestReevaluation: earliest,
+  };
+  if (newLimit >= previousLimit) {
+    return {
+      ...base,
+      status: "not_needed",
+      reachableLimitMinor: newLimit,
+      steps: [],
+      eta: formatDate(ctx.businessDate),
+      verified: true,
+    };
+  }
+  if (amount("macro") < 0 && amount("behaviour") >= 0 && amount("model_policy") >= 0) {
+    return {
+      ...base,
+      status: "macro_only",
+      reachableLimitMinor: newLimit,
+      steps: [],
+      eta: review,
+      nextReviewDate: review,
+      verified: true,
+    };
+  }
+  const levers = buildLevers(ctx, newLimit);
+  const result = searchPlan(
+    {
+      levers: levers.map((l) => l.search),
+      earliestDay,
+      horizonMaxDays: planHorizonMaxDays,
+      evaluate: (config, day) =>
+        decideProjected(ctx, project(ctx, levers, config, day, newLimit)).outcome.limitMinor,
+    },
+    previousLimit,
+  );
+  // Steps in order of completion (money first on the same day), each with the decision after it.
+  const chosen = levers
+    .map((lever, i) => ({ lever, i, choice: result.config[i] ?? -1 }))
+    .filter((x) => x.choice >= 0)
+    .map((x) => ({ ...x, option: x.lever.search.options[x.choice]! }))
+    .sort((a, b) => a.option.days - b.option.days || b.option.moneyMinor - a.option.moneyMinor || a.i - b.i);
+  const partial: number[] = levers.map(() => -1);
+  const steps: PlanStep[] = chosen.map((x, order) => {
+    partial[x.i] = x.choice;
+    const day = Math.max(x.option.days, earliestDay, order === chosen.length - 1 ? result.day : 0);
+    const decision = decideProjected(ctx, project(ctx, levers, partial, day, newLimit));
+    return {
+      order: order + 1,
+      featureId: x.lever.featureId,
+      action: x.lever.action,
+      params: x.lever.params(x.option),
+      days: x.option.days,
+      moneyMinor: x.option.moneyMinor,
+      targetValue: x.option.value,
+      projectedScore: decision.score.score,
+      projectedLimitMinor: decision.outcome.limitMinor,
+    };
+  });
+  // Verification: an independent run of the pure decision on the final projection.
+  const verifiedDecision = decideProjected(ctx, project(ctx, levers, result.config, result.day, newLimit));
+  const reachable = verifiedDecision.outcome.limitMinor;
+  const improves = reachable > newLimit;
+  const eta = formatDate(addDays(ctx.businessDate, result.day));
+  if (reachable !== result.limitMinor || !improves || steps.length === 0) {
+    // Nothing verified raises the limit: no plan is shown, only the next review date.
+    return {
+      ...base,
+      status: "partial",
+      reachableLimitMinor: newLimit,
+      steps: [],
+      eta: review,
+      nextReviewDate: review,
+      verified: false,
+    };
+  }
+  return {
+    ...base,
+    status: reachable >= previousLimit ? "restore" : "partial",
+    reachableLimitMinor: reachable,
+    steps,
+    eta,
+    verified: true,
+  };
+}
