@@ -31,6 +31,8 @@ export interface Trigger {
   readonly sourceEventId?: string;
   /** The review run that caused it (review.periodic, macro.changed), if any. */
   readonly reviewId?: string;
+  /** For `repayment.settled`: the drawdown that was settled. */
+  readonly drawdownId?: string;
   readonly actor: TriggerActor;
 }
 
@@ -44,6 +46,8 @@ export interface TriggerRequest {
   readonly onTime?: boolean;
   readonly sourceEventId?: string;
   readonly reviewId?: string;
+  /** For `repayment.settled`: the settled drawdown (its instalments decide `onTime` when not given). */
+  readonly drawdownId?: string;
   /** Default "system". */
   readonly actor?: TriggerActor;
 }

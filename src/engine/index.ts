@@ -1,6 +1,17 @@
 // engine: the imperative shell — triggers, the pure `decide`, decision records, registries, apply, replay.
 // Other layers (store adapters, api, cli, sim) enter here.
 export { announcementOf, buildRecord, decide, limitInputOf } from "./decide.js";
+export {
+  type DecisionEngineOptions,
+  DefaultDecisionEngine,
+  decisionIdOf,
+  diffJson,
+  EngineError,
+  productTermsOf,
+  reevaluationIntervalSeconds,
+  replayDifferencesMax,
+} from "./decision-engine.js";
+export type * from "./decision-ports.js";
 export type * from "./decision-types.js";
 export {
   businessDateSetting,
@@ -16,3 +27,16 @@ export {
   type ServiceRejection,
 } from "./lending-service.js";
 export type * from "./ports.js";
+export {
+  armSalt,
+  armWeightMax,
+  compiledCacheMax,
+  macroAnnouncementId,
+  type PublishResult,
+  pickArm,
+  policyAnnouncementId,
+  policyArmsMax,
+  type RegistryRejection,
+  RegistryService,
+  type ResolvedModel,
+} from "./registry-service.js";

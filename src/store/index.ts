@@ -10,8 +10,21 @@ export {
   type TransactionOptions,
   type Tx,
 } from "./db.js";
+export { createEventLogFeatureSource, customerEventsMax } from "./decision-feature-source.js";
+export { createDecisionStore, decisionPageSizeDefault, decisionPageSizeMax } from "./decision-store.js";
+export {
+  type DecisionWiring,
+  type DecisionWiringOptions,
+  defaultMacroPath,
+  defaultModelPath,
+  defaultPolicyPath,
+  loadShippedDefaults,
+  openDecisionEngine,
+  type ShippedDefaults,
+} from "./decision-wiring.js";
 export { appendEventRows, type EventRow } from "./events-table.js";
 export { createLendingStore } from "./lending-store.js";
 export { checkMigrationList, migrate } from "./migrate.js";
 export { type Migration, migrations } from "./migrations/index.js";
 export { isPostgresUrl, type OpenStoreOptions, openStore, type Store } from "./open-store.js";
+export { createRegistryStore, registryListMax } from "./registry-store.js";

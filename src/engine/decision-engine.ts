@@ -1,0 +1,478 @@
+// The decision engine shell: on a trigger, load features, line, registries and the previous decision →
+// the pure `decide` → persist the append-only record and apply it (limit change, freeze) in one
+// transaction. One decision per trigger id; replay recomputes a record from the versions it names.
+
+import { createHash } from "node:crypto";
+import type { AnyEvent, BehaviourEvent, LendingEvent } from "../events/index.js";
+import { assert, type Clock, err, ok, type Result } from "../kernel/index.js";
+import type { Entry } from "../ledger/index.js";
+import { changeLimit, defaultProduct, freezeLine, type LineState, type Product } from "../lending/index.js";
+import type { ProductTerms } from "../policy/index.js";
+import {
+  type BusinessDate,
+  businessDateOfInstant,
+  formatDate,
+  formatInstant,
+  parseDate,
+  parseInstant,
+} from "../time/index.js";
+import { buildRecord, decide } from "./decide.js";
+import type { DecisionStore, FeatureSource } from "./decision-ports.js";
+import type {
+  DecideOptions,
+  DecisionEngine,
+  DecisionFilter,
+  DecisionHistory,
+  DecisionInputs,
+  DecisionLine,
+  DecisionOutcome,
+  DecisionPage,
+  DecisionRecord,
+  DecisionRejection,
+  FieldDifference,
+  MacroInUse,
+  PolicyInUse,
+  PreviousDecisionInputs,
+  ReplayRejection,
+  ReplayReport,
+  Trigger,
+  TriggerRequest,
+} from "./decision-types.js";
+import { businessDateSetting } from "./lending-service.js";
+import type { LendingStore } from "./ports.js";
+import type { RegistryService } from "./registry-service.js";
+
+/** A borrower may ask for a re-evaluation once per this many seconds. */
+export const reevaluationIntervalSeconds = 24 * 3600;
+/** Differences reported by one replay (the first ones, in field order). */
+export const replayDifferencesMax = 100;
+/** Length of the hex digest in a decision id. */
+const decisionIdHexLength = 24;
+
+/** Operational failure: the engine cannot decide at all (e.g. an empty registry). */
+export class EngineError extends Error {
+  override readonly name = "EngineError";
+  constructor(
+    readonly code: "registry_empty" | "registry_missing_version" | "line_missing",
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** The decision id of a trigger id: deterministic, so a retried trigger names the same decision. */
+export function decisionIdOf(triggerId: string): string {
+  return `dec-${createHash("sha256").update(triggerId).digest("hex").slice(0, decisionIdHexLength)}`;
+}
+
+export function productTermsOf(product: Product): ProductTerms {
+  return {
+    limitMinMinor: product.limitMinMinor,
+    limitMaxMinor: product.limitMaxMinor,
+    limitStepMinor: product.limitStepMinor,
+    dailyRatePpm: product.dailyRatePpm,
+  };
+}
+
+function epochDayOf(text: string): BusinessDate {
+  const parsed = parseDate(text);
+  assert(parsed.ok, `stored date ${text} is YYYY-MM-DD`);
+  return parsed.value;
+}
+
+function lineOf(state: LineState): DecisionLine {
+  return {
+    limitMinor: state.limitMinor,
+    outstandingMinor: state.outstandingPrincipalMinor,
+    status: state.status,
+    dpd: state.delinquency?.dpd ?? 0,
+    openedOn: epochDayOf(state.openedOn),
+  };
+}
+
+/** Whether a settled drawdown was repaid with nothing ever overdue. */
+function settledOnTime(state: LineState, drawdownId: string | undefined): boolean | undefined {
+  const drawdown = state.drawdowns.find((d) => d.drawdownId === drawdownId);
+  return drawdown === undefined ? undefined : drawdown.instalments.every((i) => !i.overdue);
+}
+
+/** JSON value equality by walking both, collecting differing leaf paths. */
+export function diffJson(
+  recorded: unknown,
+  replayed: unknown,
+  path = "",
+  out: FieldDifference[] = [],
+): FieldDifference[] {
+  if (out.length >= replayDifferencesMax) return out;
+  const bothObjects =
+    recorded !== null && replayed !== null && typeof recorded === "object" && typeof replayed === "object";
+  if (bothObjects && Array.isArray(recorded) === Array.isArray(replayed)) {
+    const a = recorded as Record<string, unknown>;
+    const b = replayed as Record<string, unknown>;
+    const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
+    for (const key of keys) diffJson(a[key], b[key], path === "" ? key : `${path}.${key}`, out);
+    return out;
+  }
+  if (!Object.is(recorded, replayed))
+    out.push({ path, recorded: recorded ?? null, replayed: replayed ?? null });
+  return out;
+}
+
+export interface DecisionEngineOptions {
+  readonly decisions: DecisionStore;
+  readonly lending: LendingStore;
+  readonly registry: RegistryService;
+  readonly features: FeatureSource;
+  readonly clock: Clock;
+  readonly product?: Product;
+}
+
+export class DefaultDecisionEngine implements DecisionEngine {
+  readonly product: Product;
+  private readonly decisions: DecisionStore;
+  private readonly lending: LendingStore;
+  private readonly registry: RegistryService;
+  private readonly features: FeatureSource;
+  private readonly clock: Clock;
+
+  constructor(options: DecisionEngineOptions) {
+    this.decisions = options.decisions;
+    this.lending = options.lending;
+    this.registry = options.registry;
+    this.features = options.features;
+    this.clock = options.clock;
+    this.product = options.product ?? defaultProduct;
+  }
+
+  async decideForCustomer(
+    customerId: string,
+    request: TriggerRequest,
+    options: DecideOptions = {},
+  ): Promise<Result<DecisionOutcome, DecisionRejection>> {
+    const lineId = await this.decisions.lineOfCustomer(customerId);
+    if (lineId === null) {
+      return err({ code: "customer_not_found", message: `customer ${customerId} has no line`, customerId });
+    }
+    const nowMs = this.clock.nowMs();
+    const date =
+      request.businessDate !== undefined
+        ? epochDayOf(request.businessDate)
+        : await this.currentBusinessDate();
+    const trigger = this.triggerOf(customerId, request, date, nowMs);
+    const existing = await this.decisions.findDecisionByTrigger(trigger.triggerId);
+    if (existing !== null && options.dryRun !== true) return ok({ record: existing, existing: true });
+
+    if (trigger.kind === "reevaluation.requested" && trigger.actor === "borrower") {
+      const last = await this.decisions.latestDecisionBy(customerId, trigger.kind, "borrower");
+      const lastMs = last === null ? null : parseInstant(last.createdAt);
+      if (lastMs?.ok) {
+        const waitMs = lastMs.value + reevaluationIntervalSeconds * 1000 - nowMs;
+        if (waitMs > 0) {
+          return err({
+            code: "reevaluation_rate_limited",
+            message: `one re-evaluation per ${reevaluationIntervalSeconds / 3600} h; try again later`,
+            retryAfterSeconds: Math.ceil(waitMs / 1000),
+          });
+        }
+      }
+    }
+
+    const policy = this.policyFrom(options, customerId);
+    const macro = this.macroFrom(options);
+    const [features, model, policyInUse, macroInUse, previousRecord] = await Promise.all([
+      this.features.featuresAt(customerId, date),
+      this.registry.activeModel(),
+      policy,
+      macro,
+      this.decisions.latestDecision(customerId),
+    ]);
+    if (!policyInUse.ok) return policyInUse;
+    if (!macroInUse.ok) return macroInUse;
+    if (model === null) throw new EngineError("registry_empty", "no active model: register and activate one");
+    const history = await this.historyOf(previousRecord);
+
+    const build = (state: LineState): DecisionRecord => {
+      const onTime =
+        trigger.kind === "repayment.settled" && trigger.onTime === undefined
+          ? settledOnTime(state, trigger.drawdownId)
+          : trigger.onTime;
+      const finalTrigger: Trigger = onTime === undefined ? trigger : { ...trigger, onTime };
+      const inputs: DecisionInputs = {
+        decisionId: decisionIdOf(trigger.triggerId),
+        customerId,
+        lineId,
+        businessDate: date,
+        trigger: finalTrigger,
+        features: features.features,
+        bureau: features.bureau,
+        model: model.model,
+        policy: policyInUse.value,
+        macro: macroInUse.value,
+        line: lineOf(state),
+        history,
+        product: productTermsOf(this.product),
+      };
+      const result = decide(inputs);
+      return buildRecord(inputs, result, {
+        createdAt: formatInstant(nowMs, this.product.timeZone),
+        applied: options.dryRun !== true,
+      });
+    };
+
+    if (options.dryRun === true) {
+      const stored = await this.lending.getLine(lineId);
+      if (stored === null) throw new EngineError("line_missing", `line ${lineId} vanished`);
+      if (stored.state.status === "closed") {
+        return err({ code: "line_closed", message: `line ${lineId} is closed`, lineId });
+      }
+      return ok({ record: build(stored.state), existing: false });
+    }
+
+    return this.decisions.write(async (uow): Promise<Result<DecisionOutcome, DecisionRejection>> => {
+      const again = await uow.findDecisionByTrigger(trigger.triggerId);
+      if (again !== null) return ok({ record: again, existing: true });
+      const line = await uow.lending.lockLine(lineId);
+      if (line === null) throw new EngineError("line_missing", `line ${lineId} vanished`);
+      if (line.state.status === "closed") {
+        return err({ code: "line_closed", message: `line ${lineId} is closed`, lineId });
+      }
+      const record = build(line.state);
+      const applied = this.applyTo(line.state, record, nowMs);
+      await uow.insertDecision(record);
+      if (applied.changed) {
+        await uow.lending.updateLine(applied.state, line.version);
+        for (const entries of applied.entries) await uow.lending.appendEntries(lineId, entries);
+        await uow.lending.appendEvents(applied.events, this.product.timeZone);
+      }
+      if (trigger.kind === "reevaluation.requested" && trigger.actor === "borrower") {
+        // The request itself counts as a limit query for later decisions (DESIGN.md).
+        const event: BehaviourEvent = {
+          eventId: `reeval:${trigger.triggerId}`,
+          customerId,
+          type: "reevaluation.requested",
+          occurredAt: record.createdAt,
+          payload: {},
+        };
+        await uow.appendBehaviourEvents([event]);
+      }
+      return ok({ record, existing: false });
+    });
+  }
+
+  async handleLendingEvents(events: readonly AnyEvent[]): Promise<DecisionRecord[]> {
+    const records: DecisionRecord[] = [];
+    for (const event of events) {
+      if (event.type !== "repayment.settled") continue;
+      const decided = await this.decideForCustomer(event.customerId, {
+        kind: "repayment.settled",
+        triggerId: `repayment.settled:${event.eventId}`,
+        businessDate: event.payload.settledOn,
+        sourceEventId: event.eventId,
+        drawdownId: event.payload.drawdownId,
+        actor: "system",
+      });
+      if (decided.ok) records.push(decided.value.record);
+    }
+    return records;
+  }
+
+  async handleBehaviourEvent(event: AnyEvent): Promise<DecisionRecord | null> {
+    if (event.type !== "verification.completed" && event.type !== "bureau.reported") return null;
+    const instant = parseInstant(event.occurredAt);
+    if (!instant.ok) return null;
+    const decided = await this.decideForCustomer(event.customerId, {
+      kind: event.type,
+      triggerId: `${event.type}:${event.eventId}`,
+      businessDate: formatDate(businessDateOfInstant(instant.value, this.product.timeZone)),
+      sourceEventId: event.eventId,
+      actor: "system",
+    });
+    return decided.ok ? decided.value.record : null;
+  }
+
+  async replay(decisionId: string): Promise<Result<ReplayReport, ReplayRejection>> {
+    const record = await this.decisions.getDecision(decisionId);
+    if (record === null) {
+      return err({ code: "decision_not_found", message: `no decision ${decisionId}`, decisionId });
+    }
+    const inputs = await this.inputsOf(record);
+    const replayed = buildRecord(inputs, decide(inputs), {
+      createdAt: record.createdAt,
+      applied: record.applied,
+    });
+    const differences = diffJson(record, JSON.parse(JSON.stringify(replayed)));
+    return ok({ decisionId, identical: differences.length === 0, differences });
+  }
+
+  getDecision(decisionId: string): Promise<DecisionRecord | null> {
+    return this.decisions.getDecision(decisionId);
+  }
+
+  latestDecision(customerId: string): Promise<DecisionRecord | null> {
+    return this.decisions.latestDecision(customerId);
+  }
+
+  listDecisions(filter: DecisionFilter = {}): Promise<DecisionPage> {
+    return this.decisions.listDecisions(filter);
+  }
+
+  /** The store's business date, else today in the product's zone. */
+  async currentBusinessDate(): Promise<BusinessDate> {
+    const text = await this.lending.getSetting(businessDateSetting);
+    return text !== null
+      ? epochDayOf(text)
+      : businessDateOfInstant(this.clock.nowMs(), this.product.timeZone);
+  }
+
+  /** The inputs a record was decided on, rebuilt from the versions it names (never the active ones). */
+  async inputsOf(record: DecisionRecord): Promise<DecisionInputs> {
+    const { model, policy, macro } = await this.versionsOf(record);
+    const previous =
+      record.history.previousDecisionId === null
+        ? null
+        : await this.previousInputsOf(await this.decisions.getDecision(record.history.previousDecisionId));
+    return {
+      decisionId: record.decisionId,
+      customerId: record.customerId,
+      lineId: record.lineId,
+      businessDate: epochDayOf(record.businessDate),
+      trigger: record.triggerDetail,
+      features: record.features,
+      bureau: record.bureau,
+      model,
+      policy,
+      macro,
+      line: { ...record.line, openedOn: epochDayOf(record.line.openedOn) },
+      history: {
+        previousBand: record.history.previousBand,
+        lastIncreaseOn:
+          record.history.lastIncreaseOn === null ? null : epochDayOf(record.history.lastIncreaseOn),
+        previous,
+      },
+      product: record.product,
+    };
+  }
+
+  // ── internals ───────────────────────────────────────────────────────────────────────────────────────
+
+  private triggerOf(customerId: string, request: TriggerRequest, date: BusinessDate, nowMs: number): Trigger {
+    const actor = request.actor ?? "system";
+    const cause = request.sourceEventId ?? request.reviewId ?? `${formatDate(date)}@${nowMs}`;
+    return {
+      triggerId: request.triggerId ?? `${request.kind}:${customerId}:${cause}`,
+      kind: request.kind,
+      actor,
+      ...(request.onTime === undefined ? {} : { onTime: request.onTime }),
+      ...(request.sourceEventId === undefined ? {} : { sourceEventId: request.sourceEventId }),
+      ...(request.reviewId === undefined ? {} : { reviewId: request.reviewId }),
+      ...(request.drawdownId === undefined ? {} : { drawdownId: request.drawdownId }),
+    };
+  }
+
+  private async policyFrom(
+    options: DecideOptions,
+    customerId: string,
+  ): Promise<Result<PolicyInUse, DecisionRejection>> {
+    if (options.policyOverride !== undefined) {
+      const compiled = this.registry.policyOverride(options.policyOverride);
+      return compiled.ok
+        ? compiled
+        : err({
+            code: "override_invalid",
+            message: "the policy override is invalid",
+            problems: compiled.error,
+          });
+    }
+    const policy = await this.registry.policyFor(customerId);
+    if (policy === null) throw new EngineError("registry_empty", "no active policy: publish one");
+    return ok(policy);
+  }
+
+  private async macroFrom(options: DecideOptions): Promise<Result<MacroInUse, DecisionRejection>> {
+    if (options.macroOverride !== undefined) {
+      const compiled = this.registry.macroOverride(options.macroOverride);
+      return compiled.ok
+        ? compiled
+        : err({
+            code: "override_invalid",
+            message: "the macro override is invalid",
+            problems: compiled.error,
+          });
+    }
+    const macro = await this.registry.currentMacro();
+    if (macro === null) throw new EngineError("registry_empty", "no current macro settings: set them");
+    return ok(macro);
+  }
+
+  private async versionsOf(
+    record: DecisionRecord,
+  ): Promise<{ model: DecisionInputs["model"]; policy: PolicyInUse; macro: MacroInUse }> {
+    const v = record.versions;
+    const model = await this.registry.resolveModel(v.modelId);
+    const policy = await this.registry.resolvePolicy(v.policyId, v.policyVersion);
+    const macro = await this.registry.resolveMacro(v.macroId, v.macroVersion);
+    if (model === null || model.contentHash !== v.modelHash || policy === null || macro === null) {
+      throw new EngineError(
+        "registry_missing_version",
+        `decision ${record.decisionId} names a model/policy/macro version the registry lacks`,
+      );
+    }
+    return { model: model.model, policy: { ...policy, arm: v.arm }, macro };
+  }
+
+  private async previousInputsOf(record: DecisionRecord | null): Promise<PreviousDecisionInputs | null> {
+    if (record === null) return null;
+    const { model, policy, macro } = await this.versionsOf(record);
+    return {
+      decisionId: record.decisionId,
+      features: record.features,
+      model,
+      policy,
+      macro,
+      bureau: record.bureau,
+      newLimitMinor: record.newLimitMinor,
+    };
+  }
+
+  private async historyOf(previous: DecisionRecord | null): Promise<DecisionHistory> {
+    if (previous === null) return { previousBand: null, lastIncreaseOn: null, previous: null };
+    const increased = previous.applied && previous.newLimitMinor > previous.previousLimitMinor;
+    const lastIncrease = increased ? previous.businessDate : previous.history.lastIncreaseOn;
+    return {
+      previousBand: previous.band,
+      lastIncreaseOn: lastIncrease === null ? null : epochDayOf(lastIncrease),
+      previous: await this.previousInputsOf(previous),
+    };
+  }
+
+  /** The line after applying a decision: a limit change carrying the decision id, a freeze if asked. */
+  private applyTo(
+    state: LineState,
+    record: DecisionRecord,
+    atMs: number,
+  ): { changed: boolean; state: LineState; entries: (readonly Entry[])[]; events: LendingEvent[] } {
+    let current = state;
+    const entries: (readonly Entry[])[] = [];
+    const events: LendingEvent[] = [];
+    if (record.newLimitMinor !== current.limitMinor) {
+      const changed = changeLimit(
+        current,
+        { newLimitMinor: record.newLimitMinor, decisionId: record.decisionId, atMs },
+        this.product,
+      );
+      assert(changed.ok, `decision ${record.decisionId}: the line refused limit ${record.newLimitMinor}`);
+      current = changed.value.state;
+      entries.push(changed.value.entries);
+      events.push(...changed.value.events);
+    }
+    if (record.freeze && current.status === "active") {
+      const frozen = freezeLine(current, { reason: `decision:${record.decisionId}`, atMs }, this.product);
+      if (frozen.ok) {
+        current = frozen.value.state;
+        entries.push(frozen.value.entries);
+        events.push(...frozen.value.events);
+      }
+    }
+    return { changed: current !== state, state: current, entries, events };
+  }
+}

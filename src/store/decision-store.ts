@@ -1,0 +1,213 @@
+// Decision records over SQL, both dialects: append-only rows (the schema refuses UPDATE/DELETE), unique per
+// trigger id, the full record as JSON next to the columns lists filter on. A decision's unit of work
+// composes the lending unit of work, so a record and the limit change it causes commit together.
+
+import type {
+  DecisionFilter,
+  DecisionPage,
+  DecisionRecord,
+  DecisionStore,
+  DecisionUnitOfWork,
+} from "../engine/index.js";
+import type { BehaviourEvent } from "../events/index.js";
+import { businessDateOfInstant, parseDate, parseInstant } from "../time/index.js";
+import type { Db, SqlValue, Tx } from "./db.js";
+import { appendEventRows } from "./events-table.js";
+import { unitOfWork } from "./lending-store.js";
+
+/** Rows per page of `listDecisions`. */
+export const decisionPageSizeMax = 200;
+export const decisionPageSizeDefault = 50;
+
+const insertSqlite = `INSERT INTO decisions (decision_id, trigger_id, trigger_kind, customer_id, line_id, business_date,
+  previous_limit_minor, new_limit_minor, model_id, policy_id, policy_version, macro_id, macro_version, arm,
+  announcement_id, created_ms, record, seq)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM decisions))`;
+const insertPostgres = `INSERT INTO decisions (decision_id, trigger_id, trigger_kind, customer_id, line_id, business_date,
+  previous_limit_minor, new_limit_minor, model_id, policy_id, policy_version, macro_id, macro_version, arm,
+  announcement_id, created_ms, record)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+
+function epochDay(text: string): number {
+  const parsed = parseDate(text);
+  if (!parsed.ok) throw new Error(`decision date ${text} is not YYYY-MM-DD`);
+  return parsed.value;
+}
+
+function instantMs(text: string): number {
+  const parsed = parseInstant(text);
+  if (!parsed.ok) throw new Error(`decision createdAt ${text} is not ISO-8601`);
+  return parsed.value;
+}
+
+function parseRecord(row: { record: string } | undefined): DecisionRecord | null {
+  return row ? (JSON.parse(row.record) as DecisionRecord) : null;
+}
+
+async function insertDecision(tx: Tx, record: DecisionRecord): Promise<void> {
+  await tx.run(tx.dialect === "sqlite" ? insertSqlite : insertPostgres, [
+    record.decisionId,
+    record.triggerId,
+    record.trigger,
+    record.customerId,
+    record.lineId,
+    epochDay(record.businessDate),
+    record.previousLimitMinor,
+    record.newLimitMinor,
+    record.versions.modelId,
+    record.versions.policyId,
+    record.versions.policyVersion,
+    record.versions.macroId,
+    record.versions.macroVersion,
+    record.versions.arm,
+    record.announcementId,
+    instantMs(record.createdAt),
+    JSON.stringify(record),
+  ]);
+}
+
+async function findByTrigger(tx: Tx, triggerId: string): Promise<DecisionRecord | null> {
+  return parseRecord(
+    await tx.get<{ record: string }>(`SELECT record FROM decisions WHERE trigger_id = ?`, [triggerId]),
+  );
+}
+
+/** A cursor is the seq of the last row of the previous page (pages go newest first). */
+function decodeCursor(cursor: string | undefined): number | null {
+  if (cursor === undefined || cursor === "") return null;
+  const n = Number(cursor);
+  return Number.isSafeInteger(n) && n > 0 ? n : null;
+}
+
+export function createDecisionStore(db: Db, nowMs: () => number, timeZone: string): DecisionStore {
+  return {
+    write(fn) {
+      return db.transaction(
+        (tx) => {
+          const uow: DecisionUnitOfWork = {
+            lending: unitOfWork(tx, nowMs),
+            findDecisionByTrigger: (triggerId) => findByTrigger(tx, triggerId),
+            insertDecision: (record) => insertDecision(tx, record),
+            async appendBehaviourEvents(events: readonly BehaviourEvent[]) {
+              await appendEventRows(
+                tx,
+                events.map((event) => {
+                  const instant = parseInstant(event.occurredAt);
+                  if (!instant.ok) throw new Error(`event ${event.eventId} has no ISO-8601 occurredAt`);
+                  return {
+                    eventId: event.eventId,
+                    customerId: event.customerId,
+                    type: event.type,
+                    occurredAt: event.occurredAt,
+                    occurredMs: instant.value,
+                    businessDate: businessDateOfInstant(instant.value, timeZone),
+                    payload: JSON.stringify(event.payload),
+                  };
+                }),
+              );
+            },
+          };
+          return fn(uow);
+        },
+        // A concurrent decision on the same trigger id loses on the unique index: rerun and find it.
+        { retryOnUniqueViolation: true },
+      );
+    },
+
+    lineOfCustomer(customerId) {
+      return db.read(
+        async (tx) =>
+          (
+            await tx.get<{ line_id: string }>(
+              `SELECT line_id FROM lines WHERE customer_id = ? ORDER BY CASE WHEN status = 'closed' THEN 1 ELSE 0 END, line_id LIMIT 1`,
+              [customerId],
+            )
+          )?.line_id ?? null,
+      );
+    },
+
+    getDecision(decisionId) {
+      return db.read(async (tx) =>
+        parseRecord(
+          await tx.get<{ record: string }>(`SELECT record FROM decisions WHERE decision_id = ?`, [
+            decisionId,
+          ]),
+        ),
+      );
+    },
+
+    findDecisionByTrigger(triggerId) {
+      return db.read((tx) => findByTrigger(tx, triggerId));
+    },
+
+    latestDecision(customerId) {
+      return db.read(async (tx) =>
+        parseRecord(
+          await tx.get<{ record: string }>(
+            `SELECT record FROM decisions WHERE customer_id = ? ORDER BY seq DESC LIMIT 1`,
+            [customerId],
+          ),
+        ),
+      );
+    },
+
+    latestDecisionBy(customerId, kind, actor) {
+      return db.read(async (tx) => {
+        // Few decisions per customer and kind: scan them newest first for the actor.
+        const rows = await tx.all<{ record: string }>(
+          `SELECT record FROM decisions WHERE customer_id = ? AND trigger_kind = ? ORDER BY seq DESC LIMIT 50`,
+          [customerId, kind],
+        );
+        for (const row of rows) {
+          const record = JSON.parse(row.record) as DecisionRecord;
+          if (record.triggerDetail.actor === actor) return record;
+        }
+        return null;
+      });
+    },
+
+    listDecisions(filter: DecisionFilter): Promise<DecisionPage> {
+      const limit = Math.max(1, Math.min(filter.limit ?? decisionPageSizeDefault, decisionPageSizeMax));
+      const where: string[] = [];
+      const params: SqlValue[] = [];
+      if (filter.customerId !== undefined) {
+        where.push("customer_id = ?");
+        params.push(filter.customerId);
+      }
+      if (filter.trigger !== undefined) {
+        where.push("trigger_kind = ?");
+        params.push(filter.trigger);
+      }
+      if (filter.from !== undefined) {
+        where.push("business_date >= ?");
+        params.push(epochDay(filter.from));
+      }
+      if (filter.to !== undefined) {
+        where.push("business_date <= ?");
+        params.push(epochDay(filter.to));
+      }
+      const before = decodeCursor(filter.cursor);
+      if (before !== null) {
+        where.push("seq < ?");
+        params.push(before);
+      }
+      const sql = `SELECT record, seq FROM decisions ${where.length > 0 ? `WHERE ${where.join(" AND ")}` : ""}
+        ORDER BY seq DESC LIMIT ?`;
+      return db.read(async (tx) => {
+        const rows = await tx.all<{ record: string; seq: number }>(sql, [...params, limit + 1]);
+        const page = rows.slice(0, limit);
+        const last = page[page.length - 1];
+        return {
+          items: page.map((r) => JSON.parse(r.record) as DecisionRecord),
+          nextCursor: rows.length > limit && last ? String(last.seq) : null,
+        };
+      });
+    },
+
+    countDecisions() {
+      return db.read(async (tx) =>
+        Number((await tx.get<{ n: number }>(`SELECT COUNT(*) AS n FROM decisions`))?.n ?? 0),
+      );
+    },
+  };
+}

@@ -1,0 +1,298 @@
+// The model / policy / macro registries and announcements over SQL, both dialects. Versions are immutable:
+// publishing the same id@version again with the same content is a no-op, with other content a conflict.
+// A publish (rows, announcement, pointer moves) is one transaction.
+
+import type {
+  Announcement,
+  PutOutcome,
+  RegistryChange,
+  RegistryPointer,
+  RegistryStore,
+  StoredMacro,
+  StoredModel,
+  StoredPolicy,
+} from "../engine/index.js";
+import type { MacroDoc, PolicyDoc } from "../policy/index.js";
+import { canonicalJson as canonical, type Scorecard } from "../scoring/index.js";
+import type { Db, Tx } from "./db.js";
+
+/** Rows returned by a registry listing. */
+export const registryListMax = 1_000;
+
+interface ModelRow {
+  model_id: string;
+  content_hash: string;
+  format: string;
+  artefact: string;
+  registered_ms: number;
+}
+interface VersionRow {
+  id: string;
+  version: number;
+  document: string;
+  announcement_id: string | null;
+  published_ms: number;
+}
+interface AnnouncementRow {
+  announcement_id: string;
+  kind: string;
+  subject: string;
+  title_zh: string;
+  title_en: string;
+  body_zh: string;
+  body_en: string;
+  effective_date: string;
+  published_ms: number;
+}
+
+const toModel = (r: ModelRow): StoredModel => ({
+  modelId: r.model_id,
+  contentHash: r.content_hash,
+  format: r.format === "pmml" ? "pmml" : "json",
+  model: JSON.parse(r.artefact) as Scorecard,
+  registeredMs: Number(r.registered_ms),
+});
+const toPolicy = (r: VersionRow): StoredPolicy => ({
+  policyId: r.id,
+  version: r.version,
+  document: JSON.parse(r.document) as PolicyDoc,
+  announcementId: r.announcement_id,
+  publishedMs: Number(r.published_ms),
+});
+const toMacro = (r: VersionRow): StoredMacro => ({
+  macroId: r.id,
+  version: r.version,
+  document: JSON.parse(r.document) as MacroDoc,
+  announcementId: r.announcement_id,
+  publishedMs: Number(r.published_ms),
+});
+const toAnnouncement = (r: AnnouncementRow): Announcement => ({
+  announcementId: r.announcement_id,
+  kind: r.kind === "macro" ? "macro" : "policy",
+  subject: r.subject,
+  title: { "zh-CN": r.title_zh, en: r.title_en },
+  body: { "zh-CN": r.body_zh, en: r.body_en },
+  effectiveDate: r.effective_date,
+  publishedMs: Number(r.published_ms),
+});
+
+const policyColumns = `policy_id AS id, version, document, announcement_id, published_ms`;
+const macroColumns = `macro_id AS id, version, document, announcement_id, published_ms`;
+
+async function putModel(tx: Tx, model: StoredModel): Promise<PutOutcome> {
+  const existing = await tx.get<{ content_hash: string }>(
+    `SELECT content_hash FROM models WHERE model_id = ?`,
+    [model.modelId],
+  );
+  if (existing) return existing.content_hash === model.contentHash ? "exists" : "conflict";
+  await tx.run(
+    `INSERT INTO models (model_id, content_hash, format, artefact, registered_ms) VALUES (?, ?, ?, ?, ?)`,
+    [model.modelId, model.contentHash, model.format, JSON.stringify(model.model), model.registeredMs],
+  );
+  return "inserted";
+}
+
+async function putVersion(
+  tx: Tx,
+  table: "policies" | "macros",
+  idColumn: "policy_id" | "macro_id",
+  id: string,
+  version: number,
+  document: unknown,
+  announcementId: string | null,
+  publishedMs: number,
+): Promise<PutOutcome> {
+  const existing = await tx.get<{ document: string }>(
+    `SELECT document FROM ${table} WHERE ${idColumn} = ? AND version = ?`,
+    [id, version],
+  );
+  if (existing)
+    return canonical(JSON.parse(existing.document)) === canonical(document) ? "exists" : "conflict";
+  await tx.run(
+    `INSERT INTO ${table} (${idColumn}, version, document, announcement_id, published_ms) VALUES (?, ?, ?, ?, ?)`,
+    [id, version, JSON.stringify(document), announcementId, publishedMs],
+  );
+  return "inserted";
+}
+
+function merge(a: PutOutcome, b: PutOutcome): PutOutcome {
+  if (a === "conflict" || b === "conflict") return "conflict";
+  return a === "inserted" || b === "inserted" ? "inserted" : "exists";
+}
+
+/** Thrown inside a publish transaction to roll it back on a conflict. */
+class Conflict extends Error {}
+
+export function createRegistryStore(db: Db): RegistryStore {
+  return {
+    getModel(modelId) {
+      return db.read(async (tx) => {
+        const row = await tx.get<ModelRow>(`SELECT * FROM models WHERE model_id = ?`, [modelId]);
+        return row ? toModel(row) : null;
+      });
+    },
+
+    putModel(model) {
+      return db.transaction((tx) => putModel(tx, model), { retryOnUniqueViolation: true });
+    },
+
+    listModels() {
+      return db.read(async (tx) =>
+        (
+          await tx.all<Omit<ModelRow, "artefact">>(
+            `SELECT model_id, content_hash, format, registered_ms FROM models ORDER BY registered_ms, model_id LIMIT ?`,
+            [registryListMax],
+          )
+        ).map((r) => {
+          const { model: _model, ...rest } = toModel({ ...r, artefact: "null" });
+          return rest;
+        }),
+      );
+    },
+
+    getPolicy(policyId, version) {
+      return db.read(async (tx) => {
+        const row = await tx.get<VersionRow>(
+          `SELECT ${policyColumns} FROM policies WHERE policy_id = ? AND version = ?`,
+          [policyId, version],
+        );
+        return row ? toPolicy(row) : null;
+      });
+    },
+
+    listPolicies() {
+      return db.read(async (tx) =>
+        (
+          await tx.all<VersionRow>(
+            `SELECT ${policyColumns} FROM policies ORDER BY policy_id, version LIMIT ?`,
+            [registryListMax],
+          )
+        ).map(toPolicy),
+      );
+    },
+
+    getMacro(macroId, version) {
+      return db.read(async (tx) => {
+        const row = await tx.get<VersionRow>(
+          `SELECT ${macroColumns} FROM macros WHERE macro_id = ? AND version = ?`,
+          [macroId, version],
+        );
+        return row ? toMacro(row) : null;
+      });
+    },
+
+    listMacros() {
+      return db.read(async (tx) =>
+        (
+          await tx.all<VersionRow>(`SELECT ${macroColumns} FROM macros ORDER BY macro_id, version LIMIT ?`, [
+            registryListMax,
+          ])
+        ).map(toMacro),
+      );
+    },
+
+    getAnnouncement(announcementId) {
+      return db.read(async (tx) => {
+        const row = await tx.get<AnnouncementRow>(`SELECT * FROM announcements WHERE announcement_id = ?`, [
+          announcementId,
+        ]);
+        return row ? toAnnouncement(row) : null;
+      });
+    },
+
+    listAnnouncements() {
+      return db.read(async (tx) =>
+        (
+          await tx.all<AnnouncementRow>(
+            `SELECT * FROM announcements ORDER BY published_ms DESC, announcement_id LIMIT ?`,
+            [registryListMax],
+          )
+        ).map(toAnnouncement),
+      );
+    },
+
+    getPointer(name: RegistryPointer) {
+      return db.read(
+        async (tx) =>
+          (await tx.get<{ value: string }>(`SELECT value FROM registry_pointers WHERE name = ?`, [name]))
+            ?.value ?? null,
+      );
+    },
+
+    async publish(change: RegistryChange): Promise<PutOutcome> {
+      try {
+        return await db.transaction(
+          async (tx) => {
+            let outcome: PutOutcome = "exists";
+            if (change.model) outcome = merge(outcome, await putModel(tx, change.model));
+            if (change.policy) {
+              const p = change.policy;
+              outcome = merge(
+                outcome,
+                await putVersion(
+                  tx,
+                  "policies",
+                  "policy_id",
+                  p.policyId,
+                  p.version,
+                  p.document,
+                  p.announcementId,
+                  p.publishedMs,
+                ),
+              );
+            }
+            if (change.macro) {
+              const m = change.macro;
+              outcome = merge(
+                outcome,
+                await putVersion(
+                  tx,
+                  "macros",
+                  "macro_id",
+                  m.macroId,
+                  m.version,
+                  m.document,
+                  m.announcementId,
+                  m.publishedMs,
+                ),
+              );
+            }
+            if (outcome === "conflict") throw new Conflict();
+            const a = change.announcement;
+            if (a && outcome === "inserted") {
+              await tx.run(
+                `INSERT INTO announcements (announcement_id, kind, subject, title_zh, title_en, body_zh, body_en,
+                   effective_date, published_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                 ON CONFLICT (announcement_id) DO NOTHING`,
+                [
+                  a.announcementId,
+                  a.kind,
+                  a.subject,
+                  a.title["zh-CN"],
+                  a.title.en,
+                  a.body["zh-CN"],
+                  a.body.en,
+                  a.effectiveDate,
+                  a.publishedMs,
+                ],
+              );
+            }
+            for (const [name, value] of Object.entries(change.pointers ?? {})) {
+              if (value === undefined) continue;
+              await tx.run(
+                `INSERT INTO registry_pointers (name, value, updated_ms) VALUES (?, ?, ?)
+                 ON CONFLICT (name) DO UPDATE SET value = excluded.value, updated_ms = excluded.updated_ms`,
+                [name, value, change.atMs],
+              );
+            }
+            return outcome;
+          },
+          { retryOnUniqueViolation: true },
+        );
+      } catch (error) {
+        if (error instanceof Conflict) return "conflict";
+        throw error;
+      }
+    },
+  };
+}
