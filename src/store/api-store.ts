@@ -334,7 +334,7 @@ export async function enqueueOutbox(tx: Tx, message: OutboxMessage): Promise<num
         message.type,
         JSON.stringify(message.payload),
         message.createdMs,
-        message.createdMs,
+        0,
       ],
     );
   }
@@ -442,4 +442,70 @@ export async function listOutbox(tx: Tx, limit: number): Promise<OutboxRow[]> {
     attempts: Number(r.attempts),
     lastError: r.last_error,
   }));
+}
+
+// ---- webhook messages from domain events ----
+
+/** The event types a subscription may ask for. */
+export const webhookEventTypes = [
+  "limit.changed",
+  "line.frozen",
+  "line.unfrozen",
+  "announcement.published",
+  "review.completed",
+] as const;
+export type WebhookEventType = (typeof webhookEventTypes)[number];
+
+const logEventTypes: ReadonlySet<string> = new Set(["limit.changed", "line.frozen", "line.unfrozen"]);
+
+/** The message id of a webhook: stable per source fact, so a receiver de-duplicates retries and replays. */
+export function webhookMessageId(sourceId: string): string {
+  return `msg_${sourceId}`;
+}
+
+/**
+ * Queues the webhook for a fact inside the caller's transaction. `sourceId` identifies the fact (an event id,
+ * an announcement id, a review id): queuing the same fact twice sends it once.
+ */
+export async function enqueueWebhookEvent(
+  tx: Tx,
+  event: {
+    type: WebhookEventType;
+    sourceId: string;
+    occurredAt: string;
+    data: Record<string, unknown>;
+    nowMs: number;
+  },
+): Promise<number> {
+  return enqueueOutbox(tx, {
+    messageId: webhookMessageId(event.sourceId),
+    type: event.type,
+    payload: { type: event.type, timestamp: event.occurredAt, data: event.data },
+    createdMs: event.nowMs,
+  });
+}
+
+/**
+ * Called by the event log for every newly appended row, in the same transaction: lending's limit and freeze
+ * events become webhook messages (nothing for a rolled-back change, nothing twice for a duplicate event).
+ */
+export async function enqueueWebhooksForLogEvent(
+  tx: Tx,
+  row: {
+    eventId: string;
+    customerId: string;
+    type: string;
+    occurredAt: string;
+    occurredMs: number;
+    payload: string;
+  },
+): Promise<void> {
+  if (!logEventTypes.has(row.type)) return;
+  await enqueueWebhookEvent(tx, {
+    type: row.type as WebhookEventType,
+    sourceId: row.eventId,
+    occurredAt: row.occurredAt,
+    data: { eventId: row.eventId, customerId: row.customerId, ...(JSON.parse(row.payload) as object) },
+    nowMs: row.occurredMs,
+  });
 }

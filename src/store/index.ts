@@ -1,5 +1,6 @@
 // store: adapters behind the engine's ports — SQLite (default) and PostgreSQL, one SQL interface, migrations.
 
+export * from "./api-queries.js";
 export * from "./api-store.js";
 export {
   type Db,

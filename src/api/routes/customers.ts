@@ -1,0 +1,231 @@
+// Customer routes: the customer's line and latest decision, the explanation of the latest limit change, the
+// limit history, and a borrower-requested re-evaluation (rate-limited; counted as a limit query).
+
+import { Type } from "@sinclair/typebox";
+import type { FastifyInstance } from "fastify";
+import type { DecisionRecord } from "../../engine/index.js";
+import { type LineState, lineView } from "../../lending/index.js";
+import { lineOfCustomer, listCustomerLines } from "../../store/index.js";
+import { notFound, type Principal, requireCustomer } from "../auth.js";
+import { type ApiContext, required } from "../context.js";
+import { ApiError, fromRejection } from "../errors.js";
+import { renderDecisionSummary, renderExplanationResponse } from "../render.js";
+import {
+  decodeCursor,
+  encodeCursor,
+  errorResponses,
+  Id,
+  Lang,
+  LineResponse,
+  LineStatus,
+  Minor,
+  PageQuery,
+  pageSize,
+} from "../schemas.js";
+
+const CustomerParams = Type.Object({ customerId: Id }, { additionalProperties: false });
+const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
+
+const CustomerResponse = Type.Object({
+  customerId: Type.String(),
+  lineId: Type.String(),
+  limitMinor: Minor,
+  availableMinor: Minor,
+  outstandingMinor: Minor,
+  status: LineStatus,
+  score: Nullable(Type.Number()),
+  band: Nullable(Type.String()),
+  latestDecisionId: Nullable(Type.String()),
+});
+
+/** The customer's line, or 404 — for "no such customer" and "not yours" alike. */
+export async function visibleCustomerLine(
+  ctx: ApiContext,
+  principal: Principal,
+  customerId: string,
+): Promise<LineState> {
+  requireCustomer(principal, customerId);
+  const lineId = await ctx.store.db.read((tx) => lineOfCustomer(tx, customerId));
+  const stored = lineId === null ? null : await ctx.engine.lending.getLine(lineId);
+  if (!stored) throw notFound("customer");
+  return stored.state;
+}
+
+function customerView(state: LineState, latest: DecisionRecord | null) {
+  return {
+    ...lineView(state),
+    score: latest?.score.score ?? null,
+    band: latest?.band ?? null,
+    latestDecisionId: latest?.decisionId ?? null,
+  };
+}
+
+export function registerCustomerRoutes(app: FastifyInstance, ctx: ApiContext): void {
+  app.get(
+    "/v1/customers",
+    {
+      config: { access: "operator" },
+      schema: {
+        tags: ["operations"],
+        querystring: Type.Object(
+          { ...PageQuery.properties, status: Type.Optional(LineStatus) },
+          { additionalProperties: false },
+        ),
+        response: {
+          200: Type.Object({
+            items: Type.Array(Type.Omit(CustomerResponse, ["latestDecisionId"])),
+            nextCursor: Nullable(Type.String()),
+          }),
+          ...errorResponses,
+        },
+      },
+    },
+    async (request) => {
+      const q = request.query as { limit?: number; cursor?: string; status?: string };
+      const limit = pageSize(q.limit);
+      const after = decodeCursor(q.cursor, (v): v is string => typeof v === "string");
+      const rows = await ctx.store.db.read((tx) =>
+        listCustomerLines(tx, { afterCustomerId: after, limit: limit + 1, status: q.status ?? null }),
+      );
+      const page = rows.slice(0, limit);
+      const items = [];
+      for (const r of page) {
+        const latest = ctx.engine.decisions ? await ctx.engine.decisions.latestDecision(r.customerId) : null;
+        items.push({
+          customerId: r.customerId,
+          lineId: r.lineId,
+          limitMinor: r.limitMinor,
+          availableMinor: Math.max(0, r.limitMinor - r.outstandingMinor),
+          outstandingMinor: r.outstandingMinor,
+          status: r.status,
+          score: latest?.score.score ?? null,
+          band: latest?.band ?? null,
+        });
+      }
+      const last = page.at(-1);
+      return { items, nextCursor: rows.length > limit && last ? encodeCursor(last.customerId) : null };
+    },
+  );
+
+  app.get(
+    "/v1/customers/:customerId",
+    {
+      config: { access: "borrower" },
+      schema: {
+        tags: ["customers"],
+        params: CustomerParams,
+        response: { 200: CustomerResponse, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const { customerId } = request.params as { customerId: string };
+      const state = await visibleCustomerLine(ctx, request.principal!, customerId);
+      const latest = ctx.engine.decisions ? await ctx.engine.decisions.latestDecision(customerId) : null;
+      return customerView(state, latest);
+    },
+  );
+
+  app.get(
+    "/v1/customers/:customerId/explanation",
+    {
+      config: { access: "borrower" },
+      schema: {
+        tags: ["customers"],
+        summary: "The latest decision's explanation: reasons, attribution, recovery plan",
+        params: CustomerParams,
+        querystring: Type.Object({ lang: Type.Optional(Lang) }, { additionalProperties: false }),
+        ...errorResponses,
+      },
+    },
+    async (request) => {
+      const { customerId } = request.params as { customerId: string };
+      const { lang } = request.query as { lang?: "zh-CN" | "en" };
+      await visibleCustomerLine(ctx, request.principal!, customerId);
+      const decisions = required(ctx.engine.decisions, "the decision engine");
+      const latest = await decisions.latestDecision(customerId);
+      if (!latest) throw notFound("decision");
+      return renderExplanationResponse(latest, lang ?? "en");
+    },
+  );
+
+  app.get(
+    "/v1/customers/:customerId/decisions",
+    {
+      config: { access: "borrower" },
+      schema: {
+        tags: ["customers"],
+        summary: "The limit history, newest first",
+        params: CustomerParams,
+        querystring: Type.Object(
+          { ...PageQuery.properties, lang: Type.Optional(Lang) },
+          { additionalProperties: false },
+        ),
+        ...errorResponses,
+      },
+    },
+    async (request) => {
+      const { customerId } = request.params as { customerId: string };
+      const q = request.query as { limit?: number; cursor?: string; lang?: "zh-CN" | "en" };
+      await visibleCustomerLine(ctx, request.principal!, customerId);
+      const decisions = required(ctx.engine.decisions, "the decision engine");
+      const page = await decisions.listDecisions({
+        customerId,
+        limit: pageSize(q.limit),
+        ...(q.cursor !== undefined ? { cursor: q.cursor } : {}),
+      });
+      return {
+        items: page.items.map((r) => renderDecisionSummary(r, q.lang ?? "en")),
+        nextCursor: page.nextCursor,
+      };
+    },
+  );
+
+  app.post(
+    "/v1/customers/:customerId/reevaluations",
+    {
+      config: { access: "borrower" },
+      schema: {
+        tags: ["customers"],
+        summary: "Ask for a re-evaluation now (counts as a limit query; rate-limited)",
+        params: CustomerParams,
+        body: Type.Optional(Type.Object({}, { additionalProperties: false })),
+        response: {
+          200: Type.Object({ decisionId: Type.String(), previousLimitMinor: Minor, newLimitMinor: Minor }),
+          ...errorResponses,
+        },
+      },
+    },
+    async (request) => {
+      const { customerId } = request.params as { customerId: string };
+      const principal = request.principal!;
+      await visibleCustomerLine(ctx, principal, customerId);
+      const decisions = required(ctx.engine.decisions, "the decision engine");
+      const outcome = await decisions.decideForCustomer(customerId, {
+        kind: "reevaluation.requested",
+        actor: principal.role === "borrower" ? "borrower" : "operator",
+      });
+      if (!outcome.ok) {
+        const e = outcome.error;
+        if (e.code === "reevaluation_rate_limited") {
+          throw new ApiError(
+            e.code,
+            e.message,
+            { retryAfterSeconds: e.retryAfterSeconds },
+            {
+              "retry-after": String(e.retryAfterSeconds),
+            },
+          );
+        }
+        if (e.code === "customer_not_found") throw notFound("customer");
+        throw fromRejection(e);
+      }
+      const r = outcome.value.record;
+      ctx.metrics.inc("headroom_decisions_total", { trigger: r.trigger });
+      return {
+        decisionId: r.decisionId,
+        previousLimitMinor: r.previousLimitMinor,
+        newLimitMinor: r.newLimitMinor,
+      };
+    },
+  );
+}

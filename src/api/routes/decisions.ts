@@ -1,0 +1,160 @@
+// Decision routes: one decision record (borrowers: their own only, else 404), the operator's decision search
+// and replay, and the platform announcements everyone may read.
+
+import { Type } from "@sinclair/typebox";
+import type { FastifyInstance } from "fastify";
+import type { TriggerKind } from "../../engine/index.js";
+import { listAnnouncementRows } from "../../store/index.js";
+import { actorOf, canSeeCustomer, notFound } from "../auth.js";
+import { type ApiContext, required } from "../context.js";
+import { fromRejection } from "../errors.js";
+import { renderDecisionRecord, renderDecisionSummary } from "../render.js";
+import { DateText, errorResponses, Id, Lang, PageQuery, pageSize } from "../schemas.js";
+
+const DecisionParams = Type.Object({ decisionId: Id }, { additionalProperties: false });
+export const announcementsPageMax = 100;
+
+export function registerDecisionRoutes(app: FastifyInstance, ctx: ApiContext): void {
+  app.get(
+    "/v1/decisions/:decisionId",
+    {
+      config: { access: "borrower" },
+      schema: {
+        tags: ["decisions"],
+        params: DecisionParams,
+        querystring: Type.Object({ lang: Type.Optional(Lang) }, { additionalProperties: false }),
+        ...errorResponses,
+      },
+    },
+    async (request) => {
+      const { decisionId } = request.params as { decisionId: string };
+      const { lang } = request.query as { lang?: "zh-CN" | "en" };
+      const decisions = required(ctx.engine.decisions, "the decision engine");
+      const record = await decisions.getDecision(decisionId);
+      if (!record || !canSeeCustomer(request.principal!, record.customerId)) throw notFound("decision");
+      return renderDecisionRecord(record, lang ?? "en");
+    },
+  );
+
+  app.get(
+    "/v1/decisions",
+    {
+      config: { access: "operator" },
+      schema: {
+        tags: ["decisions"],
+        querystring: Type.Object(
+          {
+            ...PageQuery.properties,
+            customerId: Type.Optional(Id),
+            trigger: Type.Optional(Type.String({ maxLength: 64 })),
+            from: Type.Optional(DateText),
+            to: Type.Optional(DateText),
+            lang: Type.Optional(Lang),
+          },
+          { additionalProperties: false },
+        ),
+        ...errorResponses,
+      },
+    },
+    async (request) => {
+      const q = request.query as {
+        limit?: number;
+        cursor?: string;
+        customerId?: string;
+        trigger?: string;
+        from?: string;
+        to?: string;
+        lang?: "zh-CN" | "en";
+      };
+      const decisions = required(ctx.engine.decisions, "the decision engine");
+      const page = await decisions.listDecisions({
+        limit: pageSize(q.limit),
+        ...(q.cursor !== undefined ? { cursor: q.cursor } : {}),
+        ...(q.customerId !== undefined ? { customerId: q.customerId } : {}),
+        ...(q.trigger !== undefined ? { trigger: q.trigger as TriggerKind } : {}),
+        ...(q.from !== undefined ? { from: q.from } : {}),
+        ...(q.to !== undefined ? { to: q.to } : {}),
+      });
+      return {
+        items: page.items.map((r) => ({
+          ...renderDecisionSummary(r, q.lang ?? "en"),
+          customerId: r.customerId,
+        })),
+        nextCursor: page.nextCursor,
+      };
+    },
+  );
+
+  app.post(
+    "/v1/decisions/:decisionId/replay",
+    {
+      config: { access: "operator" },
+      schema: {
+        tags: ["decisions"],
+        summary: "Recompute a recorded decision from its recorded versions",
+        params: DecisionParams,
+        response: {
+          200: Type.Object({
+            identical: Type.Boolean(),
+            differences: Type.Array(
+              Type.Object({ path: Type.String(), recorded: Type.Unknown(), replayed: Type.Unknown() }),
+            ),
+          }),
+          ...errorResponses,
+        },
+      },
+    },
+    async (request) => {
+      const { decisionId } = request.params as { decisionId: string };
+      const decisions = required(ctx.engine.decisions, "the decision engine");
+      const report = await decisions.replay(decisionId);
+      if (!report.ok) {
+        if (report.error.code === "decision_not_found") throw notFound("decision");
+        throw fromRejection(report.error);
+      }
+      request.log.info({ actor: actorOf(request.principal!), decisionId }, "replay");
+      return { identical: report.value.identical, differences: [...report.value.differences] };
+    },
+  );
+
+  app.get(
+    "/v1/announcements",
+    {
+      config: { access: "borrower" },
+      schema: {
+        tags: ["announcements"],
+        querystring: Type.Object({ lang: Type.Optional(Lang) }, { additionalProperties: false }),
+        response: {
+          200: Type.Object({
+            items: Type.Array(
+              Type.Object({
+                announcementId: Type.String(),
+                kind: Type.String(),
+                title: Type.String(),
+                body: Type.String(),
+                effectiveDate: Type.String(),
+                publishedAt: Type.String(),
+              }),
+            ),
+          }),
+          ...errorResponses,
+        },
+      },
+    },
+    async (request) => {
+      const { lang } = request.query as { lang?: "zh-CN" | "en" };
+      const l = lang ?? "en";
+      const rows = await ctx.store.db.read((tx) => listAnnouncementRows(tx, announcementsPageMax));
+      return {
+        items: rows.map((r) => ({
+          announcementId: r.announcementId,
+          kind: r.kind,
+          title: r.title[l],
+          body: r.body[l],
+          effectiveDate: r.effectiveDate,
+          publishedAt: new Date(r.publishedMs).toISOString(),
+        })),
+      };
+    },
+  );
+}

@@ -1,0 +1,257 @@
+// Credit-line routes: read a line and its schedule; draw down and repay (money routes: Idempotency-Key
+// required, responses replayed on retry). A borrower sees only their own lines; any other id is a 404.
+
+import { Type } from "@sinclair/typebox";
+import type { FastifyInstance } from "fastify";
+import type { AnyEvent } from "../../events/index.js";
+import { instalmentOwedMinor, type LineState, lineView } from "../../lending/index.js";
+import { eventsByIds } from "../../store/index.js";
+import { canSeeCustomer, notFound, type Principal } from "../auth.js";
+import type { ApiContext } from "../context.js";
+import { fromRejection } from "../errors.js";
+import { runIdempotent } from "../idempotency.js";
+import { errorResponses, Id, LineResponse, Minor, PositiveMinor } from "../schemas.js";
+
+const LineParams = Type.Object({ lineId: Id }, { additionalProperties: false });
+
+const ScheduleItem = Type.Object({
+  drawdownId: Type.String(),
+  n: Type.Integer(),
+  dueDate: Type.String(),
+  principalMinor: Minor,
+  interestMinor: Minor,
+  totalMinor: Minor,
+  paidMinor: Minor,
+  status: Type.Union([
+    Type.Literal("paid"),
+    Type.Literal("due"),
+    Type.Literal("overdue"),
+    Type.Literal("upcoming"),
+  ]),
+});
+
+const IdempotencyHeaders = Type.Object({
+  "idempotency-key": Type.Optional(
+    Type.String({ description: "required: a retry with the same key replays" }),
+  ),
+});
+
+const DrawdownBody = Type.Object(
+  {
+    amountMinor: PositiveMinor,
+    termMonths: Type.Integer({ minimum: 1, maximum: 120 }),
+    method: Type.Union([
+      Type.Literal("equal_instalment"),
+      Type.Literal("equal_principal"),
+      Type.Literal("interest_first"),
+    ]),
+  },
+  { additionalProperties: false },
+);
+
+const RepaymentBody = Type.Object({ amountMinor: PositiveMinor }, { additionalProperties: false });
+
+type ScheduleItemValue = {
+  drawdownId: string;
+  n: number;
+  dueDate: string;
+  principalMinor: number;
+  interestMinor: number;
+  totalMinor: number;
+  paidMinor: number;
+  status: "paid" | "due" | "overdue" | "upcoming";
+};
+
+/** Every instalment of the line's unsettled drawdowns (settled ones too, as paid), by due date. */
+export function scheduleOf(state: LineState, drawdownId?: string): ScheduleItemValue[] {
+  const items: ScheduleItemValue[] = [];
+  for (const d of state.drawdowns) {
+    if (drawdownId !== undefined && d.drawdownId !== drawdownId) continue;
+    let nextFound = false;
+    for (const i of d.instalments) {
+      const owed = instalmentOwedMinor(i);
+      const paid = i.principalPaidMinor + i.interestPaidMinor + i.penaltyPaidMinor;
+      let status: ScheduleItemValue["status"];
+      if (owed === 0 && (i.principalPaidMinor >= i.principalMinor || d.settledOn !== null)) status = "paid";
+      else if (i.overdue) status = "overdue";
+      else if (!nextFound) {
+        status = "due";
+        nextFound = true;
+      } else status = "upcoming";
+      items.push({
+        drawdownId: d.drawdownId,
+        n: i.n,
+        dueDate: i.dueDate,
+        principalMinor: i.principalMinor,
+        interestMinor: i.interestMinor,
+        totalMinor: i.totalMinor,
+        paidMinor: paid,
+        status,
+      });
+    }
+  }
+  return items.sort((a, b) => (a.dueDate < b.dueDate ? -1 : a.dueDate > b.dueDate ? 1 : a.n - b.n));
+}
+
+/** Loads a line the caller may see, or throws 404 (the same answer for "absent" and "not yours"). */
+export async function visibleLine(ctx: ApiContext, principal: Principal, lineId: string): Promise<LineState> {
+  const stored = await ctx.engine.lending.getLine(lineId);
+  if (!stored || !canSeeCustomer(principal, stored.state.customerId)) throw notFound("line");
+  return stored.state;
+}
+
+export function registerLineRoutes(app: FastifyInstance, ctx: ApiContext): void {
+  app.get(
+    "/v1/lines/:lineId",
+    {
+      config: { access: "borrower" },
+      schema: { tags: ["lines"], params: LineParams, response: { 200: LineResponse, ...errorResponses } },
+    },
+    async (request) => {
+      const { lineId } = request.params as { lineId: string };
+      return lineView(await visibleLine(ctx, request.principal!, lineId));
+    },
+  );
+
+  app.get(
+    "/v1/lines/:lineId/schedule",
+    {
+      config: { access: "borrower" },
+      schema: {
+        tags: ["lines"],
+        params: LineParams,
+        response: { 200: Type.Object({ items: Type.Array(ScheduleItem) }), ...errorResponses },
+      },
+    },
+    async (request) => {
+      const { lineId } = request.params as { lineId: string };
+      return { items: scheduleOf(await visibleLine(ctx, request.principal!, lineId)) };
+    },
+  );
+
+  app.post(
+    "/v1/lines/:lineId/drawdowns",
+    {
+      config: { access: "borrower" },
+      schema: {
+        tags: ["lines"],
+        summary: "Draw down from the line (Idempotency-Key required)",
+        params: LineParams,
+        headers: IdempotencyHeaders,
+        body: DrawdownBody,
+        response: {
+          201: Type.Object({
+            drawdownId: Type.String(),
+            lineId: Type.String(),
+            amountMinor: Minor,
+            schedule: Type.Array(ScheduleItem),
+            line: LineResponse,
+          }),
+          ...errorResponses,
+        },
+      },
+    },
+    async (request, reply) => {
+      const { lineId } = request.params as { lineId: string };
+      const body = request.body as { amountMinor: number; termMonths: number; method: never };
+      const principal = request.principal!;
+      await visibleLine(ctx, principal, lineId);
+      const result = await runIdempotent(
+        ctx.store.db,
+        ctx.clock,
+        principal,
+        request,
+        "drawdown",
+        async (key) => {
+          const outcome = await ctx.engine.lending.drawdown(lineId, body, { idempotencyKey: key });
+          if (!outcome.ok) throw fromRejection(outcome.error);
+          const receipt = outcome.value;
+          const stored = await ctx.engine.lending.getLine(lineId);
+          const drawdownId = receipt.operationId ?? "";
+          return {
+            status: 201,
+            body: {
+              drawdownId,
+              lineId,
+              amountMinor: body.amountMinor,
+              schedule: stored ? scheduleOf(stored.state, drawdownId) : [],
+              line: receipt.line,
+            },
+          };
+        },
+      );
+      return reply.status(result.status).send(result.body);
+    },
+  );
+
+  app.post(
+    "/v1/lines/:lineId/repayments",
+    {
+      config: { access: "borrower" },
+      schema: {
+        tags: ["lines"],
+        summary: "Repay (Idempotency-Key required); a settled drawdown triggers a limit decision",
+        params: LineParams,
+        headers: IdempotencyHeaders,
+        body: RepaymentBody,
+        response: {
+          201: Type.Object({
+            repaymentId: Type.String(),
+            allocation: Type.Object({ penaltyMinor: Minor, interestMinor: Minor, principalMinor: Minor }),
+            line: LineResponse,
+            decisionId: Type.Union([Type.String(), Type.Null()]),
+          }),
+          ...errorResponses,
+        },
+      },
+    },
+    async (request, reply) => {
+      const { lineId } = request.params as { lineId: string };
+      const body = request.body as { amountMinor: number };
+      const principal = request.principal!;
+      await visibleLine(ctx, principal, lineId);
+      const result = await runIdempotent(
+        ctx.store.db,
+        ctx.clock,
+        principal,
+        request,
+        "repayment",
+        async (key) => {
+          const outcome = await ctx.engine.lending.repay(lineId, body, { idempotencyKey: key });
+          if (!outcome.ok) throw fromRejection(outcome.error);
+          const receipt = outcome.value;
+          const events = await ctx.store.db.read((tx) => eventsByIds(tx, receipt.eventIds));
+          const received = events.find((e) => e.type === "repayment.received")?.payload as
+            | { penaltyMinor: number; interestMinor: number; principalMinor: number }
+            | undefined;
+          let decisionId: string | null = null;
+          let line = receipt.line;
+          if (ctx.engine.decisions) {
+            const decided = await ctx.engine.decisions.handleLendingEvents(events as unknown as AnyEvent[]);
+            const last = decided.at(-1);
+            if (last) {
+              decisionId = last.decisionId;
+              ctx.metrics.inc("headroom_decisions_total", { trigger: last.trigger });
+              const after = await ctx.engine.lending.getLine(lineId);
+              if (after) line = lineView(after.state);
+            }
+          }
+          return {
+            status: 201,
+            body: {
+              repaymentId: receipt.operationId ?? "",
+              allocation: {
+                penaltyMinor: received?.penaltyMinor ?? 0,
+                interestMinor: received?.interestMinor ?? 0,
+                principalMinor: received?.principalMinor ?? 0,
+              },
+              line,
+              decisionId,
+            },
+          };
+        },
+      );
+      return reply.status(result.status).send(result.body);
+    },
+  );
+}

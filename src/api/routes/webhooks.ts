@@ -1,0 +1,185 @@
+// Webhook subscriptions (operators): create (URL checked against private networks), list, delete, and rotate the
+// secret (the old one keeps signing alongside the new one for a grace period). Every change is audited.
+
+import { randomBytes } from "node:crypto";
+import { Type } from "@sinclair/typebox";
+import type { FastifyInstance } from "fastify";
+import {
+  appendAudit,
+  deleteSubscription,
+  getSubscription,
+  insertSubscription,
+  listSubscriptions,
+  subscriptionsMax,
+  updateSubscriptionSecrets,
+  type WebhookSubscription,
+  webhookEventTypes,
+} from "../../store/index.js";
+import { actorOf, notFound } from "../auth.js";
+import type { ApiContext } from "../context.js";
+import { ApiError } from "../errors.js";
+import { errorResponses, Id } from "../schemas.js";
+import { generateWebhookSecret, isValidWebhookSecret } from "../webhooks/signing.js";
+import { checkWebhookUrl, webhookUrlLengthMax } from "../webhooks/url-guard.js";
+
+/** How long a rotated-out secret keeps signing, so receivers can switch without dropping a delivery. */
+export const secretRotationGraceMs = 24 * 3_600_000;
+
+const EventType = Type.Union(webhookEventTypes.map((t) => Type.Literal(t)));
+const SubscriptionView = Type.Object({
+  subscriptionId: Type.String(),
+  url: Type.String(),
+  events: Type.Array(Type.String()),
+  createdAt: Type.String(),
+});
+const Params = Type.Object({ subscriptionId: Id }, { additionalProperties: false });
+
+function view(s: WebhookSubscription) {
+  return {
+    subscriptionId: s.subscriptionId,
+    url: s.url,
+    events: [...s.events],
+    createdAt: new Date(s.createdMs).toISOString(),
+  };
+}
+
+export function registerWebhookRoutes(app: FastifyInstance, ctx: ApiContext): void {
+  app.post(
+    "/v1/webhooks",
+    {
+      config: { access: "operator" },
+      schema: {
+        tags: ["webhooks"],
+        body: Type.Object(
+          {
+            url: Type.String({ minLength: 1, maxLength: webhookUrlLengthMax }),
+            events: Type.Array(EventType, {
+              minItems: 1,
+              maxItems: webhookEventTypes.length,
+              uniqueItems: true,
+            }),
+            secret: Type.Optional(Type.String({ maxLength: 200 })),
+          },
+          { additionalProperties: false },
+        ),
+        response: {
+          201: Type.Object({ ...SubscriptionView.properties, secret: Type.String() }),
+          ...errorResponses,
+        },
+      },
+    },
+    async (request, reply) => {
+      const body = request.body as { url: string; events: string[]; secret?: string };
+      const check = await checkWebhookUrl(body.url, ctx.config.allowPrivateWebhookUrls);
+      if (!check.ok) throw new ApiError("webhook_url_forbidden", check.reason, { url: body.url });
+      if (body.secret !== undefined && !isValidWebhookSecret(body.secret)) {
+        throw new ApiError("invalid_request", "a secret is whsec_ followed by base64 of 24–64 bytes");
+      }
+      const secret = body.secret ?? generateWebhookSecret();
+      const nowMs = ctx.clock.nowMs();
+      const subscription: WebhookSubscription = {
+        subscriptionId: `wh_${randomBytes(10).toString("hex")}`,
+        url: body.url,
+        events: body.events,
+        secrets: [{ secret, expiresMs: null }],
+        createdMs: nowMs,
+      };
+      await ctx.store.db.transaction(async (tx) => {
+        if ((await listSubscriptions(tx, subscriptionsMax)).length >= subscriptionsMax) {
+          throw new ApiError("invalid_request", `at most ${subscriptionsMax} subscriptions`);
+        }
+        await insertSubscription(tx, subscription);
+        await appendAudit(tx, {
+          atMs: nowMs,
+          actor: actorOf(request.principal!),
+          action: "webhook.created",
+          target: subscription.subscriptionId,
+          before: null,
+          after: view(subscription),
+        });
+      });
+      return reply.status(201).send({ ...view(subscription), secret });
+    },
+  );
+
+  app.get(
+    "/v1/webhooks",
+    {
+      config: { access: "operator" },
+      schema: {
+        tags: ["webhooks"],
+        response: { 200: Type.Object({ items: Type.Array(SubscriptionView) }), ...errorResponses },
+      },
+    },
+    async () => ({
+      items: (await ctx.store.db.read((tx) => listSubscriptions(tx, subscriptionsMax))).map(view),
+    }),
+  );
+
+  app.delete(
+    "/v1/webhooks/:subscriptionId",
+    {
+      config: { access: "operator" },
+      schema: { tags: ["webhooks"], params: Params, response: { 204: Type.Null(), ...errorResponses } },
+    },
+    async (request, reply) => {
+      const { subscriptionId } = request.params as { subscriptionId: string };
+      const nowMs = ctx.clock.nowMs();
+      await ctx.store.db.transaction(async (tx) => {
+        const before = await getSubscription(tx, subscriptionId);
+        if (!before || !(await deleteSubscription(tx, subscriptionId, nowMs))) throw notFound("webhook");
+        await appendAudit(tx, {
+          atMs: nowMs,
+          actor: actorOf(request.principal!),
+          action: "webhook.deleted",
+          target: subscriptionId,
+          before: view(before),
+          after: null,
+        });
+      });
+      return reply.status(204).send();
+    },
+  );
+
+  app.post(
+    "/v1/webhooks/:subscriptionId/rotate-secret",
+    {
+      config: { access: "operator" },
+      schema: {
+        tags: ["webhooks"],
+        summary: "New secret; the previous one keeps signing for 24 h (several signatures per delivery)",
+        params: Params,
+        response: {
+          200: Type.Object({ secret: Type.String(), previousValidUntil: Type.String() }),
+          ...errorResponses,
+        },
+      },
+    },
+    async (request) => {
+      const { subscriptionId } = request.params as { subscriptionId: string };
+      const nowMs = ctx.clock.nowMs();
+      const secret = generateWebhookSecret();
+      const until = nowMs + secretRotationGraceMs;
+      await ctx.store.db.transaction(async (tx) => {
+        const s = await getSubscription(tx, subscriptionId);
+        if (!s) throw notFound("webhook");
+        const kept = s.secrets
+          .filter((x) => x.expiresMs === null || x.expiresMs > nowMs)
+          .map((x) => ({
+            secret: x.secret,
+            expiresMs: x.expiresMs === null ? until : Math.min(x.expiresMs, until),
+          }));
+        await updateSubscriptionSecrets(tx, subscriptionId, [{ secret, expiresMs: null }, ...kept]);
+        await appendAudit(tx, {
+          atMs: nowMs,
+          actor: actorOf(request.principal!),
+          action: "webhook.secret_rotated",
+          target: subscriptionId,
+          before: { secrets: s.secrets.length },
+          after: { secrets: kept.length + 1, previousValidUntil: new Date(until).toISOString() },
+        });
+      });
+      return { secret, previousValidUntil: new Date(until).toISOString() };
+    },
+  );
+}

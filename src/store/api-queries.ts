@@ -1,0 +1,158 @@
+// Read queries the HTTP API needs across other domains' tables (lines, events, decisions): bounded pages,
+// keyset cursors, never a full scan returned to a caller.
+
+import type { Tx } from "./db.js";
+
+export interface CustomerLineRow {
+  readonly lineId: string;
+  readonly customerId: string;
+  readonly status: string;
+  readonly limitMinor: number;
+  readonly outstandingMinor: number;
+}
+
+/** The customer's open line, else their most recently updated closed one. */
+export async function lineOfCustomer(tx: Tx, customerId: string): Promise<string | null> {
+  const row = await tx.get<{ line_id: string }>(
+    `SELECT line_id FROM lines WHERE customer_id = ? ORDER BY CASE WHEN status = 'closed' THEN 1 ELSE 0 END, updated_ms DESC LIMIT 1`,
+    [customerId],
+  );
+  return row?.line_id ?? null;
+}
+
+/** Customers (one row per open line) in customer id order after `afterCustomerId`. */
+export async function listCustomerLines(
+  tx: Tx,
+  options: { afterCustomerId: string | null; limit: number; status: string | null },
+): Promise<CustomerLineRow[]> {
+  const where: string[] = ["status <> 'closed'"];
+  const params: (string | number)[] = [];
+  if (options.afterCustomerId !== null) {
+    where.push("customer_id > ?");
+    params.push(options.afterCustomerId);
+  }
+  if (options.status !== null) {
+    where.push("status = ?");
+    params.push(options.status);
+  }
+  params.push(options.limit);
+  const rows = await tx.all<{
+    line_id: string;
+    customer_id: string;
+    status: string;
+    limit_minor: number;
+    outstanding_minor: number;
+  }>(
+    `SELECT line_id, customer_id, status, limit_minor, outstanding_minor FROM lines WHERE ${where.join(" AND ")}
+     ORDER BY customer_id LIMIT ?`,
+    params,
+  );
+  return rows.map((r) => ({
+    lineId: r.line_id,
+    customerId: r.customer_id,
+    status: r.status,
+    limitMinor: Number(r.limit_minor),
+    outstandingMinor: Number(r.outstanding_minor),
+  }));
+}
+
+export interface LoggedEvent {
+  readonly eventId: string;
+  readonly customerId: string;
+  readonly type: string;
+  readonly occurredAt: string;
+  readonly payload: unknown;
+}
+
+/** Logged events by id, in log order (ids not found are left out). */
+export async function eventsByIds(tx: Tx, eventIds: readonly string[]): Promise<LoggedEvent[]> {
+  if (eventIds.length === 0) return [];
+  const rows = await tx.all<{
+    event_id: string;
+    customer_id: string;
+    type: string;
+    occurred_at: string;
+    payload: string;
+  }>(
+    `SELECT event_id, customer_id, type, occurred_at, payload FROM events WHERE event_id IN (${eventIds.map(() => "?").join(", ")}) ORDER BY seq`,
+    [...eventIds],
+  );
+  return rows.map((r) => ({
+    eventId: r.event_id,
+    customerId: r.customer_id,
+    type: r.type,
+    occurredAt: r.occurred_at,
+    payload: JSON.parse(r.payload),
+  }));
+}
+
+/** Row counts of the tables a write could touch: the fuzz and BOLA suites compare them before and after. */
+export async function tableCounts(tx: Tx, tables: readonly string[]): Promise<Record<string, number>> {
+  const out: Record<string, number> = {};
+  for (const table of tables) {
+    if (!/^[a-z_]+$/.test(table)) throw new Error(`not a table name: ${table}`);
+    const row = await tx.get<{ n: number }>(`SELECT COUNT(*) AS n FROM ${table}`);
+    out[table] = Number(row?.n ?? 0);
+  }
+  return out;
+}
+
+export interface AnnouncementRow {
+  readonly announcementId: string;
+  readonly kind: string;
+  readonly title: { readonly "zh-CN": string; readonly en: string };
+  readonly body: { readonly "zh-CN": string; readonly en: string };
+  readonly effectiveDate: string;
+  readonly publishedMs: number;
+}
+
+/** Announcements, newest first. */
+export async function listAnnouncementRows(tx: Tx, limit: number): Promise<AnnouncementRow[]> {
+  const rows = await tx.all<{
+    announcement_id: string;
+    kind: string;
+    title_zh: string;
+    title_en: string;
+    body_zh: string;
+    body_en: string;
+    effective_date: string;
+    published_ms: number;
+  }>("SELECT * FROM announcements ORDER BY published_ms DESC, announcement_id LIMIT ?", [limit]);
+  return rows.map((r) => ({
+    announcementId: r.announcement_id,
+    kind: r.kind,
+    title: { "zh-CN": r.title_zh, en: r.title_en },
+    body: { "zh-CN": r.body_zh, en: r.body_en },
+    effectiveDate: r.effective_date,
+    publishedMs: Number(r.published_ms),
+  }));
+}
+
+export interface PortfolioTotals {
+  readonly lines: number;
+  readonly exposureMinor: number;
+  readonly outstandingMinor: number;
+  /** Limits and outstanding per open line (bounded by `portfolioLinesMax`), for histograms. */
+  readonly sample: readonly { limitMinor: number; outstandingMinor: number }[];
+}
+
+export const portfolioLinesMax = 100_000;
+
+export async function portfolioTotals(tx: Tx): Promise<PortfolioTotals> {
+  const totals = await tx.get<{ n: number; exposure: number | null; outstanding: number | null }>(
+    "SELECT COUNT(*) AS n, SUM(limit_minor) AS exposure, SUM(outstanding_minor) AS outstanding FROM lines WHERE status <> 'closed'",
+  );
+  const sample = await tx.all<{ limit_minor: number; outstanding_minor: number }>(
+    "SELECT limit_minor, outstanding_minor FROM lines WHERE status <> 'closed' ORDER BY line_id LIMIT ?",
+    [portfolioLinesMax],
+  );
+  return {
+    lines: Number(totals?.n ?? 0),
+    exposureMinor: Number(totals?.exposure ?? 0),
+    outstandingMinor: Number(totals?.outstanding ?? 0),
+    sample: sample.map((r) => ({
+      limitMinor: Number(r.limit_minor),
+      outstandingMinor: Number(r.outstanding_minor),
+    })),
+  };
+}
