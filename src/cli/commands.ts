@@ -63,4 +63,19 @@ export const commands: readonly CommandEntry[] = [
     summary: "check a limit policy or macro document: <file.yaml|file.json> [--json]",
     load: async () => (await import("./policy-command.js")).policyValidateCommand,
   },
+  {
+    name: "train",
+    summary: "train a scorecard: --data <csv> --target <col> --bad <value> --out <model.json> [--pmml f]",
+    load: async () => (await import("./train-command.js")).trainCommand,
+  },
+  {
+    name: "score",
+    summary: "score a CSV as NDJSON { row, score, probability, contributions }: --model <m> --data <csv>",
+    load: async () => (await import("./score-command.js")).scoreCommand,
+  },
+  {
+    name: "monitor",
+    summary: "score and characteristic stability (PSI): --model <m> --data <csv> [--baseline <csv>]",
+    load: async () => (await import("./monitor-command.js")).monitorCommand,
+  },
 ];

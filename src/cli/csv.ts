@@ -1,6 +1,7 @@
 // A strict RFC 4180 CSV reader: quoted fields (with "" escapes, commas and line breaks inside), quoted
 // headers, CRLF or LF, a leading BOM; empty cells are missing (null). Rows must match the header's width.
 
+import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import type { TableSource } from "../scoring/index.js";
 
@@ -108,11 +109,19 @@ export function parseCsv(text: string, source = "input"): CsvTable {
 }
 
 export function readCsvFile(path: string): CsvTable {
-  let text: string;
+  return readCsvFileWithHash(path).table;
+}
+
+/** Reads and parses a CSV file; `sha256` is the hash of its bytes (the training data hash). */
+export function readCsvFileWithHash(path: string): { table: CsvTable; sha256: string } {
+  let bytes: Buffer;
   try {
-    text = readFileSync(path, "utf8");
+    bytes = readFileSync(path);
   } catch (cause) {
     throw new CsvError("file_unreadable", `cannot read ${path}: ${(cause as Error).message}`, { cause });
   }
-  return parseCsv(text, path);
+  return {
+    table: parseCsv(bytes.toString("utf8"), path),
+    sha256: createHash("sha256").update(bytes).digest("hex"),
+  };
 }

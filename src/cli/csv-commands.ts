@@ -1,0 +1,82 @@
+// Plumbing shared by the CSV model commands (train, score, monitor): the error shape, model files
+// (JSON artefact or PMML, checked against their content hash) and rows of a CSV table.
+
+import { readFileSync } from "node:fs";
+import { contentHashOf, type FeatureRow, fromPmml, type Scorecard } from "../scoring/index.js";
+import type { CommandContext } from "./commands.js";
+import type { CsvTable } from "./csv.js";
+
+/** An operational failure of a model command, with a stable code. */
+export class ModelFileError extends Error {
+  override readonly name = "ModelFileError";
+  constructor(
+    readonly code: "file_unreadable" | "model_invalid" | "model_hash_mismatch",
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** Prints `{ error: { code, message } }` on stdout with --json, text on stderr otherwise; returns the exit code. */
+export function failWith(
+  ctx: CommandContext,
+  command: string,
+  json: boolean,
+  exitCode: number,
+  code: string,
+  message: string,
+  usage?: string,
+): number {
+  if (json) ctx.stdout.write(`${JSON.stringify({ error: { code, message } })}\n`);
+  else ctx.stderr.write(`headroom ${command}: ${code}: ${message}\n${usage ? `${usage}\n` : ""}`);
+  return exitCode;
+}
+
+/** Reads a scorecard from JSON (verifying its content hash) or from PMML (by content). */
+export function readModelFile(path: string): Scorecard {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (cause) {
+    throw new ModelFileError("file_unreadable", `cannot read ${path}: ${(cause as Error).message}`, {
+      cause,
+    });
+  }
+  if (text.trimStart().startsWith("<")) {
+    const parsed = fromPmml(text);
+    if (!parsed.ok)
+      throw new ModelFileError("model_invalid", `${path}: ${parsed.error.code}: ${parsed.error.message}`);
+    return parsed.value;
+  }
+  let model: Scorecard;
+  try {
+    model = JSON.parse(text) as Scorecard;
+  } catch (cause) {
+    throw new ModelFileError("model_invalid", `${path} is not JSON: ${(cause as Error).message}`, { cause });
+  }
+  if (model?.format !== "headroom.scorecard" || !Array.isArray(model.characteristics)) {
+    throw new ModelFileError("model_invalid", `${path} is not a headroom scorecard`);
+  }
+  const expected = contentHashOf(model);
+  if (model.contentHash !== expected) {
+    throw new ModelFileError(
+      "model_hash_mismatch",
+      `${path}: content hash ${model.contentHash} does not match its content (${expected})`,
+    );
+  }
+  return model;
+}
+
+/** Row r of a CSV table as a feature row keyed by column name (empty cells are null). */
+export function rowOf(table: CsvTable, r: number): FeatureRow {
+  const row: Record<string, string | null> = {};
+  for (let c = 0; c < table.header.length; c++)
+    row[table.header[c]!] = table.cells[r * table.header.length + c]!;
+  return row;
+}
+
+/** Formats a number to `digits` decimals for human output. */
+export function fixed(x: number, digits = 4): string {
+  return x.toFixed(digits);
+}

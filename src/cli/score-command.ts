@@ -1,0 +1,60 @@
+// `headroom score`: scores every row of a CSV with a scorecard (JSON or PMML) and writes NDJSON
+// `{ row, score, probability, contributions }`, row being the 1-based data row. Same numbers as scoreRow.
+
+import { once } from "node:events";
+import { parseArgs } from "node:util";
+import { scoreRow } from "../scoring/index.js";
+import type { Command } from "./commands.js";
+import { CsvError, readCsvFile } from "./csv.js";
+import { failWith, ModelFileError, readModelFile, rowOf } from "./csv-commands.js";
+
+const usage = "usage: headroom score --model <model.json|model.pmml> --data <csv> [--json]";
+/** Lines buffered before a write to stdout. */
+const outputBatchLines = 1_000;
+
+export const scoreCommand: Command = async (ctx) => {
+  const json = ctx.argv.includes("--json");
+  const fail = (exit: number, code: string, message: string): number =>
+    failWith(ctx, "score", json, exit, code, message, exit === 2 ? usage : undefined);
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args: [...ctx.argv],
+      options: {
+        model: { type: "string" },
+        data: { type: "string" },
+        json: { type: "boolean", default: false },
+        db: { type: "string" },
+      },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (error) {
+    return fail(2, "invalid_arguments", (error as Error).message);
+  }
+  for (const name of ["model", "data"]) {
+    if (typeof values[name] !== "string") return fail(2, "missing_argument", `--${name} is required`);
+  }
+  try {
+    const model = readModelFile(values.model as string);
+    const table = readCsvFile(values.data as string);
+    const missing = model.characteristics.map((c) => c.feature).filter((f) => !table.header.includes(f));
+    if (missing.length > 0)
+      ctx.stderr.write(`warning: columns scored as missing (absent): ${missing.join(", ")}\n`);
+    let batch: string[] = [];
+    for (let r = 0; r < table.rows; r++) {
+      const { score, probability, contributions } = scoreRow(model, rowOf(table, r));
+      batch.push(JSON.stringify({ row: r + 1, score, probability, contributions }));
+      if (batch.length >= outputBatchLines || r === table.rows - 1) {
+        if (!ctx.stdout.write(`${batch.join("\n")}\n`)) await once(ctx.stdout, "drain");
+        batch = [];
+      }
+    }
+    ctx.stderr.write(`scored ${table.rows} rows with ${model.modelId} (${model.contentHash.slice(0, 16)})\n`);
+    return 0;
+  } catch (error) {
+    if (error instanceof CsvError || error instanceof ModelFileError)
+      return fail(1, error.code, error.message);
+    throw error;
+  }
+};
