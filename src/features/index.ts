@@ -1,0 +1,21 @@
+// features: the feature catalogue, the incremental per-customer state and features as of a business date.
+export { featuresAt } from "./compute.js";
+export * from "./definitions.js";
+export {
+  applyEvent,
+  applyEvents,
+  type BureauReport,
+  bucketField,
+  cycleDaysMax,
+  type DayBucket,
+  type DayBureauReport,
+  type DayRegister,
+  emptyFeatureState,
+  type FeatureState,
+  featureStateVersion,
+  openDueDatesMax,
+  overdueInstalmentsPerDayMax,
+  type Register,
+  rebuildFeatures,
+  retentionDays,
+} from "./state.js";
