@@ -2,6 +2,7 @@
 // skipped. SQLite assigns seq as max + 1 inside its single-writer transaction, so seq follows commit order;
 // PostgreSQL takes seq from an identity sequence (increasing, but concurrent commits may land out of seq order).
 
+import { enqueueWebhooksForLogEvent } from "./api-store.js";
 import type { Tx } from "./db.js";
 
 export interface EventRow {
@@ -28,7 +29,7 @@ export async function appendEventRows(tx: Tx, rows: readonly EventRow[]): Promis
          VALUES (?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (event_id) DO NOTHING`;
   for (const r of rows) {
-    inserted += await tx.run(sql, [
+    const added = await tx.run(sql, [
       r.eventId,
       r.customerId,
       r.type,
@@ -37,6 +38,9 @@ export async function appendEventRows(tx: Tx, rows: readonly EventRow[]): Promis
       r.businessDate,
       r.payload,
     ]);
+    inserted += added;
+    // Limit and freeze events become webhook messages in this same transaction (the transactional outbox).
+    if (added > 0) await enqueueWebhooksForLogEvent(tx, r);
   }
   return inserted;
 }

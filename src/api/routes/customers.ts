@@ -16,7 +16,6 @@ import {
   errorResponses,
   Id,
   Lang,
-  LineResponse,
   LineStatus,
   Minor,
   PageQuery,
