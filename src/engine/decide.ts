@@ -1,6 +1,7 @@
-// The pure decision: score the feature vector, run the limit policy, explain. No I/O, no clock, no
-// randomness: the same DecisionInputs always give the same DecisionResult (and the same record bytes).
+// The pure decision: score the feature vector, run the limit policy, explain (reasons, attribution,
+// recovery plan). No I/O, no clock, no randomness: the same DecisionInputs give the same record bytes.
 
+import { explainDecision } from "../explain/index.js";
 import { decideLimit, type LimitInput } from "../policy/index.js";
 import { scoreRow } from "../scoring/index.js";
 import { formatDate } from "../time/index.js";
@@ -30,14 +31,14 @@ export function limitInputOf(
 export function decide(inputs: DecisionInputs): DecisionResult {
   const score = scoreRow(inputs.model, inputs.features);
   const outcome = decideLimit(limitInputOf(inputs, score), inputs.policy.compiled, inputs.macro.compiled);
+  const explanation = explainDecision({ ...inputs, score, outcome });
   return {
     score,
     outcome,
     previousLimitMinor: inputs.line.limitMinor,
     newLimitMinor: outcome.limitMinor,
     freeze: outcome.action === "freeze",
-    // Explanations (reasons, attribution, recovery plan) come from src/explain once it lands.
-    explanation: null,
+    explanation,
   };
 }
 

@@ -2,6 +2,7 @@
 // decision record (JSON-safe, dates "YYYY-MM-DD"), triggers, rejections and the DecisionEngine service.
 
 import type { AnyEvent } from "../events/index.js";
+import type { Explanation } from "../explain/index.js";
 import type { Result } from "../kernel/index.js";
 import type {
   BureauFigures,
@@ -112,11 +113,8 @@ export interface DecisionInputs {
   readonly product: ProductTerms;
 }
 
-/**
- * The explanation stored with a decision (language-neutral JSON from src/explain's `explainDecision`),
- * or null when none was computed.
- */
-export type DecisionExplanation = Readonly<Record<string, unknown>>;
+/** The explanation stored with a decision: language-neutral JSON from src/explain's `explainDecision`. */
+export type DecisionExplanation = Explanation;
 
 export interface DecisionResult {
   readonly score: ScoreResult;
