@@ -11,8 +11,14 @@
 import { coreMigration } from "./001-core.js";
 import { decisionsMigration } from "./006-decisions.js";
 import { apiMigration } from "./008-api.js";
+import { featuresMigration } from "./009-features.js";
 import type { Migration } from "./migration.js";
 
 export type { Migration } from "./migration.js";
 
-export const migrations: readonly Migration[] = [coreMigration, decisionsMigration, apiMigration];
+export const migrations: readonly Migration[] = [
+  coreMigration,
+  decisionsMigration,
+  apiMigration,
+  featuresMigration,
+];
