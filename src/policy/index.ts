@@ -17,6 +17,13 @@ export {
   roundLimitToStep,
   ruleMatches,
 } from "./decide-limit.js";
+export {
+  type CompiledTable,
+  compileDecisionTable,
+  evaluateDecisionTable,
+  type TableResult,
+  tableRulesMax,
+} from "./decision-table.js";
 export { allocateExposureBudget, type BudgetAllocation, type BudgetLine } from "./exposure-budget.js";
 export { knownFeatureIds } from "./feature-ids.js";
 export {

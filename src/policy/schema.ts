@@ -83,7 +83,7 @@ export const PolicyDocSchema = Type.Object(
       strict,
     ),
     bands: Type.Array(BandDoc, { minItems: 1, maxItems: 32 }),
-    behaviourRules: Type.Array(BehaviourRuleDoc, { maxItems: 64 }),
+    behaviourRules: Type.Array(BehaviourRuleDoc, { maxItems: 52 }),
     guardrails: Type.Object(
       {
         maxDecreasePpm: Type.Integer({ minimum: 0, maximum: 1_000_000 }),
