@@ -78,4 +78,44 @@ export const commands: readonly CommandEntry[] = [
     summary: "score and characteristic stability (PSI): --model <m> --data <csv> [--baseline <csv>]",
     load: async () => (await import("./monitor-command.js")).monitorCommand,
   },
+  {
+    name: "decide",
+    summary: "decide a customer's limit now (operator re-evaluation): <customerId> [--date D] [--dry-run]",
+    load: async () => (await import("./decide-command.js")).decideCommand,
+  },
+  {
+    name: "replay",
+    summary: "recompute a recorded decision; exits non-zero if anything differs: <decisionId>",
+    load: async () => (await import("./replay-command.js")).replayCommand,
+  },
+  {
+    name: "decisions list",
+    summary: "recorded decisions, newest first: [--customer <id>] [--limit n]",
+    load: async () => (await import("./decisions-command.js")).decisionsListCommand,
+  },
+  {
+    name: "customers list",
+    summary: "every customer's line: limit, available, outstanding, status",
+    load: async () => (await import("./customers-command.js")).customersListCommand,
+  },
+  {
+    name: "model register",
+    summary: "register a scorecard artefact: <model.json|model.pmml> [--activate]",
+    load: async () => (await import("./model-command.js")).modelRegisterCommand,
+  },
+  {
+    name: "model activate",
+    summary: "make a registered model the active one: <modelId>",
+    load: async () => (await import("./model-command.js")).modelActivateCommand,
+  },
+  {
+    name: "policy publish",
+    summary: "publish a policy version and its announcement: <file> [--weight n for a challenger arm]",
+    load: async () => (await import("./model-command.js")).policyPublishCommand,
+  },
+  {
+    name: "macro set",
+    summary: "publish macro settings and their announcement: <file>",
+    load: async () => (await import("./model-command.js")).macroSetCommand,
+  },
 ];
