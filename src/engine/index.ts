@@ -13,6 +13,22 @@ export {
 } from "./decision-engine.js";
 export type * from "./decision-ports.js";
 export type * from "./decision-types.js";
+export type * from "./event-log-port.js";
+export {
+  appendBatchMax,
+  type BatchPlan,
+  latenessMaxMsDefault,
+  type PlannedEvent,
+  planBatch,
+} from "./ingest.js";
+export {
+  type ImportOptions,
+  type ImportProgress,
+  type ImportSummary,
+  importEventLines,
+  type LineRejection,
+  rejectedListMax,
+} from "./ingest-lines.js";
 export {
   businessDateSetting,
   type CommandOptions,

@@ -1,0 +1,97 @@
+// Batch import of NDJSON event lines: each line is validated on its own (a bad line is rejected with its
+// number and reason, the rest kept); valid events go to the log in batches, each batch one transaction.
+
+import { type AnyEvent, parseEventLine } from "../events/index.js";
+import type { EventLog } from "./event-log-port.js";
+import { appendBatchMax } from "./ingest.js";
+
+/** Rejections listed in full; beyond this only their number is kept (`rejectedOmitted`). */
+export const rejectedListMax = 10_000;
+
+export interface LineRejection {
+  /** 1-based line number in the input. */
+  readonly line: number;
+  readonly code: string;
+  readonly message: string;
+}
+
+export interface ImportSummary {
+  readonly accepted: number;
+  readonly duplicates: number;
+  readonly rejected: readonly LineRejection[];
+  /** Rejections not listed because the list reached `rejectedListMax`. */
+  readonly rejectedOmitted: number;
+}
+
+export interface ImportProgress {
+  readonly linesRead: number;
+  readonly accepted: number;
+  readonly duplicates: number;
+  readonly rejected: number;
+}
+
+export interface ImportOptions {
+  /** The instant used to refuse events from the future (the shell's clock). */
+  readonly nowMs: () => number;
+  readonly batchSize?: number;
+  readonly futureToleranceMs?: number;
+  readonly payloadBytesMax?: number;
+  readonly onProgress?: (progress: ImportProgress) => void;
+}
+
+export async function importEventLines(
+  lines: AsyncIterable<string> | Iterable<string>,
+  log: EventLog,
+  options: ImportOptions,
+): Promise<ImportSummary> {
+  const batchSize = Math.min(options.batchSize ?? appendBatchMax, appendBatchMax);
+  const rejected: LineRejection[] = [];
+  let rejectedCount = 0;
+  let accepted = 0;
+  let duplicates = 0;
+  let lineNumber = 0;
+  let batch: AnyEvent[] = [];
+  let batchLines: number[] = [];
+
+  const reject = (entry: LineRejection) => {
+    rejectedCount++;
+    if (rejected.length < rejectedListMax) rejected.push(entry);
+  };
+  const progress = () =>
+    options.onProgress?.({ linesRead: lineNumber, accepted, duplicates, rejected: rejectedCount });
+  const flush = async () => {
+    if (batch.length === 0) return;
+    const result = await log.append(batch);
+    accepted += result.accepted;
+    duplicates += result.duplicates;
+    for (const { index, rejection } of result.refused) {
+      reject({ line: batchLines[index] ?? 0, code: rejection.code, message: rejection.message });
+    }
+    batch = [];
+    batchLines = [];
+    progress();
+  };
+
+  const parseOptions = {
+    nowMs: options.nowMs(),
+    ...(options.futureToleranceMs === undefined ? {} : { futureToleranceMs: options.futureToleranceMs }),
+    ...(options.payloadBytesMax === undefined ? {} : { payloadBytesMax: options.payloadBytesMax }),
+  };
+  for await (const raw of lines) {
+    lineNumber++;
+    const text = raw.endsWith("\r") ? raw.slice(0, -1) : raw;
+    if (text.trim() === "") continue;
+    const parsed = parseEventLine(text, parseOptions);
+    if (!parsed.ok) {
+      const where = parsed.error.path === undefined ? "" : ` (${parsed.error.path})`;
+      reject({ line: lineNumber, code: parsed.error.code, message: `${parsed.error.message}${where}` });
+      continue;
+    }
+    batch.push(parsed.value);
+    batchLines.push(lineNumber);
+    if (batch.length >= batchSize) await flush();
+  }
+  await flush();
+  rejected.sort((a, b) => a.line - b.line);
+  return { accepted, duplicates, rejected, rejectedOmitted: rejectedCount - rejected.length };
+}
