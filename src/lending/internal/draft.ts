@@ -22,8 +22,13 @@ export type DeepMutable<T> = T extends readonly (infer U)[]
 
 export type DraftLine = DeepMutable<LineState>;
 
+/** A deep copy by hand: every level of LineState is a plain object or array of them (and far faster than structuredClone). */
 export function draftOf(state: LineState): DraftLine {
-  return structuredClone(state) as DraftLine;
+  return {
+    ...state,
+    delinquency: state.delinquency ? { ...state.delinquency } : null,
+    drawdowns: state.drawdowns.map((d) => ({ ...d, instalments: d.instalments.map((i) => ({ ...i })) })),
+  };
 }
 
 export interface Accumulator {
