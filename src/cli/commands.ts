@@ -84,6 +84,11 @@ export const commands: readonly CommandEntry[] = [
     load: async () => (await import("./decide-command.js")).decideCommand,
   },
   {
+    name: "explain",
+    summary: "the latest decision's reasons, attribution and recovery plan: <customerId> [--lang zh-CN|en]",
+    load: async () => (await import("./explain-command.js")).explainCommand,
+  },
+  {
     name: "replay",
     summary: "recompute a recorded decision; exits non-zero if anything differs: <decisionId>",
     load: async () => (await import("./replay-command.js")).replayCommand,
