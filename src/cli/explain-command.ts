@@ -1,0 +1,82 @@
+// `headroom explain <customerId> [--lang zh-CN|en] [--json]`: the latest decision's reasons, attribution and
+// recovery plan, rendered from the language-neutral explanation stored with the decision record.
+import {
+  type Explanation,
+  type Lang,
+  langs,
+  type RenderedExplanation,
+  renderExplanation,
+} from "../explain/index.js";
+import { formatMinor } from "../money/index.js";
+import type { Command } from "./commands.js";
+import { parseCommandArgs, printResult, runStoreCommand, storeOptions, UsageError } from "./db-options.js";
+import { engineOn } from "./decision-cli.js";
+
+const usage = "usage: headroom explain <customerId> [--lang zh-CN|en] [--json]";
+
+function signed(amountMinor: number): string {
+  return `${amountMinor > 0 ? "+" : ""}${formatMinor(amountMinor)}`;
+}
+
+/** Human output: reasons, the change split by group, the plan's steps. */
+export function renderText(e: RenderedExplanation): string {
+  const zh = e.lang === "zh-CN";
+  const lines: string[] = [
+    `${zh ? "决定" : "decision"} ${e.decisionId}: ${formatMinor(e.previousLimitMinor)} → ${formatMinor(e.newLimitMinor)}`,
+    "",
+    zh ? "主要原因：" : "principal reasons:",
+    ...(e.reasons.length === 0
+      ? [zh ? "  （无）" : "  (none)"]
+      : e.reasons.map((r, i) => `  ${i + 1}. [${r.code}] ${r.message}`)),
+    "",
+    zh ? "变动构成：" : "what changed the limit:",
+    ...e.attribution.map((a) => `  ${signed(a.amountMinor).padStart(14)}  ${a.label}`),
+    "",
+    `${zh ? "恢复方案" : "recovery plan"} (${e.plan.status}${e.plan.verified ? (zh ? "，已验证" : ", verified") : ""}): ${e.plan.summary}`,
+    ...e.plan.steps.map(
+      (s) =>
+        `  ${s.order}. ${s.message}  — ${zh ? "天数" : "days"} ${s.days}, ${zh ? "金额" : "money"} ${formatMinor(s.moneyMinor)}, ${zh ? "预计评分" : "score"} ${s.projectedScore}, ${zh ? "预计额度" : "limit"} ${formatMinor(s.projectedLimitMinor)}`,
+    ),
+    `  ${zh ? "最早可重新评估" : "earliest re-evaluation"}: ${e.plan.earliestReevaluation}; ETA ${e.plan.eta}`,
+  ];
+  return lines.join("\n");
+}
+
+export const explainCommand: Command = (ctx) =>
+  runStoreCommand(ctx, async (json, open) => {
+    const { values, positionals } = parseCommandArgs(ctx.argv, {
+      ...storeOptions,
+      lang: { type: "string" },
+    });
+    const customerId = positionals[0];
+    if (customerId === undefined || positionals.length > 1) throw new UsageError(usage);
+    const lang = (values.lang ?? "zh-CN") as Lang;
+    if (!langs.includes(lang)) throw new UsageError(`--lang is one of ${langs.join(", ")}`);
+    const { store } = await open(values.db);
+    const { engine } = await engineOn(store);
+    const record = await engine.latestDecision(customerId);
+    if (record === null) {
+      return printResult(
+        ctx,
+        json,
+        {
+          ok: false,
+          error: { code: "decision_not_found", message: `no decision recorded for customer ${customerId}` },
+        },
+        () => "",
+      );
+    }
+    if (record.explanation === null) {
+      return printResult(
+        ctx,
+        json,
+        {
+          ok: false,
+          error: { code: "explanation_missing", message: `decision ${record.decisionId} has no explanation` },
+        },
+        () => "",
+      );
+    }
+    const rendered = renderExplanation(record.explanation as Explanation, lang);
+    return printResult(ctx, json, { ok: true, value: rendered }, renderText);
+  });
