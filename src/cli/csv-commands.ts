@@ -3,8 +3,18 @@
 
 import { readFileSync } from "node:fs";
 import { contentHashOf, type FeatureRow, fromPmml, type Scorecard } from "../scoring/index.js";
-import type { CommandContext } from "./commands.js";
 import type { CsvTable } from "./csv.js";
+
+/**
+ * The command shape (structurally the table's `Command`), declared here so the command modules do not
+ * import the command table that lazily imports them (no import cycle).
+ */
+export interface CommandIo {
+  readonly argv: readonly string[];
+  readonly stdout: NodeJS.WritableStream;
+  readonly stderr: NodeJS.WritableStream;
+}
+export type CsvCommand = (ctx: CommandIo) => Promise<number>;
 
 /** An operational failure of a model command, with a stable code. */
 export class ModelFileError extends Error {
@@ -20,7 +30,7 @@ export class ModelFileError extends Error {
 
 /** Prints `{ error: { code, message } }` on stdout with --json, text on stderr otherwise; returns the exit code. */
 export function failWith(
-  ctx: CommandContext,
+  ctx: CommandIo,
   command: string,
   json: boolean,
   exitCode: number,

@@ -14,9 +14,8 @@ import {
   type Scorecard,
   scoreDataset,
 } from "../scoring/index.js";
-import type { Command } from "./commands.js";
 import { CsvError, type CsvTable, readCsvFile } from "./csv.js";
-import { failWith, fixed, ModelFileError, readModelFile } from "./csv-commands.js";
+import { type CsvCommand, failWith, fixed, ModelFileError, readModelFile } from "./csv-commands.js";
 
 const usage =
   "usage: headroom monitor --model <model.json|model.pmml> --data <csv> [--baseline <csv>] [--json]";
@@ -64,7 +63,7 @@ function trainingDistributions(model: Scorecard): Distributions {
   };
 }
 
-export const monitorCommand: Command = async (ctx) => {
+export const monitorCommand: CsvCommand = async (ctx) => {
   const json = ctx.argv.includes("--json");
   const fail = (exit: number, code: string, message: string): number =>
     failWith(ctx, "monitor", json, exit, code, message, exit === 2 ? usage : undefined);

@@ -4,9 +4,8 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { datasetFromTable, type IvEntry, type Scorecard, toPmml, trainWithSplit } from "../scoring/index.js";
-import type { Command } from "./commands.js";
 import { CsvError, readCsvFileWithHash } from "./csv.js";
-import { failWith, fixed } from "./csv-commands.js";
+import { type CsvCommand, failWith, fixed } from "./csv-commands.js";
 
 const usage =
   "usage: headroom train --data <csv> --target <col> --bad <value> --out <model.json> [--pmml <model.pmml>] " +
@@ -29,7 +28,7 @@ function ivTableText(entries: readonly IvEntry[]): string {
   return `  ${"feature".padEnd(width)}  ${"kind".padEnd(11)}  IV      bins  status\n${lines.join("\n")}\n`;
 }
 
-export const trainCommand: Command = async (ctx) => {
+export const trainCommand: CsvCommand = async (ctx) => {
   const json = ctx.argv.includes("--json");
   const fail = (exit: number, code: string, message: string): number =>
     failWith(ctx, "train", json, exit, code, message, exit === 2 ? usage : undefined);

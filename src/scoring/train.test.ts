@@ -1,0 +1,188 @@
+import { readFileSync } from "node:fs";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { unwrapOrThrow } from "../kernel/index.js";
+import { compileScorer } from "./compile.js";
+import { datasetFromTable, subsetDataset, tableFromRecords } from "./dataset.js";
+import { awkwardTable, germanCreditTable } from "./internal/test-fixtures.js";
+import { locateBin, scoreRow } from "./score.js";
+import { contentHashOf, roundHalfEven, trainScorecard, trainWithSplit } from "./train.js";
+import type { FeatureRow, Scorecard } from "./types.js";
+
+const gc = germanCreditTable(readFileSync(new URL("../../data/german_credit.csv", import.meta.url), "utf8"));
+const gcData = unwrapOrThrow(datasetFromTable(gc, { target: "class", badValue: "bad" })).dataset;
+const gcOptions = { target: "class", badValue: "bad", seed: 42, dataHash: "test", testShare: 0.3 };
+const model: Scorecard = unwrapOrThrow(trainWithSplit(gcData, gcOptions)).model;
+
+/** A row with values drawn around the model's own bins: edges, missing, unseen categories, junk text. */
+const rowArbitrary = fc.record(
+  Object.fromEntries(
+    model.characteristics.map((c) => {
+      const known =
+        c.kind === "numeric"
+          ? c.bins.flatMap((b) => [b.lower, b.upper]).filter((v): v is number => v !== null)
+          : c.bins.flatMap((b) => b.categories);
+      return [
+        c.feature,
+        fc.oneof(
+          fc.constantFrom<unknown>(...known),
+          fc.constantFrom(null, undefined, "", "unseen", "12abc", Number.NaN),
+          fc.double({ noNaN: true, min: -1e6, max: 1e6 }),
+          fc.integer({ min: -5, max: 100 }).map(String),
+        ),
+      ];
+    }),
+  ),
+) as fc.Arbitrary<FeatureRow>;
+
+describe("scorecard training on German Credit", () => {
+  it("ranks bads high on held-out rows and reports its metrics", () => {
+    expect(model.metrics.test!.rows).toBe(300);
+    expect(model.metrics.test!.bads).toBe(90);
+    expect(model.metrics.test!.auc).toBeGreaterThan(0.75);
+    expect(model.metrics.train.gini).toBeCloseTo(2 * model.metrics.train.auc - 1, 12);
+    expect(model.training).toMatchObject({ rows: 700, bads: 210, badRate: 0.3, seed: 42, dataHash: "test" });
+    expect(model.characteristics.length).toBeGreaterThan(5);
+  });
+
+  it("is deterministic: the same seed gives the same artefact", () => {
+    const again = unwrapOrThrow(trainWithSplit(gcData, gcOptions)).model;
+    expect(again.contentHash).toBe(model.contentHash);
+    expect(JSON.stringify(again)).toBe(JSON.stringify(model));
+    const other = unwrapOrThrow(trainWithSplit(gcData, { ...gcOptions, seed: 43 })).model;
+    expect(other.contentHash).not.toBe(model.contentHash);
+  });
+
+  it("gives negative coefficients only, and every bin integer points from the scaling", () => {
+    for (const c of model.characteristics) {
+      expect(c.coefficient).toBeLessThan(0);
+      for (const bin of [...c.bins, c.missing]) {
+        expect(Number.isInteger(bin.points)).toBe(true);
+        expect(bin.points).toBe(roundHalfEven(-model.scaling.factor * c.coefficient * bin.woe));
+      }
+      expect(c.maxPoints).toBe(Math.max(...[...c.bins, c.missing].map((b) => b.points)));
+    }
+    expect(model.scaling.factor).toBeCloseTo(20 / Math.LN2, 12);
+    expect(model.scaling.offset).toBeCloseTo(600 - (20 / Math.LN2) * Math.log(50), 9);
+  });
+
+  it("scores = base points + Σ points, probability from the score, identically when compiled", () => {
+    const compiled = compileScorer(model);
+    const cells = new Float64Array(compiled.features.length);
+    fc.assert(
+      fc.property(rowArbitrary, (row) => {
+        const result = scoreRow(model, row);
+        const sum = result.contributions.reduce((s, c) => s + c.points, model.scaling.basePoints);
+        expect(result.score).toBe(sum);
+        const lnOddsGood = (result.score - model.scaling.offset) / model.scaling.factor;
+        expect(result.probability).toBeCloseTo(1 / (1 + Math.exp(lnOddsGood)), 14);
+        for (const c of result.contributions) expect(c.pointsBelow).toBe(c.maxPoints - c.points);
+        compiled.encodeRow(row, cells, 0);
+        expect(compiled.scoreAt(cells, 0)).toBe(result.score);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it("puts a value equal to a cut in the upper bin, and unseen categories where the card says", () => {
+    const numeric = model.characteristics.find((c) => c.kind === "numeric")!;
+    const cut = numeric.bins[1]!.lower!;
+    expect(locateBin(numeric, cut).index).toBe(1);
+    expect(locateBin(numeric, cut - 1e-9).index).toBe(0);
+    expect(locateBin(numeric, "").index).toBe(-1);
+    const categorical = model.characteristics.find((c) => c.kind === "categorical")!;
+    if (categorical.kind !== "categorical") throw new Error("unreachable");
+    expect(locateBin(categorical, "never seen").index).toBe(categorical.unknownBin);
+    const worst = Math.min(...categorical.bins.map((b) => b.points));
+    expect(locateBin(categorical, "never seen").bin.points).toBe(worst);
+  });
+
+  it("survives a JSON save and reload with the same scores and content hash", () => {
+    const reloaded = JSON.parse(JSON.stringify(model)) as Scorecard;
+    expect(contentHashOf(reloaded)).toBe(model.contentHash);
+    for (const row of gc.records) expect(scoreRow(reloaded, row)).toEqual(scoreRow(model, row));
+  });
+});
+
+describe("training on any table", () => {
+  it("handles missing cells, awkward categories and constant columns (dropped with a warning)", () => {
+    const table = awkwardTable(1, 4_000);
+    const built = unwrapOrThrow(datasetFromTable(table, { target: "target", badValue: "1" }));
+    const trained = unwrapOrThrow(
+      trainWithSplit(built.dataset, {
+        target: "target",
+        badValue: "1",
+        seed: 1,
+        dataHash: "x",
+        testShare: 0.3,
+      }),
+    );
+    expect(trained.warnings.some((w) => w.includes('"constant"'))).toBe(true);
+    expect(trained.model.metrics.ivTable.find((e) => e.feature === "constant")?.dropped).toBe("constant");
+    const features = trained.model.characteristics.map((c) => c.feature).sort();
+    expect(features).toEqual(["income", "kind", "ratio"]);
+    const income = trained.model.characteristics.find((c) => c.feature === "income")!;
+    expect(income.missing.count).toBeGreaterThan(0);
+    expect(trained.model.metrics.test!.auc).toBeGreaterThan(0.6);
+  });
+
+  it("rejects a missing target column, a single-class target, and says why", () => {
+    const table = tableFromRecords([
+      { a: 1, y: "good" },
+      { a: 2, y: "good" },
+    ]);
+    const missing = datasetFromTable(table, { target: "nope", badValue: "bad" });
+    expect(!missing.ok && missing.error.code).toBe("target_missing");
+    const single = datasetFromTable(table, { target: "y", badValue: "bad" });
+    expect(!single.ok && single.error.code).toBe("target_single_class");
+    const noRows = datasetFromTable(tableFromRecords([{ a: 1, y: null }]), { target: "y", badValue: "bad" });
+    expect(!noRows.ok && noRows.error.code).toBe("no_rows");
+  });
+
+  it("drops a characteristic whose coefficient flips sign, and refits", () => {
+    // x1 = z + u, x2 = z + noise; risk rises with u and a little with z. Alone, x2 looks risky-when-high;
+    // next to x1 it mostly measures −u, so its conditional slope has the other sign.
+    const records = Array.from({ length: 20_000 }, (_, i) => {
+      const rng = (k: number) => Math.sin(i * 12.9898 + k * 78.233) * 43758.5453;
+      const uniform = (k: number) => rng(k) - Math.floor(rng(k));
+      const normal = (k: number) =>
+        Math.sqrt(-2 * Math.log(1 - uniform(k))) * Math.cos(2 * Math.PI * uniform(k + 1));
+      const z = normal(1);
+      const u = normal(3);
+      const p = 1 / (1 + Math.exp(-(2 * u + 0.5 * z)));
+      return { x1: z + u, x2: z + 0.3 * normal(5), y: uniform(7) < p ? "b" : "g" };
+    });
+    const data = unwrapOrThrow(
+      datasetFromTable(tableFromRecords(records), { target: "y", badValue: "b" }),
+    ).dataset;
+    const trained = unwrapOrThrow(
+      trainScorecard(data, { target: "y", badValue: "b", seed: 0, dataHash: "x", correlationMax: 0.99 }),
+    );
+    expect(trained.model.metrics.droppedForSign).toEqual(["x2"]);
+    expect(trained.model.characteristics.map((c) => c.feature)).toEqual(["x1"]);
+    expect(trained.model.metrics.ivTable.find((e) => e.feature === "x2")?.dropped).toBe("sign_flip");
+  });
+
+  it("drops the lower-IV feature of a highly correlated pair", () => {
+    const data = unwrapOrThrow(datasetFromTable(gc, { target: "class", badValue: "bad" })).dataset;
+    const duplicated = {
+      ...data,
+      columns: [
+        ...data.columns,
+        { ...data.columns.find((c) => c.name === "duration")!, name: "duration_copy" },
+      ],
+    };
+    const trained = unwrapOrThrow(
+      trainScorecard(
+        subsetDataset(
+          duplicated,
+          Array.from({ length: 1000 }, (_, i) => i),
+        ),
+        gcOptions,
+      ),
+    );
+    const copy = trained.model.metrics.ivTable.filter((e) => e.feature.startsWith("duration"));
+    expect(copy.filter((e) => e.dropped === "correlated")).toHaveLength(1);
+    expect(copy.find((e) => e.dropped === "correlated")?.correlation).toBeCloseTo(1, 12);
+  });
+});
