@@ -152,7 +152,7 @@ describe("attribution", () => {
       outstandingMinor: 0,
       status: "active" as const,
       dpd: 0,
-      openedOn: today - 400,
+      openedOn: (today - 400) as typeof today,
     };
     const bureau = { monthlyIncomeMinor: 1_000_000, externalDebtMinor: 0 };
     // The previous decision on the same features with the default macro gave this line its limit.
