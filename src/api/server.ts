@@ -112,6 +112,11 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
     request.principal = await context.auth.authenticate(request.headers.authorization);
     requireLevel(request.principal, access);
   });
+  // An empty POST is an empty object: routes whose body is all optional fields accept it.
+  app.addHook("preValidation", async (request) => {
+    if (request.body === undefined && (request.method === "POST" || request.method === "PUT"))
+      request.body = {};
+  });
   app.addHook("onResponse", async (request, reply) => {
     const route = request.routeOptions.url ?? "unmatched";
     metrics.observeRequest(request.method, route, reply.statusCode, reply.elapsedTime / 1000);

@@ -1,6 +1,7 @@
 // Customer routes: the customer's line and latest decision, the explanation of the latest limit change, the
 // limit history, and a borrower-requested re-evaluation (rate-limited; counted as a limit query).
 
+import { randomBytes } from "node:crypto";
 import { Type } from "@sinclair/typebox";
 import type { FastifyInstance } from "fastify";
 import type { DecisionRecord } from "../../engine/index.js";
@@ -133,7 +134,7 @@ export function registerCustomerRoutes(app: FastifyInstance, ctx: ApiContext): v
         summary: "The latest decision's explanation: reasons, attribution, recovery plan",
         params: CustomerParams,
         querystring: Type.Object({ lang: Type.Optional(Lang) }, { additionalProperties: false }),
-        ...errorResponses,
+        response: errorResponses,
       },
     },
     async (request) => {
@@ -159,7 +160,7 @@ export function registerCustomerRoutes(app: FastifyInstance, ctx: ApiContext): v
           { ...PageQuery.properties, lang: Type.Optional(Lang) },
           { additionalProperties: false },
         ),
-        ...errorResponses,
+        response: errorResponses,
       },
     },
     async (request) => {
@@ -187,7 +188,7 @@ export function registerCustomerRoutes(app: FastifyInstance, ctx: ApiContext): v
         tags: ["customers"],
         summary: "Ask for a re-evaluation now (counts as a limit query; rate-limited)",
         params: CustomerParams,
-        body: Type.Optional(Type.Object({}, { additionalProperties: false })),
+        body: Type.Object({}, { additionalProperties: false }),
         response: {
           200: Type.Object({ decisionId: Type.String(), previousLimitMinor: Minor, newLimitMinor: Minor }),
           ...errorResponses,
@@ -201,6 +202,8 @@ export function registerCustomerRoutes(app: FastifyInstance, ctx: ApiContext): v
       const decisions = required(ctx.engine.decisions, "the decision engine");
       const outcome = await decisions.decideForCustomer(customerId, {
         kind: "reevaluation.requested",
+        // One trigger per request: the engine's rate limit, not trigger de-duplication, answers a repeat.
+        triggerId: `reeval:${customerId}:${ctx.clock.nowMs()}:${randomBytes(4).toString("hex")}`,
         actor: principal.role === "borrower" ? "borrower" : "operator",
       });
       if (!outcome.ok) {

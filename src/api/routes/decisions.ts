@@ -23,7 +23,7 @@ export function registerDecisionRoutes(app: FastifyInstance, ctx: ApiContext): v
         tags: ["decisions"],
         params: DecisionParams,
         querystring: Type.Object({ lang: Type.Optional(Lang) }, { additionalProperties: false }),
-        ...errorResponses,
+        response: errorResponses,
       },
     },
     async (request) => {
@@ -53,7 +53,7 @@ export function registerDecisionRoutes(app: FastifyInstance, ctx: ApiContext): v
           },
           { additionalProperties: false },
         ),
-        ...errorResponses,
+        response: errorResponses,
       },
     },
     async (request) => {

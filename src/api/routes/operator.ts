@@ -54,7 +54,7 @@ export function registerOperatorRoutes(app: FastifyInstance, ctx: ApiContext): v
 
   app.get(
     "/v1/portfolio/summary",
-    { config: op, schema: { tags: ["operations"], ...errorResponses } },
+    { config: op, schema: { tags: ["operations"], response: errorResponses } },
     async () => {
       const totals = await ctx.store.db.read((tx) => portfolioTotals(tx));
       const businessDate = await ctx.engine.lending.businessDate();
@@ -81,28 +81,32 @@ export function registerOperatorRoutes(app: FastifyInstance, ctx: ApiContext): v
     },
   );
 
-  app.get("/v1/policies", { config: op, schema: { tags: ["policies"], ...errorResponses } }, async () => {
-    const registry = required(ctx.engine.registry, "the registry");
-    const arms = await registry.activeArms();
-    const policies = await registry.store.listPolicies();
-    return {
-      items: policies.map((p) => {
-        const arm = arms.find((a) => a.policyId === p.policyId && a.version === p.version);
-        return {
-          policyId: p.policyId,
-          version: p.version,
-          effectiveDate: String((p.document as { effectiveDate?: unknown }).effectiveDate ?? ""),
-          status: arm ? "active" : "inactive",
-          weight: arm?.weight ?? 0,
-          createdAt: new Date(p.publishedMs).toISOString(),
-        };
-      }),
-    };
-  });
+  app.get(
+    "/v1/policies",
+    { config: op, schema: { tags: ["policies"], response: errorResponses } },
+    async () => {
+      const registry = required(ctx.engine.registry, "the registry");
+      const arms = await registry.activeArms();
+      const policies = await registry.store.listPolicies();
+      return {
+        items: policies.map((p) => {
+          const arm = arms.find((a) => a.policyId === p.policyId && a.version === p.version);
+          return {
+            policyId: p.policyId,
+            version: p.version,
+            effectiveDate: String((p.document as { effectiveDate?: unknown }).effectiveDate ?? ""),
+            status: arm ? "active" : "inactive",
+            weight: arm?.weight ?? 0,
+            createdAt: new Date(p.publishedMs).toISOString(),
+          };
+        }),
+      };
+    },
+  );
 
   app.post(
     "/v1/policies",
-    { config: op, schema: { tags: ["policies"], body: Doc, ...errorResponses } },
+    { config: op, schema: { tags: ["policies"], body: Doc, response: errorResponses } },
     async (request, reply) => {
       const registry = required(ctx.engine.registry, "the registry");
       const document = parseDocument(request.body);
@@ -130,13 +134,11 @@ export function registerOperatorRoutes(app: FastifyInstance, ctx: ApiContext): v
           { policyId: Id, version: Type.Integer({ minimum: 1 }) },
           { additionalProperties: false },
         ),
-        body: Type.Optional(
-          Type.Object(
-            { weight: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000 })) },
-            { additionalProperties: false },
-          ),
+        body: Type.Object(
+          { weight: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000 })) },
+          { additionalProperties: false },
         ),
-        ...errorResponses,
+        response: errorResponses,
       },
     },
     async (request) => {
@@ -164,7 +166,7 @@ export function registerOperatorRoutes(app: FastifyInstance, ctx: ApiContext): v
           { policy: Type.Optional(Doc), macro: Type.Optional(Doc) },
           { additionalProperties: false },
         ),
-        ...errorResponses,
+        response: errorResponses,
       },
     },
     async (request) => {
@@ -177,7 +179,7 @@ export function registerOperatorRoutes(app: FastifyInstance, ctx: ApiContext): v
     },
   );
 
-  app.get("/v1/macro", { config: op, schema: { tags: ["macro"], ...errorResponses } }, async () => {
+  app.get("/v1/macro", { config: op, schema: { tags: ["macro"], response: errorResponses } }, async () => {
     const registry = required(ctx.engine.registry, "the registry");
     const current = await registry.currentMacro();
     if (!current) throw notFound("macro settings");
@@ -192,7 +194,7 @@ export function registerOperatorRoutes(app: FastifyInstance, ctx: ApiContext): v
 
   app.put(
     "/v1/macro",
-    { config: op, schema: { tags: ["macro"], body: Doc, ...errorResponses } },
+    { config: op, schema: { tags: ["macro"], body: Doc, response: errorResponses } },
     async (request) => {
       const registry = required(ctx.engine.registry, "the registry");
       const before = await registry.currentMacro();
@@ -223,9 +225,7 @@ export function registerOperatorRoutes(app: FastifyInstance, ctx: ApiContext): v
       config: op,
       schema: {
         tags: ["reviews"],
-        body: Type.Optional(
-          Type.Object({ dryRun: Type.Optional(Type.Boolean()) }, { additionalProperties: false }),
-        ),
+        body: Type.Object({ dryRun: Type.Optional(Type.Boolean()) }, { additionalProperties: false }),
         response: { 202: Type.Object({ reviewId: Type.String() }), ...errorResponses },
       },
     },
@@ -240,7 +240,7 @@ export function registerOperatorRoutes(app: FastifyInstance, ctx: ApiContext): v
 
   app.get(
     "/v1/reviews",
-    { config: op, schema: { tags: ["reviews"], querystring: PageQuery, ...errorResponses } },
+    { config: op, schema: { tags: ["reviews"], querystring: PageQuery, response: errorResponses } },
     async (request) => {
       const reviews = required(ctx.engine.reviews, "portfolio reviews");
       return {
@@ -257,7 +257,7 @@ export function registerOperatorRoutes(app: FastifyInstance, ctx: ApiContext): v
       schema: {
         tags: ["reviews"],
         params: Type.Object({ reviewId: Id }, { additionalProperties: false }),
-        ...errorResponses,
+        response: errorResponses,
       },
     },
     async (request) => {
@@ -268,7 +268,7 @@ export function registerOperatorRoutes(app: FastifyInstance, ctx: ApiContext): v
     },
   );
 
-  app.get("/v1/models", { config: op, schema: { tags: ["models"], ...errorResponses } }, async () => {
+  app.get("/v1/models", { config: op, schema: { tags: ["models"], response: errorResponses } }, async () => {
     const registry = required(ctx.engine.registry, "the registry");
     const active = await registry.store.getPointer("model.active");
     const models = await registry.store.listModels();
@@ -279,7 +279,7 @@ export function registerOperatorRoutes(app: FastifyInstance, ctx: ApiContext): v
 
   app.post(
     "/v1/models",
-    { config: op, schema: { tags: ["models"], ...errorResponses } },
+    { config: op, schema: { tags: ["models"], response: errorResponses } },
     async (request, reply) => {
       const registry = required(ctx.engine.registry, "the registry");
       if (typeof request.body === "string") {
@@ -302,7 +302,7 @@ export function registerOperatorRoutes(app: FastifyInstance, ctx: ApiContext): v
       schema: {
         tags: ["models"],
         params: Type.Object({ modelId: Id }, { additionalProperties: false }),
-        ...errorResponses,
+        response: errorResponses,
       },
     },
     async (request) => {
@@ -333,7 +333,7 @@ export function registerOperatorRoutes(app: FastifyInstance, ctx: ApiContext): v
       schema: {
         tags: ["models"],
         params: Type.Object({ modelId: Id }, { additionalProperties: false }),
-        ...errorResponses,
+        response: errorResponses,
       },
     },
     async (request) => {
@@ -345,20 +345,24 @@ export function registerOperatorRoutes(app: FastifyInstance, ctx: ApiContext): v
     },
   );
 
-  app.get("/v1/experiments", { config: op, schema: { tags: ["policies"], ...errorResponses } }, async () => {
-    const registry = required(ctx.engine.registry, "the registry");
-    const arms = await registry.activeArms();
-    return {
-      arms: arms.map((a) => ({
-        arm: `${a.policyId}@${a.version}`,
-        policyVersion: a.version,
-        weight: a.weight,
-        decisions: 0,
-        meanChangeMinor: 0,
-        increaseShare: 0,
-        decreaseShare: 0,
-        expectedLossMinor: 0,
-      })),
-    };
-  });
+  app.get(
+    "/v1/experiments",
+    { config: op, schema: { tags: ["policies"], response: errorResponses } },
+    async () => {
+      const registry = required(ctx.engine.registry, "the registry");
+      const arms = await registry.activeArms();
+      return {
+        arms: arms.map((a) => ({
+          arm: `${a.policyId}@${a.version}`,
+          policyVersion: a.version,
+          weight: a.weight,
+          decisions: 0,
+          meanChangeMinor: 0,
+          increaseShare: 0,
+          decreaseShare: 0,
+          expectedLossMinor: 0,
+        })),
+      };
+    },
+  );
 }
