@@ -5,7 +5,6 @@ import { parseArgs } from "node:util";
 import { buildSchedule, validateScheduleInput } from "../lending/index.js";
 import { formatMinor } from "../money/index.js";
 import { parseDate } from "../time/index.js";
-import type { Command } from "./commands.js";
 
 const usage =
   "usage: headroom schedule --principal <minor> --term <months> --method <equal_instalment|equal_principal|interest_first> --daily-rate-ppm <n> --start <YYYY-MM-DD> [--json]";
@@ -15,7 +14,14 @@ function integerArg(text: string | undefined): number {
   return text !== undefined && /^-?\d+$/.test(text.trim()) ? Number(text) : Number.NaN;
 }
 
-export const scheduleCommand: Command = async (ctx) => {
+/** The command's context, structurally (importing commands.ts from here would close an import cycle). */
+interface ScheduleContext {
+  readonly argv: readonly string[];
+  readonly stdout: NodeJS.WritableStream;
+  readonly stderr: NodeJS.WritableStream;
+}
+
+export const scheduleCommand = async (ctx: ScheduleContext): Promise<number> => {
   // The CLI's error shape: `{ error: { code, message } }` on stdout with --json, text on stderr otherwise.
   const json = ctx.argv.includes("--json");
   const fail = (code: string, message: string): number => {
