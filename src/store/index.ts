@@ -23,6 +23,7 @@ export {
   openDecisionEngine,
   type ShippedDefaults,
 } from "./decision-wiring.js";
+export { createEventLog, rebuildFromLog } from "./event-log.js";
 export { appendEventRows, type EventRow } from "./events-table.js";
 export { createLendingStore } from "./lending-store.js";
 export { checkMigrationList, migrate } from "./migrate.js";

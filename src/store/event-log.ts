@@ -1,0 +1,247 @@
+// The event log over the shared `events` table plus `feature_state`, for SQLite and PostgreSQL alike. One
+// append = one transaction: customers' states are loaded (locked on PostgreSQL), the batch planned (duplicates,
+// lateness), new rows inserted, states updated and saved — all or nothing. Reads order by occurredAt, then
+// eventId in byte order (COLLATE "C" on PostgreSQL, so every dialect and JavaScript agree).
+
+import type { EventLog, EventLogSettings, StoredFeatureState } from "../engine/index.js";
+import { appendBatchMax, type PlannedEvent, planBatch } from "../engine/index.js";
+import type { AnyEvent } from "../events/index.js";
+import { applyEvents, emptyFeatureState, type FeatureState, featureStateVersion } from "../features/index.js";
+import { assert } from "../kernel/index.js";
+import { businessDateOfInstant } from "../time/index.js";
+import { enqueueWebhooksForLogEvent } from "./api-store.js";
+import type { Db, SqlValue, Tx } from "./db.js";
+import { feature } from "./feature-state.js";
+
+/** Rows per multi-row INSERT on PostgreSQL (8 parameters each, far below the 65,535 limit). */
+export const insertChunkRows = 250;
+/** Keys per IN (…) list. */
+export const inListMax = 500;
+/** Events read per page when a state is rebuilt from the log. */
+export const rebuildPageRows = 10_000;
+/** Events one read may return. */
+export const readEventsMax = 100_000;
+
+/** Event types that also become webhook messages in the same transaction (see api-store.ts). */
+const webhookTypes: ReadonlySet<string> = new Set(["limit.changed", "line.frozen", "line.unfrozen"]);
+
+interface EventRowOut {
+  readonly event_id: string;
+  readonly customer_id: string;
+  readonly type: string;
+  readonly occurred_at: string;
+  readonly payload: string;
+}
+
+const eventColumns = "event_id, customer_id, type, occurred_at, payload";
+
+function rowToEvent(row: EventRowOut): AnyEvent {
+  return {
+    eventId: row.event_id,
+    customerId: row.customer_id,
+    type: row.type,
+    occurredAt: row.occurred_at,
+    payload: JSON.parse(row.payload) as unknown,
+  } as AnyEvent;
+}
+
+function orderBy(tx: Tx): string {
+  return tx.dialect === "postgres" ? `occurred_ms, event_id COLLATE "C"` : "occurred_ms, event_id";
+}
+
+function placeholders(count: number): string {
+  return Array.from({ length: count }, () => "?").join(", ");
+}
+
+/** Rebuilds a customer's state from every event of theirs in the log, page by page (bounded memory). */
+export async function rebuildFromLog(
+  tx: Tx,
+  customerId: string,
+  timeZone: string,
+): Promise<StoredFeatureState> {
+  let state: FeatureState = emptyFeatureState();
+  let eventCount = 0;
+  let latest: number | null = null;
+  for (let offset = 0; ; offset += rebuildPageRows) {
+    const rows = await tx.all<EventRowOut & { occurred_ms: number }>(
+      `SELECT ${eventColumns}, occurred_ms FROM events WHERE customer_id = ?
+        ORDER BY ${orderBy(tx)} LIMIT ? OFFSET ?`,
+      [customerId, rebuildPageRows, offset],
+    );
+    state = applyEvents(state, rows.map(rowToEvent), timeZone);
+    eventCount += rows.length;
+    for (const r of rows) if (latest === null || r.occurred_ms > latest) latest = r.occurred_ms;
+    if (rows.length < rebuildPageRows) break;
+  }
+  return { customerId, state, eventCount, latestOccurredMs: latest };
+}
+
+export function createEventLog(db: Db, settings: EventLogSettings): EventLog {
+  const { timeZone, latenessMaxMs } = settings;
+
+  async function existingIds(tx: Tx, ids: readonly string[]): Promise<Set<string>> {
+    const found = new Set<string>();
+    for (let i = 0; i < ids.length; i += inListMax) {
+      const chunk = ids.slice(i, i + inListMax);
+      const rows = await tx.all<{ event_id: string }>(
+        `SELECT event_id FROM events WHERE event_id IN (${placeholders(chunk.length)})`,
+        chunk,
+      );
+      for (const r of rows) found.add(r.event_id);
+    }
+    return found;
+  }
+
+  /** Inserts the candidates; returns those actually new (ON CONFLICT DO NOTHING skips logged ids). */
+  async function insert(tx: Tx, candidates: readonly PlannedEvent[]): Promise<PlannedEvent[]> {
+    const values = (p: PlannedEvent): SqlValue[] => [
+      p.event.eventId,
+      p.event.customerId,
+      p.event.type,
+      p.event.occurredAt,
+      p.occurredAtMs,
+      businessDateOfInstant(p.occurredAtMs, timeZone),
+      JSON.stringify(p.event.payload),
+    ];
+    const inserted: PlannedEvent[] = [];
+    if (tx.dialect === "sqlite") {
+      // One writer holds the database (BEGIN IMMEDIATE): seq continues from the current maximum.
+      const top = await tx.get<{ seq: number }>("SELECT COALESCE(MAX(seq), 0) AS seq FROM events");
+      let seq = top?.seq ?? 0;
+      const sql = `INSERT INTO events (event_id, customer_id, type, occurred_at, occurred_ms, business_date, payload, seq)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (event_id) DO NOTHING`;
+      for (const p of candidates) {
+        if ((await tx.run(sql, [...values(p), seq + 1])) > 0) {
+          seq++;
+          inserted.push(p);
+        }
+      }
+      return inserted;
+    }
+    for (let i = 0; i < candidates.length; i += insertChunkRows) {
+      const chunk = candidates.slice(i, i + insertChunkRows);
+      const rows = await tx.all<{ event_id: string }>(
+        `INSERT INTO events (event_id, customer_id, type, occurred_at, occurred_ms, business_date, payload)
+         VALUES ${chunk.map(() => "(?, ?, ?, ?, ?, ?, ?)").join(", ")}
+         ON CONFLICT (event_id) DO NOTHING RETURNING event_id`,
+        chunk.flatMap(values),
+      );
+      const fresh = new Set(rows.map((r) => r.event_id));
+      for (const p of chunk) if (fresh.has(p.event.eventId)) inserted.push(p);
+    }
+    return inserted;
+  }
+
+  return {
+    settings,
+
+    append(events) {
+      assert(events.length <= appendBatchMax, `an append holds at most ${appendBatchMax} events`);
+      if (events.length === 0) return Promise.resolve({ accepted: 0, duplicates: 0, refused: [] });
+      return db.transaction(async (tx) => {
+        const customers = [...new Set(events.map((e) => e.customerId))].sort();
+        const states = await feature.loadForUpdate(tx, customers);
+        for (const customerId of customers) {
+          const stored = states.get(customerId);
+          if (stored === undefined || stored.state.version !== featureStateVersion) {
+            states.set(customerId, await rebuildFromLog(tx, customerId, timeZone));
+          }
+        }
+        const plan = planBatch(events, (c) => states.get(c)?.latestOccurredMs ?? null, latenessMaxMs);
+        const inserted = await insert(tx, plan.candidates);
+        const lateLogged = await existingIds(
+          tx,
+          plan.late.map((l) => l.planned.event.eventId),
+        );
+
+        const byCustomer = new Map<string, PlannedEvent[]>();
+        for (const p of inserted) {
+          const list = byCustomer.get(p.event.customerId);
+          if (list) list.push(p);
+          else byCustomer.set(p.event.customerId, [p]);
+          if (webhookTypes.has(p.event.type)) {
+            await enqueueWebhooksForLogEvent(tx, {
+              eventId: p.event.eventId,
+              customerId: p.event.customerId,
+              type: p.event.type,
+              occurredAt: p.event.occurredAt,
+              occurredMs: p.occurredAtMs,
+              payload: JSON.stringify(p.event.payload),
+            });
+          }
+        }
+        const updates: StoredFeatureState[] = [];
+        for (const [customerId, list] of byCustomer) {
+          const before = states.get(customerId);
+          assert(before !== undefined, "every customer of the batch has a loaded state");
+          let latest = before.latestOccurredMs;
+          for (const p of list) if (latest === null || p.occurredAtMs > latest) latest = p.occurredAtMs;
+          updates.push({
+            customerId,
+            state: applyEvents(
+              before.state,
+              list.map((p) => p.event),
+              timeZone,
+            ),
+            eventCount: before.eventCount + list.length,
+            latestOccurredMs: latest,
+          });
+        }
+        // States rebuilt from the log for customers with nothing new are saved too: the next batch skips the rebuild.
+        for (const customerId of customers) {
+          if (byCustomer.has(customerId)) continue;
+          const stored = states.get(customerId);
+          if (stored && !feature.isPersisted(stored)) updates.push(stored);
+        }
+        await feature.save(tx, updates);
+
+        return {
+          accepted: inserted.length,
+          duplicates: plan.batchDuplicates + (plan.candidates.length - inserted.length) + lateLogged.size,
+          refused: plan.late
+            .filter((l) => !lateLogged.has(l.planned.event.eventId))
+            .map((l) => ({ index: l.planned.index, rejection: l.rejection })),
+        };
+      });
+    },
+
+    readCustomerEvents(customerId, options) {
+      const limit = Math.min(options.limit, readEventsMax);
+      return db.read(async (tx) => {
+        const through = options.throughDate === undefined ? "" : " AND business_date <= ?";
+        const params: SqlValue[] = [customerId];
+        if (options.throughDate !== undefined) params.push(options.throughDate);
+        params.push(limit, options.offset ?? 0);
+        const rows = await tx.all<EventRowOut>(
+          `SELECT ${eventColumns} FROM events WHERE customer_id = ?${through}
+            ORDER BY ${orderBy(tx)} LIMIT ? OFFSET ?`,
+          params,
+        );
+        return rows.map(rowToEvent);
+      });
+    },
+
+    async loadFeatureState(customerId) {
+      const current = await db.read(async (tx) => {
+        const stored = (await feature.load(tx, [customerId])).get(customerId);
+        const count = await tx.get<{ n: number }>("SELECT COUNT(*) AS n FROM events WHERE customer_id = ?", [
+          customerId,
+        ]);
+        const logged = Number(count?.n ?? 0);
+        const fresh =
+          stored !== undefined &&
+          stored.eventCount === logged &&
+          stored.state.version === featureStateVersion;
+        return fresh ? stored : null;
+      });
+      if (current !== null) return current;
+      // Stale or missing: rebuild under the write lock and save, so concurrent appends cannot interleave.
+      return db.transaction(async (tx) => {
+        await feature.loadForUpdate(tx, [customerId]);
+        const rebuilt = await rebuildFromLog(tx, customerId, timeZone);
+        await feature.save(tx, [rebuilt]);
+        return rebuilt;
+      });
+    },
+  };
+}

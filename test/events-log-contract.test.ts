@@ -1,0 +1,244 @@
+// The event-log contract, run against every dialect (SQLite always, PostgreSQL when it answers and always
+// under CI=true): ordering, duplicates, the lateness bound, all-or-nothing batches, the feature state kept
+// equal to a rebuild from the log, and line import with per-line rejections.
+
+import fc from "fast-check";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type EventLog, importEventLines, latenessMaxMsDefault } from "../src/engine/index.js";
+import { type AnyEvent, occurredAtMs } from "../src/events/index.js";
+import { rebuildFeatures } from "../src/features/index.js";
+import { appendEventRows, createEventLog, type Db, openStore, type Store } from "../src/store/index.js";
+import { fromYmd, msPerDay } from "../src/time/index.js";
+import { arbEventStream, shuffleWithinLateness, zone } from "./events-arbitraries.js";
+import { createTestDatabase, dialectsUnderTest, type TestDatabase } from "./support/databases.js";
+
+const dialects = await dialectsUnderTest("event-log contract");
+
+// 2026-03-01 00:00 in Shanghai, as epoch ms.
+const day0Ms = fromYmd(2026, 3, 1) * msPerDay - 8 * 3_600_000;
+const hourMs = 3_600_000;
+
+function login(eventId: string, customerId: string, atMs: number): AnyEvent {
+  const iso = new Date(atMs).toISOString().replace(/\.\d{3}Z$/, "Z");
+  return { eventId, customerId, type: "app.login", occurredAt: iso, payload: {} };
+}
+
+/** A Db whose write transactions fail at the `failAt`-th statement: to prove nothing is half-written. */
+function failingDb(db: Db, failAt: number): Db {
+  return {
+    ...db,
+    dialect: db.dialect,
+    location: db.location,
+    transaction: (fn, options) =>
+      db.transaction((tx) => {
+        let statements = 0;
+        const guard = () => {
+          statements++;
+          if (statements >= failAt) throw new Error("injected failure");
+        };
+        return fn({
+          dialect: tx.dialect,
+          all: (sql, params) => (guard(), tx.all(sql, params)),
+          get: (sql, params) => (guard(), tx.get(sql, params)),
+          run: (sql, params) => (guard(), tx.run(sql, params)),
+          exec: (sql) => tx.exec(sql),
+        } as typeof tx);
+      }, options),
+    read: (fn) => db.read(fn),
+    close: () => db.close(),
+  };
+}
+
+for (const dialect of dialects) {
+  describe(`event-log contract — ${dialect}`, () => {
+    let database: TestDatabase;
+    let store: Store;
+    let log: EventLog;
+
+    beforeAll(async () => {
+      database = await createTestDatabase(dialect, "eventlog");
+      store = await openStore(database.url, { nowMs: 1_700_000_000_000 });
+      log = createEventLog(store.db, { timeZone: zone, latenessMaxMs: latenessMaxMsDefault });
+    });
+    afterAll(async () => {
+      await store?.close();
+      await database?.drop();
+    });
+
+    it("reads in occurredAt then byte order of eventId, whatever the arrival order", async () => {
+      const events = [
+        login("o-a", "order", day0Ms + 2 * hourMs),
+        login("o-B", "order", day0Ms + 2 * hourMs), // "B" < "a" in byte order
+        login("o-c", "order", day0Ms + hourMs),
+      ];
+      expect(await log.append(events)).toEqual({ accepted: 3, duplicates: 0, refused: [] });
+      const read = await log.readCustomerEvents("order", { limit: 10 });
+      expect(read.map((e) => e.eventId)).toEqual(["o-c", "o-B", "o-a"]);
+      const stored = await log.loadFeatureState("order");
+      expect(stored.eventCount).toBe(3);
+      expect(stored.state).toEqual(rebuildFeatures(events, zone));
+    });
+
+    it("ignores duplicates by eventId, within a batch and across batches, and counts them", async () => {
+      const a = login("d-1", "dups", day0Ms);
+      const b = login("d-2", "dups", day0Ms + hourMs);
+      expect(await log.append([a, a, b])).toMatchObject({ accepted: 2, duplicates: 1 });
+      expect(await log.append([b, login("d-3", "dups", day0Ms + 2 * hourMs)])).toMatchObject({
+        accepted: 1,
+        duplicates: 1,
+      });
+      const stored = await log.loadFeatureState("dups");
+      expect(stored.eventCount).toBe(3);
+      expect(stored.state.days[0]?.[1]).toBe(3); // three logins on the day, not four
+    });
+
+    it("places late events within the bound and refuses later ones with event_too_late", async () => {
+      const latest = day0Ms + 10 * 24 * hourMs;
+      expect(await log.append([login("l-latest", "late", latest)])).toMatchObject({ accepted: 1 });
+      const atBound = login("l-bound", "late", latest - latenessMaxMsDefault);
+      const beyond = login("l-beyond", "late", latest - latenessMaxMsDefault - 1_000);
+      const result = await log.append([beyond, atBound]);
+      expect(result.accepted).toBe(1);
+      expect(result.refused).toEqual([
+        {
+          index: 0,
+          rejection: expect.objectContaining({
+            code: "event_too_late",
+            eventId: "l-beyond",
+            latestOccurredMs: latest,
+          }),
+        },
+      ]);
+      const read = await log.readCustomerEvents("late", { limit: 10 });
+      expect(read.map((e) => e.eventId)).toEqual(["l-bound", "l-latest"]);
+      // A retry of an event already logged is a duplicate even when it is now "too late".
+      const retry = await log.append([atBound]);
+      expect(retry).toEqual({ accepted: 0, duplicates: 1, refused: [] });
+    });
+
+    it("writes nothing when the transaction fails half-way", async () => {
+      const events = Array.from({ length: 20 }, (_, i) =>
+        login(`f-${i}`, `fail-${i % 3}`, day0Ms + i * hourMs),
+      );
+      // Statements of this append: 1 state load, 3 rebuilds, then PostgreSQL: 1 multi-row insert and
+      // 1 save (the 6th); SQLite: 1 max(seq), 20 inserts and the save (the 26th). Fail early, mid, last.
+      for (const failAt of dialect === "postgres" ? [2, 5, 6] : [2, 12, 26]) {
+        const broken = createEventLog(failingDb(store.db, failAt), log.settings);
+        await expect(broken.append(events)).rejects.toThrow("injected failure");
+      }
+      const counts = await store.db.read((tx) =>
+        tx.get<{ events: number; states: number }>(
+          `SELECT (SELECT COUNT(*) FROM events WHERE event_id LIKE 'f-%') AS events,
+                  (SELECT COUNT(*) FROM feature_state WHERE customer_id LIKE 'fail-%') AS states`,
+        ),
+      );
+      expect(Number(counts?.events)).toBe(0);
+      expect(Number(counts?.states)).toBe(0);
+      expect(await log.append(events)).toMatchObject({ accepted: 20 });
+    });
+
+    it("rebuilds a state that missed events another writer logged", async () => {
+      await log.append([login("w-1", "writer", day0Ms)]);
+      await store.db.transaction((tx) =>
+        appendEventRows(tx, [
+          {
+            eventId: "w-2",
+            customerId: "writer",
+            type: "line.opened",
+            occurredAt: "2026-03-01T09:00:00+08:00",
+            occurredMs: day0Ms + 9 * hourMs,
+            businessDate: fromYmd(2026, 3, 1),
+            payload: JSON.stringify({ lineId: "l", productId: "p", limitMinor: 100_000 }),
+          },
+        ]),
+      );
+      const stored = await log.loadFeatureState("writer");
+      expect(stored.eventCount).toBe(2);
+      expect(stored.state).toEqual(
+        rebuildFeatures(await log.readCustomerEvents("writer", { limit: 10 }), zone),
+      );
+      expect(stored.state.firstLineOpenedOn).toBe(fromYmd(2026, 3, 1));
+    });
+
+    it("keeps the stored state equal to a rebuild, under duplicates and reordering within the bound", async () => {
+      let run = 0;
+      await fc.assert(
+        fc.asyncProperty(
+          arbEventStream(80),
+          fc.array(fc.nat({ max: latenessMaxMsDefault }), { minLength: 1, maxLength: 20 }),
+          fc.integer({ min: 1, max: 40 }),
+          async (stream, delays, batchSize) => {
+            run++;
+            const customerId = `p-${run}`;
+            const events = stream.map((e) => ({ ...e, customerId, eventId: `${customerId}:${e.eventId}` }));
+            const doubled = [...events, ...events].map((event) => ({
+              event,
+              occurredAtMs: occurredAtMs(event),
+            }));
+            const arrivals = shuffleWithinLateness(doubled, latenessMaxMsDefault, delays).map((x) => x.event);
+            let accepted = 0;
+            let duplicates = 0;
+            for (let i = 0; i < arrivals.length; i += batchSize) {
+              const result = await log.append(arrivals.slice(i, i + batchSize));
+              expect(result.refused).toEqual([]);
+              accepted += result.accepted;
+              duplicates += result.duplicates;
+            }
+            expect(accepted).toBe(events.length);
+            expect(duplicates).toBe(events.length);
+            const stored = await log.loadFeatureState(customerId);
+            expect(stored.state).toEqual(rebuildFeatures(events, zone));
+            const read = await log.readCustomerEvents(customerId, { limit: 1_000 });
+            const expected = [...events].sort((a, b) => {
+              const d = occurredAtMs(a) - occurredAtMs(b);
+              return d !== 0 ? d : a.eventId < b.eventId ? -1 : a.eventId > b.eventId ? 1 : 0;
+            });
+            expect(read.map((e) => e.eventId)).toEqual(expected.map((e) => e.eventId));
+          },
+        ),
+        { numRuns: dialect === "sqlite" ? 25 : 10 },
+      );
+    });
+
+    it("imports NDJSON lines, rejecting bad ones one by one and keeping the rest", async () => {
+      const good = (id: string, hour: number) => JSON.stringify(login(id, "import", day0Ms + hour * hourMs));
+      const lines = [
+        good("i-1", 1),
+        "{oops",
+        JSON.stringify({ eventId: "i-2", customerId: "import", type: "app.login", payload: {} }),
+        JSON.stringify({ ...login("i-3", "import", day0Ms), type: "app.logout" }),
+        JSON.stringify({
+          eventId: "i-4",
+          customerId: "import",
+          type: "payment.made",
+          occurredAt: "2026-03-01T10:00:00+08:00",
+          payload: { amountMinor: -1, category: "x" },
+        }),
+        good("i-5", 24 * 365), // a year ahead of the clock
+        JSON.stringify({
+          eventId: "i-6",
+          customerId: "import",
+          type: "payment.made",
+          occurredAt: "2026-03-01T10:00:00+08:00",
+          payload: { amountMinor: 1, category: "x".repeat(5_000) },
+        }),
+        "",
+        good("i-7", 2),
+        good("i-1", 1),
+      ];
+      const summary = await importEventLines(lines, log, { nowMs: () => day0Ms + 48 * hourMs, batchSize: 3 });
+      expect(summary.accepted).toBe(2);
+      expect(summary.duplicates).toBe(1);
+      expect(summary.rejected.map((r) => [r.line, r.code])).toEqual([
+        [2, "invalid_json"],
+        [3, "missing_field"],
+        [4, "unknown_type"],
+        [5, "negative_amount"],
+        [6, "occurred_in_future"],
+        [7, "payload_too_large"],
+      ]);
+      const read = await log.readCustomerEvents("import", { limit: 10 });
+      expect(read.map((e) => e.eventId)).toEqual(["i-1", "i-7"]);
+    });
+  });
+}
