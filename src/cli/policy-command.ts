@@ -4,7 +4,6 @@ import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { parse } from "yaml";
 import { type PolicyProblem, validateMacro, validatePolicy } from "../policy/index.js";
-import type { Command } from "./commands.js";
 
 type Summary =
   | { kind: "policy"; id: string; version: number; effectiveFrom: string; bands: string[]; rules: number }
@@ -44,7 +43,14 @@ function check(doc: unknown): { ok: true; summary: Summary } | { ok: false; prob
   };
 }
 
-export const policyValidateCommand: Command = async (ctx) => {
+/** The command's context, structurally (importing commands.ts from here would close an import cycle). */
+interface PolicyContext {
+  readonly argv: readonly string[];
+  readonly stdout: NodeJS.WritableStream;
+  readonly stderr: NodeJS.WritableStream;
+}
+
+export const policyValidateCommand = async (ctx: PolicyContext): Promise<number> => {
   let parsed: ReturnType<
     typeof parseArgs<{ options: { json: { type: "boolean" } }; allowPositionals: true }>
   >;
