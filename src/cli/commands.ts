@@ -123,4 +123,15 @@ export const commands: readonly CommandEntry[] = [
     summary: "publish macro settings and their announcement: <file>",
     load: async () => (await import("./model-command.js")).macroSetCommand,
   },
+  {
+    name: "serve",
+    summary:
+      "the HTTP API and web UI: [--port 3000] [--host 127.0.0.1] [--demo] (PORT, HOST from the environment)",
+    load: async () => (await import("./serve-command.js")).serveCommand,
+  },
+  {
+    name: "keys create",
+    summary: "make an API key: --role borrower --customer <id> | --role operator | --role admin",
+    load: async () => (await import("./keys-command.js")).keysCreateCommand,
+  },
 ];
