@@ -59,6 +59,14 @@ function importsOf(file: string): string[] {
   return [...text.matchAll(importPattern)].map((m) => (m[1] ?? m[2]) as string);
 }
 
+/** Imports that load code when the module loads: no `import type`, no lazy `import()`. */
+const eagerPattern = /(?:^|\n)\s*(?:import|export)(?!\s+type\b)[^;]*?from\s+["']([^"']+)["']/g;
+
+function eagerImportsOf(file: string): string[] {
+  const text = readFileSync(file, "utf8");
+  return [...text.matchAll(eagerPattern)].map((m) => m[1] as string);
+}
+
 function domainOf(file: string): string {
   return relative(src, file).split("/")[0] as string;
 }
@@ -118,7 +126,7 @@ describe("architecture", () => {
     for (const file of files) {
       graph.set(
         file,
-        importsOf(file)
+        eagerImportsOf(file)
           .filter((s) => s.startsWith("."))
           .map((s) => resolve(dirname(file), s).replace(/\.js$/, ".ts"))
           .map((t) => (files.includes(t) ? t : t.replace(/\.ts$/, ".tsx")))

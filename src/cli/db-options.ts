@@ -2,8 +2,7 @@
 // error shape `{ error: { code, message } }` (exit 1 for rejections and store failures, 2 for usage).
 
 import { type ParseArgsConfig, parseArgs } from "node:util";
-import { LendingService } from "../engine/index.js";
-import { systemClock } from "../engine/system-clock.js";
+import { LendingService, systemClock } from "../engine/index.js";
 import { createLendingStore, openStore, type Store, StoreError } from "../store/index.js";
 import type { CommandContext } from "./commands.js";
 

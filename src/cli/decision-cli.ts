@@ -1,6 +1,6 @@
 // Shared plumbing of the decision commands: the engine wired onto the --db store, and rejections printed
 // in the CLI's error shape.
-import { systemClock } from "../engine/system-clock.js";
+import { systemClock } from "../engine/index.js";
 import { type DecisionWiring, openDecisionEngine, type Store } from "../store/index.js";
 
 export async function engineOn(store: Store): Promise<DecisionWiring> {

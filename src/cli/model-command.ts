@@ -3,8 +3,7 @@
 // --weight the version becomes the only arm, with it a challenger), `headroom macro set <file>`.
 import { readFileSync } from "node:fs";
 import { parse as parseYaml } from "yaml";
-import { type RegistryRejection, RegistryService } from "../engine/index.js";
-import { systemClock } from "../engine/system-clock.js";
+import { type RegistryRejection, RegistryService, systemClock } from "../engine/index.js";
 import { contentHashOf, fromPmml, type Scorecard } from "../scoring/index.js";
 import { createRegistryStore, type Store } from "../store/index.js";
 import type { Command, CommandContext } from "./commands.js";

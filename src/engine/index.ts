@@ -56,3 +56,4 @@ export {
   RegistryService,
   type ResolvedModel,
 } from "./registry-service.js";
+export { systemClock } from "./system-clock.js";
