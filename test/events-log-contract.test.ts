@@ -32,15 +32,16 @@ function failingDb(db: Db, failAt: number): Db {
     transaction: (fn, options) =>
       db.transaction((tx) => {
         let statements = 0;
-        const guard = () => {
+        const guarded = <T>(run: () => Promise<T>): Promise<T> => {
           statements++;
           if (statements >= failAt) throw new Error("injected failure");
+          return run();
         };
         return fn({
           dialect: tx.dialect,
-          all: (sql, params) => (guard(), tx.all(sql, params)),
-          get: (sql, params) => (guard(), tx.get(sql, params)),
-          run: (sql, params) => (guard(), tx.run(sql, params)),
+          all: (sql, params) => guarded(() => tx.all(sql, params)),
+          get: (sql, params) => guarded(() => tx.get(sql, params)),
+          run: (sql, params) => guarded(() => tx.run(sql, params)),
           exec: (sql) => tx.exec(sql),
         } as typeof tx);
       }, options),
