@@ -276,6 +276,11 @@ export class DefaultDecisionEngine implements DecisionEngine {
     return records;
   }
 
+  /** `handleLendingEvents` for the event ids a lending receipt lists (e.g. after a repayment). */
+  async handleLendingEventIds(eventIds: readonly string[]): Promise<DecisionRecord[]> {
+    return this.handleLendingEvents(await this.decisions.eventsByIds(eventIds));
+  }
+
   async handleBehaviourEvent(event: AnyEvent): Promise<DecisionRecord | null> {
     if (event.type !== "verification.completed" && event.type !== "bureau.reported") return null;
     const instant = parseInstant(event.occurredAt);

@@ -2,7 +2,7 @@
 // unique per trigger id), the model / policy / macro registries with announcements, and feature reads.
 // A decision and its application to the line commit in one unit of work (the lending block's, extended).
 
-import type { BehaviourEvent } from "../events/index.js";
+import type { AnyEvent, BehaviourEvent } from "../events/index.js";
 import type { BureauFigures, FeatureVector, MacroDoc, PolicyDoc } from "../policy/index.js";
 import type { Scorecard } from "../scoring/index.js";
 import type { DecisionFilter, DecisionPage, DecisionRecord } from "./decision-types.js";
@@ -21,6 +21,8 @@ export interface DecisionUnitOfWork {
 export interface DecisionStore {
   /** One write transaction (retried on lost races: `fn` must have no outside effects). */
   write<T>(fn: (uow: DecisionUnitOfWork) => Promise<T>): Promise<T>;
+  /** Events from the log by id (those that exist), in log order: e.g. the ids a lending receipt lists. */
+  eventsByIds(eventIds: readonly string[]): Promise<AnyEvent[]>;
   /** The customer's open (not closed) line id, or null. */
   lineOfCustomer(customerId: string): Promise<string | null>;
   getDecision(decisionId: string): Promise<DecisionRecord | null>;

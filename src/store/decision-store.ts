@@ -9,7 +9,7 @@ import type {
   DecisionStore,
   DecisionUnitOfWork,
 } from "../engine/index.js";
-import type { BehaviourEvent } from "../events/index.js";
+import type { AnyEvent, BehaviourEvent } from "../events/index.js";
 import { businessDateOfInstant, parseDate, parseInstant } from "../time/index.js";
 import type { Db, SqlValue, Tx } from "./db.js";
 import { appendEventRows } from "./events-table.js";
@@ -18,6 +18,8 @@ import { unitOfWork } from "./lending-store.js";
 /** Rows per page of `listDecisions`. */
 export const decisionPageSizeMax = 200;
 export const decisionPageSizeDefault = 50;
+/** Event ids looked up by one `eventsByIds` call. */
+export const eventIdsPerReadMax = 500;
 
 const insertSqlite = `INSERT INTO decisions (decision_id, trigger_id, trigger_kind, customer_id, line_id, business_date,
   previous_limit_minor, new_limit_minor, model_id, policy_id, policy_version, macro_id, macro_version, arm,
@@ -112,6 +114,34 @@ export function createDecisionStore(db: Db, nowMs: () => number, timeZone: strin
         // A concurrent decision on the same trigger id loses on the unique index: rerun and find it.
         { retryOnUniqueViolation: true },
       );
+    },
+
+    eventsByIds(eventIds) {
+      const ids = [...new Set(eventIds)].slice(0, eventIdsPerReadMax);
+      if (ids.length === 0) return Promise.resolve([]);
+      return db.read(async (tx) => {
+        const rows = await tx.all<{
+          event_id: string;
+          customer_id: string;
+          type: string;
+          occurred_at: string;
+          payload: string;
+        }>(
+          `SELECT event_id, customer_id, type, occurred_at, payload FROM events WHERE event_id IN (${ids.map(() => "?").join(", ")})
+            ORDER BY seq`,
+          ids,
+        );
+        return rows.map(
+          (r) =>
+            ({
+              eventId: r.event_id,
+              customerId: r.customer_id,
+              type: r.type,
+              occurredAt: r.occurred_at,
+              payload: JSON.parse(r.payload) as unknown,
+            }) as AnyEvent,
+        );
+      });
     },
 
     lineOfCustomer(customerId) {
