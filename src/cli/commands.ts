@@ -59,6 +59,16 @@ export const commands: readonly CommandEntry[] = [
     load: async () => (await import("./line-verify-command.js")).ledgerVerifyCommand,
   },
   {
+    name: "events import",
+    summary: "ingest NDJSON events: <file.ndjson> [--lateness-days 3] [--batch-size n]",
+    load: async () => (await import("./events-import-command.js")).eventsImportCommand,
+  },
+  {
+    name: "features",
+    summary: "a customer's features as of a date: <customerId> [--at YYYY-MM-DD]",
+    load: async () => (await import("./features-command.js")).featuresCommand,
+  },
+  {
     name: "policy validate",
     summary: "check a limit policy or macro document: <file.yaml|file.json> [--json]",
     load: async () => (await import("./policy-command.js")).policyValidateCommand,
