@@ -83,7 +83,8 @@ export async function importEventLines(
     if (text.trim() === "") continue;
     const parsed = parseEventLine(text, parseOptions);
     if (!parsed.ok) {
-      const where = parsed.error.path === undefined ? "" : ` (${parsed.error.path})`;
+      const path = parsed.error.path;
+      const where = path === undefined || parsed.error.message.includes(path) ? "" : ` (${path})`;
       reject({ line: lineNumber, code: parsed.error.code, message: `${parsed.error.message}${where}` });
       continue;
     }
