@@ -2,7 +2,8 @@
 // over the groups whose inputs changed, v(∅) = previous limit, v(all) = new limit, rounded to sum exactly.
 
 import { decideLimit, type FeatureVector, type LimitInput } from "../policy/index.js";
-import { type Scorecard, type ScoreResult, scoreRow } from "../scoring/index.js";
+import type { Scorecard } from "../scoring/index.js";
+import { quickScore } from "./quick-score.js";
 import { shapleyIntegers } from "./shapley.js";
 import type { AttributionGroup, AttributionPart, ExplainContext } from "./types.js";
 
@@ -30,7 +31,11 @@ function sameModel(a: Scorecard, b: Scorecard): boolean {
 }
 
 /** The value of a coalition (bit g set = group g at its current value), by re-running score + decideLimit. */
-export function coalitionLimit(ctx: ExplainContext, mask: number, scores: Map<number, ScoreResult>): number {
+export function coalitionLimit(
+  ctx: ExplainContext,
+  mask: number,
+  scores: Map<number, { score: number; probability: number }>,
+): number {
   const prev = ctx.history.previous;
   const cur = (g: number): boolean => (mask & (1 << g)) !== 0 || prev === null;
   const features = cur(behaviour) ? ctx.features : prev!.features;
@@ -41,7 +46,7 @@ export function coalitionLimit(ctx: ExplainContext, mask: number, scores: Map<nu
   const scoreKey = (cur(behaviour) ? 1 : 0) | (cur(modelPolicy) ? 2 : 0);
   let score = scores.get(scoreKey);
   if (score === undefined) {
-    score = scoreKey === 3 ? ctx.score : scoreRow(model, features);
+    score = scoreKey === 3 ? ctx.score : quickScore(model, features);
     scores.set(scoreKey, score);
   }
   const outcome = decideLimit(
@@ -91,7 +96,7 @@ export function attributeChange(ctx: ExplainContext): AttributionPart[] {
   const changed = changedGroups(ctx);
   const players = [0, 1, 2, 3].filter((g) => changed[g]);
   const full = (1 << players.length) - 1;
-  const scores = new Map<number, ScoreResult>();
+  const scores = new Map<number, { score: number; probability: number }>();
   const noPrevious = ctx.history.previous === null;
   const memo = new Map<number, number>();
   const value = (playerMask: number): number => {

@@ -18,6 +18,7 @@ import {
 import type { FeatureVector } from "../policy/index.js";
 import { type NumericCharacteristic, scoreRow } from "../scoring/index.js";
 import { explainDecision, renderExplanation, renderReason } from "./index.js";
+import { quickScore } from "./quick-score.js";
 
 const scenarioArb = fc.record({
   features: featuresArb,
@@ -231,5 +232,17 @@ describe("recovery plan", () => {
       { numRuns: 300 },
     );
     expect(shown).toBeGreaterThan(10);
+  });
+});
+
+describe("quick score", () => {
+  it("equals scoring's scoreRow on any feature vector", () => {
+    fc.assert(
+      fc.property(featuresArb, (f) => {
+        const full = scoreRow(defaultModel, f);
+        expect(quickScore(defaultModel, f)).toEqual({ score: full.score, probability: full.probability });
+      }),
+      { numRuns: 300 },
+    );
   });
 });

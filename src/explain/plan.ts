@@ -5,9 +5,10 @@
 
 import { featureDefinitions } from "../features/index.js";
 import { decideLimit, type FeatureVector, type LimitOutcome, type LineStatus } from "../policy/index.js";
-import { locateBin, type ScoreResult, scoreRow } from "../scoring/index.js";
+import { locateBin, scoreRow } from "../scoring/index.js";
 import { addDays, type BusinessDate, formatDate } from "../time/index.js";
 import { type Configuration, type LeverOption, type SearchLever, searchPlan } from "./plan-search.js";
+import { quickScore } from "./quick-score.js";
 import type {
   AttributionPart,
   ExplainContext,
@@ -271,8 +272,10 @@ function project(
 export function decideProjected(
   ctx: ExplainContext,
   projected: Projected,
-): { score: ScoreResult; outcome: LimitOutcome } {
-  const score = scoreRow(ctx.model, projected.features);
+  full = false,
+): { score: { score: number; probability: number }; outcome: LimitOutcome } {
+  // The search scores without contributions; the verification runs scoring's own scoreRow.
+  const score = full ? scoreRow(ctx.model, projected.features) : quickScore(ctx.model, projected.features);
   const increasedNow = ctx.outcome.action === "increase";
   const outcome = decideLimit(
     {
@@ -379,7 +382,11 @@ export function recoveryPlan(ctx: ExplainContext, attribution: readonly Attribut
     };
   });
   // Verification: an independent run of the pure decision on the final projection.
-  const verifiedDecision = decideProjected(ctx, project(ctx, levers, result.config, result.day, newLimit));
+  const verifiedDecision = decideProjected(
+    ctx,
+    project(ctx, levers, result.config, result.day, newLimit),
+    true,
+  );
   const reachable = verifiedDecision.outcome.limitMinor;
   const improves = reachable > newLimit;
   const eta = formatDate(addDays(ctx.businessDate, result.day));
