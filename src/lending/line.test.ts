@@ -147,7 +147,14 @@ describe("line commands: refusals", () => {
         drawdown(state, { ...base, atMs: unwrapOrThrow(parseInstant("2026-01-14T23:00:00Z")) }, product),
       ),
     ).toBe("ok");
-    expect(codeOf(drawdown(state, { ...base, atMs: at("2026-01-17") }, product))).toBe("end_of_day_pending");
+    // An idle line needs no end of day before a drawdown; one with anything owed does.
+    const idle = unwrapOrThrow(drawdown(state, { ...base, atMs: at("2026-01-25") }, product)).state;
+    expect(idle.lastEndOfDay).toBe("2026-01-24");
+    const owing = { ...base, drawdownId: "d2", atMs: at("2026-01-27") };
+    expect(codeOf(drawdown(idle, owing, product))).toBe("end_of_day_pending");
+    expect(codeOf(repay(idle, { repaymentId: "r1", amountMinor: 1, atMs: at("2026-01-27") }, product))).toBe(
+      "end_of_day_pending",
+    );
     const closedDay = unwrapOrThrow(endOfDay(state, day("2026-01-15"), alwaysPaysGateway, product)).state;
     expect(codeOf(drawdown(closedDay, { ...base, atMs: at("2026-01-15") }, product))).toBe(
       "date_already_closed",
@@ -262,8 +269,10 @@ describe("line lifecycle", () => {
     expect(out.events.map((e) => e.type)).toEqual(["repayment.received", "repayment.settled"]);
     expect(out.events[1]?.payload).toMatchObject({ drawdownId: "d1", settledOn: "2026-01-25", early: true });
     // Nothing accrues afterwards, and the line can close.
-    const later = unwrapOrThrow(endOfDayThrough(out.state, day("2026-03-01"), alwaysPaysGateway, product));
+    const later = unwrapOrThrow(endOfDayThrough(out.state, day("2026-05-01"), alwaysPaysGateway, product));
     expect(later.entries).toEqual([]);
+    // Instalments of a drawdown settled early no longer fall due (they would count as paid on time).
+    expect(later.events).toEqual([]);
     expect(closeLine(later.state, { atMs: at("2026-03-02") }, product).ok).toBe(true);
   });
 

@@ -83,7 +83,18 @@ function checkProduct(state: LineState, product: Product): LendingRejection | nu
     : lendingRejection("product_mismatch", { lineProductId: state.productId, productId: product.productId });
 }
 
-/** A money command must fall on the business day right after the last end of day. */
+/** True when end of day would do nothing but advance the date: nothing owed, nothing overdue. */
+function isIdle(state: LineState): boolean {
+  return (
+    state.delinquency === null &&
+    state.outstandingPrincipalMinor + state.interestReceivableMinor + state.penaltyReceivableMinor === 0
+  );
+}
+
+/**
+ * A money command must fall on the business day right after the last end of day, except on an idle line,
+ * whose skipped end-of-day runs would change nothing (the command then advances lastEndOfDay itself).
+ */
 function checkBusinessDay(state: LineState, date: BusinessDate): LendingRejection | null {
   const opened = dateValue(state.openedOn);
   const last = dateValue(state.lastEndOfDay);
@@ -92,7 +103,7 @@ function checkBusinessDay(state: LineState, date: BusinessDate): LendingRejectio
     return lendingRejection("date_before_line_opened", { date: dateString, openedOn: state.openedOn });
   if (date <= last)
     return lendingRejection("date_already_closed", { date: dateString, lastEndOfDay: state.lastEndOfDay });
-  if (date > last + 1)
+  if (date > last + 1 && !isIdle(state))
     return lendingRejection("end_of_day_pending", {
       date: dateString,
       lastEndOfDay: state.lastEndOfDay,
@@ -285,6 +296,7 @@ export function drawdown(state: LineState, command: DrawdownCommand, product: Pr
   const draft = draftOf(state);
   const acc = emptyAccumulator();
   const dateString = dateText(date);
+  draft.lastEndOfDay = dateText(addDays(date, -1)); // a no-op unless the line was idle (see checkBusinessDay)
   draft.drawdowns.push({
     drawdownId: command.drawdownId,
     drawnOn: dateString,
@@ -608,7 +620,8 @@ function markDue(draft: DraftLine, date: BusinessDate, occurredAt: string, acc: 
   const dpd = oldest === null ? 0 : date + 1 - dateValue(oldest);
   for (const d of draft.drawdowns) {
     for (const i of d.instalments) {
-      if (i.dueDate !== dateString) continue;
+      // A drawdown settled before this due date has no instalment falling due any more.
+      if (i.dueDate !== dateString || (d.settledOn !== null && d.settledOn < dateString)) continue;
       const owed = instalmentOwedMinor(i);
       emit(acc, draft, "instalment.due", `due:${d.drawdownId}:${i.n}`, occurredAt, {
         lineId: draft.lineId,

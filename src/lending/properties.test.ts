@@ -47,7 +47,7 @@ const atOn = (date: BusinessDate): number => startOfBusinessDate(date, product.t
 const nextDay = (state: LineState): BusinessDate => addDays(parseDateOrThrow(state.lastEndOfDay), 1);
 
 type Op =
-  | { kind: "draw"; amount: number; term: number; method: number }
+  | { kind: "draw"; amount: number; term: number; method: number; gapDays: number }
   | { kind: "repay"; fractionPpm: number }
   | { kind: "eod"; days: number }
   | { kind: "limit"; steps: number }
@@ -60,6 +60,8 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
     amount: fc.integer({ min: 5_000, max: 1_500_000 }),
     term: fc.integer({ min: 0, max: 2 }),
     method: fc.integer({ min: 0, max: 2 }),
+    // A drawdown days after the last end of day: allowed only on an idle line.
+    gapDays: fc.constantFrom(0, 0, 0, 3, 20),
   }),
   fc.record({ kind: fc.constant("repay" as const), fractionPpm: fc.integer({ min: 1, max: 1_000_000 }) }),
   fc.record({ kind: fc.constant("eod" as const), days: fc.integer({ min: 1, max: 45 }) }),
@@ -94,7 +96,7 @@ function runOps(ops: readonly Op[], seed: number, failureRatePpm: number): Run {
             amountMinor: op.amount,
             termMonths: product.termsMonths[op.term]!,
             method: methods[op.method]!,
-            atMs,
+            atMs: atOn(addDays(date, op.gapDays)),
           },
           product,
         );
