@@ -15,6 +15,7 @@ import {
   formatInstant,
   parseDate,
   parseInstant,
+  startOfBusinessDate,
 } from "../time/index.js";
 import { buildRecord, decide } from "./decide.js";
 import type { DecisionStore, FeatureSource } from "./decision-ports.js";
@@ -46,6 +47,8 @@ import type { RegistryService } from "./registry-service.js";
 export const reevaluationIntervalSeconds = 24 * 3600;
 /** Differences reported by one replay (the first ones, in field order). */
 export const replayDifferencesMax = 100;
+/** Where in a business date a change decided for another date is placed: noon. */
+const noonOffsetMs = 12 * 3_600_000;
 /** Length of the hex digest in a decision id. */
 const decisionIdHexLength = 24;
 
@@ -237,7 +240,7 @@ export class DefaultDecisionEngine implements DecisionEngine {
         return err({ code: "line_closed", message: `line ${lineId} is closed`, lineId });
       }
       const record = build(line.state);
-      const applied = this.applyTo(line.state, record, nowMs);
+      const applied = this.applyTo(line.state, record, this.atMsOn(date, nowMs));
       await uow.insertDecision(record);
       if (applied.changed) {
         await uow.lending.updateLine(applied.state, line.version);
@@ -448,6 +451,12 @@ export class DefaultDecisionEngine implements DecisionEngine {
       lastIncreaseOn: lastIncrease === null ? null : epochDayOf(lastIncrease),
       previous: await this.previousInputsOf(previous),
     };
+  }
+
+  /** The instant of a change on a business date: now when that date is today, else its noon (product zone). */
+  private atMsOn(date: BusinessDate, nowMs: number): number {
+    if (businessDateOfInstant(nowMs, this.product.timeZone) === date) return nowMs;
+    return startOfBusinessDate(date, this.product.timeZone) + noonOffsetMs;
   }
 
   /** The line after applying a decision: a limit change carrying the decision id, a freeze if asked. */
