@@ -46,7 +46,7 @@ import type {
 export const businessDateSetting = "business_date";
 export const idempotencyKeyLengthMax = 128;
 /** Lines per end-of-day transaction: a crash leaves each batch (so each line) done or not done. */
-export const endOfDayBatchSizeDefault = 20;
+export const endOfDayBatchSizeDefault = 50;
 export const endOfDayBatchSizeMax = 500;
 /** Ids read per page while walking the lines due for end of day. */
 const endOfDayPageSize = 1_000;

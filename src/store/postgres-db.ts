@@ -15,7 +15,8 @@ import {
 
 /** Connections per process. */
 export const poolSizeMax = 10;
-export const connectTimeoutMs = 5_000;
+/** Connecting to the server (not waiting for a pooled connection: that queue has no deadline). */
+export const connectTimeoutMs = 20_000;
 
 const int8Oid = 20;
 const numericOid = 1700;
@@ -133,6 +134,24 @@ function unavailable(url: string, error: unknown): StoreError {
   });
 }
 
+/** Counts free connections; waiters are served first come, first served. */
+class Semaphore {
+  private readonly waiters: (() => void)[] = [];
+  constructor(private free: number) {}
+  acquire(): Promise<void> {
+    if (this.free > 0) {
+      this.free--;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => this.waiters.push(resolve));
+  }
+  release(): void {
+    const next = this.waiters.shift();
+    if (next) next();
+    else this.free++;
+  }
+}
+
 export function openPostgresDb(url: string): Db {
   const pool = new pg.Pool({
     connectionString: url,
@@ -142,6 +161,9 @@ export function openPostgresDb(url: string): Db {
   });
   // An idle client losing its server must not crash the process; the next query reports it.
   pool.on("error", () => undefined);
+  // Callers queue here, without a deadline, for one of the pool's connections: the pool's own timeout then
+  // measures only connecting to the server, not waiting behind busy transactions of this process.
+  const permits = new Semaphore(poolSizeMax);
 
   const runIn = async <T>(
     begin: string,
@@ -149,10 +171,12 @@ export function openPostgresDb(url: string): Db {
     options: TransactionOptions | undefined,
   ): Promise<T> => {
     for (let attempt = 1; ; attempt++) {
+      await permits.acquire();
       let client: pg.PoolClient;
       try {
         client = await pool.connect();
       } catch (error) {
+        permits.release();
         throw unavailable(url, error);
       }
       try {
@@ -173,6 +197,7 @@ export function openPostgresDb(url: string): Db {
         }
       } finally {
         client.release();
+        permits.release();
       }
       await delay(backoffMs(attempt));
     }
