@@ -344,3 +344,56 @@ describe("errors", () => {
     expect(missing).toEqual([]);
   });
 });
+
+describe("events", () => {
+  it("ingests a batch, reporting duplicates and each rejected event by index, refusing lending types", async () => {
+    const at = "2026-03-02T10:00:00+08:00";
+    const events = [
+      { eventId: "ev-1", customerId: "cust-a", type: "app.login", occurredAt: at, payload: {} },
+      {
+        eventId: "ev-2",
+        customerId: "cust-a",
+        type: "payment.made",
+        occurredAt: at,
+        payload: { amountMinor: 2599, category: "groceries" },
+      },
+      {
+        eventId: "ev-3",
+        customerId: "cust-a",
+        type: "payment.made",
+        occurredAt: at,
+        payload: { amountMinor: -5, category: "x" },
+      },
+      {
+        eventId: "ev-4",
+        customerId: "cust-a",
+        type: "limit.changed",
+        occurredAt: at,
+        payload: { lineId: "line-a", previousLimitMinor: 1, newLimitMinor: 2, decisionId: null },
+      },
+      "not an event",
+      { eventId: "ev-1", customerId: "cust-a", type: "app.login", occurredAt: at, payload: {} },
+    ];
+    const r = await f.app.inject({
+      method: "POST",
+      url: "/v1/events",
+      headers: bearer(f.keys.borrowerA),
+      payload: { events },
+    });
+    expect(r.statusCode).toBe(200);
+    const body = r.json();
+    expect(body.accepted).toBe(2);
+    expect(body.duplicates).toBe(1);
+    expect(body.rejected.map((x: { index: number }) => x.index)).toEqual([2, 3, 4]);
+    expect(body.rejected[1].code).toBe("event_type_not_accepted");
+    const tooMany = await f.app.inject({
+      method: "POST",
+      url: "/v1/events",
+      headers: bearer(f.keys.operator),
+      payload: { events: Array.from({ length: 1001 }, () => ({})) },
+    });
+    expect(tooMany.statusCode).toBe(400);
+    const metrics = (await f.app.inject("/metrics")).body;
+    expect(metrics).toContain('headroom_events_ingested_total{outcome="accepted"} 2');
+  });
+});
