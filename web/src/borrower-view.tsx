@@ -1,0 +1,538 @@
+// The borrower view: the line (limit, available, outstanding), the limit history with every change selectable,
+// a change's reasons, attribution waterfall and recovery-plan checklist, upcoming instalments, announcements,
+// and a re-evaluation request that first explains it counts as a limit query.
+
+import { useEffect, useMemo, useRef, useState } from "react";
+import {
+  ApiClientError,
+  type AttributionPart,
+  type DecisionSummary,
+  type Explanation,
+  type HeadroomApi,
+  type Lang,
+  type RecoveryPlan,
+} from "./api.js";
+import { Chart, type ChartOption } from "./chart.js";
+import { addDays, formatMoney, formatMoneyChange, toMajor } from "./format.js";
+import { catalogues, type MessageKey, useI18n } from "./i18n.js";
+import { ErrorNote, errorText, Loading, Money, useLoad } from "./ui.js";
+
+/** Instalments listed in "upcoming", soonest first. */
+export const instalmentsShownMax = 12;
+/** Limit decisions drawn on the timeline. */
+export const historyPageSize = 100;
+
+const colourUp = "#1b7f3b";
+const colourDown = "#b3261e";
+const colourTotal = "#2f5fb3";
+
+export function BorrowerView({
+  api,
+  customerId,
+}: {
+  readonly api: HeadroomApi;
+  readonly customerId: string;
+}) {
+  const { t, lang } = useI18n();
+  const customer = useLoad(() => api.customer(customerId), [api, customerId]);
+  const history = useLoad(
+    () => api.customerDecisions(customerId, lang, historyPageSize),
+    [api, customerId, lang],
+  );
+  const [selected, setSelected] = useState<string | null>(null);
+  const c = customer.data;
+
+  const reload = () => {
+    customer.reload();
+    history.reload();
+  };
+
+  return (
+    <div className="borrower">
+      <section aria-labelledby="line-title" className="card">
+        <h2 id="line-title">{t("navBorrower")}</h2>
+        <ErrorNote error={customer.error} />
+        {c === null ? (
+          customer.loading && <Loading />
+        ) : (
+          <>
+            <dl className="figures" data-testid="line-figures">
+              <div>
+                <dt>{t("limit")}</dt>
+                <dd>
+                  <Money minor={c.limitMinor} />
+                </dd>
+              </div>
+              <div>
+                <dt>{t("available")}</dt>
+                <dd>
+                  <Money minor={c.availableMinor} />
+                </dd>
+              </div>
+              <div>
+                <dt>{t("outstanding")}</dt>
+                <dd>
+                  <Money minor={c.outstandingMinor} />
+                </dd>
+              </div>
+              <div>
+                <dt>{t("status")}</dt>
+                <dd>{t(`status_${c.status}` as MessageKey)}</dd>
+              </div>
+            </dl>
+            {c.score !== null && c.band !== null && (
+              <p className="muted">{t("scoreBand", { score: Math.round(c.score), band: c.band })}</p>
+            )}
+            <Reevaluate api={api} customerId={customerId} onDone={reload} />
+          </>
+        )}
+      </section>
+
+      <section aria-labelledby="timeline-title" className="card">
+        <h2 id="timeline-title">{t("timelineTitle")}</h2>
+        <ErrorNote error={history.error} />
+        {history.data === null ? (
+          history.loading && <Loading />
+        ) : (
+          <Timeline items={history.data.items} selected={selected} onSelect={setSelected} />
+        )}
+      </section>
+
+      {selected !== null && history.data !== null && (
+        <ChangeDetail
+          api={api}
+          customerId={customerId}
+          summary={history.data.items.find((d) => d.decisionId === selected) ?? null}
+          latestDecisionId={c?.latestDecisionId ?? history.data.items[0]?.decisionId ?? null}
+          decisionId={selected}
+        />
+      )}
+
+      {c !== null && <Instalments api={api} lineId={c.lineId} />}
+      <Announcements api={api} lang={lang} />
+    </div>
+  );
+}
+
+function Timeline({
+  items,
+  selected,
+  onSelect,
+}: {
+  readonly items: readonly DecisionSummary[];
+  readonly selected: string | null;
+  readonly onSelect: (decisionId: string) => void;
+}) {
+  const { t, lang } = useI18n();
+  const oldestFirst = useMemo(() => [...items].reverse(), [items]);
+  const option = useMemo<ChartOption>(
+    () => ({
+      grid: { left: 56, right: 16, top: 16, bottom: 32 },
+      tooltip: { trigger: "axis" },
+      xAxis: { type: "category", data: oldestFirst.map((d) => d.businessDate) },
+      yAxis: { type: "value", axisLabel: { formatter: (v: number) => `¥${v.toLocaleString(lang)}` } },
+      series: [
+        {
+          type: "line",
+          name: t("limit"),
+          step: "end",
+          symbolSize: 10,
+          data: oldestFirst.map((d) => {
+            const change = d.newLimitMinor - d.previousLimitMinor;
+            const colour = change > 0 ? colourUp : change < 0 ? colourDown : colourTotal;
+            return {
+              value: toMajor(d.newLimitMinor),
+              itemStyle: { color: colour, borderWidth: d.decisionId === selected ? 3 : 1 },
+              symbolSize: d.decisionId === selected ? 16 : 10,
+            };
+          }),
+          lineStyle: { color: colourTotal },
+        },
+      ],
+    }),
+    [oldestFirst, selected, t, lang],
+  );
+  if (items.length === 0) return <p className="muted">{t("noChanges")}</p>;
+  return (
+    <>
+      <Chart
+        option={option}
+        label={t("timelineChartLabel")}
+        testId="timeline-chart"
+        onSelect={(i) => {
+          const d = oldestFirst[i];
+          if (d) onSelect(d.decisionId);
+        }}
+      />
+      <ul className="changes" aria-label={t("changesListLabel")}>
+        {items.map((d) => {
+          const change = d.newLimitMinor - d.previousLimitMinor;
+          return (
+            <li key={d.decisionId}>
+              <button
+                type="button"
+                className="change"
+                aria-pressed={d.decisionId === selected}
+                data-testid="limit-change"
+                data-decision-id={d.decisionId}
+                onClick={() => onSelect(d.decisionId)}
+              >
+                <span>
+                  {t("changeItem", {
+                    date: d.businessDate,
+                    from: formatMoney(d.previousLimitMinor, lang),
+                    to: formatMoney(d.newLimitMinor, lang),
+                  })}
+                </span>
+                <span className={change > 0 ? "up" : change < 0 ? "down" : "muted"}>
+                  {formatMoneyChange(change, lang)}
+                </span>
+              </button>
+            </li>
+          );
+        })}
+      </ul>
+    </>
+  );
+}
+
+function ChangeDetail({
+  api,
+  customerId,
+  decisionId,
+  latestDecisionId,
+  summary,
+}: {
+  readonly api: HeadroomApi;
+  readonly customerId: string;
+  readonly decisionId: string;
+  readonly latestDecisionId: string | null;
+  readonly summary: DecisionSummary | null;
+}) {
+  const { t, lang } = useI18n();
+  const heading = useRef<HTMLHeadingElement>(null);
+  const explanation = useLoad<Explanation | null>(async () => {
+    if (decisionId === latestDecisionId) return api.explanation(customerId, lang);
+    const record = await api.decision(decisionId, lang);
+    return record.rendered ?? null;
+  }, [api, customerId, decisionId, latestDecisionId, lang]);
+  // Move focus to the detail so keyboard and screen-reader users land on what they opened.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: focus once per newly selected decision
+  useEffect(() => heading.current?.focus(), [decisionId]);
+
+  const e = explanation.data;
+  const date = e?.businessDate ?? summary?.businessDate ?? "";
+  const from = e?.previousLimitMinor ?? summary?.previousLimitMinor ?? 0;
+  const to = e?.newLimitMinor ?? summary?.newLimitMinor ?? 0;
+  const reasons = e?.reasons ?? summary?.reasons ?? [];
+  return (
+    <section aria-labelledby="change-title" className="card" data-testid="change-detail">
+      <h2 id="change-title" tabIndex={-1} ref={heading}>
+        {t("selectedChangeTitle", { date, from: formatMoney(from, lang), to: formatMoney(to, lang) })}
+      </h2>
+      <ErrorNote error={explanation.error} />
+      {explanation.loading && <Loading />}
+      <h3>{t("reasonsTitle")}</h3>
+      {reasons.length === 0 ? (
+        <p className="muted">{t("noReasons")}</p>
+      ) : (
+        <ol className="reasons" data-testid="reasons">
+          {reasons.map((r) => (
+            <li key={r.code}>
+              {r.message} <code className="muted">{r.code}</code>
+            </li>
+          ))}
+        </ol>
+      )}
+      {e !== null && e.attribution.length > 0 && (
+        <Waterfall previousMinor={e.previousLimitMinor} newMinor={e.newLimitMinor} parts={e.attribution} />
+      )}
+      {e !== null && <Plan plan={e.plan} decisionId={e.decisionId} businessDate={e.businessDate} />}
+    </section>
+  );
+}
+
+function groupLabel(t: ReturnType<typeof useI18n>["t"], part: AttributionPart): string {
+  return t(`group_${part.group}` as MessageKey);
+}
+
+function Waterfall({
+  previousMinor,
+  newMinor,
+  parts,
+}: {
+  readonly previousMinor: number;
+  readonly newMinor: number;
+  readonly parts: readonly AttributionPart[];
+}) {
+  const { t, lang } = useI18n();
+  const option = useMemo<ChartOption>(() => {
+    const categories = [t("previousLimit"), ...parts.map((p) => groupLabel(t, p)), t("newLimit")];
+    const base: number[] = [0];
+    const bars: { value: number; itemStyle: { color: string } }[] = [
+      { value: toMajor(previousMinor), itemStyle: { color: colourTotal } },
+    ];
+    let running = previousMinor;
+    for (const p of parts) {
+      const after = running + p.amountMinor;
+      base.push(toMajor(Math.min(running, after)));
+      bars.push({
+        value: toMajor(Math.abs(p.amountMinor)),
+        itemStyle: { color: p.amountMinor >= 0 ? colourUp : colourDown },
+      });
+      running = after;
+    }
+    base.push(0);
+    bars.push({ value: toMajor(newMinor), itemStyle: { color: colourTotal } });
+    return {
+      grid: { left: 56, right: 8, top: 8, bottom: 48 },
+      xAxis: { type: "category", data: categories, axisLabel: { interval: 0, rotate: 20 } },
+      yAxis: { type: "value" },
+      series: [
+        { type: "bar", stack: "w", data: base, itemStyle: { color: "transparent" }, silent: true },
+        { type: "bar", stack: "w", data: bars },
+      ],
+    };
+  }, [previousMinor, newMinor, parts, t]);
+  return (
+    <>
+      <h3>{t("attributionTitle")}</h3>
+      <Chart option={option} label={t("attributionChartLabel")} testId="attribution-chart" height={220} />
+      <ul className="attribution" data-testid="attribution">
+        {parts.map((p) => (
+          <li key={`${p.group}-${p.announcementId ?? ""}-${p.label}`}>
+            <strong>{groupLabel(t, p)}</strong>{" "}
+            <span className={p.amountMinor > 0 ? "up" : p.amountMinor < 0 ? "down" : "muted"}>
+              {formatMoneyChange(p.amountMinor, lang)}
+            </span>
+            {p.label !== p.group && <span> — {p.label}</span>}
+            {p.platformWide && <span className="muted"> ({t("platformWide")})</span>}
+            {p.announcementId !== undefined && (
+              <span className="muted"> · {t("announcementRef", { id: p.announcementId })}</span>
+            )}
+          </li>
+        ))}
+      </ul>
+    </>
+  );
+}
+
+const planStorePrefix = "headroom.plan.";
+
+function loadTicks(decisionId: string): readonly number[] {
+  try {
+    const raw = localStorage.getItem(planStorePrefix + decisionId);
+    const parsed: unknown = raw === null ? [] : JSON.parse(raw);
+    return Array.isArray(parsed) ? parsed.filter((n): n is number => typeof n === "number") : [];
+  } catch {
+    return [];
+  }
+}
+
+function Plan({
+  plan,
+  decisionId,
+  businessDate,
+}: {
+  readonly plan: RecoveryPlan | null;
+  readonly decisionId: string;
+  readonly businessDate: string;
+}) {
+  const { t, lang } = useI18n();
+  const [ticked, setTicked] = useState<readonly number[]>(() => loadTicks(decisionId));
+  useEffect(() => setTicked(loadTicks(decisionId)), [decisionId]);
+  const toggle = (order: number) => {
+    const next = ticked.includes(order) ? ticked.filter((o) => o !== order) : [...ticked, order];
+    setTicked(next);
+    localStorage.setItem(planStorePrefix + decisionId, JSON.stringify(next));
+  };
+  if (plan === null)
+    return (
+      <>
+        <h3>{t("planTitle")}</h3>
+        <p className="muted">{t("planNone")}</p>
+      </>
+    );
+  const done = plan.steps.filter((s) => ticked.includes(s.order)).length;
+  const statusKey = `planStatus_${plan.status}`;
+  const statusText = plan.summary ?? (statusKey in catalogues.en ? t(statusKey as MessageKey) : plan.status);
+  return (
+    <div data-testid="plan">
+      <h3>{t("planTitle")}</h3>
+      <p>{statusText}</p>
+      <p className="muted">
+        {t("planTarget", {
+          target: formatMoney(plan.targetLimitMinor, lang),
+          reachable: formatMoney(plan.reachableLimitMinor, lang),
+        })}{" "}
+        · {plan.verified ? t("planVerified") : t("planNotVerified")}
+      </p>
+      {plan.steps.length > 0 && (
+        <>
+          <label className="progress">
+            <span>
+              {t("planProgressLabel")}: {t("planProgress", { done, total: plan.steps.length })}
+            </span>
+            <progress max={plan.steps.length} value={done} />
+          </label>
+          <ol className="checklist">
+            {[...plan.steps]
+              .sort((a, b) => a.order - b.order)
+              .map((s) => (
+                <li key={s.order}>
+                  <label>
+                    <input
+                      type="checkbox"
+                      checked={ticked.includes(s.order)}
+                      onChange={() => toggle(s.order)}
+                    />
+                    <span>{s.message}</span>
+                  </label>
+                  <span className="muted step-meta">
+                    {t("stepDue", { date: addDays(businessDate, s.days) })}
+                    {s.moneyMinor > 0 && ` · ${t("stepMoney", { amount: formatMoney(s.moneyMinor, lang) })}`}{" "}
+                    ·{" "}
+                    {t("stepProjection", {
+                      score: Math.round(s.projectedScore),
+                      limit: formatMoney(s.projectedLimitMinor, lang),
+                    })}
+                  </span>
+                </li>
+              ))}
+          </ol>
+        </>
+      )}
+      <p>{t("planEta", { eta: plan.eta, earliest: plan.earliestReevaluation })}</p>
+      {plan.nextReviewDate !== undefined && (
+        <p className="muted">{t("planNextReview", { date: plan.nextReviewDate })}</p>
+      )}
+    </div>
+  );
+}
+
+function Instalments({ api, lineId }: { readonly api: HeadroomApi; readonly lineId: string }) {
+  const { t } = useI18n();
+  const schedule = useLoad(() => api.schedule(lineId), [api, lineId]);
+  const upcoming = (schedule.data?.items ?? [])
+    .filter((i) => i.status !== "paid")
+    .sort((a, b) => (a.dueDate < b.dueDate ? -1 : a.dueDate > b.dueDate ? 1 : a.n - b.n))
+    .slice(0, instalmentsShownMax);
+  return (
+    <section aria-labelledby="instalments-title" className="card">
+      <h2 id="instalments-title">{t("instalmentsTitle")}</h2>
+      <ErrorNote error={schedule.error} />
+      {schedule.loading && schedule.data === null && <Loading />}
+      {schedule.data !== null && upcoming.length === 0 && <p className="muted">{t("noInstalments")}</p>}
+      {upcoming.length > 0 && (
+        <div className="table-wrap">
+          <table data-testid="instalments">
+            <thead>
+              <tr>
+                <th scope="col">{t("dueDate")}</th>
+                <th scope="col">{t("instalmentNo")}</th>
+                <th scope="col">{t("total")}</th>
+                <th scope="col">{t("paid")}</th>
+                <th scope="col">{t("status")}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {upcoming.map((i) => (
+                <tr key={`${i.drawdownId}-${i.n}`} className={i.status === "overdue" ? "overdue" : undefined}>
+                  <td>{i.dueDate}</td>
+                  <td>{i.n}</td>
+                  <td>
+                    <Money minor={i.totalMinor} />
+                  </td>
+                  <td>
+                    <Money minor={i.paidMinor} />
+                  </td>
+                  <td>{t(`instalment_${i.status}` as MessageKey)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}
+
+function Announcements({ api, lang }: { readonly api: HeadroomApi; readonly lang: Lang }) {
+  const { t } = useI18n();
+  const list = useLoad(() => api.announcements(lang), [api, lang]);
+  return (
+    <section aria-labelledby="announcements-title" className="card">
+      <h2 id="announcements-title">{t("announcementsTitle")}</h2>
+      <ErrorNote error={list.error} />
+      {list.data !== null && list.data.items.length === 0 && <p className="muted">{t("noAnnouncements")}</p>}
+      <ul className="announcements">
+        {(list.data?.items ?? []).map((a) => (
+          <li key={a.announcementId}>
+            <h3>{a.title}</h3>
+            <p className="muted">{t("effective", { date: a.effectiveDate })}</p>
+            <p>{a.body}</p>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+function Reevaluate({
+  api,
+  customerId,
+  onDone,
+}: {
+  readonly api: HeadroomApi;
+  readonly customerId: string;
+  readonly onDone: () => void;
+}) {
+  const { t, lang } = useI18n();
+  const dialog = useRef<HTMLDialogElement>(null);
+  const [message, setMessage] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const confirm = async () => {
+    dialog.current?.close();
+    setBusy(true);
+    try {
+      const r = await api.reevaluate(customerId);
+      setMessage(
+        t("reevaluateResult", {
+          from: formatMoney(r.previousLimitMinor, lang),
+          to: formatMoney(r.newLimitMinor, lang),
+        }),
+      );
+      onDone();
+    } catch (error) {
+      if (error instanceof ApiClientError && error.code === "reevaluation_rate_limited") {
+        setMessage(t("reevaluateRateLimited", { seconds: error.retryAfterSeconds ?? "?" }));
+      } else setMessage(t("errorPrefix", { message: errorText(error) }));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <div className="reevaluate">
+      <button type="button" disabled={busy} onClick={() => dialog.current?.showModal()}>
+        {t("reevaluateButton")}
+      </button>
+      {message !== null && (
+        <p role="status" data-testid="reevaluate-result">
+          {message}
+        </p>
+      )}
+      <dialog ref={dialog} aria-labelledby="reeval-title" aria-describedby="reeval-explain">
+        <h2 id="reeval-title">{t("reevaluateTitle")}</h2>
+        <p id="reeval-explain">{t("reevaluateExplain")}</p>
+        <div className="actions">
+          <button type="button" className="secondary" onClick={() => dialog.current?.close()}>
+            {t("cancel")}
+          </button>
+          <button type="button" onClick={() => void confirm()}>
+            {t("reevaluateConfirm")}
+          </button>
+        </div>
+      </dialog>
+    </div>
+  );
+}
