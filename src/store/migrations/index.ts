@@ -12,6 +12,7 @@ import { coreMigration } from "./001-core.js";
 import { decisionsMigration } from "./006-decisions.js";
 import { apiMigration } from "./008-api.js";
 import { featuresMigration } from "./009-features.js";
+import { reviewMigration } from "./011-review.js";
 import type { Migration } from "./migration.js";
 
 export type { Migration } from "./migration.js";
@@ -21,4 +22,5 @@ export const migrations: readonly Migration[] = [
   decisionsMigration,
   apiMigration,
   featuresMigration,
+  reviewMigration,
 ];
