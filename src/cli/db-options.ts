@@ -3,6 +3,7 @@
 
 import { type ParseArgsConfig, parseArgs } from "node:util";
 import { LendingService, systemClock } from "../engine/index.js";
+import { parsePositiveMoney } from "../money/index.js";
 import { createLendingStore, openStore, type Store, StoreError } from "../store/index.js";
 import type { CommandContext } from "./commands.js";
 
@@ -70,6 +71,11 @@ export async function runStoreCommand(
       writeError(ctx, json, error.code, error.message);
       return 2;
     }
+    if (error instanceof RejectedInput) {
+      if (json) writeJson(ctx, { error: error.rejection });
+      else writeError(ctx, false, error.rejection.code, error.rejection.message);
+      return 1;
+    }
     if (error instanceof StoreError) {
       writeError(ctx, json, error.code, error.message);
       return 1;
@@ -89,6 +95,20 @@ export function required(value: string | undefined, flag: string): string {
 /** A whole number from a flag; anything else goes through as NaN so the service rejects it with its code. */
 export function numberArg(value: string): number {
   return /^-?\d+$/.test(value.trim()) ? Number(value) : Number.NaN;
+}
+
+/** An amount flag: the service's own validation, applied to the text so the rejection quotes what was typed. */
+export function amountArg(value: string, field: string): number {
+  const parsed = parsePositiveMoney(value, field);
+  if (!parsed.ok) throw new RejectedInput(parsed.error);
+  return parsed.value;
+}
+
+/** A rejection found while reading the flags: printed like the service's rejections (exit 1). */
+export class RejectedInput extends Error {
+  constructor(readonly rejection: { readonly code: string; readonly message: string }) {
+    super(rejection.message);
+  }
 }
 
 /** Prints a command's result: the receipt (or value) on success, the rejection as an error otherwise. */

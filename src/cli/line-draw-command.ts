@@ -2,6 +2,7 @@
 import type { RepaymentMethod } from "../events/index.js";
 import type { Command } from "./commands.js";
 import {
+  amountArg,
   numberArg,
   parseCommandArgs,
   printResult,
@@ -25,7 +26,7 @@ export const lineDrawCommand: Command = (ctx) =>
     const lineId = positionals[0];
     if (!lineId || positionals.length > 1)
       throw new UsageError("usage: headroom line draw <lineId> --amount …");
-    const amountMinor = numberArg(required(values.amount, "amount"));
+    const amountMinor = amountArg(required(values.amount, "amount"), "amount");
     const termMonths = numberArg(required(values.term, "term"));
     const method = required(values.method, "method") as RepaymentMethod;
     const { service } = await open(values.db);

@@ -1,7 +1,7 @@
 // `headroom line open --customer <id> --limit <minor> [--line <id>] [--date YYYY-MM-DD]`: opens a credit line.
 import type { Command } from "./commands.js";
 import {
-  numberArg,
+  amountArg,
   parseCommandArgs,
   printResult,
   required,
@@ -20,7 +20,7 @@ export const lineOpenCommand: Command = (ctx) =>
       date: { type: "string" },
     });
     const customerId = required(values.customer, "customer");
-    const limitMinor = numberArg(required(values.limit, "limit"));
+    const limitMinor = amountArg(required(values.limit, "limit"), "limit");
     const { service } = await open(values.db);
     const result = await service.openLine(
       { customerId, limitMinor, lineId: values.line },

@@ -1,7 +1,7 @@
 // `headroom line repay <lineId> --amount <minor> [--key <k>] [--date D]`: a repayment through the waterfall.
 import type { Command } from "./commands.js";
 import {
-  numberArg,
+  amountArg,
   parseCommandArgs,
   printResult,
   required,
@@ -22,7 +22,7 @@ export const lineRepayCommand: Command = (ctx) =>
     const lineId = positionals[0];
     if (!lineId || positionals.length > 1)
       throw new UsageError("usage: headroom line repay <lineId> --amount …");
-    const amountMinor = numberArg(required(values.amount, "amount"));
+    const amountMinor = amountArg(required(values.amount, "amount"), "amount");
     const { service } = await open(values.db);
     const result = await service.repay(
       lineId,
