@@ -6,8 +6,6 @@
 import { err, ok, type Result } from "../kernel/index.js";
 import {
   assignArm,
-  type CompiledMacro,
-  type CompiledPolicy,
   compileMacro,
   compilePolicy,
   type MacroDoc,
@@ -87,8 +85,8 @@ function problemsMessage(problems: readonly PolicyProblem[]): string {
 }
 
 export class RegistryService {
-  private readonly policies = new Map<string, CompiledPolicy>();
-  private readonly macros = new Map<string, CompiledMacro>();
+  private readonly policies = new Map<string, PolicyInUse>();
+  private readonly macros = new Map<string, MacroInUse>();
   private readonly models = new Map<string, ResolvedModel>();
 
   constructor(
@@ -218,14 +216,19 @@ export class RegistryService {
 
   async resolvePolicy(policyId: string, version: number): Promise<PolicyInUse | null> {
     const key = `${policyId}@${version}`;
+    const cached = this.policies.get(key);
+    if (cached) return cached;
     const stored = await this.store.getPolicy(policyId, version);
     if (!stored) return null;
-    let compiled = this.policies.get(key);
-    if (!compiled) {
-      compiled = compilePolicy(stored.document);
-      this.remember(this.policies, key, compiled);
-    }
-    return { policyId, version, arm: key, compiled, announcementId: stored.announcementId };
+    const resolved: PolicyInUse = {
+      policyId,
+      version,
+      arm: key,
+      compiled: compilePolicy(stored.document),
+      announcementId: stored.announcementId,
+    };
+    this.remember(this.policies, key, resolved);
+    return resolved;
   }
 
   /** The arm a customer falls into, resolved and compiled. */
@@ -277,14 +280,18 @@ export class RegistryService {
 
   async resolveMacro(macroId: string, version: number): Promise<MacroInUse | null> {
     const key = `${macroId}@${version}`;
+    const cached = this.macros.get(key);
+    if (cached) return cached;
     const stored = await this.store.getMacro(macroId, version);
     if (!stored) return null;
-    let compiled = this.macros.get(key);
-    if (!compiled) {
-      compiled = compileMacro(stored.document);
-      this.remember(this.macros, key, compiled);
-    }
-    return { macroId, version, compiled, announcementId: stored.announcementId };
+    const resolved: MacroInUse = {
+      macroId,
+      version,
+      compiled: compileMacro(stored.document),
+      announcementId: stored.announcementId,
+    };
+    this.remember(this.macros, key, resolved);
+    return resolved;
   }
 
   async currentMacro(): Promise<MacroInUse | null> {
