@@ -305,7 +305,7 @@ function Waterfall({
             <span className={p.amountMinor > 0 ? "up" : p.amountMinor < 0 ? "down" : "muted"}>
               {formatMoneyChange(p.amountMinor, lang)}
             </span>
-            {p.label !== p.group && <span> — {p.label}</span>}
+            {p.label !== p.group && p.label !== groupLabel(t, p) && <span> — {p.label}</span>}
             {p.platformWide && <span className="muted"> ({t("platformWide")})</span>}
             {p.announcementId !== undefined && (
               <span className="muted"> · {t("announcementRef", { id: p.announcementId })}</span>

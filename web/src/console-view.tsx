@@ -124,6 +124,7 @@ function Overview({ api }: { readonly api: HeadroomApi }) {
 function OverviewBody({ s }: { readonly s: PortfolioSummary }) {
   const { t, lang } = useI18n();
   const charts = useMemo(() => {
+    const compact = new Intl.NumberFormat(lang, { notation: "compact", maximumFractionDigits: 1 });
     const limit = barOption(
       s.limitHistogram.map((b) => `${formatMoney(b.fromMinor, lang).replace(/\.00$/, "")}+`),
       s.limitHistogram.map((b) => b.count),
@@ -146,7 +147,7 @@ function OverviewBody({ s }: { readonly s: PortfolioSummary }) {
       ["dpd60plus", "dpd_60plus", "#b3261e"],
     ] as const;
     const dpd: ChartOption = {
-      grid: { left: 48, right: 8, top: 32, bottom: 32 },
+      grid: { left: 48, right: 8, top: 56, bottom: 32 },
       tooltip: { trigger: "axis" },
       legend: { top: 0 },
       xAxis: { type: "category", data: s.dpdByMonth.map((m) => m.month) },
@@ -161,7 +162,7 @@ function OverviewBody({ s }: { readonly s: PortfolioSummary }) {
     };
     const exposure: ChartOption = {
       grid: { left: 96, right: 16, top: 8, bottom: 24 },
-      xAxis: { type: "value" },
+      xAxis: { type: "value", axisLabel: { formatter: (v: number) => compact.format(v) } },
       yAxis: { type: "category", data: [t("outstanding"), t("exposure"), t("budget")] },
       series: [
         {
@@ -207,7 +208,7 @@ function OverviewBody({ s }: { readonly s: PortfolioSummary }) {
             ) : (
               <>
                 <Money minor={s.budgetMinor} />{" "}
-                <span className="muted">
+                <span className="muted small">
                   {t("budgetUse", {
                     share: formatShare(s.budgetMinor > 0 ? s.exposureMinor / s.budgetMinor : 0, lang),
                   })}

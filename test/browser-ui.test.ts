@@ -1,0 +1,173 @@
+// The web UI in Debian's Chromium: both views load, the language switches (and `lang` follows), a limit change
+// opens with its reasons and plan, a what-if runs, a review's progress is polled to completion, the borrower
+// view fits a 375 px phone, screenshots land in test-results/, and the console stays free of errors.
+
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { type Browser, type ConsoleMessage, chromium, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ensureWebBuild } from "../web/ensure-build.mjs";
+import { type FixtureServer, startWebFixtureServer } from "./support/web-fixture-server.js";
+
+const chromiumPath = "/usr/bin/chromium";
+const screenshotsDir = join(process.cwd(), "test-results", "browser-ui");
+const distDir = join(process.cwd(), "web", "dist");
+const phoneWidthPx = 375;
+/** Upper bound for any single UI expectation, in milliseconds. */
+const expectTimeoutMs = 15_000;
+
+let browser: Browser;
+let server: FixtureServer;
+
+beforeAll(async () => {
+  mkdirSync(screenshotsDir, { recursive: true });
+  await ensureWebBuild({ quiet: true });
+  server = await startWebFixtureServer(distDir);
+  browser = await chromium.launch({
+    executablePath: chromiumPath,
+    headless: true,
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--no-first-run",
+    ],
+  });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+/** Records console errors and uncaught page errors; the suite asserts none happened. */
+function watchErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on("console", (m: ConsoleMessage) => {
+    if (m.type() === "error") errors.push(`console: ${m.text()} @ ${m.location().url}`);
+  });
+  page.on("pageerror", (e) => errors.push(`pageerror: ${e.message}`));
+  return errors;
+}
+
+async function shot(page: Page, name: string) {
+  await page.screenshot({ path: join(screenshotsDir, `${name}.png`), fullPage: true });
+}
+
+async function htmlLang(page: Page) {
+  return page.evaluate(() => document.documentElement.lang);
+}
+
+describe("web UI in Chromium", () => {
+  it("defaults to zh-CN when the browser prefers Chinese", async () => {
+    const context = await browser.newContext({ locale: "zh-CN" });
+    const page = await context.newPage();
+    const errors = watchErrors(page);
+    await page.goto(`${server.url}/#/borrower`);
+    await page.getByRole("heading", { name: "查看授信额度" }).waitFor({ timeout: expectTimeoutMs });
+    expect(await htmlLang(page)).toBe("zh-CN");
+    await context.close();
+    expect(errors).toEqual([]);
+  });
+
+  it("walks the borrower view and the operations console", async () => {
+    const context = await browser.newContext({ locale: "en-US", viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    const errors = watchErrors(page);
+    page.setDefaultTimeout(expectTimeoutMs);
+
+    // Borrower: pick a demo customer whose limit fell.
+    await page.goto(`${server.url}/#/borrower`);
+    expect(await htmlLang(page)).toBe("en");
+    await page.locator('[data-testid="demo-customer"][data-last-change="decrease"]').first().click();
+    const figures = page.getByTestId("line-figures");
+    await figures.waitFor();
+    expect(await figures.textContent()).toContain("Credit limit");
+    await page.getByTestId("timeline-chart").locator("svg").waitFor();
+
+    // Open the latest change: its reasons, attribution and plan.
+    await page.getByTestId("limit-change").first().click();
+    const detail = page.getByTestId("change-detail");
+    await detail.getByTestId("reasons").locator("li").first().waitFor();
+    expect(await detail.getByTestId("reasons").locator("li").count()).toBeGreaterThan(0);
+    const plan = detail.getByTestId("plan");
+    await plan.waitFor();
+    const steps = plan.getByRole("checkbox");
+    const stepCount = await steps.count();
+    expect(stepCount).toBeGreaterThan(0);
+    await steps.first().check();
+    expect(await plan.textContent()).toContain(`1 of ${stepCount} steps done`);
+    await detail.getByTestId("attribution-chart").locator("svg").waitFor();
+    await shot(page, "borrower-change-en");
+
+    // The re-evaluation explains itself before it runs; cancelling sends nothing.
+    await page.getByRole("button", { name: "Request re-evaluation" }).click();
+    const dialog = page.getByRole("dialog");
+    await dialog.waitFor();
+    expect(await dialog.textContent()).toContain("limit query");
+    await dialog.getByRole("button", { name: "Cancel" }).click();
+    await dialog.waitFor({ state: "hidden" });
+
+    // Switch language: text and the lang attribute follow.
+    await page.getByLabel("Language").selectOption("zh-CN");
+    await page.getByRole("heading", { name: "额度变化记录" }).waitFor();
+    expect(await htmlLang(page)).toBe("zh-CN");
+    await page.getByRole("heading", { name: "如何恢复额度" }).waitFor();
+    await shot(page, "borrower-change-zh");
+
+    // Phone width: nothing wider than the screen.
+    await page.setViewportSize({ width: phoneWidthPx, height: 800 });
+    await page.getByTestId("limit-change").first().waitFor();
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    await shot(page, "borrower-phone-zh");
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.getByLabel("语言").selectOption("en");
+
+    // Operations console with a demo operator session.
+    await page.getByRole("link", { name: "Operations console" }).click();
+    await page.getByTestId("demo-operator").click();
+    await page.getByTestId("portfolio-figures").waitFor();
+    await shot(page, "console-overview");
+
+    // Policies: a what-if by band before anything is published.
+    await page.getByRole("link", { name: "Policies" }).click();
+    await page.getByTestId("policy-versions").waitFor();
+    await page.getByRole("button", { name: "Run what-if" }).click();
+    const whatIf = page.getByTestId("what-if");
+    await whatIf.waitFor();
+    expect(await whatIf.locator("tbody tr").count()).toBeGreaterThan(1);
+    await shot(page, "console-what-if");
+
+    // Reviews: start a dry run and follow its progress to completion.
+    await page.getByRole("link", { name: "Reviews" }).click();
+    await page.getByRole("button", { name: "Start review" }).click();
+    const progress = page.getByTestId("review-progress");
+    await progress.waitFor();
+    await progress.getByText("completed").waitFor();
+    await shot(page, "console-review");
+
+    // Decisions: search and replay one.
+    await page.getByRole("link", { name: "Decisions" }).click();
+    const firstRow = page.getByTestId("decisions").locator("tbody tr").first();
+    await firstRow.waitFor();
+    await firstRow.getByRole("button", { name: /^Replay/ }).click();
+    await firstRow.getByText("Replay identical").waitFor();
+
+    // The remaining sections load.
+    for (const [link, testId] of [
+      ["Models", "monitoring"],
+      ["Champion/challenger", "experiments"],
+      ["Audit log", "audit"],
+    ] as const) {
+      await page.getByRole("link", { name: link }).click();
+      await page.getByTestId(testId).waitFor();
+    }
+    await shot(page, "console-audit");
+
+    await context.close();
+    expect(errors).toEqual([]);
+  });
+});
