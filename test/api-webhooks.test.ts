@@ -235,3 +235,30 @@ describe("webhooks", () => {
     expect((await checkWebhookUrl(url, true)).ok).toBe(true);
   });
 });
+
+describe("announcement webhooks", () => {
+  it("queues announcement.published with the macro change that publishes it", async () => {
+    await f.app.inject({
+      method: "POST",
+      url: "/v1/webhooks",
+      headers: bearer(f.keys.operator),
+      payload: { url, events: ["announcement.published"] },
+    });
+    const current = (await f.app.inject({ url: "/v1/macro", headers: bearer(f.keys.operator) })).json();
+    const next = { ...current.document, version: current.version + 1 };
+    const r = await f.app.inject({
+      method: "PUT",
+      url: "/v1/macro",
+      headers: bearer(f.keys.operator),
+      payload: next,
+    });
+    expect(r.statusCode, r.body).toBe(200);
+    const announcementId = r.json().announcementId;
+    const outbox = await f.store.db.read((tx) => listOutbox(tx, 1000));
+    expect(outbox.filter((o) => o.eventType === "announcement.published").map((o) => o.messageId)).toEqual([
+      `msg_${announcementId}`,
+    ]);
+    const audit = (await f.app.inject({ url: "/v1/audit", headers: bearer(f.keys.operator) })).json();
+    expect(audit.items[0].action).toBe("macro.published");
+  });
+});

@@ -14,6 +14,7 @@ import type {
 } from "../engine/index.js";
 import type { MacroDoc, PolicyDoc } from "../policy/index.js";
 import { canonicalJson as canonical, type Scorecard } from "../scoring/index.js";
+import { enqueueWebhookEvent } from "./api-store.js";
 import type { Db, Tx } from "./db.js";
 
 /** Rows returned by a registry listing. */
@@ -276,6 +277,20 @@ export function createRegistryStore(db: Db): RegistryStore {
                   a.publishedMs,
                 ],
               );
+              // The webhook is queued in this transaction: published and announced together, or neither.
+              await enqueueWebhookEvent(tx, {
+                type: "announcement.published",
+                sourceId: a.announcementId,
+                occurredAt: new Date(a.publishedMs).toISOString(),
+                data: {
+                  announcementId: a.announcementId,
+                  kind: a.kind,
+                  subject: a.subject,
+                  effectiveDate: a.effectiveDate,
+                  title: a.title,
+                },
+                nowMs: a.publishedMs,
+              });
             }
             for (const [name, value] of Object.entries(change.pointers ?? {})) {
               if (value === undefined) continue;
