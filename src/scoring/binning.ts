@@ -5,6 +5,7 @@
 
 import { assert } from "../kernel/index.js";
 import type { CategoricalColumn, NumericColumn } from "./dataset.js";
+import { sortFloat64 } from "./internal/radix-sort.js";
 import type { BinTrend } from "./types.js";
 
 export interface BinningOptions {
@@ -203,10 +204,10 @@ export function binNumeric(
     } else present++;
   }
   const totals: Totals = { good: goodTotal, bad: n - goodTotal, smoothing: options.smoothing };
-  const sorted = new Float64Array(present);
+  const presentValues = new Float64Array(present);
   let j = 0;
-  for (let i = 0; i < n; i++) if (!Number.isNaN(values[i]!)) sorted[j++] = values[i]!;
-  sorted.sort();
+  for (let i = 0; i < n; i++) if (!Number.isNaN(values[i]!)) presentValues[j++] = values[i]!;
+  const sorted = sortFloat64(presentValues);
   const distinct: number[] = [];
   for (let i = 0; i < present && distinct.length <= options.preBins; i++) {
     if (i === 0 || sorted[i] !== sorted[i - 1]) distinct.push(sorted[i]!);

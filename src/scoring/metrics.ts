@@ -8,15 +8,15 @@ export const calibrationGroups = 10;
 /** Floor on a share inside PSI's logarithm, so an empty band gives a large but finite term. */
 export const psiShareFloor = 1e-4;
 
-function order(risk: ArrayLike<number>): Uint32Array {
+/** Row indices by ascending risk (ties by index, so the order is deterministic). */
+export function order(risk: ArrayLike<number>): Uint32Array {
   const idx = new Uint32Array(risk.length);
   for (let i = 0; i < idx.length; i++) idx[i] = i;
   return idx.sort((a, b) => risk[a]! - risk[b]! || a - b);
 }
 
 /** Area under the ROC curve: P(risk of a random bad > risk of a random good), ties count one half. */
-export function auc(risk: ArrayLike<number>, bad: ArrayLike<number>): number {
-  const idx = order(risk);
+export function auc(risk: ArrayLike<number>, bad: ArrayLike<number>, idx = order(risk)): number {
   let rankSumBad = 0;
   let bads = 0;
   let i = 0;
@@ -38,8 +38,7 @@ export function auc(risk: ArrayLike<number>, bad: ArrayLike<number>): number {
 }
 
 /** Kolmogorov–Smirnov: the largest gap between the cumulative bad and good distributions over risk. */
-export function ks(risk: ArrayLike<number>, bad: ArrayLike<number>): number {
-  const idx = order(risk);
+export function ks(risk: ArrayLike<number>, bad: ArrayLike<number>, idx = order(risk)): number {
   let bads = 0;
   for (let i = 0; i < idx.length; i++) bads += bad[i] === 1 ? 1 : 0;
   const goods = idx.length - bads;
@@ -71,8 +70,11 @@ export function brier(probability: ArrayLike<number>, bad: ArrayLike<number>): n
 }
 
 /** Ten groups of (nearly) equal size by predicted probability, lowest first. */
-export function calibration(probability: ArrayLike<number>, bad: ArrayLike<number>): CalibrationGroup[] {
-  const idx = order(probability);
+export function calibration(
+  probability: ArrayLike<number>,
+  bad: ArrayLike<number>,
+  idx = order(probability),
+): CalibrationGroup[] {
   const n = idx.length;
   const groups: CalibrationGroup[] = [];
   for (let g = 0; g < calibrationGroups; g++) {
@@ -100,15 +102,16 @@ export function classificationMetrics(
 ): ClassificationMetrics {
   let bads = 0;
   for (let i = 0; i < bad.length; i++) bads += bad[i]!;
-  const a = auc(probability, bad);
+  const idx = order(probability);
+  const a = auc(probability, bad, idx);
   return {
     rows: bad.length,
     bads,
     auc: a,
     gini: 2 * a - 1,
-    ks: ks(probability, bad),
+    ks: ks(probability, bad, idx),
     brier: brier(probability, bad),
-    calibration: calibration(probability, bad),
+    calibration: calibration(probability, bad, idx),
   };
 }
 

@@ -13,6 +13,7 @@ import {
 import { scoreDataset } from "./compile.js";
 import { type Dataset, type DatasetError, stratifiedSplit, subsetDataset } from "./dataset.js";
 import { canonicalJson } from "./internal/canonical-json.js";
+import { sortFloat64 } from "./internal/radix-sort.js";
 import { sha256Hex } from "./internal/sha256.js";
 import { fitLogistic } from "./logistic.js";
 import { classificationMetrics } from "./metrics.js";
@@ -101,30 +102,35 @@ export function setLabel(categories: readonly string[]): string {
   return categories.join(" | ");
 }
 
-function pearson(x: Float64Array, width: number, a: number, b: number, n: number): number {
-  let ma = 0;
-  let mb = 0;
+/** Pearson correlations of all columns of a row-major matrix, in one pass (sums and cross-products). */
+export function correlationMatrix(x: Float64Array, width: number, n: number): Float64Array {
+  const sums = new Float64Array(width);
+  const cross = new Float64Array(width * width);
   for (let i = 0; i < n; i++) {
-    ma += x[i * width + a]!;
-    mb += x[i * width + b]!;
+    const base = i * width;
+    for (let a = 0; a < width; a++) {
+      const va = x[base + a]!;
+      sums[a] = sums[a]! + va;
+      const row = a * width;
+      for (let b = a; b < width; b++) cross[row + b] = cross[row + b]! + va * x[base + b]!;
+    }
   }
-  ma /= n;
-  mb /= n;
-  let sab = 0;
-  let saa = 0;
-  let sbb = 0;
-  for (let i = 0; i < n; i++) {
-    const da = x[i * width + a]! - ma;
-    const db = x[i * width + b]! - mb;
-    sab += da * db;
-    saa += da * da;
-    sbb += db * db;
+  const r = new Float64Array(width * width);
+  for (let a = 0; a < width; a++) {
+    for (let b = a; b < width; b++) {
+      const cov = cross[a * width + b]! - (sums[a]! * sums[b]!) / n;
+      const va = cross[a * width + a]! - (sums[a]! * sums[a]!) / n;
+      const vb = cross[b * width + b]! - (sums[b]! * sums[b]!) / n;
+      const value = va <= 0 || vb <= 0 ? 0 : Math.max(-1, Math.min(1, cov / Math.sqrt(va * vb)));
+      r[a * width + b] = value;
+      r[b * width + a] = value;
+    }
   }
-  return saa === 0 || sbb === 0 ? 0 : sab / Math.sqrt(saa * sbb);
+  return r;
 }
 
 function scoreDistribution(scores: Float64Array): ScoreDistribution {
-  const sorted = Float64Array.from(scores).sort();
+  const sorted = sortFloat64(scores);
   const edges: number[] = [];
   for (let q = 1; q < scoreBands; q++) {
     const v = sorted[Math.floor((q * sorted.length) / scoreBands)]!;
@@ -209,10 +215,11 @@ export function trainScorecard(
     const woe = woeColumn(binning, column);
     for (let i = 0; i < n; i++) x[i * width + j] = woe[i]!;
   });
+  const correlations = correlationMatrix(x, width, n);
   let kept: number[] = [];
   candidates.forEach((binning, j) => {
     for (const k of kept) {
-      const r = pearson(x, width, j, k, n);
+      const r = correlations[j * width + k]!;
       if (Math.abs(r) > resolved.correlationMax) {
         ivTable.set(binning.feature, {
           ...ivTable.get(binning.feature)!,
