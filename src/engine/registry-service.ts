@@ -179,7 +179,9 @@ export class RegistryService {
       return err({ code: "invalid_weight", message: `a weight is an integer in 1…${armWeightMax}`, weight });
     }
     const arms = await this.activeArms();
-    const others = weight === undefined ? [] : arms.filter((a) => a.policyId !== doc.id);
+    // A challenger may be another version of the same policy: arms are keyed by id@version.
+    const others =
+      weight === undefined ? [] : arms.filter((a) => !(a.policyId === doc.id && a.version === doc.version));
     const nextArms: PolicyArm[] = [
       ...others,
       { policyId: doc.id, version: doc.version, weight: weight ?? 1 },
