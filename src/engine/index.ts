@@ -56,4 +56,35 @@ export {
   RegistryService,
   type ResolvedModel,
 } from "./registry-service.js";
+export {
+  budgetFloorMinor,
+  decideReviewLine,
+  proposeReviewLine,
+  type ResolvedVersions,
+  type ReviewContext,
+  reviewInputsOf,
+  reviewTriggerId,
+  versionsKey,
+  whatIfReviewLine,
+} from "./review-compute.js";
+export {
+  claimPollMs,
+  creditConversionPpmDefault,
+  type ExperimentsReport,
+  exposureAtDefault,
+  lossGivenDefaultPpmDefault,
+  partitionAttemptsMax,
+  type ReviewProgress,
+  type ReviewRejection,
+  ReviewService,
+  type ReviewServiceOptions,
+  reviewIdOf,
+  reviewLeaseMsDefault,
+  reviewPartitionLinesDefault,
+  reviewPartitionLinesMax,
+  type StartOptions,
+  type WhatIfBand,
+  type WhatIfReport,
+} from "./review-service.js";
+export type * from "./review-types.js";
 export { systemClock } from "./system-clock.js";

@@ -1,0 +1,295 @@
+// The pure side of a portfolio review: one line's decision inputs from bulk-loaded data, its decision
+// through the engine's own `decide` + `buildRecord` (so `replay` rebuilds it bit for bit), the limit change
+// applied to the line state, and the cheap variants (budget proposal, what-if) that score and run the policy only.
+
+import { explainDecision } from "../explain/index.js";
+import { assert } from "../kernel/index.js";
+import { changeLimit, freezeLine, type LineState, type Product } from "../lending/index.js";
+import { decideLimit, expectedProfitRate } from "../policy/index.js";
+import { scoreRow } from "../scoring/index.js";
+import {
+  type BusinessDate,
+  businessDateOfInstant,
+  formatInstant,
+  parseDate,
+  parseInstant,
+  startOfBusinessDate,
+} from "../time/index.js";
+import { buildRecord, decide, limitInputOf } from "./decide.js";
+import { decisionIdOf, productTermsOf } from "./decision-engine.js";
+import type {
+  DecisionHistory,
+  DecisionInputs,
+  DecisionLine,
+  DecisionRecord,
+  DecisionResult,
+  MacroInUse,
+  PolicyInUse,
+  PreviousDecisionInputs,
+  RecordedVersions,
+  Trigger,
+} from "./decision-types.js";
+import type {
+  ReviewAction,
+  ReviewKind,
+  ReviewLineInput,
+  ReviewLineOutput,
+  ReviewProposal,
+  WhatIfLine,
+} from "./review-types.js";
+
+/** Where in a business date a change decided for another date is placed: noon (as the engine does). */
+const noonOffsetMs = 12 * 3_600_000;
+
+/** The artefacts a previous decision named, resolved (the caller resolves them before computing). */
+export interface ResolvedVersions {
+  readonly model: DecisionInputs["model"];
+  readonly policy: PolicyInUse;
+  readonly macro: MacroInUse;
+}
+
+/** Everything a review computation reads besides the line: resolved once per run (or per worker). */
+export interface ReviewContext {
+  /** Null for a what-if (nothing is recorded). */
+  readonly reviewId: string | null;
+  readonly kind: ReviewKind;
+  readonly businessDate: BusinessDate;
+  readonly model: {
+    readonly modelId: string;
+    readonly contentHash: string;
+    readonly model: DecisionInputs["model"];
+  };
+  /** The customer's champion/challenger arm among the pinned arms (or a what-if's candidate), resolved. */
+  readonly policyFor: (customerId: string) => PolicyInUse;
+  readonly macro: MacroInUse;
+  readonly product: Product;
+  /** The versions a previous decision names, resolved; asserts they exist (the caller resolved them). */
+  readonly resolve: (versions: RecordedVersions) => ResolvedVersions;
+  readonly nowMs: number;
+}
+
+/** The trigger id of a line in a review run: each customer is decided exactly once per run. */
+export function reviewTriggerId(reviewId: string, customerId: string): string {
+  return `${reviewId}:${customerId}`;
+}
+
+/** The version key a previous decision's artefacts are cached under. */
+export function versionsKey(v: RecordedVersions): string {
+  return `${v.modelId}#${v.modelHash}|${v.policyId}@${v.policyVersion}|${v.arm}|${v.macroId}@${v.macroVersion}`;
+}
+
+function epochDayOf(text: string): BusinessDate {
+  const parsed = parseDate(text);
+  assert(parsed.ok, `stored date ${text} is YYYY-MM-DD`);
+  return parsed.value;
+}
+
+function lineOf(state: LineState): DecisionLine {
+  return {
+    limitMinor: state.limitMinor,
+    outstandingMinor: state.outstandingPrincipalMinor,
+    status: state.status,
+    dpd: state.delinquency?.dpd ?? 0,
+    openedOn: epochDayOf(state.openedOn),
+  };
+}
+
+/** The history the engine derives from the latest decision (same rule as decideForCustomer). */
+function historyOf(ctx: ReviewContext, previous: ReviewLineInput["previous"]): DecisionHistory {
+  if (previous === null) return { previousBand: null, lastIncreaseOn: null, previous: null };
+  const increased = previous.applied && previous.newLimitMinor > previous.previousLimitMinor;
+  const lastIncrease = increased ? previous.businessDate : previous.lastIncreaseOn;
+  const resolved = ctx.resolve(previous.versions);
+  const inputs: PreviousDecisionInputs = {
+    decisionId: previous.decisionId,
+    features: previous.features,
+    model: resolved.model,
+    policy: { ...resolved.policy, arm: previous.versions.arm },
+    macro: resolved.macro,
+    bureau: previous.bureau,
+    newLimitMinor: previous.newLimitMinor,
+  };
+  return {
+    previousBand: previous.band,
+    lastIncreaseOn: lastIncrease === null ? null : epochDayOf(lastIncrease),
+    previous: inputs,
+  };
+}
+
+/** The decision inputs of one line in a review (what `replay` later rebuilds from the record). */
+export function reviewInputsOf(ctx: ReviewContext, line: ReviewLineInput): DecisionInputs {
+  const triggerId = reviewTriggerId(ctx.reviewId ?? "what-if", line.customerId);
+  const trigger: Trigger = {
+    triggerId,
+    kind: ctx.kind,
+    actor: "system",
+    ...(ctx.reviewId === null ? {} : { reviewId: ctx.reviewId }),
+  };
+  return {
+    decisionId: decisionIdOf(triggerId),
+    customerId: line.customerId,
+    lineId: line.lineId,
+    businessDate: ctx.businessDate,
+    trigger,
+    features: line.features,
+    bureau: line.bureau,
+    model: ctx.model.model,
+    policy: ctx.policyFor(line.customerId),
+    macro: ctx.macro,
+    line: lineOf(line.state),
+    history: historyOf(ctx, line.previous),
+    product: productTermsOf(ctx.product),
+  };
+}
+
+function actionOf(previousLimitMinor: number, newLimitMinor: number): ReviewAction {
+  return newLimitMinor > previousLimitMinor
+    ? "increase"
+    : newLimitMinor < previousLimitMinor
+      ? "decrease"
+      : "unchanged";
+}
+
+/** The instant of a change on a business date: now when that date is today, else its noon (product zone). */
+function atMsOn(ctx: ReviewContext): number {
+  if (businessDateOfInstant(ctx.nowMs, ctx.product.timeZone) === ctx.businessDate) return ctx.nowMs;
+  return startOfBusinessDate(ctx.businessDate, ctx.product.timeZone) + noonOffsetMs;
+}
+
+/** A limit change carrying the decision id, then a freeze if the policy asks (as the engine applies them). */
+function applyTo(
+  ctx: ReviewContext,
+  state: LineState,
+  record: DecisionRecord,
+): { state: LineState | null; events: ReviewLineOutput["events"] } {
+  const atMs = atMsOn(ctx);
+  let current = state;
+  const events: ReviewLineOutput["events"][number][] = [];
+  if (record.newLimitMinor !== current.limitMinor) {
+    const changed = changeLimit(
+      current,
+      { newLimitMinor: record.newLimitMinor, decisionId: record.decisionId, atMs },
+      ctx.product,
+    );
+    assert(changed.ok, `decision ${record.decisionId}: the line refused limit ${record.newLimitMinor}`);
+    current = changed.value.state;
+    assert(changed.value.entries.length === 0, "a limit change moves no money");
+    events.push(...changed.value.events);
+  }
+  if (record.freeze && current.status === "active") {
+    const frozen = freezeLine(current, { reason: `decision:${record.decisionId}`, atMs }, ctx.product);
+    if (frozen.ok) {
+      assert(frozen.value.entries.length === 0, "a freeze moves no money");
+      current = frozen.value.state;
+      events.push(...frozen.value.events);
+    }
+  }
+  return { state: current === state ? null : current, events };
+}
+
+/**
+ * One line decided in a review run: the engine's `decide`, then the exposure-budget cap if one applies
+ * (the explanation is redone with the cap, counted in the macro group), the record and the applied state.
+ */
+export function decideReviewLine(ctx: ReviewContext, line: ReviewLineInput): ReviewLineOutput {
+  assert(ctx.reviewId !== null, "a recorded review decision belongs to a run");
+  const inputs = reviewInputsOf(ctx, line);
+  let result: DecisionResult = decide(inputs);
+  const capped = line.capMinor !== null && line.capMinor < result.newLimitMinor;
+  if (capped && line.capMinor !== null) {
+    const cap = line.capMinor;
+    result = {
+      ...result,
+      newLimitMinor: cap,
+      explanation: explainDecision({
+        ...inputs,
+        score: result.score,
+        outcome: result.outcome,
+        newLimitMinor: cap,
+        exposureCapMinor: cap,
+      }),
+    };
+  }
+  const record = buildRecord(inputs, result, {
+    createdAt: formatInstant(ctx.nowMs, ctx.product.timeZone),
+    applied: true,
+  });
+  const createdMs = parseInstant(record.createdAt);
+  assert(createdMs.ok, "a record's createdAt is ISO-8601");
+  const applied = applyTo(ctx, line.state, record);
+  return {
+    lineId: line.lineId,
+    customerId: line.customerId,
+    version: line.version,
+    columns: {
+      decisionId: record.decisionId,
+      triggerId: record.triggerId,
+      kind: ctx.kind,
+      customerId: record.customerId,
+      lineId: record.lineId,
+      previousLimitMinor: record.previousLimitMinor,
+      newLimitMinor: record.newLimitMinor,
+      modelId: record.versions.modelId,
+      policyId: record.versions.policyId,
+      policyVersion: record.versions.policyVersion,
+      macroId: record.versions.macroId,
+      macroVersion: record.versions.macroVersion,
+      arm: record.versions.arm,
+      announcementId: record.announcementId,
+      createdMs: createdMs.value,
+    },
+    recordJson: JSON.stringify(record),
+    newState: applied.state,
+    events: applied.events,
+    action: actionOf(record.previousLimitMinor, record.newLimitMinor),
+    capped,
+  };
+}
+
+/** Score + policy only (no explanation): the limit a line would get. */
+function proposedOutcome(ctx: ReviewContext, line: ReviewLineInput) {
+  const inputs = reviewInputsOf(ctx, line);
+  const score = scoreRow(inputs.model, inputs.features);
+  const outcome = decideLimit(limitInputOf(inputs, score), inputs.policy.compiled, inputs.macro.compiled);
+  return { inputs, score, outcome };
+}
+
+/** The lowest limit the budget may cut a line to: its outstanding rounded up to the step, at least the product minimum. */
+export function budgetFloorMinor(outstandingMinor: number, product: Product): number {
+  const step = product.limitStepMinor;
+  return Math.max(Math.ceil(outstandingMinor / step) * step, product.limitMinMinor);
+}
+
+/**
+ * A line's proposal for the exposure budget. Its return is the macro profit test's expected profit rate at
+ * the customer's own probability of bad (without a profit test: minus that probability).
+ */
+export function proposeReviewLine(ctx: ReviewContext, line: ReviewLineInput): ReviewProposal {
+  const { score, outcome } = proposedOutcome(ctx, line);
+  return {
+    lineId: line.lineId,
+    proposedLimitMinor: outcome.limitMinor,
+    floorMinor: budgetFloorMinor(line.state.outstandingPrincipalMinor, ctx.product),
+    riskAdjustedReturn: riskAdjustedReturnOf(ctx, score.probability),
+  };
+}
+
+function riskAdjustedReturnOf(ctx: ReviewContext, probability: number): number {
+  const test = ctx.macro.compiled.profitTest;
+  return test === null ? -probability : expectedProfitRate(ctx.product.dailyRatePpm, probability, test);
+}
+
+/** A line under a what-if: the limit the candidate policy/macro would give, nothing recorded. */
+export function whatIfReviewLine(ctx: ReviewContext, line: ReviewLineInput): WhatIfLine {
+  const { score, outcome } = proposedOutcome(ctx, line);
+  return {
+    lineId: line.lineId,
+    band: outcome.band,
+    currentLimitMinor: line.state.limitMinor,
+    newLimitMinor: outcome.limitMinor,
+    outstandingMinor: line.state.outstandingPrincipalMinor,
+    probability: score.probability,
+    floorMinor: budgetFloorMinor(line.state.outstandingPrincipalMinor, ctx.product),
+    riskAdjustedReturn: riskAdjustedReturnOf(ctx, score.probability),
+  };
+}

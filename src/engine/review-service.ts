@@ -1,0 +1,548 @@
+// Portfolio reviews: re-decide every open line once per run (trigger id `<reviewId>:<customerId>`), computed
+// by a ReviewComputer (worker threads) partition by partition and committed by this thread, one transaction per
+// partition. Versions are pinned when a run starts; partitions are claimed in the store, so a run killed at any
+// point and started again finishes with exactly the decisions an uninterrupted run makes. Also: what-if runs
+// (nothing stored) and the champion/challenger report over recorded decisions.
+
+import { assert, type Clock, err, ok, type Result } from "../kernel/index.js";
+import type { Product } from "../lending/index.js";
+import {
+  type ArmReport,
+  allocateExposureBudget,
+  type BudgetLine,
+  type PolicyProblem,
+} from "../policy/index.js";
+import { businessDateOfInstant, formatDate } from "../time/index.js";
+import { businessDateSetting } from "./lending-service.js";
+import type { LendingStore } from "./ports.js";
+import type { RegistryService } from "./registry-service.js";
+import type {
+  PinnedVersions,
+  ReviewComputer,
+  ReviewKind,
+  ReviewPartition,
+  ReviewRun,
+  ReviewStore,
+  ReviewTask,
+  WhatIfLine,
+} from "./review-types.js";
+
+/** Lines per partition: one worker task and one commit transaction. */
+export const reviewPartitionLinesDefault = 500;
+export const reviewPartitionLinesMax = 10_000;
+/** How long a claim on a partition lasts before another runner may take it over. */
+export const reviewLeaseMsDefault = 120_000;
+/** Tries at a partition whose lines keep changing under it before those lines are skipped. */
+export const partitionAttemptsMax = 5;
+/** Pause before looking again when every pending partition is leased to another live runner. */
+export const claimPollMs = 250;
+/** Defaults for the expected-loss estimate when the macro has no profit test. */
+export const lossGivenDefaultPpmDefault = 600_000;
+export const creditConversionPpmDefault = 500_000;
+const ppm = 1_000_000;
+
+export type ReviewRejection =
+  | {
+      readonly code: "override_invalid";
+      readonly message: string;
+      readonly problems: readonly PolicyProblem[];
+    }
+  | { readonly code: "review_not_found"; readonly message: string; readonly reviewId: string }
+  | { readonly code: "review_finished"; readonly message: string; readonly reviewId: string };
+
+export interface ReviewProgress {
+  readonly reviewId: string;
+  readonly phase: "propose" | "apply" | "what-if";
+  readonly done: number;
+  readonly total: number;
+}
+
+export interface ReviewServiceOptions {
+  readonly store: ReviewStore;
+  readonly registry: RegistryService;
+  readonly lending: LendingStore;
+  /** Makes the computer for one run (worker threads, or in-process); closed when the run ends. */
+  readonly computer: () => ReviewComputer;
+  readonly clock: Clock;
+  readonly product: Product;
+  /** Names this runner in partition claims (e.g. host:pid:nonce). */
+  readonly runnerId: string;
+  /** Whether another runner's claims may be freed now (e.g. its process on this host is gone). */
+  readonly isDeadRunner?: (runnerId: string) => boolean;
+  /** Tasks in flight at once (≥ the computer's threads, so none idles while this thread commits). */
+  readonly concurrency: number;
+  readonly partitionLines?: number;
+  readonly leaseMs?: number;
+}
+
+export interface StartOptions {
+  readonly kind?: ReviewKind;
+  readonly actor?: string;
+  /** "YYYY-MM-DD"; default: the store's business date. */
+  readonly businessDate?: string;
+}
+
+export interface WhatIfBand {
+  readonly band: string;
+  readonly lines: number;
+  readonly increases: number;
+  readonly decreases: number;
+  readonly unchanged: number;
+  readonly currentExposureMinor: number;
+  readonly newExposureMinor: number;
+  readonly currentExpectedLossMinor: number;
+  readonly newExpectedLossMinor: number;
+}
+
+/**
+ * A what-if over today's open lines. Exposure is Σ limits. Expected loss is Σ PD × LGD × EAD, where PD is the
+ * customer's model probability of bad, LGD the macro's loss given default, and the limit-driven exposure at
+ * default EAD = outstanding + CCF × (limit − outstanding)⁺ with CCF the macro's expected utilisation (the
+ * share of the undrawn limit expected to be drawn by default); both sides use the candidate's LGD and CCF,
+ * so the change is what the limits alone do. Sums are rounded to the minor unit once, at the end.
+ */
+export interface WhatIfReport {
+  readonly candidate: { readonly policy: string | null; readonly macro: string | null };
+  readonly businessDate: string;
+  readonly lines: number;
+  readonly increases: number;
+  readonly decreases: number;
+  readonly unchanged: number;
+  readonly exposure: {
+    readonly currentMinor: number;
+    readonly newMinor: number;
+    readonly changeMinor: number;
+  };
+  readonly expectedLoss: {
+    readonly currentMinor: number;
+    readonly newMinor: number;
+    readonly changeMinor: number;
+    readonly lossGivenDefaultPpm: number;
+    readonly creditConversionPpm: number;
+  };
+  /** The candidate macro's exposure budget, applied to the proposals, or null without one. */
+  readonly budget: {
+    readonly budgetMinor: number;
+    readonly met: boolean;
+    readonly cappedLines: number;
+  } | null;
+  readonly byBand: readonly WhatIfBand[];
+}
+
+export interface ExperimentsReport {
+  readonly lossGivenDefaultPpm: number;
+  readonly arms: readonly ArmReport[];
+}
+
+/** A fresh review id: the business date and the clock, base 36 (sortable within a day). */
+export function reviewIdOf(date: string, nowMs: number, kind: ReviewKind): string {
+  return `${kind === "macro.changed" ? "macro" : "rev"}-${date}-${nowMs.toString(36)}`;
+}
+
+/** Expected exposure at default of a line with this limit (see WhatIfReport). */
+export function exposureAtDefault(limitMinor: number, outstandingMinor: number, ccfPpm: number): number {
+  return outstandingMinor + (Math.max(0, limitMinor - outstandingMinor) * ccfPpm) / ppm;
+}
+
+/** Runs `work` over `items` with at most `concurrency` at once; results in item order. */
+async function mapConcurrent<T, R>(
+  items: readonly T[],
+  concurrency: number,
+  work: (item: T) => Promise<R>,
+): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  const lane = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await work(items[i] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, concurrency) }, lane));
+  return out;
+}
+
+export class ReviewService {
+  private readonly partitionLines: number;
+  private readonly leaseMs: number;
+  /** Runs started by `start` in this process (the API's background runs). */
+  private readonly running = new Map<string, Promise<ReviewRun>>();
+
+  constructor(private readonly options: ReviewServiceOptions) {
+    this.partitionLines = options.partitionLines ?? reviewPartitionLinesDefault;
+    this.leaseMs = options.leaseMs ?? reviewLeaseMsDefault;
+    assert(
+      this.partitionLines > 0 && this.partitionLines <= reviewPartitionLinesMax,
+      "partition size is bounded",
+    );
+  }
+
+  /** The store's business date, else today in the product's zone. */
+  async businessDate(): Promise<string> {
+    return (
+      (await this.options.lending.getSetting(businessDateSetting)) ??
+      formatDate(businessDateOfInstant(this.options.clock.nowMs(), this.options.product.timeZone))
+    );
+  }
+
+  /** The versions in force now: the active model, the policy arms and the current macro. */
+  async pinNow(): Promise<PinnedVersions> {
+    const registry = this.options.registry;
+    const [model, arms, macro] = await Promise.all([
+      registry.activeModel(),
+      registry.activeArms(),
+      registry.currentMacro(),
+    ]);
+    assert(model !== null && arms.length > 0 && macro !== null, "the registries are seeded before a review");
+    return { modelId: model.modelId, arms, macroId: macro.macroId, macroVersion: macro.version };
+  }
+
+  /** Creates a run (versions pinned, partitions cut) without running it. */
+  async create(options: StartOptions = {}): Promise<ReviewRun> {
+    const kind = options.kind ?? "review.periodic";
+    const date = options.businessDate ?? (await this.businessDate());
+    const nowMs = this.options.clock.nowMs();
+    const pinned = await this.pinNow();
+    const macro = await this.options.registry.resolveMacro(pinned.macroId, pinned.macroVersion);
+    const budget = macro?.compiled.exposureBudgetMinor ?? null;
+    return this.options.store.createRun({
+      reviewId: reviewIdOf(date, nowMs, kind),
+      kind,
+      businessDate: date,
+      pinned,
+      phase: budget === null ? "apply" : "propose",
+      actor: options.actor ?? "system",
+      nowMs,
+      partitionLines: this.partitionLines,
+    });
+  }
+
+  /** Resumes the newest unfinished run of the kind, else creates one; runs it to the end. */
+  async run(
+    options: StartOptions = {},
+    onProgress?: (p: ReviewProgress) => void,
+  ): Promise<{ run: ReviewRun; resumed: boolean }> {
+    const unfinished = await this.options.store.unfinishedRun(options.kind ?? "review.periodic");
+    const run = unfinished ?? (await this.create(options));
+    return { run: await this.execute(run.reviewId, onProgress), resumed: unfinished !== null };
+  }
+
+  /** Starts a run in the background (the API's POST /v1/reviews); poll `get` for progress. */
+  async start(options: { dryRun: boolean; actor: string }): Promise<{ reviewId: string }> {
+    assert(!options.dryRun, "a dry run is a what-if: call whatIf");
+    const unfinished = await this.options.store.unfinishedRun("review.periodic");
+    const run = unfinished ?? (await this.create({ actor: options.actor }));
+    if (!this.running.has(run.reviewId)) {
+      const promise = this.execute(run.reviewId).finally(() => this.running.delete(run.reviewId));
+      // A failure is recorded on the run row (status failed, error) by execute.
+      promise.catch(() => undefined);
+      this.running.set(run.reviewId, promise);
+    }
+    return { reviewId: run.reviewId };
+  }
+
+  get(reviewId: string): Promise<ReviewRun | null> {
+    return this.options.store.getRun(reviewId);
+  }
+
+  list(limit: number): Promise<ReviewRun[]> {
+    return this.options.store.listRuns(limit);
+  }
+
+  /** Waits for the background runs this process started (tests, shutdown). */
+  async settled(): Promise<void> {
+    await Promise.allSettled([...this.running.values()]);
+  }
+
+  /** Runs (or resumes) a created run until every partition is done. */
+  async execute(reviewId: string, onProgress?: (p: ReviewProgress) => void): Promise<ReviewRun> {
+    const { store, clock } = this.options;
+    const found = await store.getRun(reviewId);
+    assert(found !== null, `review ${reviewId} exists`);
+    if (found.status !== "running") return found;
+    const computer = this.options.computer();
+    try {
+      let run = found;
+      if (run.phase === "propose") {
+        await this.proposeAndCap(run, computer, onProgress);
+        run = (await store.getRun(reviewId)) as ReviewRun;
+      }
+      await this.applyAll(run, computer, onProgress);
+      await store.finishRun(reviewId, "completed", clock.nowMs(), null);
+    } catch (error) {
+      await store.finishRun(reviewId, "failed", clock.nowMs(), (error as Error).message ?? String(error));
+      throw error;
+    } finally {
+      await computer.close();
+    }
+    return (await store.getRun(reviewId)) as ReviewRun;
+  }
+
+  /** The budget pass: every line's proposal, the allocation, the caps stored (nothing applied yet). */
+  private async proposeAndCap(
+    run: ReviewRun,
+    computer: ReviewComputer,
+    onProgress?: (p: ReviewProgress) => void,
+  ): Promise<void> {
+    const { store, registry, clock, product } = this.options;
+    const macro = await registry.resolveMacro(run.pinned.macroId, run.pinned.macroVersion);
+    const budget = macro?.compiled.exposureBudgetMinor ?? null;
+    assert(budget !== null, "a propose phase has a budget");
+    const partitions = await store.allPartitions(run.reviewId);
+    let done = 0;
+    const proposals = await mapConcurrent(partitions, this.options.concurrency, async (partition) => {
+      const result = await computer.run({
+        mode: "propose",
+        reviewId: run.reviewId,
+        kind: run.kind,
+        businessDate: run.businessDate,
+        pinned: run.pinned,
+        partition,
+        nowMs: clock.nowMs(),
+      });
+      assert(result.mode === "propose", "a propose task proposes");
+      done += result.proposals.length;
+      onProgress?.({ reviewId: run.reviewId, phase: "propose", done, total: run.total });
+      return result.proposals;
+    });
+    const lines: BudgetLine[] = proposals.flat();
+    const allocation = allocateExposureBudget(lines, budget, product.limitStepMinor);
+    const caps = allocation.lines
+      .filter((l) => l.reducedByMinor > 0)
+      .map((l) => ({ lineId: l.lineId, capMinor: l.limitMinor }));
+    await store.saveCaps(run.reviewId, caps, clock.nowMs());
+  }
+
+  private async applyAll(
+    run: ReviewRun,
+    computer: ReviewComputer,
+    onProgress?: (p: ReviewProgress) => void,
+  ): Promise<void> {
+    const { store, clock, runnerId, isDeadRunner } = this.options;
+    if (isDeadRunner) await store.releaseClaims(run.reviewId, isDeadRunner);
+    let done = run.done;
+    const queue: ReviewPartition[] = [];
+    let claiming: Promise<void> | null = null;
+    let exhausted = false;
+    const claimMore = async () => {
+      const nowMs = clock.nowMs();
+      const claimed = await store.claimPartitions(
+        run.reviewId,
+        runnerId,
+        this.options.concurrency * 2,
+        nowMs,
+        nowMs + this.leaseMs,
+      );
+      queue.push(...claimed);
+      if (claimed.length === 0) {
+        if ((await store.pendingPartitions(run.reviewId)) === 0) exhausted = true;
+        else await new Promise((resolve) => setTimeout(resolve, claimPollMs));
+      }
+    };
+    const next = async (): Promise<ReviewPartition | null> => {
+      for (;;) {
+        const p = queue.shift();
+        if (p !== undefined) return p;
+        if (exhausted) return null;
+        if (claiming === null) claiming = claimMore().finally(() => (claiming = null));
+        await claiming;
+      }
+    };
+    const lane = async () => {
+      for (;;) {
+        const partition = await next();
+        if (partition === null) return;
+        const task: ReviewTask = {
+          mode: "apply",
+          reviewId: run.reviewId,
+          kind: run.kind,
+          businessDate: run.businessDate,
+          pinned: run.pinned,
+          partition,
+          nowMs: clock.nowMs(),
+        };
+        const result = await computer.run(task);
+        assert(result.mode === "apply", "an apply task decides");
+        const commit = await store.commitPartition(
+          run.reviewId,
+          partition,
+          result.outputs,
+          clock.nowMs(),
+          partitionAttemptsMax,
+        );
+        done += commit.written;
+        if (!commit.partitionDone) queue.push({ ...partition, attempts: partition.attempts + 1 });
+        onProgress?.({ reviewId: run.reviewId, phase: "apply", done, total: run.total });
+      }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, this.options.concurrency) }, lane));
+  }
+
+  /** A candidate policy and/or macro over today's open lines: nothing recorded, nothing applied. */
+  async whatIf(
+    candidate: { readonly policy?: unknown; readonly macro?: unknown },
+    onProgress?: (p: ReviewProgress) => void,
+  ): Promise<Result<WhatIfReport, ReviewRejection>> {
+    const { registry, store, clock } = this.options;
+    const policy = candidate.policy === undefined ? null : registry.policyOverride(candidate.policy);
+    if (policy !== null && !policy.ok) {
+      return err({
+        code: "override_invalid",
+        message: "the candidate policy is invalid",
+        problems: policy.error,
+      });
+    }
+    const macroOverride = candidate.macro === undefined ? null : registry.macroOverride(candidate.macro);
+    if (macroOverride !== null && !macroOverride.ok) {
+      return err({
+        code: "override_invalid",
+        message: "the candidate macro is invalid",
+        problems: macroOverride.error,
+      });
+    }
+    const pinned = await this.pinNow();
+    const macro = macroOverride?.value ?? (await registry.resolveMacro(pinned.macroId, pinned.macroVersion));
+    assert(macro !== null, "the current macro resolves");
+    const date = await this.businessDate();
+    const partitions = await store.planPartitions(this.partitionLines);
+    const total = partitions.reduce((s, p) => s + p.lines, 0);
+    const computer = this.options.computer();
+    let done = 0;
+    let results: WhatIfLine[][];
+    try {
+      results = await mapConcurrent(partitions, this.options.concurrency, async (partition) => {
+        const result = await computer.run({
+          mode: "what-if",
+          businessDate: date,
+          pinned,
+          ...(candidate.policy === undefined ? {} : { policyDocument: candidate.policy }),
+          ...(candidate.macro === undefined ? {} : { macroDocument: candidate.macro }),
+          partition,
+          nowMs: clock.nowMs(),
+        });
+        assert(result.mode === "what-if", "a what-if task answers what-if lines");
+        done += result.lines.length;
+        onProgress?.({ reviewId: "what-if", phase: "what-if", done, total });
+        return [...result.lines];
+      });
+    } finally {
+      await computer.close();
+    }
+    const lines = results.flat();
+    const budgetMinor = macro.compiled.exposureBudgetMinor;
+    let budget: WhatIfReport["budget"] = null;
+    let newLimits = lines.map((l) => l.newLimitMinor);
+    if (budgetMinor !== null) {
+      const allocation = allocateExposureBudget(
+        lines.map((l) => ({
+          lineId: l.lineId,
+          proposedLimitMinor: l.newLimitMinor,
+          floorMinor: l.floorMinor,
+          riskAdjustedReturn: l.riskAdjustedReturn,
+        })),
+        budgetMinor,
+        this.options.product.limitStepMinor,
+      );
+      newLimits = allocation.lines.map((l) => l.limitMinor);
+      budget = {
+        budgetMinor,
+        met: allocation.budgetMet,
+        cappedLines: allocation.lines.filter((l) => l.reducedByMinor > 0).length,
+      };
+    }
+    const test = macro.compiled.profitTest;
+    const lgd = test?.lossGivenDefaultPpm ?? lossGivenDefaultPpmDefault;
+    const ccf = test?.expectedUtilisationPpm ?? creditConversionPpmDefault;
+    const bands = new Map<
+      string,
+      {
+        n: number;
+        up: number;
+        down: number;
+        same: number;
+        cur: number;
+        next: number;
+        elCur: number;
+        elNew: number;
+      }
+    >();
+    for (let i = 0; i < lines.length; i++) {
+      const l = lines[i] as WhatIfLine;
+      const newLimit = newLimits[i] as number;
+      const b = bands.get(l.band) ?? { n: 0, up: 0, down: 0, same: 0, cur: 0, next: 0, elCur: 0, elNew: 0 };
+      b.n++;
+      if (newLimit > l.currentLimitMinor) b.up++;
+      else if (newLimit < l.currentLimitMinor) b.down++;
+      else b.same++;
+      b.cur += l.currentLimitMinor;
+      b.next += newLimit;
+      b.elCur +=
+        (l.probability * lgd * exposureAtDefault(l.currentLimitMinor, l.outstandingMinor, ccf)) / ppm;
+      b.elNew += (l.probability * lgd * exposureAtDefault(newLimit, l.outstandingMinor, ccf)) / ppm;
+      bands.set(l.band, b);
+    }
+    const byBand: WhatIfBand[] = [...bands.entries()]
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([band, b]) => ({
+        band,
+        lines: b.n,
+        increases: b.up,
+        decreases: b.down,
+        unchanged: b.same,
+        currentExposureMinor: b.cur,
+        newExposureMinor: b.next,
+        currentExpectedLossMinor: Math.round(b.elCur),
+        newExpectedLossMinor: Math.round(b.elNew),
+      }));
+    const sum = (f: (b: WhatIfBand) => number) => byBand.reduce((s, b) => s + f(b), 0);
+    const elCur = Math.round([...bands.values()].reduce((s, b) => s + b.elCur, 0));
+    const elNew = Math.round([...bands.values()].reduce((s, b) => s + b.elNew, 0));
+    return ok({
+      candidate: {
+        policy: policy === null ? null : `${policy.value.policyId}@${policy.value.version}`,
+        macro:
+          macroOverride === null ? null : `${macroOverride.value.macroId}@${macroOverride.value.version}`,
+      },
+      businessDate: date,
+      lines: lines.length,
+      increases: sum((b) => b.increases),
+      decreases: sum((b) => b.decreases),
+      unchanged: sum((b) => b.unchanged),
+      exposure: {
+        currentMinor: sum((b) => b.currentExposureMinor),
+        newMinor: sum((b) => b.newExposureMinor),
+        changeMinor: sum((b) => b.newExposureMinor) - sum((b) => b.currentExposureMinor),
+      },
+      expectedLoss: {
+        currentMinor: elCur,
+        newMinor: elNew,
+        changeMinor: elNew - elCur,
+        lossGivenDefaultPpm: lgd,
+        creditConversionPpm: ccf,
+      },
+      budget,
+      byBand,
+    });
+  }
+
+  /**
+   * Champion/challenger over every recorded decision, per arm: as policy's `compareArms` defines it
+   * (expected loss = Σ PD × LGD × new limit), summed in the store; LGD from the current macro.
+   */
+  async experiments(): Promise<ExperimentsReport> {
+    const macro = await this.options.registry.currentMacro();
+    const lgd = macro?.compiled.profitTest?.lossGivenDefaultPpm ?? lossGivenDefaultPpmDefault;
+    const totals = await this.options.store.armTotals();
+    return {
+      lossGivenDefaultPpm: lgd,
+      arms: totals.map((t) => ({
+        armId: t.arm,
+        count: t.count,
+        meanLimitChangeMinor: t.changeSumMinor / t.count,
+        increaseShare: t.increases / t.count,
+        decreaseShare: t.decreases / t.count,
+        expectedLossMinor: Math.round((t.probabilityLimitSum * lgd) / ppm),
+      })),
+    };
+  }
+}

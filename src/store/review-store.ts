@@ -1,0 +1,464 @@
+// Review runs over SQL, both dialects: the run row (live counts for progress), partitions of line ids
+// claimed under a lease (FOR UPDATE SKIP LOCKED on PostgreSQL), and the partition commit — decisions,
+// limit changes, their events, the partition marked done and the counts moved, all in one transaction:
+// a run killed at any point leaves each partition either fully written or untouched.
+
+import type {
+  NewReviewRun,
+  PartitionCommit,
+  PinnedVersions,
+  ReviewKind,
+  ReviewLineOutput,
+  ReviewPartition,
+  ReviewPhase,
+  ReviewRun,
+  ReviewStatusName,
+  ReviewStore,
+} from "../engine/index.js";
+import { assert } from "../kernel/index.js";
+import { formatDate, parseDate } from "../time/index.js";
+import type { Db, SqlValue, Tx } from "./db.js";
+import { unitOfWork } from "./lending-store.js";
+
+/** Line ids read per page while cutting a run into partitions. */
+export const partitionScanPageMax = 10_000;
+/** Runs returned by one listing. */
+export const reviewListMax = 200;
+/** Rows per multi-row INSERT (well under both dialects' parameter limits). */
+const insertRowsMax = 200;
+/** Ids per `IN (…)` list. */
+const inListMax = 500;
+
+const decisionColumns = `decision_id, trigger_id, trigger_kind, customer_id, line_id, business_date,
+  previous_limit_minor, new_limit_minor, model_id, policy_id, policy_version, macro_id, macro_version, arm,
+  announcement_id, created_ms, record`;
+
+interface RunRow {
+  review_id: string;
+  kind: string;
+  status: string;
+  phase: string;
+  business_date: number;
+  pinned: string;
+  total: number;
+  done: number;
+  increases: number;
+  decreases: number;
+  unchanged: number;
+  capped: number;
+  skipped: number;
+  actor: string;
+  started_ms: number;
+  finished_ms: number | null;
+  error: string | null;
+}
+
+interface PartitionRow {
+  partition_no: number;
+  first_line_id: string;
+  last_line_id: string;
+  lines: number;
+  attempts: number;
+}
+
+function runOf(r: RunRow): ReviewRun {
+  return {
+    reviewId: r.review_id,
+    kind: r.kind as ReviewKind,
+    status: r.status as ReviewStatusName,
+    phase: r.phase as ReviewPhase,
+    businessDate: formatDate(Number(r.business_date) as never),
+    pinned: JSON.parse(r.pinned) as PinnedVersions,
+    total: Number(r.total),
+    done: Number(r.done),
+    increases: Number(r.increases),
+    decreases: Number(r.decreases),
+    unchanged: Number(r.unchanged),
+    capped: Number(r.capped),
+    skipped: Number(r.skipped),
+    actor: r.actor,
+    startedMs: Number(r.started_ms),
+    finishedMs: r.finished_ms === null ? null : Number(r.finished_ms),
+    error: r.error,
+  };
+}
+
+function partitionOf(r: PartitionRow): ReviewPartition {
+  return {
+    partitionNo: Number(r.partition_no),
+    firstLineId: r.first_line_id,
+    lastLineId: r.last_line_id,
+    lines: Number(r.lines),
+    attempts: Number(r.attempts),
+  };
+}
+
+function epochDay(text: string): number {
+  const parsed = parseDate(text);
+  assert(parsed.ok, `a review date ${text} is YYYY-MM-DD`);
+  return parsed.value;
+}
+
+function values(rows: number, columns: number): string {
+  const one = `(${Array.from({ length: columns }, () => "?").join(", ")})`;
+  return Array.from({ length: rows }, () => one).join(", ");
+}
+
+async function insertDecisions(tx: Tx, outputs: readonly ReviewLineOutput[], date: number): Promise<void> {
+  for (let i = 0; i < outputs.length; i += insertRowsMax) {
+    const slice = outputs.slice(i, i + insertRowsMax);
+    const params: SqlValue[] = [];
+    for (const o of slice) {
+      const c = o.columns;
+      params.push(
+        c.decisionId,
+        c.triggerId,
+        c.kind,
+        c.customerId,
+        c.lineId,
+        date,
+        c.previousLimitMinor,
+        c.newLimitMinor,
+        c.modelId,
+        c.policyId,
+        c.policyVersion,
+        c.macroId,
+        c.macroVersion,
+        c.arm,
+        c.announcementId,
+        c.createdMs,
+        o.recordJson,
+      );
+    }
+    if (tx.dialect === "sqlite") {
+      // seq follows commit order in SQLite (max + 1 under the single writer), as the decision store assigns it.
+      const base = Number(
+        (await tx.get<{ n: number }>(`SELECT COALESCE(MAX(seq), 0) AS n FROM decisions`))?.n ?? 0,
+      );
+      const withSeq: SqlValue[] = [];
+      slice.forEach((_, k) => {
+        withSeq.push(...params.slice(k * 17, k * 17 + 17), base + k + 1);
+      });
+      await tx.run(
+        `INSERT INTO decisions (${decisionColumns}, seq) VALUES ${values(slice.length, 18)}`,
+        withSeq,
+      );
+    } else {
+      await tx.run(`INSERT INTO decisions (${decisionColumns}) VALUES ${values(slice.length, 17)}`, params);
+    }
+  }
+}
+
+/** `timeZone`: the product's zone, in which the limit-change events' business dates are taken. */
+export function createReviewStore(db: Db, timeZone: string): ReviewStore {
+  const readRun = (tx: Tx, reviewId: string) =>
+    tx.get<RunRow>(`SELECT * FROM review_runs WHERE review_id = ?`, [reviewId]);
+
+  return {
+    createRun(run: NewReviewRun) {
+      assert(Number.isSafeInteger(run.partitionLines) && run.partitionLines > 0, "partitions hold lines");
+      return db.transaction(async (tx) => {
+        let partitionNo = 0;
+        let total = 0;
+        let after = "";
+        let pending: string[] = [];
+        const flush = async (ids: readonly string[]) => {
+          await tx.run(
+            `INSERT INTO review_partitions (review_id, partition_no, first_line_id, last_line_id, lines, status, attempts)
+              VALUES (?, ?, ?, ?, ?, 'pending', 0)`,
+            [run.reviewId, partitionNo++, ids[0] as string, ids[ids.length - 1] as string, ids.length],
+          );
+        };
+        for (;;) {
+          const rows = await tx.all<{ line_id: string }>(
+            `SELECT line_id FROM lines WHERE status <> 'closed' AND line_id > ? ORDER BY line_id LIMIT ?`,
+            [after, partitionScanPageMax],
+          );
+          if (rows.length === 0) break;
+          for (const r of rows) {
+            pending.push(r.line_id);
+            if (pending.length === run.partitionLines) {
+              await flush(pending);
+              pending = [];
+            }
+          }
+          total += rows.length;
+          after = (rows[rows.length - 1] as { line_id: string }).line_id;
+        }
+        if (pending.length > 0) await flush(pending);
+        await tx.run(
+          `INSERT INTO review_runs (review_id, kind, status, phase, business_date, pinned, total, done, increases,
+             decreases, unchanged, capped, skipped, actor, started_ms, updated_ms, finished_ms, error)
+           VALUES (?, ?, 'running', ?, ?, ?, ?, 0, 0, 0, 0, 0, 0, ?, ?, ?, NULL, NULL)`,
+          [
+            run.reviewId,
+            run.kind,
+            run.phase,
+            epochDay(run.businessDate),
+            JSON.stringify(run.pinned),
+            total,
+            run.actor,
+            run.nowMs,
+            run.nowMs,
+          ],
+        );
+        return runOf((await readRun(tx, run.reviewId)) as RunRow);
+      });
+    },
+
+    async planPartitions(partitionLines) {
+      assert(Number.isSafeInteger(partitionLines) && partitionLines > 0, "partitions hold lines");
+      return db.read(async (tx) => {
+        const out: ReviewPartition[] = [];
+        let after = "";
+        let pending: string[] = [];
+        const flush = () => {
+          out.push({
+            partitionNo: out.length,
+            firstLineId: pending[0] as string,
+            lastLineId: pending[pending.length - 1] as string,
+            lines: pending.length,
+            attempts: 0,
+          });
+          pending = [];
+        };
+        for (;;) {
+          const rows = await tx.all<{ line_id: string }>(
+            `SELECT line_id FROM lines WHERE status <> 'closed' AND line_id > ? ORDER BY line_id LIMIT ?`,
+            [after, partitionScanPageMax],
+          );
+          if (rows.length === 0) break;
+          for (const r of rows) {
+            pending.push(r.line_id);
+            if (pending.length === partitionLines) flush();
+          }
+          after = (rows[rows.length - 1] as { line_id: string }).line_id;
+        }
+        if (pending.length > 0) flush();
+        return out;
+      });
+    },
+
+    armTotals() {
+      const probability =
+        db.dialect === "sqlite"
+          ? "json_extract(record, '$.score.probability')"
+          : "(record::json #>> '{score,probability}')::double precision";
+      return db.read(async (tx) =>
+        (
+          await tx.all<{ arm: string; n: number; change: number; up: number; down: number; pl: number }>(
+            `SELECT arm, COUNT(*) AS n, SUM(new_limit_minor - previous_limit_minor) AS change,
+               SUM(CASE WHEN new_limit_minor > previous_limit_minor THEN 1 ELSE 0 END) AS up,
+               SUM(CASE WHEN new_limit_minor < previous_limit_minor THEN 1 ELSE 0 END) AS down,
+               SUM(${probability} * new_limit_minor) AS pl
+             FROM decisions GROUP BY arm ORDER BY MIN(seq)`,
+          )
+        ).map((r) => ({
+          arm: r.arm,
+          count: Number(r.n),
+          changeSumMinor: Number(r.change),
+          increases: Number(r.up),
+          decreases: Number(r.down),
+          probabilityLimitSum: Number(r.pl),
+        })),
+      );
+    },
+
+    getRun(reviewId) {
+      return db.read(async (tx) => {
+        const row = await readRun(tx, reviewId);
+        return row ? runOf(row) : null;
+      });
+    },
+
+    listRuns(limit) {
+      const bounded = Math.max(1, Math.min(limit, reviewListMax));
+      return db.read(async (tx) =>
+        (
+          await tx.all<RunRow>(`SELECT * FROM review_runs ORDER BY started_ms DESC, review_id DESC LIMIT ?`, [
+            bounded,
+          ])
+        ).map(runOf),
+      );
+    },
+
+    unfinishedRun(kind) {
+      return db.read(async (tx) => {
+        const row = await tx.get<RunRow>(
+          `SELECT * FROM review_runs WHERE status = 'running' ${kind === undefined ? "" : "AND kind = ?"}
+            ORDER BY started_ms DESC, review_id DESC LIMIT 1`,
+          kind === undefined ? [] : [kind],
+        );
+        return row ? runOf(row) : null;
+      });
+    },
+
+    allPartitions(reviewId) {
+      return db.read(async (tx) =>
+        (
+          await tx.all<PartitionRow>(
+            `SELECT partition_no, first_line_id, last_line_id, lines, attempts FROM review_partitions
+              WHERE review_id = ? ORDER BY partition_no`,
+            [reviewId],
+          )
+        ).map(partitionOf),
+      );
+    },
+
+    claimPartitions(reviewId, runnerId, count, nowMs, leaseUntilMs) {
+      return db.transaction(async (tx) => {
+        const lock = tx.dialect === "postgres" ? " FOR UPDATE SKIP LOCKED" : "";
+        const rows = await tx.all<PartitionRow>(
+          `SELECT partition_no, first_line_id, last_line_id, lines, attempts FROM review_partitions
+            WHERE review_id = ? AND status = 'pending' AND (lease_until_ms IS NULL OR lease_until_ms < ?)
+            ORDER BY partition_no LIMIT ?${lock}`,
+          [reviewId, nowMs, count],
+        );
+        for (const r of rows) {
+          await tx.run(
+            `UPDATE review_partitions SET claimed_by = ?, lease_until_ms = ? WHERE review_id = ? AND partition_no = ?`,
+            [runnerId, leaseUntilMs, reviewId, r.partition_no],
+          );
+        }
+        return rows.map(partitionOf);
+      });
+    },
+
+    releaseClaims(reviewId, isDead) {
+      return db.transaction(async (tx) => {
+        const rows = await tx.all<{ partition_no: number; claimed_by: string }>(
+          `SELECT partition_no, claimed_by FROM review_partitions
+            WHERE review_id = ? AND status = 'pending' AND claimed_by IS NOT NULL`,
+          [reviewId],
+        );
+        let released = 0;
+        for (const r of rows) {
+          if (!isDead(r.claimed_by)) continue;
+          released += await tx.run(
+            `UPDATE review_partitions SET claimed_by = NULL, lease_until_ms = NULL
+              WHERE review_id = ? AND partition_no = ? AND claimed_by = ?`,
+            [reviewId, r.partition_no, r.claimed_by],
+          );
+        }
+        return released;
+      });
+    },
+
+    pendingPartitions(reviewId) {
+      return db.read(async (tx) =>
+        Number(
+          (
+            await tx.get<{ n: number }>(
+              `SELECT COUNT(*) AS n FROM review_partitions WHERE review_id = ? AND status = 'pending'`,
+              [reviewId],
+            )
+          )?.n ?? 0,
+        ),
+      );
+    },
+
+    commitPartition(reviewId, partition, outputs, nowMs, attemptsMax): Promise<PartitionCommit> {
+      return db.transaction(async (tx) => {
+        const lock = tx.dialect === "postgres" ? " FOR UPDATE" : "";
+        const part = await tx.get<{ status: string; attempts: number }>(
+          `SELECT status, attempts FROM review_partitions WHERE review_id = ? AND partition_no = ?${lock}`,
+          [reviewId, partition.partitionNo],
+        );
+        assert(part !== undefined, `partition ${partition.partitionNo} of ${reviewId} exists`);
+        if (part.status === "done") return { committed: false, written: 0, stale: 0, partitionDone: true };
+        const run = await readRun(tx, reviewId);
+        assert(run !== undefined, `review ${reviewId} exists`);
+
+        // Lines as they are now (locked on PostgreSQL, in id order): a line changed since it was read is stale.
+        const current = new Map<string, number>();
+        for (const r of await tx.all<{ line_id: string; version: number; status: string }>(
+          `SELECT line_id, version, status FROM lines WHERE line_id >= ? AND line_id <= ? ORDER BY line_id${lock}`,
+          [partition.firstLineId, partition.lastLineId],
+        )) {
+          if (r.status !== "closed") current.set(r.line_id, Number(r.version));
+        }
+        const decided = new Set<string>();
+        const triggerIds = outputs.map((o) => o.columns.triggerId);
+        for (let i = 0; i < triggerIds.length; i += inListMax) {
+          const ids = triggerIds.slice(i, i + inListMax);
+          for (const r of await tx.all<{ trigger_id: string }>(
+            `SELECT trigger_id FROM decisions WHERE trigger_id IN (${ids.map(() => "?").join(", ")})`,
+            ids,
+          )) {
+            decided.add(r.trigger_id);
+          }
+        }
+        const fresh: ReviewLineOutput[] = [];
+        let stale = 0;
+        for (const o of outputs) {
+          if (decided.has(o.columns.triggerId)) continue;
+          if (current.get(o.lineId) !== o.version) stale++;
+          else fresh.push(o);
+        }
+        const attempts = Number(part.attempts) + 1;
+        const giveUp = stale > 0 && attempts >= attemptsMax;
+        await insertDecisions(tx, fresh, Number(run.business_date));
+        const lending = unitOfWork(tx, () => nowMs);
+        let increases = 0;
+        let decreases = 0;
+        let unchanged = 0;
+        let capped = 0;
+        for (const o of fresh) {
+          if (o.newState !== null) {
+            await lending.updateLine(o.newState, o.version);
+            if (o.events.length > 0) await lending.appendEvents(o.events, timeZone);
+          }
+          if (o.action === "increase") increases++;
+          else if (o.action === "decrease") decreases++;
+          else unchanged++;
+          if (o.capped) capped++;
+        }
+        const partitionDone = stale === 0 || giveUp;
+        await tx.run(
+          `UPDATE review_partitions SET status = ?, attempts = ?, claimed_by = NULL, lease_until_ms = NULL, done_ms = ?
+            WHERE review_id = ? AND partition_no = ?`,
+          [
+            partitionDone ? "done" : "pending",
+            attempts,
+            partitionDone ? nowMs : null,
+            reviewId,
+            partition.partitionNo,
+          ],
+        );
+        await tx.run(
+          `UPDATE review_runs SET done = done + ?, increases = increases + ?, decreases = decreases + ?,
+             unchanged = unchanged + ?, capped = capped + ?, skipped = skipped + ?, updated_ms = ? WHERE review_id = ?`,
+          [fresh.length, increases, decreases, unchanged, capped, giveUp ? stale : 0, nowMs, reviewId],
+        );
+        return { committed: true, written: fresh.length, stale: giveUp ? 0 : stale, partitionDone };
+      });
+    },
+
+    saveCaps(reviewId, caps, nowMs) {
+      return db.transaction(async (tx) => {
+        const moved = await tx.run(
+          `UPDATE review_runs SET phase = 'apply', updated_ms = ? WHERE review_id = ? AND phase = 'propose'`,
+          [nowMs, reviewId],
+        );
+        if (moved === 0) return false;
+        for (let i = 0; i < caps.length; i += insertRowsMax) {
+          const slice = caps.slice(i, i + insertRowsMax);
+          await tx.run(
+            `INSERT INTO review_caps (review_id, line_id, cap_minor) VALUES ${values(slice.length, 3)}`,
+            slice.flatMap((c) => [reviewId, c.lineId, c.capMinor]),
+          );
+        }
+        return true;
+      });
+    },
+
+    finishRun(reviewId, status, nowMs, error) {
+      return db.transaction(async (tx) => {
+        await tx.run(
+          `UPDATE review_runs SET status = ?, finished_ms = ?, updated_ms = ?, error = ? WHERE review_id = ?`,
+          [status, nowMs, nowMs, error, reviewId],
+        );
+      });
+    },
+  };
+}

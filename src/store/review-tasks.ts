@@ -1,0 +1,286 @@
+// Runs one review task against a database: bulk-loads a partition's inputs (lines, each customer's events
+// rebuilt into features exactly as the engine's feature source does, the latest decision, the budget cap)
+// in one read snapshot, resolves the versions involved, and computes with the engine's pure review functions.
+// Worker threads and the in-process computer share this code.
+
+import {
+  decideReviewLine,
+  type MacroInUse,
+  type PinnedVersions,
+  type PolicyInUse,
+  type PreviousDecisionSummary,
+  pickArm,
+  proposeReviewLine,
+  type RecordedVersions,
+  type RegistryService,
+  type ResolvedModel,
+  type ResolvedVersions,
+  type ReviewContext,
+  type ReviewKind,
+  type ReviewLineInput,
+  type ReviewPartition,
+  type ReviewTask,
+  type ReviewTaskResult,
+  versionsKey,
+  whatIfReviewLine,
+} from "../engine/index.js";
+import type { AnyEvent } from "../events/index.js";
+import { featuresAt, rebuildFeatures } from "../features/index.js";
+import { assert, assertNever } from "../kernel/index.js";
+import type { LineState, Product } from "../lending/index.js";
+import type { BureauFigures } from "../policy/index.js";
+import { businessDate, parseDate } from "../time/index.js";
+import type { Db, Tx } from "./db.js";
+import { customerEventsMax } from "./decision-feature-source.js";
+
+/** Customer ids per `IN (…)` list. */
+export const reviewInClauseMax = 500;
+
+interface LineRow {
+  line_id: string;
+  customer_id: string;
+  version: number;
+  state: string;
+}
+
+interface EventRow {
+  customer_id: string;
+  event_id: string;
+  type: string;
+  occurred_at: string;
+  payload: string;
+}
+
+function epochDayOf(text: string): number {
+  const parsed = parseDate(text);
+  assert(parsed.ok, `a review date ${text} is YYYY-MM-DD`);
+  return parsed.value;
+}
+
+function placeholders(n: number): string {
+  return Array.from({ length: n }, () => "?").join(", ");
+}
+
+function chunks<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+function summaryOf(record: {
+  decisionId: string;
+  band: string;
+  applied: boolean;
+  previousLimitMinor: number;
+  newLimitMinor: number;
+  businessDate: string;
+  history: { lastIncreaseOn: string | null };
+  features: PreviousDecisionSummary["features"];
+  bureau: BureauFigures | null;
+  versions: RecordedVersions;
+}): PreviousDecisionSummary {
+  return {
+    decisionId: record.decisionId,
+    band: record.band,
+    applied: record.applied,
+    previousLimitMinor: record.previousLimitMinor,
+    newLimitMinor: record.newLimitMinor,
+    businessDate: record.businessDate,
+    lastIncreaseOn: record.history.lastIncreaseOn,
+    features: record.features,
+    bureau: record.bureau,
+    versions: record.versions,
+  };
+}
+
+/** A partition's open lines with their inputs, read in one snapshot. */
+export async function loadPartitionInputs(
+  tx: Tx,
+  partition: ReviewPartition,
+  date: number,
+  reviewId: string | null,
+  timeZone: string,
+): Promise<ReviewLineInput[]> {
+  const lines = await tx.all<LineRow>(
+    `SELECT line_id, customer_id, version, state FROM lines
+      WHERE line_id >= ? AND line_id <= ? AND status <> 'closed' ORDER BY line_id`,
+    [partition.firstLineId, partition.lastLineId],
+  );
+  const customers = lines.map((l) => l.customer_id);
+  const events = new Map<string, AnyEvent[]>();
+  const previous = new Map<string, PreviousDecisionSummary>();
+  for (const ids of chunks(customers, reviewInClauseMax)) {
+    const rows = await tx.all<EventRow>(
+      `SELECT customer_id, event_id, type, occurred_at, payload FROM events
+        WHERE customer_id IN (${placeholders(ids.length)}) AND business_date <= ?
+        ORDER BY customer_id, occurred_ms, event_id`,
+      [...ids, date],
+    );
+    for (const r of rows) {
+      let list = events.get(r.customer_id);
+      if (list === undefined) {
+        list = [];
+        events.set(r.customer_id, list);
+      }
+      // The engine's feature source reads at most this many events per customer, oldest first.
+      if (list.length >= customerEventsMax) continue;
+      list.push({
+        eventId: r.event_id,
+        customerId: r.customer_id,
+        type: r.type,
+        occurredAt: r.occurred_at,
+        payload: JSON.parse(r.payload) as unknown,
+      } as AnyEvent);
+    }
+    const decided = await tx.all<{ customer_id: string; record: string }>(
+      `SELECT d.customer_id, d.record FROM decisions d
+        WHERE d.customer_id IN (${placeholders(ids.length)})
+          AND d.seq = (SELECT MAX(x.seq) FROM decisions x WHERE x.customer_id = d.customer_id)`,
+      ids,
+    );
+    for (const r of decided) previous.set(r.customer_id, summaryOf(JSON.parse(r.record)));
+  }
+  const caps = new Map<string, number>();
+  if (reviewId !== null) {
+    const rows = await tx.all<{ line_id: string; cap_minor: number }>(
+      `SELECT line_id, cap_minor FROM review_caps WHERE review_id = ? AND line_id >= ? AND line_id <= ?`,
+      [reviewId, partition.firstLineId, partition.lastLineId],
+    );
+    for (const r of rows) caps.set(r.line_id, Number(r.cap_minor));
+  }
+  return lines.map((l) => {
+    const list = events.get(l.customer_id) ?? [];
+    let bureau: BureauFigures | null = null;
+    for (let i = list.length - 1; i >= 0; i--) {
+      const event = list[i] as AnyEvent;
+      if (event.type === "bureau.reported") {
+        bureau = {
+          monthlyIncomeMinor: event.payload.monthlyIncomeMinor,
+          externalDebtMinor: event.payload.externalDebtMinor,
+        };
+        break;
+      }
+    }
+    return {
+      customerId: l.customer_id,
+      lineId: l.line_id,
+      state: JSON.parse(l.state) as LineState,
+      version: Number(l.version),
+      features: featuresAt(rebuildFeatures(list, timeZone), businessDate(date)),
+      bureau,
+      previous: previous.get(l.customer_id) ?? null,
+      capMinor: caps.get(l.line_id) ?? null,
+    };
+  });
+}
+
+/** Resolves and caches what a run's tasks need from the registry. */
+export class ReviewResolver {
+  private readonly resolved = new Map<string, ResolvedVersions>();
+  private readonly pinnedPolicies = new Map<string, PolicyInUse>();
+
+  constructor(private readonly registry: RegistryService) {}
+
+  async model(modelId: string): Promise<ResolvedModel> {
+    const model = await this.registry.resolveModel(modelId);
+    assert(model !== null, `model ${modelId} pinned by a review is registered`);
+    return model;
+  }
+
+  async macro(macroId: string, version: number): Promise<MacroInUse> {
+    const macro = await this.registry.resolveMacro(macroId, version);
+    assert(macro !== null, `macro ${macroId}@${version} pinned by a review is registered`);
+    return macro;
+  }
+
+  async policies(pinned: PinnedVersions): Promise<(customerId: string) => PolicyInUse> {
+    for (const arm of pinned.arms) {
+      const key = `${arm.policyId}@${arm.version}`;
+      if (this.pinnedPolicies.has(key)) continue;
+      const policy = await this.registry.resolvePolicy(arm.policyId, arm.version);
+      assert(policy !== null, `policy ${key} pinned by a review is registered`);
+      this.pinnedPolicies.set(key, policy);
+    }
+    return (customerId) => {
+      const arm = pickArm(customerId, pinned.arms);
+      return this.pinnedPolicies.get(`${arm.policyId}@${arm.version}`) as PolicyInUse;
+    };
+  }
+
+  /** Resolves every previous decision's versions among `inputs`; then `get` answers synchronously. */
+  async prepare(inputs: readonly ReviewLineInput[]): Promise<void> {
+    for (const input of inputs) {
+      const v = input.previous?.versions;
+      if (v === undefined) continue;
+      const key = versionsKey(v);
+      if (this.resolved.has(key)) continue;
+      const model = await this.registry.resolveModel(v.modelId);
+      const policy = await this.registry.resolvePolicy(v.policyId, v.policyVersion);
+      const macro = await this.registry.resolveMacro(v.macroId, v.macroVersion);
+      assert(
+        model !== null && model.contentHash === v.modelHash && policy !== null && macro !== null,
+        `a previous decision names versions the registry lacks (${key})`,
+      );
+      this.resolved.set(key, { model: model.model, policy, macro });
+    }
+  }
+
+  get = (versions: RecordedVersions): ResolvedVersions => {
+    const found = this.resolved.get(versionsKey(versions));
+    assert(found !== undefined, "previous versions are resolved before computing");
+    return found;
+  };
+}
+
+/** Runs one task: load in a read snapshot, resolve, compute. */
+export async function runReviewTask(
+  db: Db,
+  resolver: ReviewResolver,
+  registry: RegistryService,
+  product: Product,
+  task: ReviewTask,
+): Promise<ReviewTaskResult> {
+  const date = epochDayOf(task.businessDate);
+  const reviewId = task.mode === "what-if" ? null : task.reviewId;
+  const inputs = await db.read((tx) =>
+    loadPartitionInputs(tx, task.partition, date, reviewId, product.timeZone),
+  );
+  await resolver.prepare(inputs);
+  const pinnedPolicyFor = await resolver.policies(task.pinned);
+  let policyFor = pinnedPolicyFor;
+  let macro: MacroInUse = await resolver.macro(task.pinned.macroId, task.pinned.macroVersion);
+  if (task.mode === "what-if") {
+    if (task.policyDocument !== undefined) {
+      const candidate = registry.policyOverride(task.policyDocument);
+      assert(candidate.ok, "a what-if policy is validated before its tasks run");
+      policyFor = () => candidate.value;
+    }
+    if (task.macroDocument !== undefined) {
+      const candidate = registry.macroOverride(task.macroDocument);
+      assert(candidate.ok, "a what-if macro is validated before its tasks run");
+      macro = candidate.value;
+    }
+  }
+  const kind: ReviewKind = task.mode === "what-if" ? "review.periodic" : task.kind;
+  const ctx: ReviewContext = {
+    reviewId,
+    kind,
+    businessDate: businessDate(date),
+    model: await resolver.model(task.pinned.modelId),
+    policyFor,
+    macro,
+    product,
+    resolve: resolver.get,
+    nowMs: task.nowMs,
+  };
+  switch (task.mode) {
+    case "apply":
+      return { mode: "apply", outputs: inputs.map((line) => decideReviewLine(ctx, line)) };
+    case "propose":
+      return { mode: "propose", proposals: inputs.map((line) => proposeReviewLine(ctx, line)) };
+    case "what-if":
+      return { mode: "what-if", lines: inputs.map((line) => whatIfReviewLine(ctx, line)) };
+    default:
+      return assertNever(task);
+  }
+}
