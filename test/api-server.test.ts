@@ -257,7 +257,15 @@ describe("customers and decisions", () => {
       headers: bearer(f.keys.borrowerA),
     });
     expect(ex.statusCode).toBe(200);
-    expect(ex.json().decisionId).toBe(decisionId);
+    const explained = ex.json();
+    expect(explained.decisionId).toBe(decisionId);
+    const attributed = explained.attribution.reduce(
+      (s: number, a: { amountMinor: number }) => s + a.amountMinor,
+      0,
+    );
+    expect(attributed).toBe(explained.newLimitMinor - explained.previousLimitMinor);
+    for (const reason of explained.reasons) expect(reason.message).not.toBe(reason.code);
+    expect(explained.plan?.status).toEqual(expect.any(String));
     const list = (
       await f.app.inject({ url: "/v1/customers?limit=1", headers: bearer(f.keys.operator) })
     ).json();

@@ -1,59 +1,18 @@
 // Turns stored decision records into the contract's response shapes in the caller's language. The stored
-// explanation is language-neutral; messages come from src/explain's catalogue when it renders them, else the
-// reason code stands in for the message (so the shape never changes).
+// explanation is language-neutral; src/explain's catalogue renders its messages (zh-CN or en) on read.
 
 import type { DecisionRecord } from "../engine/index.js";
-import type { Explanation, Lang } from "../explain/index.js";
+import {
+  type Explanation,
+  type Lang,
+  type RenderedExplanation,
+  renderExplanation,
+} from "../explain/index.js";
 
-type Rendered = {
-  readonly reasons?: readonly {
-    code: string;
-    kind?: string;
-    message: string;
-    featureId?: string;
-    value?: unknown;
-  }[];
-  readonly attribution?: readonly {
-    group: string;
-    amountMinor: number;
-    label: string;
-    announcementId?: string;
-    platformWide: boolean;
-  }[];
-  readonly plan?: Record<string, unknown>;
-};
-
-/** A pluggable renderer (src/explain's), set once at start-up by the wiring. */
-let renderer: ((explanation: Explanation, lang: Lang) => Rendered) | null = null;
-
-export function setExplanationRenderer(fn: (explanation: Explanation, lang: Lang) => Rendered): void {
-  renderer = fn;
-}
-
-function rendered(record: DecisionRecord, lang: Lang): Rendered {
+function rendered(record: DecisionRecord, lang: Lang): Partial<RenderedExplanation> {
   const explanation = record.explanation as Explanation | null;
-  if (!explanation) return {};
-  if (renderer) return renderer(explanation, lang);
-  return {
-    reasons: explanation.reasons.map((r) => ({
-      code: r.code,
-      kind: r.kind,
-      message: r.code,
-      ...(r.featureId !== undefined ? { featureId: r.featureId } : {}),
-      ...(r.value !== undefined ? { value: r.value } : {}),
-    })),
-    attribution: explanation.attribution.map((a) => ({
-      group: a.group,
-      amountMinor: a.amountMinor,
-      label: a.group,
-      ...(a.announcementId !== undefined ? { announcementId: a.announcementId } : {}),
-      platformWide: a.platformWide,
-    })),
-    plan: {
-      ...explanation.plan,
-      steps: explanation.plan.steps.map((s) => ({ ...s, message: s.action })),
-    },
-  };
+  if (!explanation || explanation.format !== "headroom.explanation") return {};
+  return renderExplanation(explanation, lang);
 }
 
 export function renderExplanationResponse(record: DecisionRecord, lang: Lang) {

@@ -1,8 +1,7 @@
 // `headroom keys create --role borrower --customer <id> | --role operator | --role admin [--label L]`: makes an
 // API key, stores its SHA-256 only, and prints the key once (`{ key, keyId, role, customerId }` with --json).
 
-import { apiRoles, createApiKey } from "../api/auth.js";
-import { ApiError } from "../api/errors.js";
+import { ApiError, apiRoles, createApiKey } from "../api/index.js";
 import { systemClock } from "../engine/index.js";
 import type { ApiRole } from "../store/index.js";
 import type { Command } from "./commands.js";

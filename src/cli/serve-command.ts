@@ -2,10 +2,13 @@
 // UI on one store, with the webhook dispatcher running; stops cleanly on SIGINT/SIGTERM.
 
 import { fileURLToPath } from "node:url";
-import { ConfigError, loadApiConfig } from "../api/config.js";
-import { buildServer } from "../api/server.js";
-import { createWebhookDispatcher } from "../api/webhooks/dispatcher.js";
-import { openApiEngine } from "../api/wiring.js";
+import {
+  buildServer,
+  ConfigError,
+  createWebhookDispatcher,
+  loadApiConfig,
+  openApiEngine,
+} from "../api/index.js";
 import { systemClock } from "../engine/index.js";
 import { openStore } from "../store/index.js";
 import type { Command } from "./commands.js";

@@ -1,0 +1,24 @@
+// api: the Fastify HTTP server — auth by API key, idempotent money routes, the error table, OpenAPI,
+// metrics, webhooks (signing, outbox dispatcher, URL guard) and the wiring onto a store.
+export {
+  type AccessLevel,
+  apiKeyPrefix,
+  apiRoles,
+  createApiKey,
+  createAuthenticator,
+  hashApiKey,
+  type Principal,
+} from "./auth.js";
+export { type ApiConfig, ConfigError, loadApiConfig } from "./config.js";
+export type { ApiContext, ApiEngine, EventIngest, ReviewRunner, ReviewStatus } from "./context.js";
+export { ApiError, type ErrorCode, errorStatus, statusOf } from "./errors.js";
+export { type BuildServerOptions, buildServer, type RegisteredRoute } from "./server.js";
+export {
+  backoffDelayMs,
+  createWebhookDispatcher,
+  type DeliveryOutcome,
+  type WebhookDispatcher,
+} from "./webhooks/dispatcher.js";
+export { signWebhook, webhookHeaders } from "./webhooks/signing.js";
+export { checkWebhookUrl } from "./webhooks/url-guard.js";
+export { openApiEngine } from "./wiring.js";
