@@ -6,6 +6,7 @@ export {
   applyEvents,
   type BureauReport,
   bucketField,
+  bucketLength,
   cycleDaysMax,
   type DayBucket,
   type DayBureauReport,

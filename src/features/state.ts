@@ -47,7 +47,8 @@ export const bucketField = {
   overdueSignals: 13, // instalment.overdue (by its business date) and overdue.cured (by curedOn)
   dpdMax: 14,
 } as const;
-const bucketLength = 15;
+/** Fields in a day bucket (the day and the counters of bucketField). */
+export const bucketLength = 15;
 
 export type DayBucket = readonly number[];
 

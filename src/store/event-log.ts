@@ -11,7 +11,7 @@ import { assert } from "../kernel/index.js";
 import { businessDateOfInstant } from "../time/index.js";
 import { enqueueWebhooksForLogEvent } from "./api-store.js";
 import type { Db, SqlValue, Tx } from "./db.js";
-import { feature } from "./feature-state.js";
+import { createFeatureStateRows } from "./feature-state.js";
 
 /** Rows per multi-row INSERT on PostgreSQL (8 parameters each, far below the 65,535 limit). */
 export const insertChunkRows = 250;
@@ -78,6 +78,7 @@ export async function rebuildFromLog(
 
 export function createEventLog(db: Db, settings: EventLogSettings): EventLog {
   const { timeZone, latenessMaxMs } = settings;
+  const feature = createFeatureStateRows();
 
   async function existingIds(tx: Tx, ids: readonly string[]): Promise<Set<string>> {
     const found = new Set<string>();
@@ -138,9 +139,9 @@ export function createEventLog(db: Db, settings: EventLogSettings): EventLog {
     append(events) {
       assert(events.length <= appendBatchMax, `an append holds at most ${appendBatchMax} events`);
       if (events.length === 0) return Promise.resolve({ accepted: 0, duplicates: 0, refused: [] });
-      return db.transaction(async (tx) => {
+      const committed = db.transaction(async (tx) => {
         const customers = [...new Set(events.map((e) => e.customerId))].sort();
-        const states = await feature.loadForUpdate(tx, customers);
+        const states = await feature.load(tx, customers, true);
         for (const customerId of customers) {
           const stored = states.get(customerId);
           if (stored === undefined || stored.state.version !== featureStateVersion) {
@@ -193,15 +194,20 @@ export function createEventLog(db: Db, settings: EventLogSettings): EventLog {
           const stored = states.get(customerId);
           if (stored && !feature.isPersisted(stored)) updates.push(stored);
         }
-        await feature.save(tx, updates);
+        const saved = await feature.save(tx, updates);
 
         return {
+          saved,
           accepted: inserted.length,
           duplicates: plan.batchDuplicates + (plan.candidates.length - inserted.length) + lateLogged.size,
           refused: plan.late
             .filter((l) => !lateLogged.has(l.planned.event.eventId))
             .map((l) => ({ index: l.planned.index, rejection: l.rejection })),
         };
+      });
+      return committed.then(({ saved, ...result }) => {
+        feature.commit(saved);
+        return result;
       });
     },
 
@@ -223,7 +229,7 @@ export function createEventLog(db: Db, settings: EventLogSettings): EventLog {
 
     async loadFeatureState(customerId) {
       const current = await db.read(async (tx) => {
-        const stored = (await feature.load(tx, [customerId])).get(customerId);
+        const stored = (await feature.load(tx, [customerId], false)).get(customerId);
         const count = await tx.get<{ n: number }>("SELECT COUNT(*) AS n FROM events WHERE customer_id = ?", [
           customerId,
         ]);
@@ -236,12 +242,14 @@ export function createEventLog(db: Db, settings: EventLogSettings): EventLog {
       });
       if (current !== null) return current;
       // Stale or missing: rebuild under the write lock and save, so concurrent appends cannot interleave.
-      return db.transaction(async (tx) => {
-        await feature.loadForUpdate(tx, [customerId]);
-        const rebuilt = await rebuildFromLog(tx, customerId, timeZone);
-        await feature.save(tx, [rebuilt]);
-        return rebuilt;
+      const rebuilt = await db.transaction(async (tx) => {
+        await feature.load(tx, [customerId], true);
+        const fresh = await rebuildFromLog(tx, customerId, timeZone);
+        await feature.save(tx, [fresh]);
+        return fresh;
       });
+      feature.commit([rebuilt]);
+      return rebuilt;
     },
   };
 }
