@@ -1,10 +1,11 @@
-// Features for a decision, read from the shared event log: the customer's events up to the business date
-// rebuilt into feature state (src/features) and read as of that date; bureau figures from the latest
-// `bureau.reported`. Exact by construction (rebuild == incremental), bounded by `customerEventsMax`.
+// Features for a decision as of its business date. With the event log's kept feature state: that state
+// when it has seen nothing after the date (the usual "decide now" case), read as of the date; otherwise
+// (a decision for an earlier date) the customer's events up to the date rebuilt into a state. Bureau
+// figures are the latest `bureau.reported` on or before the date. Rebuild == incremental (src/features).
 
-import type { FeatureSnapshot, FeatureSource } from "../engine/index.js";
+import type { EventLog, FeatureSnapshot, FeatureSource } from "../engine/index.js";
 import type { AnyEvent } from "../events/index.js";
-import { featuresAt, rebuildFeatures } from "../features/index.js";
+import { type FeatureState, featuresAt, rebuildFeatures } from "../features/index.js";
 import { businessDate } from "../time/index.js";
 import type { Db } from "./db.js";
 
@@ -19,9 +20,26 @@ interface EventRowOut {
   payload: string;
 }
 
-export function createEventLogFeatureSource(db: Db, timeZone: string): FeatureSource {
+/** The latest bureau report of a state on or before `date`. */
+function bureauAsOf(state: FeatureState, date: number): FeatureSnapshot["bureau"] {
+  for (let i = state.bureau.length - 1; i >= 0; i--) {
+    const report = state.bureau[i];
+    if (report !== undefined && report[0] <= date)
+      return { monthlyIncomeMinor: report[3], externalDebtMinor: report[4] };
+  }
+  const base = state.base.bureau;
+  return base === null ? null : { monthlyIncomeMinor: base[2], externalDebtMinor: base[3] };
+}
+
+export function createEventLogFeatureSource(db: Db, timeZone: string, log?: EventLog): FeatureSource {
   return {
-    featuresAt(customerId: string, date: number): Promise<FeatureSnapshot> {
+    async featuresAt(customerId: string, date: number): Promise<FeatureSnapshot> {
+      if (log !== undefined) {
+        const { state } = await log.loadFeatureState(customerId);
+        if (state.lastDay === null || state.lastDay <= date) {
+          return { features: featuresAt(state, businessDate(date)), bureau: bureauAsOf(state, date) };
+        }
+      }
       return db.read(async (tx) => {
         const rows = await tx.all<EventRowOut>(
           `SELECT event_id, customer_id, type, occurred_at, payload FROM events

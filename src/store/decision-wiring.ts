@@ -4,13 +4,14 @@
 
 import { readFileSync } from "node:fs";
 import { parse as parseYaml } from "yaml";
-import { DefaultDecisionEngine, RegistryService } from "../engine/index.js";
+import { DefaultDecisionEngine, latenessMaxMsDefault, RegistryService } from "../engine/index.js";
 import type { Clock } from "../kernel/index.js";
 import { defaultProduct, type Product } from "../lending/index.js";
 import type { Scorecard } from "../scoring/index.js";
 import type { Db } from "./db.js";
 import { createEventLogFeatureSource } from "./decision-feature-source.js";
 import { createDecisionStore } from "./decision-store.js";
+import { createEventLog } from "./event-log.js";
 import { createLendingStore } from "./lending-store.js";
 import { createRegistryStore } from "./registry-store.js";
 
@@ -62,7 +63,11 @@ export async function openDecisionEngine(db: Db, options: DecisionWiringOptions)
     decisions: createDecisionStore(db, nowMs, product.timeZone),
     lending: createLendingStore(db, nowMs),
     registry,
-    features: createEventLogFeatureSource(db, product.timeZone),
+    features: createEventLogFeatureSource(
+      db,
+      product.timeZone,
+      createEventLog(db, { timeZone: product.timeZone, latenessMaxMs: latenessMaxMsDefault }),
+    ),
     clock: options.clock,
     product,
   });
