@@ -11,7 +11,7 @@ import {
 
 function rendered(record: DecisionRecord, lang: Lang): Partial<RenderedExplanation> {
   const explanation = record.explanation as Explanation | null;
-  if (!explanation || explanation.format !== "headroom.explanation") return {};
+  if (explanation === null || explanation.format !== "headroom.explanation") return {};
   return renderExplanation(explanation, lang);
 }
 
