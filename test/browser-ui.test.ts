@@ -1,12 +1,14 @@
-// The web UI in Debian's Chromium: both views load, the language switches (and `lang` follows), a limit change
-// opens with its reasons and plan, a what-if runs, a review's progress is polled to completion, the borrower
-// view fits a 375 px phone, screenshots land in test-results/, and the console stays free of errors.
+// The web UI in Debian's Chromium against the real API server on a seeded store: both views load, the language
+// switches (and `lang` follows), a limit change opens with its reasons and plan, the borrower view fits a 375 px
+// phone, decisions replay; what-if by band and review progress run against the contract fixture server until
+// the API serves reviews. Screenshots land in test-results/; no console error may occur.
 
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { type Browser, type ConsoleMessage, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ensureWebBuild } from "../web/ensure-build.mjs";
+import { startWebApiServer, type WebApiServer } from "./support/web-api-server.js";
 import { type FixtureServer, startWebFixtureServer } from "./support/web-fixture-server.js";
 
 const chromiumPath = "/usr/bin/chromium";
@@ -17,12 +19,14 @@ const phoneWidthPx = 375;
 const expectTimeoutMs = 15_000;
 
 let browser: Browser;
-let server: FixtureServer;
+let server: WebApiServer;
+let fixture: FixtureServer;
 
 beforeAll(async () => {
   mkdirSync(screenshotsDir, { recursive: true });
   await ensureWebBuild({ quiet: true });
-  server = await startWebFixtureServer(distDir);
+  server = await startWebApiServer(distDir);
+  fixture = await startWebFixtureServer(distDir);
   browser = await chromium.launch({
     executablePath: chromiumPath,
     headless: true,
@@ -40,6 +44,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await server?.close();
+  await fixture?.close();
 });
 
 /** Records console errors and uncaught page errors; the suite asserts none happened. */
@@ -60,6 +65,12 @@ async function htmlLang(page: Page) {
   return page.evaluate(() => document.documentElement.lang);
 }
 
+async function signInOperator(page: Page, baseUrl: string) {
+  await page.goto(`${baseUrl}/#/console/overview`);
+  await page.getByTestId("demo-operator").click();
+  await page.getByTestId("portfolio-figures").waitFor();
+}
+
 describe("web UI in Chromium", () => {
   it("defaults to zh-CN when the browser prefers Chinese", async () => {
     const context = await browser.newContext({ locale: "zh-CN" });
@@ -72,7 +83,7 @@ describe("web UI in Chromium", () => {
     expect(errors).toEqual([]);
   });
 
-  it("walks the borrower view and the operations console", async () => {
+  it("walks the borrower view and the operations console on the API server", async () => {
     const context = await browser.newContext({ locale: "en-US", viewport: { width: 1280, height: 900 } });
     const page = await context.newPage();
     const errors = watchErrors(page);
@@ -87,11 +98,14 @@ describe("web UI in Chromium", () => {
     expect(await figures.textContent()).toContain("Credit limit");
     await page.getByTestId("timeline-chart").locator("svg").waitFor();
 
-    // Open the latest change: its reasons, attribution and plan.
-    await page.getByTestId("limit-change").first().click();
+    // Open the latest change (a decrease): its reasons, attribution and recovery plan.
+    const latest = page.getByTestId("limit-change").first();
+    expect(await latest.textContent()).toContain("−¥");
+    await latest.click();
     const detail = page.getByTestId("change-detail");
     await detail.getByTestId("reasons").locator("li").first().waitFor();
     expect(await detail.getByTestId("reasons").locator("li").count()).toBeGreaterThan(0);
+    await detail.getByTestId("attribution-chart").locator("svg").waitFor();
     const plan = detail.getByTestId("plan");
     await plan.waitFor();
     const steps = plan.getByRole("checkbox");
@@ -99,21 +113,30 @@ describe("web UI in Chromium", () => {
     expect(stepCount).toBeGreaterThan(0);
     await steps.first().check();
     expect(await plan.textContent()).toContain(`1 of ${stepCount} steps done`);
-    await detail.getByTestId("attribution-chart").locator("svg").waitFor();
+    expect(await plan.textContent()).toMatch(/Expected by \d{4}-\d{2}-\d{2}/);
     await shot(page, "borrower-change-en");
 
-    // The re-evaluation explains itself before it runs; cancelling sends nothing.
+    // The re-evaluation explains that it counts as a limit query before it runs.
     await page.getByRole("button", { name: "Request re-evaluation" }).click();
     const dialog = page.getByRole("dialog");
     await dialog.waitFor();
     expect(await dialog.textContent()).toContain("limit query");
     await dialog.getByRole("button", { name: "Cancel" }).click();
     await dialog.waitFor({ state: "hidden" });
+    const changesBefore = await page.getByTestId("limit-change").count();
+    await page.getByRole("button", { name: "Request re-evaluation" }).click();
+    await dialog.getByRole("button", { name: "Yes, re-evaluate now" }).click();
+    await page.getByTestId("reevaluate-result").getByText("Re-evaluated").waitFor();
+    await page.waitForFunction(
+      (n) => document.querySelectorAll('[data-testid="limit-change"]').length === n + 1,
+      changesBefore,
+    );
 
     // Switch language: text and the lang attribute follow.
     await page.getByLabel("Language").selectOption("zh-CN");
     await page.getByRole("heading", { name: "额度变化记录" }).waitFor();
     expect(await htmlLang(page)).toBe("zh-CN");
+    await page.getByTestId("limit-change").nth(1).click();
     await page.getByRole("heading", { name: "如何恢复额度" }).waitFor();
     await shot(page, "borrower-change-zh");
 
@@ -132,13 +155,52 @@ describe("web UI in Chromium", () => {
     await page.getByTestId("portfolio-figures").waitFor();
     await shot(page, "console-overview");
 
-    // Policies: a what-if by band before anything is published.
+    await page.getByRole("link", { name: "Policies" }).click();
+    expect(await page.getByTestId("policy-versions").locator("tbody tr").count()).toBeGreaterThan(0);
+    await page.getByRole("link", { name: "Macro settings" }).click();
+    await page.waitForFunction(() =>
+      (document.getElementById("macro-editor") as HTMLTextAreaElement | null)?.value.includes("{"),
+    );
+
+    // Decisions: search and replay the newest; the engine reproduces it.
+    await page.getByRole("link", { name: "Decisions" }).click();
+    const firstRow = page.getByTestId("decisions").locator("tbody tr").first();
+    await firstRow.waitFor();
+    await firstRow.getByRole("button", { name: /^Replay/ }).click();
+    await firstRow.getByText("Replay identical").waitFor();
+    await shot(page, "console-decisions");
+
+    for (const [link, testId] of [
+      ["Models", "monitoring"],
+      ["Champion/challenger", "experiments"],
+      ["Audit log", "audit"],
+    ] as const) {
+      await page.getByRole("link", { name: link }).click();
+      await page.getByTestId(testId).waitFor();
+    }
+
+    await context.close();
+    expect(errors).toEqual([]);
+  });
+
+  it("runs a what-if by band and follows a review's progress (contract fixture server)", async () => {
+    const context = await browser.newContext({ locale: "en-US", viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    const errors = watchErrors(page);
+    page.setDefaultTimeout(expectTimeoutMs);
+    await signInOperator(page, fixture.url);
+
+    // Policies: a what-if by band before anything is published; publishing waits for it.
     await page.getByRole("link", { name: "Policies" }).click();
     await page.getByTestId("policy-versions").waitFor();
+    await page.getByLabel(/^Policy document/).fill('{ "id": "p" }');
+    const publish = page.getByRole("button", { name: "Publish policy" });
+    expect(await publish.isDisabled()).toBe(true);
     await page.getByRole("button", { name: "Run what-if" }).click();
     const whatIf = page.getByTestId("what-if");
     await whatIf.waitFor();
     expect(await whatIf.locator("tbody tr").count()).toBeGreaterThan(1);
+    expect(await publish.isDisabled()).toBe(false);
     await shot(page, "console-what-if");
 
     // Reviews: start a dry run and follow its progress to completion.
@@ -148,24 +210,6 @@ describe("web UI in Chromium", () => {
     await progress.waitFor();
     await progress.getByText("completed").waitFor();
     await shot(page, "console-review");
-
-    // Decisions: search and replay one.
-    await page.getByRole("link", { name: "Decisions" }).click();
-    const firstRow = page.getByTestId("decisions").locator("tbody tr").first();
-    await firstRow.waitFor();
-    await firstRow.getByRole("button", { name: /^Replay/ }).click();
-    await firstRow.getByText("Replay identical").waitFor();
-
-    // The remaining sections load.
-    for (const [link, testId] of [
-      ["Models", "monitoring"],
-      ["Champion/challenger", "experiments"],
-      ["Audit log", "audit"],
-    ] as const) {
-      await page.getByRole("link", { name: link }).click();
-      await page.getByTestId(testId).waitFor();
-    }
-    await shot(page, "console-audit");
 
     await context.close();
     expect(errors).toEqual([]);

@@ -2,6 +2,7 @@
 // Builds the web UI into web/dist when the build is missing or older than any of its sources, so a fresh
 // checkout (`npm ci && npm start`) serves the UI with no separate step. `--force` always builds.
 
+import { spawn } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -27,11 +28,24 @@ export function isWebBuildStale() {
   return sources.some((s) => newestMs(s) > built);
 }
 
-/** Builds when stale (or forced); returns whether it built. */
+/**
+ * Builds when stale (or forced); returns whether it built. The build runs in its own process with
+ * NODE_ENV=production, so a caller's NODE_ENV (a test runner sets "test") never ships React's development build.
+ */
 export async function ensureWebBuild(options = {}) {
   if (!options.force && !isWebBuildStale()) return false;
-  const { build } = await import("vite");
-  await build({ configFile: join(webDir, "vite.config.ts"), logLevel: options.quiet ? "warn" : "info" });
+  const vite = join(webDir, "..", "node_modules", "vite", "bin", "vite.js");
+  const args = [vite, "build", "--config", join(webDir, "vite.config.ts")];
+  if (options.quiet) args.push("--logLevel", "warn");
+  await new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, {
+      cwd: join(webDir, ".."),
+      env: { ...process.env, NODE_ENV: "production" },
+      stdio: ["ignore", options.quiet ? "ignore" : "inherit", "inherit"],
+    });
+    child.on("error", reject);
+    child.on("exit", (code) => (code === 0 ? resolve(undefined) : reject(new Error(`web build failed (exit ${code})`))));
+  });
   return true;
 }
 
