@@ -75,7 +75,7 @@ export const run: BenchRun = async (log) => {
   if (!trained.ok) throw new Error(`training failed: ${trained.error.code}`);
   const model = trained.value.model;
   log(
-    `trained in ${trainSeconds.toFixed(1)} s: ${model.characteristics.length} characteristics, train AUC ${model.metrics.train.auc.toFixed(4)}`,
+    `trained in ${trainSeconds.toFixed(1)} s wall, ${cpuSeconds.toFixed(1)} s CPU: ${model.characteristics.length} characteristics, train AUC ${model.metrics.train.auc.toFixed(4)}`,
   );
 
   const sample = syntheticDataset(scoringRows, 2);
@@ -101,7 +101,18 @@ export const run: BenchRun = async (log) => {
   for (let r = 0; r < 1000; r++) {
     if (out[r] !== scoreRow(model, rows[r]!).score) throw new Error(`compiled score differs at row ${r}`);
   }
-  const compiledRate = opsPerSecond(() => compiled.scoreMatrix(matrix, scoringRows, out), scoringRows, 2_000);
+  let scored = 0;
+  const cpuBefore = process.cpuUsage();
+  const compiledRate = opsPerSecond(
+    () => {
+      compiled.scoreMatrix(matrix, scoringRows, out);
+      scored += scoringRows;
+    },
+    scoringRows,
+    2_000,
+  );
+  const scoringCpu = process.cpuUsage(cpuBefore);
+  const rowsPerCpuSecond = scored / ((scoringCpu.user + scoringCpu.system) / 1e6);
   let r = 0;
   const rowRate = opsPerSecond(
     () => {
@@ -111,7 +122,7 @@ export const run: BenchRun = async (log) => {
     2_000,
   );
   log(
-    `compiled ${Math.round(compiledRate).toLocaleString()} rows/s, scoreRow ${Math.round(rowRate).toLocaleString()} rows/s`,
+    `compiled ${Math.round(compiledRate).toLocaleString()} rows/s (${Math.round(rowsPerCpuSecond).toLocaleString()} per CPU s), scoreRow ${Math.round(rowRate).toLocaleString()} rows/s`,
   );
   return [
     {
@@ -126,7 +137,7 @@ export const run: BenchRun = async (log) => {
       value: compiledRate,
       baseline: { name: "scoreRow (objects, contributions)", value: rowRate },
       ratio: compiledRate / rowRate,
-      notes: `single thread, ${k}-characteristic card, rows pre-encoded as a Float64Array matrix; goal ≥ 1,000,000 rows/s`,
+      notes: `single thread, ${k}-characteristic card, rows pre-encoded as a Float64Array matrix; ${Math.round(rowsPerCpuSecond)} rows per CPU second (wall rate includes waiting on a shared machine); goal ≥ 1,000,000 rows/s`,
     },
   ];
 };
