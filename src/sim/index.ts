@@ -1,0 +1,29 @@
+// sim: the seeded, agent-based population simulator (personas, latent risk, macro scenarios, plan followers),
+// its database sink, training rows and the HTML report.
+export {
+  type DecidedCustomer,
+  decideInMemory,
+  foldPending,
+  type PreviousDecision,
+  triggerOf,
+  type Versions,
+} from "./decider.js";
+export { memoryRegistryStore } from "./memory-registry.js";
+export { drawTraits, type Persona, personas, type Traits } from "./population.js";
+export { type RunSimulationOptions, runSimulation } from "./run.js";
+export { hazardMultiplier, recessionHazardMultiplier, scenarioPlan, tighteningMacro } from "./scenario.js";
+export { type DayBatch, isLendingEvent, nullSink, type SimSink, sqlSink } from "./sink.js";
+export * from "./types.js";
+export {
+  badDpdMin,
+  chargeOffDpd,
+  customersMax,
+  followShareDefault,
+  labelWindowDays,
+  monthsMax,
+  replayCommand,
+  SimInvariantError,
+  type SimResult,
+  Simulation,
+  trainingColumns,
+} from "./world.js";
