@@ -241,11 +241,12 @@ export class DefaultDecisionEngine implements DecisionEngine {
       }
       const record = build(line.state);
       const applied = this.applyTo(line.state, record, this.atMsOn(date, nowMs));
+      if (!applied.ok) return applied;
       await uow.insertDecision(record);
-      if (applied.changed) {
-        await uow.lending.updateLine(applied.state, line.version);
-        for (const entries of applied.entries) await uow.lending.appendEntries(lineId, entries);
-        await uow.lending.appendEvents(applied.events, this.product.timeZone);
+      if (applied.value.changed) {
+        await uow.lending.updateLine(applied.value.state, line.version);
+        for (const entries of applied.value.entries) await uow.lending.appendEntries(lineId, entries);
+        await uow.lending.appendEvents(applied.value.events, this.product.timeZone);
       }
       if (trigger.kind === "reevaluation.requested" && trigger.actor === "borrower") {
         // The request itself counts as a limit query for later decisions (DESIGN.md).
@@ -464,7 +465,10 @@ export class DefaultDecisionEngine implements DecisionEngine {
     state: LineState,
     record: DecisionRecord,
     atMs: number,
-  ): { changed: boolean; state: LineState; entries: (readonly Entry[])[]; events: LendingEvent[] } {
+  ): Result<
+    { changed: boolean; state: LineState; entries: (readonly Entry[])[]; events: LendingEvent[] },
+    DecisionRejection
+  > {
     let current = state;
     const entries: (readonly Entry[])[] = [];
     const events: LendingEvent[] = [];
@@ -474,7 +478,15 @@ export class DefaultDecisionEngine implements DecisionEngine {
         { newLimitMinor: record.newLimitMinor, decisionId: record.decisionId, atMs },
         this.product,
       );
-      assert(changed.ok, `decision ${record.decisionId}: the line refused limit ${record.newLimitMinor}`);
+      if (!changed.ok) {
+        // The policy's limit must fit the product; if it does not, nothing is recorded or applied.
+        return err({
+          code: "limit_not_applicable",
+          message: `the line refused limit ${record.newLimitMinor}: ${changed.error.message}`,
+          lineId: record.lineId,
+          lendingCode: changed.error.code,
+        });
+      }
       current = changed.value.state;
       entries.push(changed.value.entries);
       events.push(...changed.value.events);
@@ -487,6 +499,6 @@ export class DefaultDecisionEngine implements DecisionEngine {
         events.push(...frozen.value.events);
       }
     }
-    return { changed: current !== state, state: current, entries, events };
+    return ok({ changed: current !== state, state: current, entries, events });
   }
 }

@@ -210,6 +210,12 @@ export type DecisionRejection =
   | { readonly code: "customer_not_found"; readonly message: string; readonly customerId: string }
   | { readonly code: "line_closed"; readonly message: string; readonly lineId: string }
   | {
+      readonly code: "limit_not_applicable";
+      readonly message: string;
+      readonly lineId: string;
+      readonly lendingCode: string;
+    }
+  | {
       readonly code: "reevaluation_rate_limited";
       readonly message: string;
       readonly retryAfterSeconds: number;
