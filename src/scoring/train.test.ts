@@ -5,7 +5,7 @@ import { unwrapOrThrow } from "../kernel/index.js";
 import { compileScorer } from "./compile.js";
 import { datasetFromTable, subsetDataset, tableFromRecords } from "./dataset.js";
 import { awkwardTable, germanCreditTable } from "./internal/test-fixtures.js";
-import { locateBin, scoreRow } from "./score.js";
+import { betterRanges, locateBin, scoreRow } from "./score.js";
 import { contentHashOf, roundHalfEven, trainScorecard, trainWithSplit } from "./train.js";
 import type { FeatureRow, Scorecard } from "./types.js";
 
@@ -95,6 +95,40 @@ describe("scorecard training on German Credit", () => {
     expect(locateBin(categorical, "never seen").index).toBe(categorical.unknownBin);
     const worst = Math.min(...categorical.bins.map((b) => b.points));
     expect(locateBin(categorical, "never seen").bin.points).toBe(worst);
+  });
+
+  it("keeps every numeric characteristic's WOE in its recorded trend", () => {
+    for (const c of model.characteristics) {
+      if (c.kind !== "numeric") continue;
+      const steps = c.bins.slice(1).map((b, i) => Math.sign(b.woe - c.bins[i]!.woe));
+      expect(steps.every((d) => d !== 0)).toBe(true);
+      const signs = steps.join(",");
+      if (c.trend === "ascending") expect(signs).toMatch(/^(1,?)*$/);
+      if (c.trend === "descending") expect(signs).toMatch(/^(-1,?)*$/);
+      if (c.trend === "peak") expect(signs).toMatch(/^(1,)+(-1,?)+$/);
+      if (c.trend === "valley") expect(signs).toMatch(/^(-1,)+(1,?)+$/);
+    }
+  });
+
+  it("tells a planner which value ranges score better than the current one, nearest first", () => {
+    const duration = model.characteristics.find((c) => c.feature === "duration")!;
+    if (duration.kind !== "numeric") throw new Error("duration is numeric");
+    const worst = duration.bins.reduce((w, b) => (b.points < w.points ? b : w));
+    const value = worst.lower ?? worst.upper! - 1;
+    const better = betterRanges(duration, value);
+    expect(better.length).toBeGreaterThan(0);
+    for (const b of better) expect(b.points).toBeGreaterThan(worst.points);
+    const distance = (b: (typeof better)[number]) =>
+      b.upper !== null && value >= b.upper
+        ? value - b.upper
+        : b.lower !== null && value < b.lower
+          ? b.lower - value
+          : 0;
+    for (let i = 1; i < better.length; i++)
+      expect(distance(better[i]!)).toBeGreaterThanOrEqual(distance(better[i - 1]!));
+    expect(
+      betterRanges(duration, duration.bins.find((b) => b.points === duration.maxPoints)!.lower ?? -1e9),
+    ).toEqual([]);
   });
 
   it("survives a JSON save and reload with the same scores and content hash", () => {
