@@ -65,6 +65,18 @@ async function htmlLang(page: Page) {
   return page.evaluate(() => document.documentElement.lang);
 }
 
+/** Form controls with no accessible name (no <label>, no aria-label): must be none. */
+async function unlabelledControls(page: Page): Promise<string[]> {
+  return page.evaluate(() =>
+    Array.from(document.querySelectorAll("input, select, textarea"))
+      .filter((el) => {
+        const control = el as HTMLInputElement;
+        return (control.labels?.length ?? 0) === 0 && !control.getAttribute("aria-label");
+      })
+      .map((el) => el.outerHTML.slice(0, 80)),
+  );
+}
+
 async function signInOperator(page: Page, baseUrl: string) {
   await page.goto(`${baseUrl}/#/console/overview`);
   await page.getByTestId("demo-operator").click();
@@ -136,8 +148,12 @@ describe("web UI in Chromium", () => {
     await page.getByLabel("Language").selectOption("zh-CN");
     await page.getByRole("heading", { name: "额度变化记录" }).waitFor();
     expect(await htmlLang(page)).toBe("zh-CN");
-    await page.getByTestId("limit-change").nth(1).click();
+    // Keyboard: a change is a real button; opening it moves focus to its detail.
+    await page.getByTestId("limit-change").nth(1).focus();
+    await page.keyboard.press("Enter");
     await page.getByRole("heading", { name: "如何恢复额度" }).waitFor();
+    await page.waitForFunction(() => document.activeElement?.id === "change-title");
+    expect(await unlabelledControls(page)).toEqual([]);
     await shot(page, "borrower-change-zh");
 
     // Phone width: nothing wider than the screen.
@@ -156,7 +172,9 @@ describe("web UI in Chromium", () => {
     await shot(page, "console-overview");
 
     await page.getByRole("link", { name: "Policies" }).click();
+    await page.getByTestId("policy-versions").waitFor();
     expect(await page.getByTestId("policy-versions").locator("tbody tr").count()).toBeGreaterThan(0);
+    expect(await unlabelledControls(page)).toEqual([]);
     await page.getByRole("link", { name: "Macro settings" }).click();
     await page.waitForFunction(() =>
       (document.getElementById("macro-editor") as HTMLTextAreaElement | null)?.value.includes("{"),
@@ -168,6 +186,7 @@ describe("web UI in Chromium", () => {
     await firstRow.waitFor();
     await firstRow.getByRole("button", { name: /^Replay/ }).click();
     await firstRow.getByText("Replay identical").waitFor();
+    expect(await unlabelledControls(page)).toEqual([]);
     await shot(page, "console-decisions");
 
     for (const [link, testId] of [

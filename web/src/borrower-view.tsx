@@ -39,7 +39,10 @@ export function BorrowerView({
     () => api.customerDecisions(customerId, lang, historyPageSize),
     [api, customerId, lang],
   );
-  const [selected, setSelected] = useState<string | null>(null);
+  // The sequence number moves focus to the detail on every selection, including a repeated one.
+  const [selection, setSelection] = useState<{ decisionId: string; seq: number } | null>(null);
+  const selected = selection?.decisionId ?? null;
+  const select = (decisionId: string) => setSelection((old) => ({ decisionId, seq: (old?.seq ?? 0) + 1 }));
   const c = customer.data;
 
   const reload = () => {
@@ -94,17 +97,18 @@ export function BorrowerView({
         {history.data === null ? (
           history.loading && <Loading />
         ) : (
-          <Timeline items={history.data.items} selected={selected} onSelect={setSelected} />
+          <Timeline items={history.data.items} selected={selected} onSelect={select} />
         )}
       </section>
 
-      {selected !== null && history.data !== null && (
+      {selection !== null && history.data !== null && (
         <ChangeDetail
+          focusSeq={selection.seq}
           api={api}
           customerId={customerId}
           summary={history.data.items.find((d) => d.decisionId === selected) ?? null}
           latestDecisionId={c?.latestDecisionId ?? history.data.items[0]?.decisionId ?? null}
-          decisionId={selected}
+          decisionId={selection.decisionId}
         />
       )}
 
@@ -202,7 +206,9 @@ function ChangeDetail({
   decisionId,
   latestDecisionId,
   summary,
+  focusSeq,
 }: {
+  readonly focusSeq: number;
   readonly api: HeadroomApi;
   readonly customerId: string;
   readonly decisionId: string;
@@ -217,8 +223,8 @@ function ChangeDetail({
     return record.rendered ?? null;
   }, [api, customerId, decisionId, latestDecisionId, lang]);
   // Move focus to the detail so keyboard and screen-reader users land on what they opened.
-  // biome-ignore lint/correctness/useExhaustiveDependencies: focus once per newly selected decision
-  useEffect(() => heading.current?.focus(), [decisionId]);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: focus once per selection
+  useEffect(() => heading.current?.focus(), [focusSeq]);
 
   const e = explanation.data;
   const date = e?.businessDate ?? summary?.businessDate ?? "";
@@ -489,28 +495,37 @@ function Reevaluate({
 }) {
   const { t, lang } = useI18n();
   const dialog = useRef<HTMLDialogElement>(null);
-  const [message, setMessage] = useState<string | null>(null);
+  // The outcome is kept as data and rendered at display time, so it follows a language switch.
+  const [outcome, setOutcome] = useState<
+    | { kind: "done"; from: number; to: number }
+    | { kind: "rate_limited"; seconds: number | null }
+    | { kind: "failed"; error: unknown }
+    | null
+  >(null);
   const [busy, setBusy] = useState(false);
   const confirm = async () => {
     dialog.current?.close();
     setBusy(true);
     try {
       const r = await api.reevaluate(customerId);
-      setMessage(
-        t("reevaluateResult", {
-          from: formatMoney(r.previousLimitMinor, lang),
-          to: formatMoney(r.newLimitMinor, lang),
-        }),
-      );
+      setOutcome({ kind: "done", from: r.previousLimitMinor, to: r.newLimitMinor });
       onDone();
     } catch (error) {
       if (error instanceof ApiClientError && error.code === "reevaluation_rate_limited") {
-        setMessage(t("reevaluateRateLimited", { seconds: error.retryAfterSeconds ?? "?" }));
-      } else setMessage(t("errorPrefix", { message: errorText(error) }));
+        setOutcome({ kind: "rate_limited", seconds: error.retryAfterSeconds });
+      } else setOutcome({ kind: "failed", error });
     } finally {
       setBusy(false);
     }
   };
+  const message =
+    outcome === null
+      ? null
+      : outcome.kind === "done"
+        ? t("reevaluateResult", { from: formatMoney(outcome.from, lang), to: formatMoney(outcome.to, lang) })
+        : outcome.kind === "rate_limited"
+          ? t("reevaluateRateLimited", { seconds: outcome.seconds ?? "?" })
+          : t("errorPrefix", { message: errorText(outcome.error) });
   return (
     <div className="reevaluate">
       <button type="button" disabled={busy} onClick={() => dialog.current?.showModal()}>
