@@ -134,6 +134,17 @@ export const commands: readonly CommandEntry[] = [
     load: async () => (await import("./model-command.js")).macroSetCommand,
   },
   {
+    name: "review",
+    summary:
+      "portfolio review (resumes an unfinished one), or a what-if: [--dry-run] [--policy f] [--macro f]",
+    load: async () => (await import("./review-command.js")).reviewCommand,
+  },
+  {
+    name: "experiments",
+    summary: "champion/challenger report over recorded decisions, per policy arm",
+    load: async () => (await import("./experiments-command.js")).experimentsCommand,
+  },
+  {
     name: "serve",
     summary:
       "the HTTP API and web UI: [--port 3000] [--host 127.0.0.1] [--demo] (PORT, HOST from the environment)",

@@ -30,3 +30,25 @@ export { checkMigrationList, migrate } from "./migrate.js";
 export { type Migration, migrations } from "./migrations/index.js";
 export { isPostgresUrl, type OpenStoreOptions, openStore, type Store } from "./open-store.js";
 export { createRegistryStore, registryListMax } from "./registry-store.js";
+export {
+  createInProcessComputer,
+  createWorkerComputer,
+  ReviewWorkerError,
+  reviewThreadsDefault,
+  reviewThreadsMax,
+} from "./review-pool.js";
+export {
+  type SeedOptions,
+  seededCustomerId,
+  seededLineId,
+  seedLinesPerTransaction,
+  seedReviewPortfolio,
+} from "./review-seed.js";
+export { createReviewStore, partitionScanPageMax, reviewListMax } from "./review-store.js";
+export { loadPartitionInputs, ReviewResolver, reviewInClauseMax, runReviewTask } from "./review-tasks.js";
+export {
+  isDeadLocalRunner,
+  openReviewService,
+  type ReviewWiringOptions,
+  reviewRunnerId,
+} from "./review-wiring.js";
