@@ -151,6 +151,12 @@ export const commands: readonly CommandEntry[] = [
     load: async () => (await import("./serve-command.js")).serveCommand,
   },
   {
+    name: "simulate",
+    summary:
+      "simulate a portfolio: --customers N --months M --seed S [--scenario steady|tightening|recession] [--report f.html] [--export-training f.csv]",
+    load: async () => (await import("./simulate-command.js")).simulateCommand,
+  },
+  {
     name: "keys create",
     summary: "make an API key: --role borrower --customer <id> | --role operator | --role admin",
     load: async () => (await import("./keys-command.js")).keysCreateCommand,
