@@ -284,6 +284,7 @@ export function whatIfReviewLine(ctx: ReviewContext, line: ReviewLineInput): Wha
   const { score, outcome } = proposedOutcome(ctx, line);
   return {
     lineId: line.lineId,
+    customerId: line.customerId,
     band: outcome.band,
     currentLimitMinor: line.state.limitMinor,
     newLimitMinor: outcome.limitMinor,

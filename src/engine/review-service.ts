@@ -217,7 +217,7 @@ export class ReviewService {
     });
   }
 
-  /** Resumes the newest unfinished run of the kind, else creates one; runs it to the end. */
+  /** Resumes the newest unfinished (running or failed) run of the kind, else creates one; runs it to the end. */
   async run(
     options: StartOptions = {},
     onProgress?: (p: ReviewProgress) => void,
@@ -259,7 +259,8 @@ export class ReviewService {
     const { store, clock } = this.options;
     const found = await store.getRun(reviewId);
     assert(found !== null, `review ${reviewId} exists`);
-    if (found.status !== "running") return found;
+    // A failed run is resumed like a killed one: its committed partitions stay, the rest are decided now.
+    if (found.status === "completed") return found;
     const computer = this.options.computer();
     try {
       let run = found;

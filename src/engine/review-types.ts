@@ -131,6 +131,7 @@ export interface ReviewProposal {
 /** One line under a what-if: nothing stored, nothing applied. */
 export interface WhatIfLine {
   readonly lineId: string;
+  readonly customerId: string;
   readonly band: string;
   readonly currentLimitMinor: number;
   readonly newLimitMinor: number;
@@ -225,7 +226,7 @@ export interface ReviewStore {
   getRun(reviewId: string): Promise<ReviewRun | null>;
   /** Newest first. */
   listRuns(limit: number): Promise<ReviewRun[]>;
-  /** The newest run still `running`, if any (the one a restart resumes). */
+  /** The newest run not completed (running, or failed), if any: the one a restart resumes. */
   unfinishedRun(kind?: ReviewKind): Promise<ReviewRun | null>;
   /** Partitions over the open lines now, not stored (a what-if walks them without a run). */
   planPartitions(partitionLines: number): Promise<ReviewPartition[]>;

@@ -285,7 +285,7 @@ export function createReviewStore(db: Db, timeZone: string): ReviewStore {
     unfinishedRun(kind) {
       return db.read(async (tx) => {
         const row = await tx.get<RunRow>(
-          `SELECT * FROM review_runs WHERE status = 'running' ${kind === undefined ? "" : "AND kind = ?"}
+          `SELECT * FROM review_runs WHERE status <> 'completed' ${kind === undefined ? "" : "AND kind = ?"}
             ORDER BY started_ms DESC, review_id DESC LIMIT 1`,
           kind === undefined ? [] : [kind],
         );
@@ -427,7 +427,8 @@ export function createReviewStore(db: Db, timeZone: string): ReviewStore {
         );
         await tx.run(
           `UPDATE review_runs SET done = done + ?, increases = increases + ?, decreases = decreases + ?,
-             unchanged = unchanged + ?, capped = capped + ?, skipped = skipped + ?, updated_ms = ? WHERE review_id = ?`,
+             unchanged = unchanged + ?, capped = capped + ?, skipped = skipped + ?, updated_ms = ?,
+             status = 'running', error = NULL WHERE review_id = ?`,
           [fresh.length, increases, decreases, unchanged, capped, giveUp ? stale : 0, nowMs, reviewId],
         );
         return { committed: true, written: fresh.length, stale: giveUp ? 0 : stale, partitionDone };
