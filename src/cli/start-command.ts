@@ -1,0 +1,105 @@
+// `headroom start` (what `npm start` runs): builds the web UI when web/dist is missing, opens the embedded
+// database (./headroom.db, --db or DATABASE_URL), seeds a demo portfolio by simulation on first start (an empty
+// database), then serves the API and the web UI in demo mode. Later starts reuse the database as it is.
+
+import { spawnSync } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { systemClock } from "../engine/index.js";
+import { SimInvariantError, type SimOptions } from "../sim/index.js";
+import { createLendingStore, openStore, StoreError } from "../store/index.js";
+import type { Command } from "./commands.js";
+import { parseCommandArgs, resolveDbLocation, storeOptions, UsageError, writeError } from "./db-options.js";
+import { serveCommand } from "./serve-command.js";
+import { simulateWithProgress, summaryText } from "./simulate-command.js";
+
+const root = fileURLToPath(new URL("../../", import.meta.url));
+/** The demo portfolio: a few thousand customers over a year, liquidity tightening in its tenth month. */
+export const demoPortfolio: SimOptions = {
+  customers: 2_000,
+  months: 12,
+  seed: 42,
+  scenario: "tightening",
+  shockMonth: 9,
+  startDate: "2026-01-01",
+};
+export const demoCustomersMax = 20_000;
+
+function buildWebIfMissing(stderr: NodeJS.WritableStream): void {
+  if (existsSync(`${root}web/dist/index.html`)) return;
+  const pkg = JSON.parse(readFileSync(`${root}package.json`, "utf8")) as { scripts?: Record<string, string> };
+  if (pkg.scripts?.["build:web"] === undefined) {
+    stderr.write("headroom: web/dist is missing and there is no build:web script; serving the API only\n");
+    return;
+  }
+  stderr.write("headroom: building the web UI (npm run build:web)\n");
+  const built = spawnSync("npm", ["run", "build:web"], { cwd: root, stdio: ["ignore", 2, 2] });
+  if (built.status !== 0) stderr.write("headroom: the web UI build failed; serving the API only\n");
+}
+
+export const startCommand: Command = async (ctx) => {
+  const json = ctx.argv.includes("--json");
+  let location: string;
+  let customers: number;
+  try {
+    const { values } = parseCommandArgs(ctx.argv, {
+      ...storeOptions,
+      port: { type: "string" },
+      host: { type: "string" },
+      "demo-customers": { type: "string" },
+      "skip-web-build": { type: "boolean", default: false },
+    });
+    location = resolveDbLocation(values.db);
+    customers =
+      values["demo-customers"] === undefined ? demoPortfolio.customers : Number(values["demo-customers"]);
+    if (!Number.isSafeInteger(customers) || customers < 1 || customers > demoCustomersMax)
+      throw new UsageError(`--demo-customers is 1–${demoCustomersMax}`);
+    if (values["skip-web-build"] !== true) buildWebIfMissing(ctx.stderr);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      writeError(ctx, json, error.code, error.message);
+      return 2;
+    }
+    throw error;
+  }
+  try {
+    const store = await openStore(location, { nowMs: systemClock.nowMs() });
+    try {
+      const lines = await createLendingStore(store.db, () => systemClock.nowMs()).countLines();
+      if (lines === 0) {
+        ctx.stderr.write(
+          `headroom: first start — seeding a demo portfolio of ${customers} customers into ${store.db.location}\n`,
+        );
+        const started = performance.now();
+        const result = await simulateWithProgress(ctx, { ...demoPortfolio, customers }, { store });
+        ctx.stderr.write(
+          `${summaryText(result.summary)}\n  seeded in ${((performance.now() - started) / 1000).toFixed(1)} s\n`,
+        );
+      } else {
+        ctx.stderr.write(`headroom: reusing ${store.db.location} (${lines} lines)\n`);
+      }
+    } finally {
+      await store.close();
+    }
+  } catch (error) {
+    if (error instanceof StoreError || error instanceof SimInvariantError) {
+      writeError(ctx, json, error.code, error.message);
+      return 1;
+    }
+    throw error;
+  }
+  // Serve in demo mode on the same database; serve prints the URL (PORT and HOST from the environment).
+  const passThrough = ctx.argv.filter((a, i, all) => {
+    const previous = all[i - 1];
+    return !(
+      a === "--demo-customers" ||
+      previous === "--demo-customers" ||
+      a === "--skip-web-build" ||
+      a.startsWith("--demo-customers=")
+    );
+  });
+  const withDb = passThrough.some((a) => a === "--db" || a.startsWith("--db="))
+    ? passThrough
+    : [...passThrough, "--db", location];
+  return serveCommand({ ...ctx, argv: ["--demo", ...withDb] });
+};
