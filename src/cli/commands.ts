@@ -157,6 +157,12 @@ export const commands: readonly CommandEntry[] = [
     load: async () => (await import("./simulate-command.js")).simulateCommand,
   },
   {
+    name: "start",
+    summary:
+      "first start seeds a demo portfolio by simulation, then serves the API and web UI in demo mode: [--db] [--port] [--demo-customers N]",
+    load: async () => (await import("./start-command.js")).startCommand,
+  },
+  {
     name: "keys create",
     summary: "make an API key: --role borrower --customer <id> | --role operator | --role admin",
     load: async () => (await import("./keys-command.js")).keysCreateCommand,
