@@ -1,0 +1,61 @@
+// `headroom start` (npm start): an empty database gets a simulated demo portfolio and the server comes up in
+// demo mode on PORT; a second start reuses the database without simulating again.
+
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { spawnTsx, waitForLine } from "./support/child-process.js";
+
+const dir = mkdtempSync(join(tmpdir(), "headroom-start-"));
+const db = join(dir, "headroom.db");
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+async function start(): Promise<{ url: string; stderr: string[]; stop: () => Promise<void> }> {
+  const child = spawnTsx("bin/headroom.mjs", [
+    "start",
+    "--db",
+    db,
+    "--demo-customers",
+    "12",
+    "--skip-web-build",
+  ]);
+  child.stdin?.end();
+  const stderr: string[] = [];
+  child.stderr?.on("data", (chunk: Buffer) => stderr.push(chunk.toString()));
+  const line = await waitForLine(child, "stderr", (l) => l.includes("headroom: serving "));
+  const url = /serving (\S+)/.exec(line)?.[1] ?? "";
+  return {
+    url,
+    stderr,
+    stop: () =>
+      new Promise((resolve) => {
+        child.once("exit", () => resolve());
+        child.kill("SIGTERM");
+      }),
+  };
+}
+
+describe("headroom start", () => {
+  it("seeds an empty database by simulation, serves it, and reuses it on the next start", async () => {
+    process.env.PORT = "0";
+    const first = await start();
+    try {
+      expect(first.stderr.join("")).toContain("seeding a demo portfolio of 12 customers");
+      const health = await fetch(`${first.url}/healthz`);
+      expect(health.status).toBe(200);
+    } finally {
+      await first.stop();
+    }
+    const second = await start();
+    try {
+      const text = second.stderr.join("");
+      expect(text).toContain("reusing");
+      expect(text).toContain("(12 lines)");
+      expect(text).not.toContain("seeding");
+    } finally {
+      await second.stop();
+    }
+  });
+});
