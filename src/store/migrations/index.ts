@@ -13,6 +13,7 @@ import { decisionsMigration } from "./006-decisions.js";
 import { apiMigration } from "./008-api.js";
 import { featuresMigration } from "./009-features.js";
 import { reviewMigration } from "./011-review.js";
+import { portfolioMigration } from "./012-portfolio.js";
 import type { Migration } from "./migration.js";
 
 export type { Migration } from "./migration.js";
@@ -23,4 +24,5 @@ export const migrations: readonly Migration[] = [
   apiMigration,
   featuresMigration,
   reviewMigration,
+  portfolioMigration,
 ];
