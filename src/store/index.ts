@@ -52,3 +52,6 @@ export {
   type ReviewWiringOptions,
   reviewRunnerId,
 } from "./review-wiring.js";
+export * from "./monitoring-queries.js";
+export * from "./portfolio-queries.js";
+export { finishReviewRun, withCompletionWebhook } from "./portfolio-reviews.js";
