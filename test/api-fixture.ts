@@ -86,6 +86,8 @@ export async function startApi(
     lines,
     counts: () => store.db.read((tx) => tableCounts(tx, writableTables)),
     async close() {
+      // Background reviews (POST /v1/reviews, PUT /v1/macro) finish before their store closes.
+      await engine.reviews?.settled();
       await app.close();
       await store.close();
       await database.drop();

@@ -18,24 +18,107 @@ export interface EventIngest {
   }>;
 }
 
-/** Portfolio reviews and what-if runs. */
+/** A rejected what-if: the candidate document is invalid (`problems` say where). */
+export interface WhatIfRejection {
+  readonly code: string;
+  readonly message: string;
+  readonly problems: readonly { readonly path: string; readonly message: string }[];
+}
+
+/** Portfolio reviews, dry runs, what-if runs and the champion/challenger report. */
 export interface ReviewRunner {
-  start(options: { dryRun: boolean; actor: string }): Promise<{ reviewId: string }>;
+  /** Starts a run in the background (a dry run is a what-if kept in memory) and answers at once. */
+  start(options: {
+    dryRun: boolean;
+    actor: string;
+    kind?: "review.periodic" | "macro.changed";
+  }): Promise<{ reviewId: string }>;
   get(reviewId: string): Promise<ReviewStatus | null>;
+  /** Newest first. */
   list(limit: number): Promise<readonly ReviewStatus[]>;
-  whatIf(options: { policy?: unknown; macro?: unknown }): Promise<unknown>;
+  whatIf(candidate: {
+    policy?: unknown;
+    macro?: unknown;
+  }): Promise<{ ok: true; value: WhatIfSummary } | { ok: false; error: WhatIfRejection }>;
+  experiments(): Promise<ExperimentsSummary>;
+  /** Resolves once every background run this process started has ended (tests, shutdown). */
+  settled(): Promise<void>;
 }
 
 export interface ReviewStatus {
   readonly reviewId: string;
+  readonly kind: "review.periodic" | "macro.changed";
+  readonly dryRun: boolean;
   readonly status: "running" | "completed" | "failed";
+  readonly phase: "propose" | "apply" | "what-if";
+  readonly businessDate: string;
   readonly total: number;
   readonly done: number;
   readonly increases: number;
   readonly decreases: number;
   readonly unchanged: number;
+  /** Lines whose proposal the exposure budget lowered. */
+  readonly capped: number;
+  readonly skipped: number;
   readonly startedAt: string;
   readonly finishedAt: string | null;
+  readonly error: string | null;
+  readonly actor?: string;
+  /** A completed dry run's what-if report. */
+  readonly report?: WhatIfSummary;
+}
+
+export interface WhatIfCounts {
+  readonly lines: number;
+  readonly increases: number;
+  readonly decreases: number;
+  readonly unchanged: number;
+  readonly exposureChangeMinor: number;
+  readonly expectedLossChangeMinor: number;
+}
+
+export interface WhatIfSummary extends WhatIfCounts {
+  readonly byBand: readonly (WhatIfCounts & { readonly band: string })[];
+  readonly businessDate: string;
+  readonly candidate: { readonly policy: string | null; readonly macro: string | null };
+  readonly exposure: {
+    readonly currentMinor: number;
+    readonly newMinor: number;
+    readonly changeMinor: number;
+  };
+  readonly expectedLoss: {
+    readonly currentMinor: number;
+    readonly newMinor: number;
+    readonly changeMinor: number;
+    readonly lossGivenDefaultPpm: number;
+    readonly creditConversionPpm: number;
+  };
+  readonly budget: {
+    readonly budgetMinor: number;
+    readonly met: boolean;
+    readonly cappedLines: number;
+  } | null;
+}
+
+export interface ExperimentArmReport {
+  /** "policyId@version" (or "override"). */
+  readonly arm: string;
+  readonly policyVersion: number | null;
+  /** Whether the arm is in the active split now, and its weight there (0 when not). */
+  readonly active: boolean;
+  readonly weight: number;
+  readonly decisions: number;
+  /** Mean of newLimit − previousLimit, rounded to the minor unit. */
+  readonly meanChangeMinor: number;
+  readonly increaseShare: number;
+  readonly decreaseShare: number;
+  /** Σ PD × LGD × new limit (policy's compareArms). */
+  readonly expectedLossMinor: number;
+}
+
+export interface ExperimentsSummary {
+  readonly lossGivenDefaultPpm: number;
+  readonly arms: readonly ExperimentArmReport[];
 }
 
 /** The domain services behind the routes. Only lending is required; the rest light up as they are given. */

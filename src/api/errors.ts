@@ -181,15 +181,19 @@ export function toErrorResponse(error: unknown): {
   return { status: 500, body: errorBody("internal_error", "internal error"), headers: {} };
 }
 
+/** Answers an unmatched request instead of the 404 body (e.g. the web UI's index for its client-side routes). */
+export type NotFoundFallback = (request: FastifyRequest, reply: FastifyReply) => Promise<boolean>;
+
 /** Installs the error and not-found handlers: one body shape for every failure. */
-export function installErrorHandlers(app: FastifyInstance): void {
+export function installErrorHandlers(app: FastifyInstance, fallback?: NotFoundFallback): void {
   app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
     const { status, body, headers } = toErrorResponse(error);
     if (status >= 500) request.log.error({ err: error }, "request failed");
     void reply.status(status).headers(headers).send(body);
   });
-  app.setNotFoundHandler((request: FastifyRequest, reply: FastifyReply) => {
-    void reply
+  app.setNotFoundHandler(async (request: FastifyRequest, reply: FastifyReply) => {
+    if (fallback && (await fallback(request, reply))) return reply;
+    return reply
       .status(404)
       .send(errorBody("route_not_found", `no route ${request.method} ${request.url.split("?")[0]}`));
   });

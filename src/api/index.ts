@@ -10,8 +10,19 @@ export {
   type Principal,
 } from "./auth.js";
 export { type ApiConfig, ConfigError, loadApiConfig } from "./config.js";
-export type { ApiContext, ApiEngine, EventIngest, ReviewRunner, ReviewStatus } from "./context.js";
+export type {
+  ApiContext,
+  ApiEngine,
+  EventIngest,
+  ExperimentArmReport,
+  ExperimentsSummary,
+  ReviewRunner,
+  ReviewStatus,
+  WhatIfRejection,
+  WhatIfSummary,
+} from "./context.js";
 export { ApiError, type ErrorCode, errorStatus, statusOf } from "./errors.js";
+export { createReviewRunner, whatIfSummary } from "./review-runner.js";
 export { type BuildServerOptions, buildServer, type RegisteredRoute } from "./server.js";
 export {
   backoffDelayMs,
@@ -21,4 +32,4 @@ export {
 } from "./webhooks/dispatcher.js";
 export { signWebhook, webhookHeaders } from "./webhooks/signing.js";
 export { checkWebhookUrl } from "./webhooks/url-guard.js";
-export { openApiEngine } from "./wiring.js";
+export { openApiEngine, type WiringOptions } from "./wiring.js";

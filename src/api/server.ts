@@ -3,6 +3,8 @@
 // Tests call `buildServer(...)` and `app.inject()`; `headroom serve` listens on a socket.
 
 import { existsSync } from "node:fs";
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
 import fastifyStatic from "@fastify/static";
 import fastifySwagger from "@fastify/swagger";
 import fastifySwaggerUi from "@fastify/swagger-ui";
@@ -13,7 +15,7 @@ import type { Store } from "../store/index.js";
 import { type AccessLevel, createAuthenticator, type Principal, requireLevel } from "./auth.js";
 import type { ApiConfig } from "./config.js";
 import type { ApiContext, ApiEngine } from "./context.js";
-import { installErrorHandlers } from "./errors.js";
+import { installErrorHandlers, type NotFoundFallback } from "./errors.js";
 import { Metrics } from "./metrics.js";
 import { registerAuditRoutes } from "./routes/audit.js";
 import { registerCustomerRoutes } from "./routes/customers.js";
@@ -65,6 +67,26 @@ function validatorCompilers() {
   return { body, text };
 }
 
+/** Paths the SPA never owns: the API and the server's own documents. */
+const nonSpaPath = /^\/(v1|docs|openapi\.json|healthz|readyz|metrics)(\/|$)/;
+
+/**
+ * The web UI's client-side routes: an unknown GET for a page (no file extension, not an API path) answers
+ * web/dist/index.html when the build exists, so a deep link or a reload lands in the app instead of a 404.
+ */
+function spaFallback(webDistDir: string | null): NotFoundFallback | undefined {
+  if (webDistDir === null) return undefined;
+  const index = join(webDistDir, "index.html");
+  return async (request, reply) => {
+    if (request.method !== "GET" && request.method !== "HEAD") return false;
+    const path = request.url.split("?")[0] ?? "/";
+    if (nonSpaPath.test(path) || /\.[A-Za-z0-9]+$/.test(path) || !existsSync(index)) return false;
+    const html = await readFile(index);
+    await reply.status(200).type("text/html; charset=utf-8").header("cache-control", "no-cache").send(html);
+    return true;
+  };
+}
+
 export async function buildServer(options: BuildServerOptions): Promise<FastifyInstance> {
   const { store, engine, config, clock } = options;
   const app = Fastify({
@@ -78,7 +100,7 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
     httpPart === "body" ? compilers.body.compile(schema) : compilers.text.compile(schema),
   );
   app.addSchema(ErrorResponse);
-  installErrorHandlers(app);
+  installErrorHandlers(app, spaFallback(config.webDistDir));
   app.addContentTypeParser(
     ["application/xml", "text/xml"],
     { parseAs: "string", bodyLimit: config.bodyLimitBytes },

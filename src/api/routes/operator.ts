@@ -4,13 +4,43 @@
 import { Type } from "@sinclair/typebox";
 import type { FastifyInstance } from "fastify";
 import { parse as parseYaml } from "yaml";
-import { appendAudit, portfolioTotals } from "../../store/index.js";
+import { fromPmml } from "../../scoring/index.js";
+import {
+  appendAudit,
+  delinquencyFacts,
+  latestReasonCounts,
+  latestScoreCounts,
+  lineOpeningsAndClosings,
+  modelDecisionRows,
+  portfolioAggregates,
+  type Tx,
+} from "../../store/index.js";
+import { parseDateOrThrow } from "../../time/index.js";
 import { actorOf, notFound, type Principal } from "../auth.js";
 import { type ApiContext, required } from "../context.js";
 import { ApiError, fromRejection } from "../errors.js";
+import {
+  badDpdMin,
+  characteristicStability,
+  historyPoint,
+  latestPerCustomer,
+  type MonitoredDecision,
+  monitoringMonths,
+  outcomeWindowDays,
+  performanceOf,
+  psiShiftMin,
+  psiStableMax,
+  recentWindowDays,
+  scorePsi,
+} from "../monitoring.js";
+import {
+  type DelinquencyEpisode,
+  delinquencyEpisodes,
+  dpdByMonth,
+  histogramOfCounts,
+  scoreHistogramBins,
+} from "../portfolio.js";
 import { errorResponses, Id, PageQuery, pageSize } from "../schemas.js";
-
-export const histogramBins = 10;
 
 const Doc = Type.Record(Type.String(), Type.Unknown());
 
@@ -39,14 +69,27 @@ function parseDocument(body: unknown): unknown {
   }
 }
 
-function histogram(values: readonly number[], bins: number) {
-  if (values.length === 0) return [];
-  const lo = Math.min(...values);
-  const hi = Math.max(...values);
-  const width = Math.max(1, Math.ceil((hi - lo + 1) / bins));
-  const counts = Array.from({ length: bins }, () => 0);
-  for (const v of values) counts[Math.min(bins - 1, Math.floor((v - lo) / width))]! += 1;
-  return counts.map((count, i) => ({ from: lo + i * width, to: lo + (i + 1) * width, count }));
+/** Recent decisions read for the stability figures, and per month for the history (newest kept). */
+export const monitoringRecentMax = 20_000;
+export const monitoringMonthMax = 5_000;
+/** Customers per IN (...) list when reading their delinquency facts. */
+export const customerChunkMax = 500;
+
+async function episodesFor(
+  tx: Tx,
+  customerIds: readonly string[],
+): Promise<Map<string, DelinquencyEpisode[]>> {
+  const unique = [...new Set(customerIds)];
+  const byCustomer = new Map<string, DelinquencyEpisode[]>();
+  for (let i = 0; i < unique.length; i += customerChunkMax) {
+    const { facts } = await delinquencyFacts(tx, unique.slice(i, i + customerChunkMax));
+    for (const e of delinquencyEpisodes(facts)) {
+      const list = byCustomer.get(e.customerId) ?? [];
+      list.push(e);
+      byCustomer.set(e.customerId, list);
+    }
+  }
+  return byCustomer;
 }
 
 export function registerOperatorRoutes(app: FastifyInstance, ctx: ApiContext): void {
@@ -56,27 +99,36 @@ export function registerOperatorRoutes(app: FastifyInstance, ctx: ApiContext): v
     "/v1/portfolio/summary",
     { config: op, schema: { tags: ["operations"], response: errorResponses } },
     async () => {
-      const totals = await ctx.store.db.read((tx) => portfolioTotals(tx));
       const businessDate = await ctx.engine.lending.businessDate();
+      const macro = ctx.engine.registry ? await ctx.engine.registry.currentMacro() : null;
+      const data = await ctx.store.db.read(async (tx) => ({
+        aggregates: await portfolioAggregates(tx),
+        scores: await latestScoreCounts(tx),
+        reasons: await latestReasonCounts(tx),
+        delinquency: await delinquencyFacts(tx),
+        lineDates: await lineOpeningsAndClosings(tx),
+      }));
+      const a = data.aggregates;
       return {
         businessDate,
-        lines: totals.lines,
-        exposureMinor: totals.exposureMinor,
-        outstandingMinor: totals.outstandingMinor,
-        budgetMinor: null,
-        limitHistogram: histogram(
-          totals.sample.map((s) => s.limitMinor),
-          histogramBins,
-        ).map((b) => ({ fromMinor: b.from, toMinor: b.to, count: b.count })),
-        scoreHistogram: [],
-        utilisationHistogram: histogram(
-          totals.sample.map((s) =>
-            s.limitMinor > 0 ? Math.round((100 * s.outstandingMinor) / s.limitMinor) : 0,
-          ),
-          histogramBins,
+        lines: a.lines,
+        exposureMinor: a.exposureMinor,
+        outstandingMinor: a.outstandingMinor,
+        budgetMinor: macro?.compiled.exposureBudgetMinor ?? null,
+        limitHistogram: a.limitHistogram.map((b) => ({ fromMinor: b.from, toMinor: b.to, count: b.count })),
+        scoreHistogram: histogramOfCounts(
+          data.scores.map((s) => ({ value: s.score, count: s.count })),
+          scoreHistogramBins,
         ),
-        dpdByMonth: [],
-        decisionsByReason: [],
+        utilisationHistogram: a.utilisationHistogram,
+        dpdByMonth: dpdByMonth({
+          asOf: parseDateOrThrow(businessDate),
+          episodes: delinquencyEpisodes(data.delinquency.facts),
+          opened: data.lineDates.opened,
+          closed: data.lineDates.closed,
+        }),
+        dpdTruncated: data.delinquency.truncated,
+        decisionsByReason: data.reasons,
       };
     },
   );
@@ -171,11 +223,30 @@ export function registerOperatorRoutes(app: FastifyInstance, ctx: ApiContext): v
     },
     async (request) => {
       const reviews = required(ctx.engine.reviews, "what-if runs");
+      const registry = required(ctx.engine.registry, "the registry");
       const body = request.body as { policy?: unknown; macro?: unknown };
-      return reviews.whatIf({
-        ...(body.policy !== undefined ? { policy: parseDocument(body.policy) } : {}),
-        ...(body.macro !== undefined ? { macro: parseDocument(body.macro) } : {}),
+      const policy = body.policy === undefined ? undefined : parseDocument(body.policy);
+      const macro = body.macro === undefined ? undefined : parseDocument(body.macro);
+      // Validated here so each document's problems carry its own code; the runner validates again.
+      if (policy !== undefined) {
+        const checked = registry.policyOverride(policy);
+        if (!checked.ok)
+          throw new ApiError("policy_invalid", "the candidate policy is invalid", {
+            problems: checked.error,
+          });
+      }
+      if (macro !== undefined) {
+        const checked = registry.macroOverride(macro);
+        if (!checked.ok)
+          throw new ApiError("macro_invalid", "the candidate macro is invalid", { problems: checked.error });
+      }
+      const result = await reviews.whatIf({
+        ...(policy !== undefined ? { policy } : {}),
+        ...(macro !== undefined ? { macro } : {}),
       });
+      if (!result.ok)
+        throw new ApiError("policy_invalid", result.error.message, { problems: result.error.problems });
+      return result.value;
     },
   );
 
@@ -200,9 +271,17 @@ export function registerOperatorRoutes(app: FastifyInstance, ctx: ApiContext): v
       const before = await registry.currentMacro();
       const result = await registry.setMacro(parseDocument(request.body));
       if (!result.ok) throw fromRejection(result.error);
-      const review = ctx.engine.reviews
-        ? await ctx.engine.reviews.start({ dryRun: false, actor: actorOf(request.principal!) })
-        : null;
+      // A macro that changes what is in force re-decides the portfolio; re-publishing the current one does not.
+      const changed =
+        before === null || before.macroId !== result.value.subject || before.version !== result.value.version;
+      const review =
+        ctx.engine.reviews && changed
+          ? await ctx.engine.reviews.start({
+              dryRun: false,
+              actor: actorOf(request.principal!),
+              kind: "macro.changed",
+            })
+          : null;
       await audit(
         ctx,
         request.principal!,
@@ -282,13 +361,19 @@ export function registerOperatorRoutes(app: FastifyInstance, ctx: ApiContext): v
     { config: op, schema: { tags: ["models"], response: errorResponses } },
     async (request, reply) => {
       const registry = required(ctx.engine.registry, "the registry");
+      let model = request.body as never;
+      let format: "json" | "pmml" = "json";
       if (typeof request.body === "string") {
-        throw new ApiError(
-          "model_invalid",
-          "PMML import is not available over HTTP yet; register it with the CLI",
-        );
+        const parsed = fromPmml(request.body);
+        if (!parsed.ok) {
+          throw new ApiError("model_invalid", `the PMML does not import: ${parsed.error.message}`, {
+            reason: parsed.error.code,
+          });
+        }
+        model = parsed.value as never;
+        format = "pmml";
       }
-      const result = await registry.registerModel(request.body as never);
+      const result = await registry.registerModel(model, { format });
       if (!result.ok) throw fromRejection(result.error);
       await audit(ctx, request.principal!, "model.registered", result.value.modelId, null, result.value);
       return reply.status(201).send(result.value);
@@ -338,31 +423,73 @@ export function registerOperatorRoutes(app: FastifyInstance, ctx: ApiContext): v
     },
     async (request) => {
       const registry = required(ctx.engine.registry, "the registry");
-      const model = await registry.resolveModel((request.params as { modelId: string }).modelId);
-      if (!model) throw notFound("model");
-      const test = model.model.metrics.test ?? model.model.metrics.train;
-      return { psi: null, characteristics: [], auc: test.auc, ks: test.ks, history: [] };
+      const resolved = await registry.resolveModel((request.params as { modelId: string }).modelId);
+      if (!resolved) throw notFound("model");
+      const model = resolved.model;
+      const businessDate = await ctx.engine.lending.businessDate();
+      const asOf = parseDateOrThrow(businessDate);
+      const months = monitoringMonths(asOf).filter((m) => m.fromDay + outcomeWindowDays <= asOf);
+      const data = await ctx.store.db.read(async (tx) => {
+        const recent = await modelDecisionRows(tx, {
+          modelId: model.modelId,
+          fromDay: asOf - recentWindowDays + 1,
+          toDay: asOf,
+          limit: monitoringRecentMax,
+        });
+        const byMonth: MonitoredDecision[][] = [];
+        for (const m of months) {
+          byMonth.push(
+            await modelDecisionRows(tx, {
+              modelId: model.modelId,
+              fromDay: m.fromDay,
+              toDay: Math.min(m.toDay, asOf),
+              limit: monitoringMonthMax,
+            }),
+          );
+        }
+        const episodes = await episodesFor(
+          tx,
+          byMonth.flatMap((rows) => rows.map((r) => r.customerId)),
+        );
+        return { recent: latestPerCustomer(recent), byMonth, episodes };
+      });
+      const episodesOf = (customerId: string) => data.episodes.get(customerId) ?? [];
+      const history = months.flatMap((m, i) => {
+        const point = historyPoint(model, m, data.byMonth[i] ?? [], episodesOf, asOf);
+        return point === null ? [] : [point];
+      });
+      const pooled = performanceOf(
+        data.byMonth.flatMap((rows) => latestPerCustomer(rows)),
+        episodesOf,
+        asOf,
+      );
+      const psi = data.recent.length === 0 ? null : scorePsi(model, data.recent);
+      const reference = model.metrics.test ?? model.metrics.train;
+      return {
+        modelId: model.modelId,
+        businessDate,
+        decisions: data.recent.length,
+        windowDays: recentWindowDays,
+        psi,
+        status: psi === null ? null : psi < psiStableMax ? "stable" : psi < psiShiftMin ? "watch" : "shift",
+        characteristics: data.recent.length === 0 ? [] : characteristicStability(model, data.recent),
+        auc: pooled.auc,
+        ks: pooled.ks,
+        outcomes: {
+          matured: pooled.matured,
+          bads: pooled.bads,
+          windowDays: outcomeWindowDays,
+          badDpd: badDpdMin,
+        },
+        reference: { auc: reference.auc, ks: reference.ks },
+        history,
+      };
     },
   );
 
   app.get(
     "/v1/experiments",
     { config: op, schema: { tags: ["policies"], response: errorResponses } },
-    async () => {
-      const registry = required(ctx.engine.registry, "the registry");
-      const arms = await registry.activeArms();
-      return {
-        arms: arms.map((a) => ({
-          arm: `${a.policyId}@${a.version}`,
-          policyVersion: a.version,
-          weight: a.weight,
-          decisions: 0,
-          meanChangeMinor: 0,
-          increaseShare: 0,
-          decreaseShare: 0,
-          expectedLossMinor: 0,
-        })),
-      };
-    },
+    async () => required(ctx.engine.reviews, "the experiments report").experiments(),
   );
 }
