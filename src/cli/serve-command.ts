@@ -29,8 +29,10 @@ export const serveCommand: Command = async (ctx) => {
     throw error;
   }
   const { config, db } = parsed;
-  const store = await openStore(resolveDbLocation(db), { nowMs: systemClock.nowMs() });
-  const engine = await openApiEngine(store, systemClock);
+  const location = resolveDbLocation(db);
+  const store = await openStore(location, { nowMs: systemClock.nowMs() });
+  // Reviews started over HTTP compute on worker threads that open the same database.
+  const engine = await openApiEngine(store, systemClock, { reviewLocation: location });
   const app = await buildServer({ store, engine, config, clock: systemClock });
   const dispatcher = createWebhookDispatcher({
     db: store.db,
