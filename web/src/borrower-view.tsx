@@ -133,7 +133,11 @@ function Timeline({
     () => ({
       grid: { left: 56, right: 16, top: 16, bottom: 32 },
       tooltip: { trigger: "axis" },
-      xAxis: { type: "category", data: oldestFirst.map((d) => d.businessDate) },
+      // The first point is the limit before the oldest decision, so the first change shows as a step too.
+      xAxis: {
+        type: "category",
+        data: [t("previousLimit"), ...oldestFirst.map((d) => d.businessDate)],
+      },
       yAxis: { type: "value", axisLabel: { formatter: (v: number) => `¥${v.toLocaleString(lang)}` } },
       series: [
         {
@@ -141,15 +145,22 @@ function Timeline({
           name: t("limit"),
           step: "end",
           symbolSize: 10,
-          data: oldestFirst.map((d) => {
-            const change = d.newLimitMinor - d.previousLimitMinor;
-            const colour = change > 0 ? colourUp : change < 0 ? colourDown : colourTotal;
-            return {
-              value: toMajor(d.newLimitMinor),
-              itemStyle: { color: colour, borderWidth: d.decisionId === selected ? 3 : 1 },
-              symbolSize: d.decisionId === selected ? 16 : 10,
-            };
-          }),
+          data: [
+            {
+              value: toMajor(oldestFirst[0]?.previousLimitMinor ?? 0),
+              itemStyle: { color: colourTotal, borderWidth: 1 },
+              symbolSize: 6,
+            },
+            ...oldestFirst.map((d) => {
+              const change = d.newLimitMinor - d.previousLimitMinor;
+              const colour = change > 0 ? colourUp : change < 0 ? colourDown : colourTotal;
+              return {
+                value: toMajor(d.newLimitMinor),
+                itemStyle: { color: colour, borderWidth: d.decisionId === selected ? 3 : 1 },
+                symbolSize: d.decisionId === selected ? 16 : 10,
+              };
+            }),
+          ],
           lineStyle: { color: colourTotal },
         },
       ],
@@ -164,7 +175,7 @@ function Timeline({
         label={t("timelineChartLabel")}
         testId="timeline-chart"
         onSelect={(i) => {
-          const d = oldestFirst[i];
+          const d = oldestFirst[i - 1];
           if (d) onSelect(d.decisionId);
         }}
       />
