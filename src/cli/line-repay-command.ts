@@ -1,4 +1,7 @@
-// `headroom line repay <lineId> --amount <minor> [--key <k>] [--date D]`: a repayment through the waterfall.
+// `headroom line repay <lineId> --amount <minor> [--key <k>] [--date D]`: a repayment through the waterfall;
+// a repayment that settles a drawdown triggers the limit re-evaluation (`repayment.settled`) right away.
+
+import { lineView } from "../lending/index.js";
 import type { Command } from "./commands.js";
 import {
   amountArg,
@@ -9,6 +12,7 @@ import {
   storeOptions,
   UsageError,
 } from "./db-options.js";
+import { engineOn } from "./decision-cli.js";
 import { describeReceipt } from "./line-receipt.js";
 
 export const lineRepayCommand: Command = (ctx) =>
@@ -23,11 +27,33 @@ export const lineRepayCommand: Command = (ctx) =>
     if (!lineId || positionals.length > 1)
       throw new UsageError("usage: headroom line repay <lineId> --amount …");
     const amountMinor = amountArg(required(values.amount, "amount"), "amount");
-    const { service } = await open(values.db);
+    const { store, service } = await open(values.db);
     const result = await service.repay(
       lineId,
       { amountMinor },
       { date: values.date, idempotencyKey: values.key },
     );
-    return printResult(ctx, json, result, describeReceipt);
+    if (!result.ok) return printResult(ctx, json, result, describeReceipt);
+    const { engine } = await engineOn(store);
+    const decided = await engine.handleLendingEventIds(result.value.eventIds);
+    const after = await service.getLine(lineId);
+    const value = {
+      ...result.value,
+      line: after ? lineView(after.state) : result.value.line,
+      decisions: decided.map((d) => ({
+        decisionId: d.decisionId,
+        trigger: d.trigger,
+        previousLimitMinor: d.previousLimitMinor,
+        newLimitMinor: d.newLimitMinor,
+      })),
+    };
+    const describe = (v: typeof value): string =>
+      [
+        describeReceipt(v),
+        ...v.decisions.map(
+          (d) =>
+            `  decision ${d.decisionId} (${d.trigger}): limit ${d.previousLimitMinor} → ${d.newLimitMinor}`,
+        ),
+      ].join("\n");
+    return printResult(ctx, json, { ok: true, value }, describe);
   });
