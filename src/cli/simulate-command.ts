@@ -29,7 +29,7 @@ import {
 
 const usage =
   "usage: headroom simulate --customers N --months M --seed S [--scenario steady|tightening|recession] " +
-  "[--start YYYY-MM-DD] [--shock-month K] [--follow-share 0.5] [--observation-month K] [--db …] [--memory] " +
+  "[--start YYYY-MM-DD] [--shock-month K] [--first-customer K] [--follow-share 0.5] [--observation-month K] [--db …] [--memory] " +
   "[--report report.html] [--export-training rows.csv] [--json]";
 
 function wholeNumber(value: string | undefined, flag: string, fallback: number): number {
@@ -47,6 +47,7 @@ export function parseSimulateArgs(argv: readonly string[]) {
     scenario: { type: "string" },
     start: { type: "string" },
     "shock-month": { type: "string" },
+    "first-customer": { type: "string" },
     "follow-share": { type: "string" },
     "observation-month": { type: "string" },
     memory: { type: "boolean", default: false },
@@ -83,6 +84,9 @@ export function parseSimulateArgs(argv: readonly string[]) {
       ? {}
       : { shockMonth: wholeNumber(values["shock-month"], "shock-month", 1) }),
     ...(followShare === undefined ? {} : { followShare }),
+    ...(values["first-customer"] === undefined
+      ? {}
+      : { firstCustomer: Math.max(1, wholeNumber(values["first-customer"], "first-customer", 1)) }),
     ...(observation === undefined ? {} : { observationMonth: observation }),
   };
   if (options.customers < 1 || options.months < 1)

@@ -29,6 +29,11 @@ export interface SimOptions {
    * as of that date and `bad` = DPD ≥ 30 within the 12 months after it.
    */
   readonly observationMonth?: number;
+  /**
+   * Number of the first customer (default 1): a population can be simulated in shards (customers are
+   * independent, each on its own stream), e.g. 1–10,000 then 10,001–20,000.
+   */
+  readonly firstCustomer?: number;
 }
 
 /** What the plan followers achieved (DESIGN.md: a plan's promised limit by its promised date). */

@@ -168,7 +168,8 @@ export function replayCommand(options: SimOptions): string {
   return (
     `headroom simulate --seed ${options.seed} --customers ${options.customers} --months ${options.months}` +
     ` --scenario ${options.scenario} --start ${options.startDate}` +
-    (options.shockMonth === undefined ? "" : ` --shock-month ${options.shockMonth}`)
+    (options.shockMonth === undefined ? "" : ` --shock-month ${options.shockMonth}`) +
+    (options.firstCustomer === undefined ? "" : ` --first-customer ${options.firstCustomer}`)
   );
 }
 
@@ -210,8 +211,8 @@ type Action =
   | { readonly at: number; readonly kind: "reevaluate" };
 
 export class Simulation {
-  private readonly options: Required<Omit<SimOptions, "shockMonth" | "observationMonth">> &
-    Pick<SimOptions, "shockMonth" | "observationMonth">;
+  private readonly options: Required<Omit<SimOptions, "shockMonth" | "observationMonth" | "firstCustomer">> &
+    Pick<SimOptions, "shockMonth" | "observationMonth" | "firstCustomer">;
   private readonly deps: SimDeps;
   private readonly product: Product;
   private readonly tz: string;
@@ -303,12 +304,14 @@ export class Simulation {
   async run(): Promise<SimResult> {
     await this.loadVersions();
     const root = createRng(this.options.seed);
+    const first = this.options.firstCustomer ?? 1;
     for (let i = 0; i < this.options.customers; i++) {
-      const id = `c${pad(i + 1)}`;
-      const rng = root.fork(`customer:${i + 1}`);
+      const number = first + i;
+      const id = `c${pad(number)}`;
+      const rng = root.fork(`customer:${number}`);
       const traits = drawTraits(rng, this.days, this.options.months);
       const customer: Customer = {
-        idx: i + 1,
+        idx: number,
         customerId: id,
         lineId: `line-${id}`,
         rng,
