@@ -118,7 +118,7 @@ export interface SimSummary {
   readonly monthly: readonly MonthStats[];
   /** SHA-256 over the event log in canonical order (occurredAt instant, then eventId), one JSON line each. */
   readonly eventLogSha256: string;
-  /** SHA-256 over the decision records in order of creation. */
+  /** SHA-256 over each decision's id, trigger, date, limits, score, band, action, reasons, attribution and plan, in order. */
   readonly decisionsSha256: string;
   /** Invariant checks run (one per line per simulated day, plus the ledger totals each day). */
   readonly invariantChecks: number;

@@ -845,7 +845,15 @@ export class Simulation {
     }
     const record = outcome.record;
     this.dayDecisions.push(record);
-    this.decisionHash.update(`${JSON.stringify(record)}\n`);
+    // The decision's identity and result (the full record is what the store keeps; hashing it all would
+    // double the cost of a decision): trigger, date, limits, score, band, action, reasons and the plan.
+    const plan = record.explanation?.plan;
+    this.decisionHash.update(
+      `${record.decisionId}|${record.triggerId}|${record.businessDate}|${record.previousLimitMinor}|${record.newLimitMinor}|` +
+        `${record.score.score}|${record.score.probability}|${record.band}|${record.action}|${record.freeze}|` +
+        `${record.explanation?.reasons.map((r) => r.code).join(",") ?? ""}|${record.explanation?.attribution.map((a) => `${a.group}:${a.amountMinor}`).join(",") ?? ""}|` +
+        `${plan ? `${plan.status}:${plan.reachableLimitMinor}:${plan.eta}:${plan.steps.length}` : ""}\n`,
+    );
     this.decisions++;
     this.month.decisions++;
     this.decisionsByTrigger[record.trigger] = (this.decisionsByTrigger[record.trigger] ?? 0) + 1;
