@@ -8,7 +8,7 @@ import { type EventLog, importEventLines, latenessMaxMsDefault } from "../src/en
 import { type AnyEvent, occurredAtMs } from "../src/events/index.js";
 import { rebuildFeatures } from "../src/features/index.js";
 import { appendEventRows, createEventLog, type Db, openStore, type Store } from "../src/store/index.js";
-import { fromYmd, msPerDay } from "../src/time/index.js";
+import { businessDateOfInstant, fromYmd, msPerDay } from "../src/time/index.js";
 import { arbEventStream, shuffleWithinLateness, zone } from "./events-arbitraries.js";
 import { createTestDatabase, dialectsUnderTest, type TestDatabase } from "./support/databases.js";
 
@@ -121,9 +121,10 @@ for (const dialect of dialects) {
       const events = Array.from({ length: 20 }, (_, i) =>
         login(`f-${i}`, `fail-${i % 3}`, day0Ms + i * hourMs),
       );
-      // Statements of this append: 1 state load, 3 rebuilds, then PostgreSQL: 1 multi-row insert and
-      // 1 save (the 6th); SQLite: 1 max(seq), 20 inserts and the save (the 26th). Fail early, mid, last.
-      for (const failAt of dialect === "postgres" ? [2, 5, 6] : [2, 12, 26]) {
+      // Statements of this append: 1 state load, 3 rebuilds, then PostgreSQL: 1 multi-row insert; SQLite:
+      // 1 max(seq) and 20 inserts; then the save: headers, old blocks deleted, blocks (the 8th / 28th).
+      // Fail early, mid, in the save and last.
+      for (const failAt of dialect === "postgres" ? [2, 5, 6, 8] : [2, 12, 26, 28]) {
         const broken = createEventLog(failingDb(store.db, failAt), log.settings);
         await expect(broken.append(events)).rejects.toThrow("injected failure");
       }
@@ -138,7 +139,23 @@ for (const dialect of dialects) {
       expect(await log.append(events)).toMatchObject({ accepted: 20 });
     });
 
-    it("rebuilds a state that missed events another writer logged", async () => {
+    /** The stored row as it stands, without the log's freshness check (which would rebuild a stale one). */
+    const storedRow = (customerId: string) =>
+      store.db.read((tx) =>
+        tx.get<{ event_count: number }>("SELECT event_count FROM feature_state WHERE customer_id = ?", [
+          customerId,
+        ]),
+      );
+    const countLogged = async (customerId: string) =>
+      Number(
+        (
+          await store.db.read((tx) =>
+            tx.get<{ n: number }>("SELECT COUNT(*) AS n FROM events WHERE customer_id = ?", [customerId]),
+          )
+        )?.n,
+      );
+
+    it("advances the state with events other writers log through appendEventRows, in their transaction", async () => {
       await log.append([login("w-1", "writer", day0Ms)]);
       await store.db.transaction((tx) =>
         appendEventRows(tx, [
@@ -153,12 +170,104 @@ for (const dialect of dialects) {
           },
         ]),
       );
+      // Already current in storage: no rebuild is needed to read it.
+      expect(Number((await storedRow("writer"))?.event_count)).toBe(2);
       const stored = await log.loadFeatureState("writer");
       expect(stored.eventCount).toBe(2);
+      expect(stored.latestOccurredMs).toBe(day0Ms + 9 * hourMs);
       expect(stored.state).toEqual(
         rebuildFeatures(await log.readCustomerEvents("writer", { limit: 10 }), zone),
       );
       expect(stored.state.firstLineOpenedOn).toBe(fromYmd(2026, 3, 1));
+    });
+
+    it("rebuilds a state that missed events written around the log", async () => {
+      await log.append([login("r-1", "around", day0Ms)]);
+      await store.db.transaction((tx) =>
+        tx.run(
+          tx.dialect === "sqlite"
+            ? `INSERT INTO events (event_id, customer_id, type, occurred_at, occurred_ms, business_date, payload, seq)
+               VALUES (?, ?, ?, ?, ?, ?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM events))`
+            : `INSERT INTO events (event_id, customer_id, type, occurred_at, occurred_ms, business_date, payload)
+               VALUES (?, ?, ?, ?, ?, ?, ?)`,
+          [
+            "r-2",
+            "around",
+            "line.opened",
+            "2026-03-01T09:00:00+08:00",
+            day0Ms + 9 * hourMs,
+            fromYmd(2026, 3, 1),
+            JSON.stringify({ lineId: "l", productId: "p", limitMinor: 100_000 }),
+          ],
+        ),
+      );
+      expect(Number((await storedRow("around"))?.event_count)).toBe(1);
+      // A later appendEventRows sees the state is not exact (count mismatch) and leaves it to the rebuild.
+      await store.db.transaction((tx) =>
+        appendEventRows(tx, [
+          {
+            eventId: "r-3",
+            customerId: "around",
+            type: "limit.changed",
+            occurredAt: "2026-03-01T10:00:00+08:00",
+            occurredMs: day0Ms + 10 * hourMs,
+            businessDate: fromYmd(2026, 3, 1),
+            payload: JSON.stringify({
+              lineId: "l",
+              previousLimitMinor: 100_000,
+              newLimitMinor: 80_000,
+              decisionId: null,
+            }),
+          },
+        ]),
+      );
+      expect(Number((await storedRow("around"))?.event_count)).toBe(1);
+      const stored = await log.loadFeatureState("around");
+      expect(stored.eventCount).toBe(3);
+      expect(stored.state).toEqual(
+        rebuildFeatures(await log.readCustomerEvents("around", { limit: 10 }), zone),
+      );
+    });
+
+    it("keeps the stored state exact when the log and appendEventRows share a customer's events", async () => {
+      let run = 0;
+      await fc.assert(
+        fc.asyncProperty(
+          arbEventStream(60),
+          fc.array(fc.boolean(), { minLength: 60, maxLength: 60 }),
+          async (stream, viaRows) => {
+            run++;
+            const customerId = `m-${run}`;
+            const events = stream
+              .map((e) => ({ ...e, customerId, eventId: `${customerId}:${e.eventId}` }))
+              .sort((a, b) => occurredAtMs(a) - occurredAtMs(b));
+            for (const [i, event] of events.entries()) {
+              if (viaRows[i]) {
+                const ms = occurredAtMs(event);
+                await store.db.transaction((tx) =>
+                  appendEventRows(tx, [
+                    {
+                      eventId: event.eventId,
+                      customerId,
+                      type: event.type,
+                      occurredAt: event.occurredAt,
+                      occurredMs: ms,
+                      businessDate: businessDateOfInstant(ms, zone),
+                      payload: JSON.stringify(event.payload),
+                    },
+                  ]),
+                );
+              } else expect((await log.append([event])).accepted).toBe(1);
+            }
+            expect(Number((await storedRow(customerId))?.event_count ?? 0)).toBe(
+              await countLogged(customerId),
+            );
+            const stored = await log.loadFeatureState(customerId);
+            expect(stored.state).toEqual(rebuildFeatures(events, zone));
+          },
+        ),
+        { numRuns: dialect === "sqlite" ? 15 : 5 },
+      );
     });
 
     it("keeps the stored state equal to a rebuild, under duplicates and reordering within the bound", async () => {

@@ -2,12 +2,14 @@
 export { featuresAt } from "./compute.js";
 export * from "./definitions.js";
 export {
+  applyDatedEvents,
   applyEvent,
   applyEvents,
   type BureauReport,
   bucketField,
   bucketLength,
   cycleDaysMax,
+  type DatedEvent,
   type DayBucket,
   type DayBureauReport,
   type DayRegister,
@@ -19,4 +21,5 @@ export {
   type Register,
   rebuildFeatures,
   retentionDays,
+  retentionStart,
 } from "./state.js";

@@ -6,7 +6,7 @@
 
 import { type AnyEvent, compareEventOrder, occurredAtMs } from "../events/index.js";
 import { assert, assertNever } from "../kernel/index.js";
-import { type BusinessDate, businessDateOfInstant, parseDateOrThrow } from "../time/index.js";
+import { businessDateOfInstant, parseDateOrThrow } from "../time/index.js";
 
 /** The longest window of any feature, in days: buckets older than this are folded away. */
 export const retentionDays = 365;
@@ -107,7 +107,17 @@ type Draft = Mutable<
   base: Mutable<FeatureState["base"]>;
   verifiedOn: (number | null)[];
   openDueDates: number[];
+  /** Buckets and key lists this draft made itself: written in place; the rest are shared, copied on write. */
+  owned: Set<readonly unknown[]>;
 };
+
+/** An event with its instant and business date already worked out (the log knows both). */
+export interface DatedEvent {
+  readonly event: AnyEvent;
+  readonly occurredAtMs: number;
+  /** The business date of occurredAtMs in the product's time zone. */
+  readonly businessDate: number;
+}
 
 export function emptyFeatureState(): FeatureState {
   return {
@@ -142,8 +152,23 @@ export function applyEvents(
 ): FeatureState {
   assert(state.version === featureStateVersion, `feature state version ${state.version} is not current`);
   const draft = copy(state);
-  for (const event of events) applyInPlace(draft, event, timeZone);
-  return draft;
+  for (const event of events) {
+    const at = occurredAtMs(event);
+    applyInPlace(draft, event, at, businessDateOfInstant(at, timeZone));
+  }
+  return seal(draft);
+}
+
+/**
+ * `applyEvents` for events whose instant and business date are known. Buckets, registers and key lists the
+ * events do not touch are shared with the input state (same objects), so a store can tell what changed by
+ * identity and write only that.
+ */
+export function applyDatedEvents(state: FeatureState, events: readonly DatedEvent[]): FeatureState {
+  assert(state.version === featureStateVersion, `feature state version ${state.version} is not current`);
+  const draft = copy(state);
+  for (const e of events) applyInPlace(draft, e.event, e.occurredAtMs, e.businessDate);
+  return seal(draft);
 }
 
 /** Rebuilds the state of one customer from their full log (any order; duplicates by eventId ignored). */
@@ -163,12 +188,13 @@ export function rebuildFeatures(events: readonly AnyEvent[], timeZone: string): 
   );
 }
 
+/** A shallow copy: lists are new, their buckets and key lists shared until written (see `writable`). */
 function copy(state: FeatureState): Draft {
   return {
     version: state.version,
     lastDay: state.lastDay,
-    days: state.days.map((b) => b.slice()),
-    overdueInstalments: state.overdueInstalments.map(([day, keys]) => [day, keys.slice()]),
+    days: state.days.slice() as number[][],
+    overdueInstalments: state.overdueInstalments.slice() as [number, string[]][],
     outstanding: state.outstanding.slice(),
     limit: state.limit.slice(),
     bureau: state.bureau.slice(),
@@ -177,7 +203,14 @@ function copy(state: FeatureState): Draft {
     firstLineOpenedOn: state.firstLineOpenedOn,
     latestCuredOn: state.latestCuredOn,
     openDueDates: state.openDueDates.slice(),
+    owned: new Set(),
   };
+}
+
+/** The finished state: the draft without its bookkeeping. */
+function seal(draft: Draft): FeatureState {
+  const { owned: _owned, ...state } = draft;
+  return state;
 }
 
 /** First day kept in buckets when the latest day is `lastDay`. */
@@ -225,9 +258,17 @@ function isRetained(draft: Draft, day: number): boolean {
 function bucket(draft: Draft, day: number): number[] | null {
   if (!isRetained(draft, day)) return null;
   const at = search(draft.days, day);
-  if (at >= 0) return draft.days[at]!;
+  if (at >= 0) {
+    const found = draft.days[at]!;
+    if (draft.owned.has(found)) return found;
+    const mine = found.slice();
+    draft.owned.add(mine);
+    draft.days[at] = mine;
+    return mine;
+  }
   const fresh = new Array<number>(bucketLength).fill(0);
   fresh[bucketField.day] = day;
+  draft.owned.add(fresh);
   draft.days.splice(-at - 1, 0, fresh);
   return fresh;
 }
@@ -290,11 +331,19 @@ function addOverdueInstalment(draft: Draft, dueDay: number, key: string) {
   if (!isRetained(draft, dueDay)) return;
   const index = search(draft.overdueInstalments, dueDay);
   if (index < 0) {
-    draft.overdueInstalments.splice(-index - 1, 0, [dueDay, [key]]);
+    const fresh: [number, string[]] = [dueDay, [key]];
+    draft.owned.add(fresh);
+    draft.overdueInstalments.splice(-index - 1, 0, fresh);
     return;
   }
-  const keys = draft.overdueInstalments[index]![1];
-  if (keys.includes(key)) return;
+  let entry = draft.overdueInstalments[index]!;
+  if (entry[1].includes(key)) return;
+  if (!draft.owned.has(entry)) {
+    entry = [dueDay, entry[1].slice()];
+    draft.owned.add(entry);
+    draft.overdueInstalments[index] = entry;
+  }
+  const keys = entry[1];
   // Sorted insertion, keeping the smallest keys when over the cap: the same set whatever the arrival order.
   let at = keys.length;
   while (at > 0 && keys[at - 1]! > key) at--;
@@ -357,9 +406,7 @@ function dateOf(text: string): number {
   return parseDateOrThrow(text);
 }
 
-function applyInPlace(draft: Draft, event: AnyEvent, timeZone: string): void {
-  const at = occurredAtMs(event);
-  const day: BusinessDate = businessDateOfInstant(at, timeZone);
+function applyInPlace(draft: Draft, event: AnyEvent, at: number, day: number): void {
   advanceTo(draft, day);
   const id = event.eventId;
   const f = bucketField;

@@ -6,12 +6,18 @@
 import type { EventLog, EventLogSettings, StoredFeatureState } from "../engine/index.js";
 import { appendBatchMax, type PlannedEvent, planBatch } from "../engine/index.js";
 import type { AnyEvent } from "../events/index.js";
-import { applyEvents, emptyFeatureState, type FeatureState, featureStateVersion } from "../features/index.js";
+import {
+  applyDatedEvents,
+  applyEvents,
+  emptyFeatureState,
+  type FeatureState,
+  featureStateVersion,
+} from "../features/index.js";
 import { assert } from "../kernel/index.js";
 import { businessDateOfInstant } from "../time/index.js";
 import { enqueueWebhooksForLogEvent } from "./api-store.js";
 import type { Db, SqlValue, Tx } from "./db.js";
-import { createFeatureStateRows } from "./feature-state.js";
+import { createFeatureStateRows, type StateUpdate } from "./feature-state.js";
 
 /** Rows per multi-row INSERT on PostgreSQL (8 parameters each, far below the 65,535 limit). */
 export const insertChunkRows = 250;
@@ -34,6 +40,10 @@ interface EventRowOut {
 }
 
 const eventColumns = "event_id, customer_id, type, occurred_at, payload";
+
+interface DatedPlannedEvent extends PlannedEvent {
+  readonly businessDate: number;
+}
 
 function rowToEvent(row: EventRowOut): AnyEvent {
   return {
@@ -94,24 +104,28 @@ export function createEventLog(db: Db, settings: EventLogSettings): EventLog {
   }
 
   /** Inserts the candidates; returns those actually new (ON CONFLICT DO NOTHING skips logged ids). */
-  async function insert(tx: Tx, candidates: readonly PlannedEvent[]): Promise<PlannedEvent[]> {
-    const values = (p: PlannedEvent): SqlValue[] => [
+  async function insert(tx: Tx, candidates: readonly PlannedEvent[]): Promise<DatedPlannedEvent[]> {
+    const dated = candidates.map((p) => ({
+      ...p,
+      businessDate: businessDateOfInstant(p.occurredAtMs, timeZone),
+    }));
+    const values = (p: DatedPlannedEvent): SqlValue[] => [
       p.event.eventId,
       p.event.customerId,
       p.event.type,
       p.event.occurredAt,
       p.occurredAtMs,
-      businessDateOfInstant(p.occurredAtMs, timeZone),
+      p.businessDate,
       JSON.stringify(p.event.payload),
     ];
-    const inserted: PlannedEvent[] = [];
+    const inserted: DatedPlannedEvent[] = [];
     if (tx.dialect === "sqlite") {
       // One writer holds the database (BEGIN IMMEDIATE): seq continues from the current maximum.
       const top = await tx.get<{ seq: number }>("SELECT COALESCE(MAX(seq), 0) AS seq FROM events");
       let seq = top?.seq ?? 0;
       const sql = `INSERT INTO events (event_id, customer_id, type, occurred_at, occurred_ms, business_date, payload, seq)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (event_id) DO NOTHING`;
-      for (const p of candidates) {
+      for (const p of dated) {
         if ((await tx.run(sql, [...values(p), seq + 1])) > 0) {
           seq++;
           inserted.push(p);
@@ -119,8 +133,8 @@ export function createEventLog(db: Db, settings: EventLogSettings): EventLog {
       }
       return inserted;
     }
-    for (let i = 0; i < candidates.length; i += insertChunkRows) {
-      const chunk = candidates.slice(i, i + insertChunkRows);
+    for (let i = 0; i < dated.length; i += insertChunkRows) {
+      const chunk = dated.slice(i, i + insertChunkRows);
       const rows = await tx.all<{ event_id: string }>(
         `INSERT INTO events (event_id, customer_id, type, occurred_at, occurred_ms, business_date, payload)
          VALUES ${chunk.map(() => "(?, ?, ?, ?, ?, ?, ?)").join(", ")}
@@ -155,7 +169,7 @@ export function createEventLog(db: Db, settings: EventLogSettings): EventLog {
           plan.late.map((l) => l.planned.event.eventId),
         );
 
-        const byCustomer = new Map<string, PlannedEvent[]>();
+        const byCustomer = new Map<string, DatedPlannedEvent[]>();
         for (const p of inserted) {
           const list = byCustomer.get(p.event.customerId);
           if (list) list.push(p);
@@ -171,28 +185,27 @@ export function createEventLog(db: Db, settings: EventLogSettings): EventLog {
             });
           }
         }
-        const updates: StoredFeatureState[] = [];
+        const updates: StateUpdate[] = [];
         for (const [customerId, list] of byCustomer) {
           const before = states.get(customerId);
           assert(before !== undefined, "every customer of the batch has a loaded state");
           let latest = before.latestOccurredMs;
           for (const p of list) if (latest === null || p.occurredAtMs > latest) latest = p.occurredAtMs;
           updates.push({
-            customerId,
-            state: applyEvents(
-              before.state,
-              list.map((p) => p.event),
-              timeZone,
-            ),
-            eventCount: before.eventCount + list.length,
-            latestOccurredMs: latest,
+            state: {
+              customerId,
+              state: applyDatedEvents(before.state, list),
+              eventCount: before.eventCount + list.length,
+              latestOccurredMs: latest,
+            },
+            previous: before,
           });
         }
         // States rebuilt from the log for customers with nothing new are saved too: the next batch skips the rebuild.
         for (const customerId of customers) {
           if (byCustomer.has(customerId)) continue;
           const stored = states.get(customerId);
-          if (stored && !feature.isPersisted(stored)) updates.push(stored);
+          if (stored && !feature.isPersisted(stored)) updates.push({ state: stored });
         }
         const saved = await feature.save(tx, updates);
 
@@ -245,7 +258,7 @@ export function createEventLog(db: Db, settings: EventLogSettings): EventLog {
       const rebuilt = await db.transaction(async (tx) => {
         await feature.load(tx, [customerId], true);
         const fresh = await rebuildFromLog(tx, customerId, timeZone);
-        await feature.save(tx, [fresh]);
+        await feature.save(tx, [{ state: fresh }]);
         return fresh;
       });
       feature.commit([rebuilt]);

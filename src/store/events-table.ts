@@ -1,9 +1,11 @@
 // Appends rows to the shared `events` log (event_id PK, seq monotonic per store). Duplicated event ids are
 // skipped. SQLite assigns seq as max + 1 inside its single-writer transaction, so seq follows commit order;
 // PostgreSQL takes seq from an identity sequence (increasing, but concurrent commits may land out of seq order).
+// The customers' feature states advance with the new rows in the same transaction (see feature-state.ts).
 
 import { enqueueWebhooksForLogEvent } from "./api-store.js";
 import type { Tx } from "./db.js";
+import { advanceFeatureStates } from "./feature-state.js";
 
 export interface EventRow {
   readonly eventId: string;
@@ -20,6 +22,7 @@ export interface EventRow {
 /** Inserts the rows not already logged; returns how many were new. */
 export async function appendEventRows(tx: Tx, rows: readonly EventRow[]): Promise<number> {
   let inserted = 0;
+  const fresh: EventRow[] = [];
   const sql =
     tx.dialect === "sqlite"
       ? `INSERT INTO events (event_id, customer_id, type, occurred_at, occurred_ms, business_date, payload, seq)
@@ -39,8 +42,10 @@ export async function appendEventRows(tx: Tx, rows: readonly EventRow[]): Promis
       r.payload,
     ]);
     inserted += added;
+    if (added > 0) fresh.push(r);
     // Limit and freeze events become webhook messages in this same transaction (the transactional outbox).
     if (added > 0) await enqueueWebhooksForLogEvent(tx, r);
   }
+  await advanceFeatureStates(tx, fresh);
   return inserted;
 }
