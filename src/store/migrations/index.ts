@@ -13,8 +13,8 @@ import { decisionsMigration } from "./006-decisions.js";
 import { apiMigration } from "./008-api.js";
 import { featuresMigration } from "./009-features.js";
 import { reviewMigration } from "./011-review.js";
-import { featureBlocksMigration } from "./013-feature-blocks.js";
 import { portfolioMigration } from "./012-portfolio.js";
+import { featureBlocksMigration } from "./013-feature-blocks.js";
 import type { Migration } from "./migration.js";
 
 export type { Migration } from "./migration.js";
@@ -26,4 +26,5 @@ export const migrations: readonly Migration[] = [
   featuresMigration,
   reviewMigration,
   portfolioMigration,
+  featureBlocksMigration,
 ];
