@@ -125,6 +125,8 @@ describe("web UI in Chromium", () => {
     expect(await dialog.textContent()).toContain("limit query");
     await dialog.getByRole("button", { name: "Cancel" }).click();
     await dialog.waitFor({ state: "hidden" });
+    // List every decision (also those that kept the limit), so the new one shows whatever it decided.
+    await page.getByLabel("Also list decisions that kept the limit").check();
     const changesBefore = await page.getByTestId("limit-change").count();
     await page.getByRole("button", { name: "Request re-evaluation" }).click();
     await dialog.getByRole("button", { name: "Yes, re-evaluate now" }).click();

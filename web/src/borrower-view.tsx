@@ -128,7 +128,12 @@ function Timeline({
   readonly onSelect: (decisionId: string) => void;
 }) {
   const { t, lang } = useI18n();
+  const [showUnchanged, setShowUnchanged] = useState(false);
   const oldestFirst = useMemo(() => [...items].reverse(), [items]);
+  // Most decisions keep the limit; the list shows the changes unless asked for all (the chart shows all).
+  const listed = showUnchanged
+    ? items
+    : items.filter((d) => d.newLimitMinor !== d.previousLimitMinor || d.decisionId === selected);
   const option = useMemo<ChartOption>(
     () => ({
       grid: { left: 56, right: 16, top: 16, bottom: 32 },
@@ -179,8 +184,12 @@ function Timeline({
           if (d) onSelect(d.decisionId);
         }}
       />
+      <label className="inline">
+        <input type="checkbox" checked={showUnchanged} onChange={(e) => setShowUnchanged(e.target.checked)} />{" "}
+        {t("showUnchanged")}
+      </label>
       <ul className="changes" aria-label={t("changesListLabel")}>
-        {items.map((d) => {
+        {listed.map((d) => {
           const change = d.newLimitMinor - d.previousLimitMinor;
           return (
             <li key={d.decisionId}>
