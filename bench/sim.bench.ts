@@ -11,7 +11,7 @@ import { openStore } from "../src/store/index.js";
 import type { BenchResult, BenchRun } from "./harness.js";
 
 const customersDefault = 100_000;
-const shardCustomers = 10_000;
+const shardCustomers = 5_000;
 const months = 12;
 const demoCustomers = 2_000;
 
