@@ -44,7 +44,9 @@ export async function ensureWebBuild(options = {}) {
       stdio: ["ignore", options.quiet ? "ignore" : "inherit", "inherit"],
     });
     child.on("error", reject);
-    child.on("exit", (code) => (code === 0 ? resolve(undefined) : reject(new Error(`web build failed (exit ${code})`))));
+    child.on("exit", (code) =>
+      code === 0 ? resolve(undefined) : reject(new Error(`web build failed (exit ${code})`)),
+    );
   });
   return true;
 }
