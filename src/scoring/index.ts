@@ -31,6 +31,13 @@ export { fitLogistic, type LogisticFit } from "./logistic.js";
 export { auc, brier, calibration, characteristicShift, classificationMetrics, ks, psi } from "./metrics.js";
 export { fromPmml, type PmmlError, pmmlNamespace, toPmml } from "./pmml.js";
 export {
+  assumptionPrefix,
+  intervalLabel,
+  type PmmlImportOptions,
+  type ScalingStatement,
+} from "./pmml-import.js";
+export { evaluatePredicate, type PmmlPredicate, readPredicate } from "./pmml-predicate.js";
+export {
   bestPoints,
   betterRanges,
   categoryOf,

@@ -1,9 +1,12 @@
 // PMML 4.4 Scorecard export and import. Scores come only from standard elements (Characteristic,
 // Attribute partialScore, predicates, initialScore); WOE, counts and training metadata ride along in
-// Extension elements so a Headroom round trip is lossless (same content hash).
+// Extension elements so a Headroom round trip is lossless (same content hash). Cards from other tools
+// (no Headroom metadata) go through pmml-import.ts.
 
 import { assertNever, err, ok, type Result, reject } from "../kernel/index.js";
 import { escapeXml, parseXml, type XmlElement } from "./internal/xml.js";
+import { importForeignScorecard, type PmmlImportOptions } from "./pmml-import.js";
+import { nextDown, nextUp, type PmmlError, PmmlFault, parseArray, unsupported } from "./pmml-predicate.js";
 import { contentHashOf, rangeLabel, setLabel } from "./train.js";
 import type {
   Bin,
@@ -20,10 +23,7 @@ export const pmmlNamespace = "http://www.dmg.org/PMML-4_4";
 export const reasonCodesOutput = 4;
 const extender = "headroom";
 
-export type PmmlError =
-  | { readonly code: "xml_malformed"; readonly message: string; readonly offset: number }
-  | { readonly code: "pmml_invalid"; readonly message: string }
-  | { readonly code: "pmml_unsupported"; readonly message: string };
+export type { PmmlError } from "./pmml-predicate.js";
 
 function num(x: number): string {
   return String(x);
@@ -39,30 +39,38 @@ function ext(name: string, value: string, indent: string): string {
 
 function binExtensions(bin: Bin, indent: string): string {
   return (
+    ext("label", bin.label, indent) +
     ext("woe", num(bin.woe), indent) +
     ext("count", num(bin.count), indent) +
     ext("badCount", num(bin.badCount), indent)
   );
 }
 
+/**
+ * A bound in the shorter of its two exact forms: x ≥ b is x > nextDown(b) on doubles, so a bin read from
+ * "x > 25" (lower = nextUp(25)) is written back as "greaterThan 25", not "greaterOrEqual 25.000000000000004".
+ */
+function boundPredicate(f: string, bound: number, side: "lower" | "upper"): string {
+  const below = nextDown(bound);
+  const open = String(below).length < String(bound).length;
+  const operator =
+    side === "lower" ? (open ? "greaterThan" : "greaterOrEqual") : open ? "lessOrEqual" : "lessThan";
+  return `<SimplePredicate field="${f}" operator="${operator}" value="${num(open ? below : bound)}"/>`;
+}
+
 function rangePredicate(field: string, bin: RangeBin, indent: string): string {
   const f = escapeXml(field);
-  const ge =
-    bin.lower === null
-      ? null
-      : `<SimplePredicate field="${f}" operator="greaterOrEqual" value="${num(bin.lower)}"/>`;
-  const lt =
-    bin.upper === null
-      ? null
-      : `<SimplePredicate field="${f}" operator="lessThan" value="${num(bin.upper)}"/>`;
+  const ge = bin.lower === null ? null : boundPredicate(f, bin.lower, "lower");
+  const lt = bin.upper === null ? null : boundPredicate(f, bin.upper, "upper");
   if (ge && lt) {
     return `${indent}<CompoundPredicate booleanOperator="and">\n${indent}  ${ge}\n${indent}  ${lt}\n${indent}</CompoundPredicate>\n`;
   }
   return `${indent}${ge ?? lt ?? "<True/>"}\n`;
 }
 
-function attribute(body: string, bin: Bin, indent: string, extra = ""): string {
-  return `${indent}<Attribute partialScore="${num(bin.points)}">\n${binExtensions(bin, `${indent}  `)}${extra}${body}${indent}</Attribute>\n`;
+function attribute(body: string, bin: Bin, indent: string): string {
+  const code = bin.reasonCode === undefined ? "" : ` reasonCode="${escapeXml(bin.reasonCode)}"`;
+  return `${indent}<Attribute partialScore="${num(bin.points)}"${code}>\n${binExtensions(bin, `${indent}  `)}${body}${indent}</Attribute>\n`;
 }
 
 function characteristicXml(c: Characteristic): string {
@@ -166,25 +174,8 @@ function extensions(e: XmlElement): Map<string, string> {
   return out;
 }
 
-function parseArray(text: string): string[] {
-  const out: string[] = [];
-  const pattern = /"((?:[^"\\]|\\.)*)"|(\S+)/g;
-  for (const m of text.matchAll(pattern)) {
-    out.push(m[1] !== undefined ? m[1].replace(/\\(.)/g, "$1") : m[2]!);
-  }
-  return out;
-}
-
-class PmmlFault {
-  constructor(readonly error: PmmlError) {}
-}
-
 function invalid(message: string): never {
   throw new PmmlFault({ code: "pmml_invalid", message });
-}
-
-function unsupported(message: string): never {
-  throw new PmmlFault({ code: "pmml_unsupported", message });
 }
 
 function numberAttr(e: XmlElement, name: string): number {
@@ -213,21 +204,36 @@ function boundsOf(p: XmlElement): { lower: number | null; upper: number | null }
     if (s.name !== "SimplePredicate") unsupported(`predicate <${s.name}> on a numeric characteristic`);
     const op = s.attributes.operator;
     if (op === "greaterOrEqual") lower = numberAttr(s, "value");
+    else if (op === "greaterThan") lower = nextUp(numberAttr(s, "value"));
     else if (op === "lessThan") upper = numberAttr(s, "value");
-    else unsupported(`numeric operator "${op}" (ranges are closed below, open above)`);
+    else if (op === "lessOrEqual") upper = nextUp(numberAttr(s, "value"));
+    else unsupported(`numeric operator "${op}" in a Headroom range`);
   }
   return { lower, upper };
 }
 
-function binStats(attr: XmlElement): { woe: number; count: number; badCount: number; points: number } {
+function binStats(attr: XmlElement): {
+  woe: number;
+  count: number;
+  badCount: number;
+  points: number;
+  reasonCode?: string;
+} {
   const x = extensions(attr);
   const read = (name: string): number => (x.has(name) ? Number(x.get(name)) : 0);
-  return {
+  const stats = {
     woe: read("woe"),
     count: read("count"),
     badCount: read("badCount"),
     points: numberAttr(attr, "partialScore"),
   };
+  const code = attr.attributes.reasonCode;
+  return code === undefined ? stats : { ...stats, reasonCode: code };
+}
+
+/** The label written with the bin, else the one its bounds or categories give. */
+function labelOf(attr: XmlElement, fallback: string): string {
+  return extensions(attr).get("label") ?? fallback;
 }
 
 function readCharacteristic(e: XmlElement, optypes: ReadonlyMap<string, string>): Characteristic {
@@ -248,11 +254,11 @@ function readCharacteristic(e: XmlElement, optypes: ReadonlyMap<string, string>)
     }
     const stats = binStats(attr);
     if (p.name === "SimplePredicate" && p.attributes.operator === "isMissing") {
-      missing = { kind: "missing", label: "missing", ...stats };
+      missing = { kind: "missing", label: labelOf(attr, "missing"), ...stats };
     } else if (p.name === "SimpleSetPredicate") {
       if (p.attributes.booleanOperator !== "isIn") unsupported("SimpleSetPredicate other than isIn");
       const categories = parseArray(child(p, "Array")?.text ?? "");
-      sets.push({ kind: "set", label: setLabel(categories), categories, ...stats });
+      sets.push({ kind: "set", label: labelOf(attr, setLabel(categories)), categories, ...stats });
     } else if (p.name === "True" && optypes.get(feature ?? "") === "categorical") {
       const ux = extensions(attr);
       fallback = {
@@ -261,7 +267,7 @@ function readCharacteristic(e: XmlElement, optypes: ReadonlyMap<string, string>)
       };
     } else {
       const { lower, upper } = boundsOf(p);
-      ranges.push({ kind: "range", label: rangeLabel(lower, upper), lower, upper, ...stats });
+      ranges.push({ kind: "range", label: labelOf(attr, rangeLabel(lower, upper)), lower, upper, ...stats });
     }
   }
   if (feature === undefined) invalid(`characteristic "${e.attributes.name}" reads no field`);
@@ -304,14 +310,18 @@ function readCharacteristic(e: XmlElement, optypes: ReadonlyMap<string, string>)
   return c;
 }
 
-/** Reads a PMML 4.x Scorecard (as written by `toPmml`, or one in the same predicate subset). */
-export function fromPmml(text: string): Result<Scorecard, PmmlError> {
+/**
+ * Reads a PMML 4.x Scorecard: one written by `toPmml` (lossless), or one from another tool (standard
+ * elements only; its probability scaling is `options.scaling` or an assumption recorded in the model).
+ */
+export function fromPmml(text: string, options: PmmlImportOptions = {}): Result<Scorecard, PmmlError> {
   const parsed = parseXml(text);
   if (!parsed.ok) return parsed;
   try {
     const root = parsed.value;
     if (root.name !== "PMML") invalid("the root element is not <PMML>");
     const card = child(root, "Scorecard") ?? unsupported("the document holds no <Scorecard>");
+    if (!extensions(card).has("metadata")) return ok(importForeignScorecard(text, root, card, options));
     const dictionary = child(root, "DataDictionary") ?? invalid("no <DataDictionary>");
     const optypes = new Map(
       dictionary.children

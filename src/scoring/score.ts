@@ -119,7 +119,7 @@ export function scoreRow(model: Scorecard, row: FeatureRow): ScoreResult {
       points: bin.points,
       maxPoints: characteristic.maxPoints,
       pointsBelow: characteristic.maxPoints - bin.points,
-      reasonCode: characteristic.reasonCode,
+      reasonCode: bin.reasonCode ?? characteristic.reasonCode,
     });
   }
   return { score, probability: probabilityOfScore(model.scaling, score), contributions };

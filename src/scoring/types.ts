@@ -20,6 +20,8 @@ interface BinStats {
   /** Training rows in the bin, and the bads among them. */
   readonly count: number;
   readonly badCount: number;
+  /** A reason code for this bin alone (PMML Attribute reasonCode); absent: the characteristic's. */
+  readonly reasonCode?: string;
 }
 
 /**
