@@ -19,7 +19,7 @@ import { enqueueWebhooksForLogEvent } from "./api-store.js";
 import type { Db, SqlValue, Tx } from "./db.js";
 import { createFeatureStateRows, type StateUpdate } from "./feature-state.js";
 
-/** Rows per multi-row INSERT on PostgreSQL (8 parameters each, far below the 65,535 limit). */
+/** Rows per multi-row INSERT (at most 8 parameters each, far below either dialect's limit). */
 export const insertChunkRows = 250;
 /** Keys per IN (…) list. */
 export const inListMax = 500;
@@ -119,27 +119,25 @@ export function createEventLog(db: Db, settings: EventLogSettings): EventLog {
       JSON.stringify(p.event.payload),
     ];
     const inserted: DatedPlannedEvent[] = [];
-    if (tx.dialect === "sqlite") {
-      // One writer holds the database (BEGIN IMMEDIATE): seq continues from the current maximum.
-      const top = await tx.get<{ seq: number }>("SELECT COALESCE(MAX(seq), 0) AS seq FROM events");
-      let seq = top?.seq ?? 0;
-      const sql = `INSERT INTO events (event_id, customer_id, type, occurred_at, occurred_ms, business_date, payload, seq)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (event_id) DO NOTHING`;
-      for (const p of dated) {
-        if ((await tx.run(sql, [...values(p), seq + 1])) > 0) {
-          seq++;
-          inserted.push(p);
-        }
-      }
-      return inserted;
-    }
+    // SQLite: one writer holds the database (BEGIN IMMEDIATE), so seq continues from the current maximum, in
+    // arrival order; a candidate already logged leaves a gap (seq orders, it does not count).
+    let seq =
+      tx.dialect === "sqlite"
+        ? ((await tx.get<{ seq: number }>("SELECT COALESCE(MAX(seq), 0) AS seq FROM events"))?.seq ?? 0)
+        : 0;
     for (let i = 0; i < dated.length; i += insertChunkRows) {
       const chunk = dated.slice(i, i + insertChunkRows);
+      const params: SqlValue[] = [];
+      for (const p of chunk) {
+        params.push(...values(p));
+        if (tx.dialect === "sqlite") params.push(++seq);
+      }
+      const row = tx.dialect === "sqlite" ? "(?, ?, ?, ?, ?, ?, ?, ?)" : "(?, ?, ?, ?, ?, ?, ?)";
       const rows = await tx.all<{ event_id: string }>(
-        `INSERT INTO events (event_id, customer_id, type, occurred_at, occurred_ms, business_date, payload)
-         VALUES ${chunk.map(() => "(?, ?, ?, ?, ?, ?, ?)").join(", ")}
+        `INSERT INTO events (event_id, customer_id, type, occurred_at, occurred_ms, business_date, payload${tx.dialect === "sqlite" ? ", seq" : ""})
+         VALUES ${chunk.map(() => row).join(", ")}
          ON CONFLICT (event_id) DO NOTHING RETURNING event_id`,
-        chunk.flatMap(values),
+        params,
       );
       const fresh = new Set(rows.map((r) => r.event_id));
       for (const p of chunk) if (fresh.has(p.event.eventId)) inserted.push(p);
