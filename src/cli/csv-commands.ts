@@ -2,7 +2,14 @@
 // (JSON artefact or PMML, checked against their content hash) and rows of a CSV table.
 
 import { readFileSync } from "node:fs";
-import { contentHashOf, type FeatureRow, fromPmml, type Scorecard } from "../scoring/index.js";
+import {
+  assumptionPrefix,
+  contentHashOf,
+  type FeatureRow,
+  fromPmml,
+  type ScalingStatement,
+  type Scorecard,
+} from "../scoring/index.js";
 import type { CsvTable } from "./csv.js";
 
 /**
@@ -43,8 +50,21 @@ export function failWith(
   return exitCode;
 }
 
+/** `--scaling base,odds,pdo` (e.g. 600,50,20), or null when it is not three positive numbers. */
+export function parseScaling(text: string): ScalingStatement | null {
+  const parts = text.split(",").map((p) => Number(p.trim()));
+  if (parts.length !== 3 || parts.some((x) => !Number.isFinite(x) || x <= 0)) return null;
+  const [baseScore, baseOdds, pdo] = parts as [number, number, number];
+  return { baseScore, baseOdds, pdo };
+}
+
+/** Writes on stderr what an imported PMML model assumed (its scaling, unmatched values), one line each. */
+export function reportAssumptions(model: Scorecard, stderr: NodeJS.WritableStream): void {
+  for (const w of model.training.warnings) if (w.startsWith(assumptionPrefix)) stderr.write(`${w}\n`);
+}
+
 /** Reads a scorecard from JSON (verifying its content hash) or from PMML (by content). */
-export function readModelFile(path: string): Scorecard {
+export function readModelFile(path: string, scaling?: ScalingStatement): Scorecard {
   let text: string;
   try {
     text = readFileSync(path, "utf8");
@@ -54,7 +74,7 @@ export function readModelFile(path: string): Scorecard {
     });
   }
   if (text.trimStart().startsWith("<")) {
-    const parsed = fromPmml(text);
+    const parsed = fromPmml(text, scaling === undefined ? {} : { scaling });
     if (!parsed.ok)
       throw new ModelFileError("model_invalid", `${path}: ${parsed.error.code}: ${parsed.error.message}`);
     return parsed.value;

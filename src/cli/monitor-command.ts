@@ -15,10 +15,18 @@ import {
   scoreDataset,
 } from "../scoring/index.js";
 import { CsvError, type CsvTable, readCsvFile } from "./csv.js";
-import { type CsvCommand, failWith, fixed, ModelFileError, readModelFile } from "./csv-commands.js";
+import {
+  type CsvCommand,
+  failWith,
+  fixed,
+  ModelFileError,
+  parseScaling,
+  readModelFile,
+  reportAssumptions,
+} from "./csv-commands.js";
 
 const usage =
-  "usage: headroom monitor --model <model.json|model.pmml> --data <csv> [--baseline <csv>] [--json]";
+  "usage: headroom monitor --model <model.json|model.pmml> --data <csv> [--baseline <csv>] [--scaling base,odds,pdo] [--json]";
 
 /** Conventional PSI thresholds: below the first is stable, above the second a significant shift. */
 export const psiStableMax = 0.1;
@@ -76,6 +84,7 @@ export const monitorCommand: CsvCommand = async (ctx) => {
         data: { type: "string" },
         baseline: { type: "string" },
         json: { type: "boolean", default: false },
+        scaling: { type: "string" },
         db: { type: "string" },
       },
       strict: true,
@@ -88,7 +97,11 @@ export const monitorCommand: CsvCommand = async (ctx) => {
     if (typeof values[name] !== "string") return fail(2, "missing_argument", `--${name} is required`);
   }
   try {
-    const model = readModelFile(values.model as string);
+    const scaling = typeof values.scaling === "string" ? parseScaling(values.scaling) : undefined;
+    if (scaling === null)
+      return fail(2, "invalid_arguments", "--scaling takes base,odds,pdo (e.g. 600,50,20)");
+    const model = readModelFile(values.model as string, scaling);
+    reportAssumptions(model, ctx.stderr);
     const table = readCsvFile(values.data as string);
     const actual = distributionsOf(model, table);
     const expected =

@@ -4,9 +4,18 @@
 import { parseArgs } from "node:util";
 import { scoreRow } from "../scoring/index.js";
 import { CsvError, readCsvFile } from "./csv.js";
-import { type CsvCommand, failWith, ModelFileError, readModelFile, rowOf } from "./csv-commands.js";
+import {
+  type CsvCommand,
+  failWith,
+  ModelFileError,
+  parseScaling,
+  readModelFile,
+  reportAssumptions,
+  rowOf,
+} from "./csv-commands.js";
 
-const usage = "usage: headroom score --model <model.json|model.pmml> --data <csv> [--json]";
+const usage =
+  "usage: headroom score --model <model.json|model.pmml> --data <csv> [--scaling base,odds,pdo] [--json]";
 /** Lines buffered before a write to stdout. */
 const outputBatchLines = 1_000;
 
@@ -22,6 +31,7 @@ export const scoreCommand: CsvCommand = async (ctx) => {
         model: { type: "string" },
         data: { type: "string" },
         json: { type: "boolean", default: false },
+        scaling: { type: "string" },
         db: { type: "string" },
       },
       strict: true,
@@ -34,7 +44,11 @@ export const scoreCommand: CsvCommand = async (ctx) => {
     if (typeof values[name] !== "string") return fail(2, "missing_argument", `--${name} is required`);
   }
   try {
-    const model = readModelFile(values.model as string);
+    const scaling = typeof values.scaling === "string" ? parseScaling(values.scaling) : undefined;
+    if (scaling === null)
+      return fail(2, "invalid_arguments", "--scaling takes base,odds,pdo (e.g. 600,50,20)");
+    const model = readModelFile(values.model as string, scaling);
+    reportAssumptions(model, ctx.stderr);
     const table = readCsvFile(values.data as string);
     const missing = model.characteristics.map((c) => c.feature).filter((f) => !table.header.includes(f));
     if (missing.length > 0)
