@@ -275,6 +275,26 @@ describe("exposure budget, what-if and experiments (sqlite)", () => {
       const parts = r.explanation?.attribution ?? [];
       expect(parts.reduce((s, x) => s + x.amountMinor, 0)).toBe(r.newLimitMinor - r.previousLimitMinor);
       expect(r.announcementId).toBe(`ann-macro-default-macro-v${macro.version + 1}`);
+      // The cap the budget allocated is recorded with the trigger, and it is what the line got.
+      expect(r.triggerDetail.exposureCapMinor).toBe(r.newLimitMinor);
+      const macroPart = r.explanation?.attribution.find((x) => x.group === "macro");
+      expect(macroPart?.amountMinor).toBeLessThan(0);
+    }
+    // Every record of the budgeted run replays bit for bit, the capped ones included.
+    const all = [];
+    for (let cursor: string | null = ""; cursor !== null; ) {
+      const page = await q.wiring.engine.listDecisions({
+        limit: 200,
+        trigger: "macro.changed",
+        ...(cursor ? { cursor } : {}),
+      });
+      all.push(...page.items);
+      cursor = page.nextCursor;
+    }
+    expect(all).toHaveLength(lines);
+    for (const r of all) {
+      const replay = await q.wiring.engine.replay(r.decisionId);
+      expect(replay.ok && replay.value.differences).toEqual([]);
     }
   });
 

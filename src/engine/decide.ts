@@ -28,15 +28,30 @@ export function limitInputOf(
   };
 }
 
+/**
+ * The exposure-budget cap that binds: the trigger's cap when it is below the policy's limit (guardrails
+ * included), else null. The cap comes last so that the policy's own outcome and trace stay as they were;
+ * attribution counts the cut in the macro group (explain's `exposureCapMinor`).
+ */
+export function bindingCapOf(inputs: DecisionInputs, policyLimitMinor: number): number | null {
+  const cap = inputs.trigger.exposureCapMinor;
+  return cap !== undefined && cap < policyLimitMinor ? cap : null;
+}
+
 export function decide(inputs: DecisionInputs): DecisionResult {
   const score = scoreRow(inputs.model, inputs.features);
   const outcome = decideLimit(limitInputOf(inputs, score), inputs.policy.compiled, inputs.macro.compiled);
-  const explanation = explainDecision({ ...inputs, score, outcome });
+  const cap = bindingCapOf(inputs, outcome.limitMinor);
+  const explanation = explainDecision(
+    cap === null
+      ? { ...inputs, score, outcome }
+      : { ...inputs, score, outcome, newLimitMinor: cap, exposureCapMinor: cap },
+  );
   return {
     score,
     outcome,
     previousLimitMinor: inputs.line.limitMinor,
-    newLimitMinor: outcome.limitMinor,
+    newLimitMinor: cap ?? outcome.limitMinor,
     freeze: outcome.action === "freeze",
     explanation,
   };

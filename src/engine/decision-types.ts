@@ -34,6 +34,12 @@ export interface Trigger {
   readonly reviewId?: string;
   /** For `repayment.settled`: the drawdown that was settled. */
   readonly drawdownId?: string;
+  /**
+   * For a budgeted review: the limit the portfolio exposure budget allocated to this line. It caps the
+   * policy's limit after the guardrails (a cap at or above that limit changes nothing); recorded here so
+   * that replay reproduces the capped decision.
+   */
+  readonly exposureCapMinor?: number;
   readonly actor: TriggerActor;
 }
 

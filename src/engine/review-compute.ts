@@ -2,7 +2,6 @@
 // through the engine's own `decide` + `buildRecord` (so `replay` rebuilds it bit for bit), the limit change
 // applied to the line state, and the cheap variants (budget proposal, what-if) that score and run the policy only.
 
-import { explainDecision } from "../explain/index.js";
 import { assert } from "../kernel/index.js";
 import { changeLimit, freezeLine, type LineState, type Product } from "../lending/index.js";
 import { decideLimit, expectedProfitRate } from "../policy/index.js";
@@ -124,6 +123,7 @@ export function reviewInputsOf(ctx: ReviewContext, line: ReviewLineInput): Decis
     kind: ctx.kind,
     actor: "system",
     ...(ctx.reviewId === null ? {} : { reviewId: ctx.reviewId }),
+    ...(line.capMinor === null ? {} : { exposureCapMinor: line.capMinor }),
   };
   return {
     decisionId: decisionIdOf(triggerId),
@@ -188,28 +188,14 @@ function applyTo(
 }
 
 /**
- * One line decided in a review run: the engine's `decide`, then the exposure-budget cap if one applies
- * (the explanation is redone with the cap, counted in the macro group), the record and the applied state.
+ * One line decided in a review run: the engine's own `decide`, which applies the exposure-budget cap the
+ * trigger carries (counted in the macro group), then the record and the applied state.
  */
 export function decideReviewLine(ctx: ReviewContext, line: ReviewLineInput): ReviewLineOutput {
   assert(ctx.reviewId !== null, "a recorded review decision belongs to a run");
   const inputs = reviewInputsOf(ctx, line);
-  let result: DecisionResult = decide(inputs);
-  const capped = line.capMinor !== null && line.capMinor < result.newLimitMinor;
-  if (capped && line.capMinor !== null) {
-    const cap = line.capMinor;
-    result = {
-      ...result,
-      newLimitMinor: cap,
-      explanation: explainDecision({
-        ...inputs,
-        score: result.score,
-        outcome: result.outcome,
-        newLimitMinor: cap,
-        exposureCapMinor: cap,
-      }),
-    };
-  }
+  const result: DecisionResult = decide(inputs);
+  const capped = result.newLimitMinor < result.outcome.limitMinor;
   const record = buildRecord(inputs, result, {
     createdAt: formatInstant(ctx.nowMs, ctx.product.timeZone),
     applied: true,

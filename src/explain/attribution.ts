@@ -65,14 +65,20 @@ export function coalitionLimit(
     macro,
     { guardrails: (mask & (1 << guardrail)) !== 0 },
   );
+  return withCap(ctx, mask, outcome.limitMinor);
+}
+
+/** The exposure-budget cap belongs to the macro group: it applies (last) only when that group is in. */
+function withCap(ctx: ExplainContext, mask: number, limitMinor: number): number {
   const cap = ctx.exposureCapMinor ?? null;
-  return cur(macroGroup) && cap !== null ? Math.min(outcome.limitMinor, cap) : outcome.limitMinor;
+  return (mask & (1 << macroGroup)) !== 0 && cap !== null ? Math.min(limitMinor, cap) : limitMinor;
 }
 
 /** Which groups are players: those whose inputs differ between the previous decision and this one. */
 export function changedGroups(ctx: ExplainContext): boolean[] {
   const prev = ctx.history.previous;
-  if (prev === null) return [true, false, false, true];
+  // Without a previous decision only behaviour, guardrails and a budget cap can have moved the limit.
+  if (prev === null) return [true, false, (ctx.exposureCapMinor ?? null) !== null, true];
   return [
     !sameFeatures(prev.features, ctx.features) || !sameBureau(prev.bureau, ctx.bureau),
     !sameModel(prev.model, ctx.model) ||
@@ -106,7 +112,7 @@ export function attributeChange(ctx: ExplainContext): AttributionPart[] {
     players.forEach((g, i) => {
       if (playerMask & (1 << i)) groupMask |= 1 << g;
     });
-    if (noPrevious && (groupMask & (1 << behaviour)) === 0) return previousLimit;
+    if (noPrevious && (groupMask & (1 << behaviour)) === 0) return withCap(ctx, groupMask, previousLimit);
     // Unchanged groups read the same input either way; mark them current so the score cache is shared.
     for (let g = 0; g < 4; g++) if (!changed[g] && g !== guardrail) groupMask |= 1 << g;
     const hit = memo.get(groupMask);
