@@ -12,13 +12,13 @@ import {
   SimInvariantError,
   type SimOptions,
   Simulation,
+  simulationDefaults,
 } from "../src/sim/index.js";
-import { loadShippedDefaults } from "../src/store/index.js";
 
 const base: SimOptions = { customers: 25, months: 3, seed: 11, scenario: "steady", startDate: "2026-01-01" };
 
 async function eventsOf(options: SimOptions, customerId: string): Promise<string[]> {
-  const defaults = loadShippedDefaults();
+  const defaults = simulationDefaults();
   const registry = new RegistryService(memoryRegistryStore(), () => 0);
   await registry.seedDefaults(defaults);
   const seen: AnyEvent[] = [];

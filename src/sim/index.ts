@@ -11,7 +11,7 @@ export {
 export { memoryRegistryStore } from "./memory-registry.js";
 export { drawTraits, type Persona, personas, type Traits } from "./population.js";
 export { renderReportHtml } from "./report-html.js";
-export { type RunSimulationOptions, runSimulation } from "./run.js";
+export { type RunSimulationOptions, runSimulation, simulationDefaults, trainedModelPath } from "./run.js";
 export { hazardMultiplier, recessionHazardMultiplier, scenarioPlan, tighteningMacro } from "./scenario.js";
 export { type DayBatch, isLendingEvent, nullSink, type SimSink, sqlSink } from "./sink.js";
 export { trainingCsv } from "./training.js";

@@ -1,6 +1,7 @@
 // Runs a simulation end to end: the registries (a database's, or in memory), the shipped defaults seeded on
 // first use, the simulated clock, and the sink (the database, or nothing).
 
+import { existsSync, readFileSync } from "node:fs";
 import { RegistryService } from "../engine/index.js";
 import { ManualClock } from "../kernel/index.js";
 import { defaultProduct, type Product } from "../lending/index.js";
@@ -16,6 +17,19 @@ import { memoryRegistryStore } from "./memory-registry.js";
 import { nullSink, sqlSink } from "./sink.js";
 import type { SimOptions, SimProgress } from "./types.js";
 import { type SimResult, Simulation } from "./world.js";
+
+/** The behaviour scorecard trained on simulated customers (data/models/behaviour-default.md). */
+export const trainedModelPath = new URL("../../data/models/behaviour-default.json", import.meta.url);
+
+/**
+ * The defaults a simulation seeds: the shipped policy and macro, and the card trained on simulated data when
+ * it is there (else the shipped handmade card).
+ */
+export function simulationDefaults(): ShippedDefaults {
+  const shipped = loadShippedDefaults();
+  if (!existsSync(trainedModelPath)) return shipped;
+  return { ...shipped, model: JSON.parse(readFileSync(trainedModelPath, "utf8")) as Scorecard };
+}
 
 export interface RunSimulationOptions {
   /** Where to write; without a store the run keeps nothing (benchmarks). */
@@ -38,7 +52,7 @@ export async function runSimulation(options: SimOptions, run: RunSimulationOptio
     run.store ? createRegistryStore(run.store.db) : memoryRegistryStore(),
     () => clock.nowMs(),
   );
-  const defaults = run.defaults ?? loadShippedDefaults();
+  const defaults = run.defaults ?? simulationDefaults();
   const seeded = await registry.seedDefaults(defaults);
   if (!seeded.ok)
     throw new Error(`seeding the registries failed: ${seeded.error.code}: ${seeded.error.message}`);
