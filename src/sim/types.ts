@@ -47,6 +47,8 @@ export interface RecoveryStats {
   readonly failed: number;
   /** Failures where a system decision between the plan and its date (on the steps' own triggers) lowered the limit. */
   readonly failedAfterInterveningDecrease: number;
+  /** Failed plans by the trigger of a decision that lowered the limit while the plan ran. */
+  readonly interveningDecreaseTriggers: Readonly<Record<string, number>>;
   /** Followed plans with a macro change between the decision and the promised date (counted apart). */
   readonly macroOvertaken: number;
   readonly macroOvertakenSucceeded: number;

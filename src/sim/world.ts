@@ -114,6 +114,8 @@ interface FollowedPlan {
   readonly etaDay: number;
   /** The limit the plan's decision set (a later decision below it means the plan was overtaken). */
   readonly limitAtStart: number;
+  /** Triggers of decisions that lowered the limit while the plan ran (the plan assumes none). */
+  readonly interveningTriggers: Set<string>;
   readonly eta: string;
   readonly promisedLimitMinor: number;
   readonly macroVersionAtStart: number;
@@ -269,6 +271,7 @@ export class Simulation {
     abandoned: 0,
     pending: 0,
     failedAfterInterveningDecrease: 0,
+    interveningDecreaseTriggers: {} as Record<string, number>,
     failures: [] as RecoveryStats["failures"][number][],
   };
 
@@ -774,6 +777,9 @@ export class Simulation {
         else {
           this.recovery.failed++;
           if (intervened) this.recovery.failedAfterInterveningDecrease++;
+          for (const trigger of plan.interveningTriggers)
+            this.recovery.interveningDecreaseTriggers[trigger] =
+              (this.recovery.interveningDecreaseTriggers[trigger] ?? 0) + 1;
           if (this.recovery.failures.length < failuresListedMax) {
             this.recovery.failures.push({
               customerId: c.customerId,
@@ -861,6 +867,8 @@ export class Simulation {
     if (outcome.requestEvent) this.logEvent(c, outcome.requestEvent as BehaviourEvent, atMs);
     if (record.newLimitMinor > record.previousLimitMinor) this.month.increases++;
     if (record.newLimitMinor < record.previousLimitMinor) {
+      if (c.plan !== null && record.trigger !== "reevaluation.requested")
+        c.plan.interveningTriggers.add(record.trigger);
       this.month.decreases++;
       c.lastDecreaseDay = t;
       const reason = record.explanation?.reasons[0]?.code ?? "none";
@@ -897,6 +905,7 @@ export class Simulation {
       stepsDay: t + 1,
       etaDay: Math.max(etaDay, t + 1),
       limitAtStart: record.newLimitMinor,
+      interveningTriggers: new Set<string>(),
       eta: plan.eta,
       promisedLimitMinor: plan.reachableLimitMinor,
       macroVersionAtStart: this.macroVersion,
