@@ -15,6 +15,7 @@ import type {
   ReviewStatusName,
   ReviewStore,
 } from "../engine/index.js";
+import type { LendingEvent } from "../events/index.js";
 import { assert } from "../kernel/index.js";
 import { formatDate, parseDate } from "../time/index.js";
 import type { Db, SqlValue, Tx } from "./db.js";
@@ -403,16 +404,20 @@ export function createReviewStore(db: Db, timeZone: string): ReviewStore {
         let decreases = 0;
         let unchanged = 0;
         let capped = 0;
+        // One append for the partition's limit/freeze events (in line order, as line by line would log them):
+        // the feature-state and outbox work is then done once per partition instead of once per line.
+        const events: LendingEvent[] = [];
         for (const o of fresh) {
           if (o.newState !== null) {
             await lending.updateLine(o.newState, o.version);
-            if (o.events.length > 0) await lending.appendEvents(o.events, timeZone);
+            events.push(...o.events);
           }
           if (o.action === "increase") increases++;
           else if (o.action === "decrease") decreases++;
           else unchanged++;
           if (o.capped) capped++;
         }
+        if (events.length > 0) await lending.appendEvents(events, timeZone);
         const partitionDone = stale === 0 || giveUp;
         await tx.run(
           `UPDATE review_partitions SET status = ?, attempts = ?, claimed_by = NULL, lease_until_ms = NULL, done_ms = ?
