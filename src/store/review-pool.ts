@@ -1,10 +1,12 @@
 // ReviewComputers: a pool of worker threads (each with its own read connection; the main thread stays the
 // only writer) and an in-process computer for a single connection (":memory:" databases, small runs, tests).
 
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, renameSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { availableParallelism } from "node:os";
 import { dirname, join } from "node:path";
-import { pathToFileURL } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
 import type { RegistryService, ReviewComputer, ReviewTask, ReviewTaskResult } from "../engine/index.js";
 import type { Product } from "../lending/index.js";
@@ -25,14 +27,64 @@ export class ReviewWorkerError extends Error {
   readonly code = "review_worker_failed";
 }
 
-/** Workers run TypeScript through tsx's loader, registered inside the thread before the worker module loads. */
-function bootstrapSource(): string {
+/** Fallback: workers run TypeScript through tsx's loader, registered inside the thread before the module loads. */
+function tsxBootstrapSource(): string {
   const require = createRequire(import.meta.url);
   const tsxApi = pathToFileURL(
     join(dirname(require.resolve("tsx/package.json")), "dist/esm/api/index.mjs"),
   ).href;
   const worker = new URL("./review-worker.ts", import.meta.url).href;
   return `import(${JSON.stringify(tsxApi)}).then((m) => { m.register(); return import(${JSON.stringify(worker)}); });`;
+}
+
+/** How a worker thread starts: a prebuilt plain-JS module, or (fallback) an eval'd tsx bootstrap. */
+type WorkerEntry =
+  | { readonly kind: "file"; readonly url: URL }
+  | { readonly kind: "eval"; readonly source: string };
+
+let workerEntryOnce: Promise<WorkerEntry> | null = null;
+
+/**
+ * The worker entry, bundled once per process with esbuild (packages left external) into node_modules/.cache,
+ * where bare imports still resolve. Registering tsx in every thread cost each worker a loader-hooks thread and
+ * a module-by-module transform (about a second of CPU per worker); a plain module starts in a fraction of it.
+ * The file name is the bundle's content hash, written by rename, so concurrent processes never see half a file.
+ */
+function workerEntry(): Promise<WorkerEntry> {
+  workerEntryOnce ??= (async (): Promise<WorkerEntry> => {
+    const source = new URL("./review-worker.ts", import.meta.url);
+    if (!source.pathname.endsWith(".ts")) return { kind: "file", url: source };
+    try {
+      const esbuild = await import("esbuild");
+      const built = await esbuild.build({
+        entryPoints: [fileURLToPath(source)],
+        bundle: true,
+        platform: "node",
+        format: "esm",
+        target: "node20",
+        packages: "external",
+        write: false,
+        logLevel: "silent",
+      });
+      const code = built.outputFiles[0]?.text;
+      if (code === undefined) throw new Error("esbuild produced no output");
+      const require = createRequire(import.meta.url);
+      const modules = dirname(dirname(require.resolve("better-sqlite3/package.json")));
+      const dir = join(modules, ".cache", "headroom");
+      const hash = createHash("sha256").update(code).digest("hex").slice(0, 16);
+      const file = join(dir, `review-worker-${hash}.mjs`);
+      if (!existsSync(file)) {
+        mkdirSync(dir, { recursive: true });
+        const partial = `${file}.${process.pid}.tmp`;
+        writeFileSync(partial, code);
+        renameSync(partial, file);
+      }
+      return { kind: "file", url: pathToFileURL(file) };
+    } catch {
+      return { kind: "eval", source: tsxBootstrapSource() };
+    }
+  })();
+  return workerEntryOnce;
 }
 
 interface Pending {
@@ -46,56 +98,78 @@ export function createWorkerComputer(options: {
   readonly threads?: number;
 }): ReviewComputer {
   const threads = Math.max(1, Math.min(options.threads ?? reviewThreadsDefault(), reviewThreadsMax));
-  const source = bootstrapSource();
+  const entry = workerEntry();
   const pending = new Map<number, Pending>();
   let nextId = 1;
   let failure: Error | null = null;
+  const workerData = { location: options.location, product: options.product };
   const workers = Array.from({ length: threads }, () => {
-    const worker = new Worker(source, {
-      eval: true,
-      workerData: { location: options.location, product: options.product },
-    });
-    const slot = {
-      worker,
+    const slot: { busy: number; ready: Promise<Worker> } = {
       busy: 0,
-      ready: new Promise<void>((resolve) => worker.once("message", () => resolve())),
+      ready: entry.then(
+        (e) =>
+          new Promise<Worker>((resolve, reject) => {
+            // A plain module needs no loader: inheriting the parent's `--import tsx` would start one per thread.
+            const worker =
+              e.kind === "file"
+                ? new Worker(e.url, { workerData, execArgv: [] })
+                : new Worker(e.source, { eval: true, workerData });
+            worker.once("message", () => resolve(worker));
+            worker.on(
+              "message",
+              (m: { id?: number; result?: ReviewTaskResult; error?: { message: string; stack: string } }) => {
+                if (m.id === undefined) return;
+                const p = pending.get(m.id);
+                if (!p) return;
+                pending.delete(m.id);
+                slot.busy--;
+                if (m.error) {
+                  const error = new ReviewWorkerError(m.error.message);
+                  error.stack = m.error.stack;
+                  p.reject(error);
+                } else p.resolve(m.result as ReviewTaskResult);
+              },
+            );
+            worker.on("error", (error) => {
+              failure = error;
+              reject(error);
+              for (const p of pending.values()) p.reject(error);
+              pending.clear();
+            });
+          }),
+      ),
     };
-    worker.on(
-      "message",
-      (m: { id?: number; result?: ReviewTaskResult; error?: { message: string; stack: string } }) => {
-        if (m.id === undefined) return;
-        const p = pending.get(m.id);
-        if (!p) return;
-        pending.delete(m.id);
-        slot.busy--;
-        if (m.error) {
-          const error = new ReviewWorkerError(m.error.message);
-          error.stack = m.error.stack;
-          p.reject(error);
-        } else p.resolve(m.result as ReviewTaskResult);
-      },
-    );
-    worker.on("error", (error) => {
-      failure = error;
-      for (const p of pending.values()) p.reject(error);
-      pending.clear();
-    });
+    // A start-up failure surfaces through `run` (as `failure`); this keeps it from being unhandled meanwhile.
+    slot.ready.catch(() => undefined);
     return slot;
   });
   return {
     async run(task: ReviewTask) {
       if (failure) throw failure;
       const slot = workers.reduce((a, b) => (b.busy < a.busy ? b : a));
-      await slot.ready;
-      const id = nextId++;
       slot.busy++;
+      let worker: Worker;
+      try {
+        worker = await slot.ready;
+      } catch (error) {
+        slot.busy--;
+        throw error;
+      }
+      const id = nextId++;
       return new Promise<ReviewTaskResult>((resolve, reject) => {
         pending.set(id, { resolve, reject });
-        slot.worker.postMessage({ id, task });
+        worker.postMessage({ id, task });
       });
     },
     async close() {
-      await Promise.all(workers.map((w) => w.worker.terminate()));
+      await Promise.all(
+        workers.map((w) =>
+          w.ready.then(
+            (worker) => worker.terminate(),
+            () => undefined,
+          ),
+        ),
+      );
     },
   };
 }
