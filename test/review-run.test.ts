@@ -123,12 +123,14 @@ describe.each(dialects)("portfolio review (%s)", (dialect) => {
       expect(replay.ok && replay.value.differences).toEqual([]);
     }
 
-    // A second run reads the first run's decisions as history; its records replay too.
+    // A second run reads the first run's decisions as history (the fields it needs extracted by the database);
+    // its records replay too, against history the engine rebuilds from whole records.
     p.clock.advance(60_000);
     const second = await p.reviews.run({});
     expect(second.run.reviewId).not.toBe(run.reviewId);
     expect(second.run.done).toBe(lines);
-    const latest = await p.wiring.engine.listDecisions({ limit: 10 });
+    const latest = await p.wiring.engine.listDecisions({ limit: 200 });
+    expect(latest.items).toHaveLength(200);
     for (const d of latest.items) {
       expect(d.history.previousDecisionId).not.toBeNull();
       const replay = await p.wiring.engine.replay(d.decisionId);
