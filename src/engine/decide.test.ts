@@ -99,6 +99,48 @@ describe("decide", () => {
     );
   });
 
+  it("applies an exposure-budget cap after the policy, in the macro group, and ignores one that does not bind", () => {
+    const previousOf = (features: Readonly<Record<string, number | null>>) => ({
+      decisionId: "dec-0",
+      features,
+      model: shipped.model,
+      policy,
+      macro,
+      bureau: null,
+      newLimitMinor: 2_000_000,
+    });
+    fc.assert(
+      fc.property(
+        featuresArb,
+        fc.boolean(),
+        fc.integer({ min: 1, max: 50 }),
+        (features, withPrevious, stepsBelow) => {
+          const base = inputsWith(features, 2_000_000, withPrevious ? previousOf(features) : null);
+          const free = decide(base);
+          const step = defaultProduct.limitStepMinor;
+          // The budget never cuts below the product minimum (its floor), so neither does this cap.
+          const cap = Math.max(defaultProduct.limitMinMinor, free.outcome.limitMinor - stepsBelow * step);
+          fc.pre(cap < free.outcome.limitMinor);
+          const capped = decide({ ...base, trigger: { ...base.trigger, exposureCapMinor: cap } });
+          // The policy's own outcome is untouched; the limit is the cap; the cut is the macro group's.
+          expect(capped.outcome).toEqual(free.outcome);
+          expect(capped.newLimitMinor).toBe(cap);
+          expect(capped.explanation?.newLimitMinor).toBe(cap);
+          const parts = capped.explanation?.attribution ?? [];
+          expect(parts.reduce((s, p) => s + p.amountMinor, 0)).toBe(cap - 2_000_000);
+          expect(parts.find((p) => p.group === "macro")?.amountMinor).toBeLessThan(0);
+          // A cap at or above the policy's limit changes nothing in the result.
+          const loose = decide({
+            ...base,
+            trigger: { ...base.trigger, exposureCapMinor: free.outcome.limitMinor },
+          });
+          expect(JSON.stringify(loose)).toBe(JSON.stringify(free));
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
   it("links the announcement of a version change, and none when nothing changed", () => {
     const features = { verificationLevel: 6, utilisation: 0.1 };
     const previous = {
