@@ -28,7 +28,10 @@ export { appendEventRows, type EventRow } from "./events-table.js";
 export { createLendingStore } from "./lending-store.js";
 export { checkMigrationList, migrate } from "./migrate.js";
 export { type Migration, migrations } from "./migrations/index.js";
+export * from "./monitoring-queries.js";
 export { isPostgresUrl, type OpenStoreOptions, openStore, type Store } from "./open-store.js";
+export * from "./portfolio-queries.js";
+export { finishReviewRun, withCompletionWebhook } from "./portfolio-reviews.js";
 export { createRegistryStore, registryListMax } from "./registry-store.js";
 export {
   createInProcessComputer,
@@ -52,6 +55,3 @@ export {
   type ReviewWiringOptions,
   reviewRunnerId,
 } from "./review-wiring.js";
-export * from "./monitoring-queries.js";
-export * from "./portfolio-queries.js";
-export { finishReviewRun, withCompletionWebhook } from "./portfolio-reviews.js";
