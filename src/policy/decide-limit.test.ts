@@ -142,6 +142,29 @@ describe("decideLimit: worked examples", () => {
     expect(out.firedRules.map((r) => r.code)).toEqual(["over_borrowing_frequency"]);
   });
 
+  it("closes the headroom (zero) when capacity is below the product minimum, whatever the max decrease", () => {
+    // income 1,000 CNY × 6 − 5,500 CNY debt = 500 CNY of capacity, below the 1,000 CNY product minimum:
+    // the max-decrease floor (70 % of 100,000 CNY) must not leave a limit between zero and the minimum.
+    const out = decideLimit(
+      input({
+        score: { score: 615, probability: 0.01 },
+        bureau: { monthlyIncomeMinor: 100_000, externalDebtMinor: 550_000 },
+        line: {
+          limitMinor: 10_000_000,
+          outstandingMinor: 0,
+          status: "active",
+          dpd: 0,
+          openedOn: businessDate(0),
+        },
+      }),
+      policy,
+      macro,
+    );
+    expect(out.trace.capacityCeilingMinor).toBeLessThan(product.limitMinMinor);
+    expect(out.limitMinor).toBe(0);
+    expect(out.firedRules.some((r) => r.code === "capacity_below_product_min")).toBe(true);
+  });
+
   it("gives a band that fails the expected-profit test the product minimum, within the max decrease", () => {
     // band D (pd 0.09): 0.146 × 0.5 − 0.09 × 0.6 − 0.03 = −0.011 < 0 → product minimum 1,000 CNY.
     const out = decideLimit(input({ score: { score: 550, probability: 0.1 } }), policy, macro, {
@@ -233,6 +256,8 @@ describe("decideLimit: properties", () => {
         // below the product minimum only when the capacity ceiling itself is below it (zero is intended)
         if (out.limitMinor < product.limitMinMinor)
           expect(out.trace.capacityCeilingMinor).toBeLessThan(product.limitMinMinor);
+        // and then no line at all: never a limit between zero and the minimum
+        expect(out.limitMinor === 0 || out.limitMinor >= product.limitMinMinor).toBe(true);
       }),
       runs,
     );

@@ -327,18 +327,21 @@ export function decideLimit(
         limit = product.limitMaxMinor;
       }
       if (limit > ceiling) {
+        // A ceiling below the product minimum means no line at all (as before the guardrails), never a limit
+        // between zero and the minimum.
+        const capped = ceilingBelowMin ? 0 : ceiling;
         fired.push({
           ruleId: "capacity_ceiling",
-          code: "capacity_ceiling",
+          code: ceilingBelowMin ? "capacity_below_product_min" : "capacity_ceiling",
           kind: "capacity",
-          effectMinor: ceiling - limit,
+          effectMinor: capped - limit,
           params: {
             ceilingMinor: ceiling,
             monthlyIncomeMinor: hasIncome ? income : null,
             externalDebtMinor: debt,
           },
         });
-        limit = ceiling;
+        limit = capped;
       }
     }
   }
