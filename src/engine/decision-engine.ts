@@ -77,13 +77,15 @@ export function productTermsOf(product: Product): ProductTerms {
   };
 }
 
-function epochDayOf(text: string): BusinessDate {
+/** A stored "YYYY-MM-DD" as a business date (a malformed stored date is a bug). */
+export function epochDayOf(text: string): BusinessDate {
   const parsed = parseDate(text);
   assert(parsed.ok, `stored date ${text} is YYYY-MM-DD`);
   return parsed.value;
 }
 
-function lineOf(state: LineState): DecisionLine {
+/** The line snapshot a decision reads from a line state. */
+export function lineOf(state: LineState): DecisionLine {
   return {
     limitMinor: state.limitMinor,
     outstandingMinor: state.outstandingPrincipalMinor,
@@ -161,7 +163,7 @@ export class DefaultDecisionEngine implements DecisionEngine {
       request.businessDate !== undefined
         ? epochDayOf(request.businessDate)
         : await this.currentBusinessDate();
-    const trigger = this.triggerOf(customerId, request, date, nowMs);
+    const trigger = triggerOf(customerId, request, date, nowMs);
     const existing = await this.decisions.findDecisionByTrigger(trigger.triggerId);
     if (existing !== null && options.dryRun !== true) return ok({ record: existing, existing: true });
 
@@ -364,20 +366,6 @@ export class DefaultDecisionEngine implements DecisionEngine {
 
   // ── internals ───────────────────────────────────────────────────────────────────────────────────────
 
-  private triggerOf(customerId: string, request: TriggerRequest, date: BusinessDate, nowMs: number): Trigger {
-    const actor = request.actor ?? "system";
-    const cause = request.sourceEventId ?? request.reviewId ?? `${formatDate(date)}@${nowMs}`;
-    return {
-      triggerId: request.triggerId ?? `${request.kind}:${customerId}:${cause}`,
-      kind: request.kind,
-      actor,
-      ...(request.onTime === undefined ? {} : { onTime: request.onTime }),
-      ...(request.sourceEventId === undefined ? {} : { sourceEventId: request.sourceEventId }),
-      ...(request.reviewId === undefined ? {} : { reviewId: request.reviewId }),
-      ...(request.drawdownId === undefined ? {} : { drawdownId: request.drawdownId }),
-    };
-  }
-
   private async policyFrom(
     options: DecideOptions,
     customerId: string,
@@ -501,4 +489,24 @@ export class DefaultDecisionEngine implements DecisionEngine {
     }
     return ok({ changed: current !== state, state: current, entries, events });
   }
+}
+
+/** The trigger id and detail for a request: deterministic from the request, the business date and the time. */
+export function triggerOf(
+  customerId: string,
+  request: TriggerRequest,
+  date: BusinessDate,
+  nowMs: number,
+): Trigger {
+  const actor = request.actor ?? "system";
+  const cause = request.sourceEventId ?? request.reviewId ?? `${formatDate(date)}@${nowMs}`;
+  return {
+    triggerId: request.triggerId ?? `${request.kind}:${customerId}:${cause}`,
+    kind: request.kind,
+    actor,
+    ...(request.onTime === undefined ? {} : { onTime: request.onTime }),
+    ...(request.sourceEventId === undefined ? {} : { sourceEventId: request.sourceEventId }),
+    ...(request.reviewId === undefined ? {} : { reviewId: request.reviewId }),
+    ...(request.drawdownId === undefined ? {} : { drawdownId: request.drawdownId }),
+  };
 }

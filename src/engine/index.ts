@@ -10,6 +10,7 @@ export {
   productTermsOf,
   reevaluationIntervalSeconds,
   replayDifferencesMax,
+  triggerOf,
 } from "./decision-engine.js";
 export type * from "./decision-ports.js";
 export type * from "./decision-types.js";

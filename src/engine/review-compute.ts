@@ -10,16 +10,14 @@ import {
   type BusinessDate,
   businessDateOfInstant,
   formatInstant,
-  parseDate,
   parseInstant,
   startOfBusinessDate,
 } from "../time/index.js";
 import { buildRecord, decide, limitInputOf } from "./decide.js";
-import { decisionIdOf, productTermsOf } from "./decision-engine.js";
+import { decisionIdOf, epochDayOf, lineOf, productTermsOf } from "./decision-engine.js";
 import type {
   DecisionHistory,
   DecisionInputs,
-  DecisionLine,
   DecisionRecord,
   DecisionResult,
   MacroInUse,
@@ -75,22 +73,6 @@ export function reviewTriggerId(reviewId: string, customerId: string): string {
 /** The version key a previous decision's artefacts are cached under. */
 export function versionsKey(v: RecordedVersions): string {
   return `${v.modelId}#${v.modelHash}|${v.policyId}@${v.policyVersion}|${v.arm}|${v.macroId}@${v.macroVersion}`;
-}
-
-function epochDayOf(text: string): BusinessDate {
-  const parsed = parseDate(text);
-  assert(parsed.ok, `stored date ${text} is YYYY-MM-DD`);
-  return parsed.value;
-}
-
-function lineOf(state: LineState): DecisionLine {
-  return {
-    limitMinor: state.limitMinor,
-    outstandingMinor: state.outstandingPrincipalMinor,
-    status: state.status,
-    dpd: state.delinquency?.dpd ?? 0,
-    openedOn: epochDayOf(state.openedOn),
-  };
 }
 
 /** The history the engine derives from the latest decision (same rule as decideForCustomer). */

@@ -1,25 +1,4 @@
 // The feature ids a behaviour rule may test (DESIGN.md, "Feature ids"); a rule naming anything else is refused.
-export const knownFeatureIds: ReadonlySet<string> = new Set([
-  "loginDays30d",
-  "paymentCount30d",
-  "paymentAmount90dMinor",
-  "productKinds180d",
-  "limitQueries30d",
-  "creditApplications90d",
-  "verificationLevel",
-  "daysSinceLastActivity",
-  "drawdownCount30d",
-  "drawdownCount90d",
-  "drawdownAmount90dToLimit",
-  "cycleCount90d",
-  "utilisation",
-  "avgUtilisation90d",
-  "onTimeRatio12m",
-  "maxDpd12m",
-  "overdueCount12m",
-  "daysSinceLastOverdue",
-  "debtToIncome",
-  "bureauDelinquencies24m",
-  "bureauInquiries6m",
-  "monthsOnBook",
-]);
+import { featureIds } from "../features/index.js";
+
+export const knownFeatureIds: ReadonlySet<string> = new Set(featureIds);

@@ -17,6 +17,7 @@ import {
   reevaluationIntervalSeconds,
   type Trigger,
   type TriggerRequest,
+  triggerOf,
 } from "../engine/index.js";
 import type { AnyEvent, LendingEvent } from "../events/index.js";
 import { applyEvents, type FeatureState, featuresAt } from "../features/index.js";
@@ -25,13 +26,7 @@ import type { Entry } from "../ledger/index.js";
 import { changeLimit, freezeLine, type LineState, type Product } from "../lending/index.js";
 import type { BureauFigures } from "../policy/index.js";
 import type { Scorecard } from "../scoring/index.js";
-import {
-  type BusinessDate,
-  businessDateOfInstant,
-  formatDate,
-  formatInstant,
-  parseDateOrThrow,
-} from "../time/index.js";
+import { businessDateOfInstant, formatInstant, parseDateOrThrow } from "../time/index.js";
 
 /** What a customer's next decision needs from the previous one (the engine reads it from the record). */
 export interface PreviousDecision {
@@ -101,26 +96,6 @@ function historyOf(previous: PreviousDecision | null): DecisionHistory {
       bureau: r.bureau,
       newLimitMinor: r.newLimitMinor,
     },
-  };
-}
-
-/** The engine's trigger id and detail for a request (DefaultDecisionEngine.triggerOf). */
-export function triggerOf(
-  customerId: string,
-  request: TriggerRequest,
-  date: BusinessDate,
-  nowMs: number,
-): Trigger {
-  const actor = request.actor ?? "system";
-  const cause = request.sourceEventId ?? request.reviewId ?? `${formatDate(date)}@${nowMs}`;
-  return {
-    triggerId: request.triggerId ?? `${request.kind}:${customerId}:${cause}`,
-    kind: request.kind,
-    actor,
-    ...(request.onTime === undefined ? {} : { onTime: request.onTime }),
-    ...(request.sourceEventId === undefined ? {} : { sourceEventId: request.sourceEventId }),
-    ...(request.reviewId === undefined ? {} : { reviewId: request.reviewId }),
-    ...(request.drawdownId === undefined ? {} : { drawdownId: request.drawdownId }),
   };
 }
 

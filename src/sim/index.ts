@@ -5,7 +5,6 @@ export {
   decideInMemory,
   foldPending,
   type PreviousDecision,
-  triggerOf,
   type Versions,
 } from "./decider.js";
 export { memoryRegistryStore } from "./memory-registry.js";
