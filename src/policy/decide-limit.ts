@@ -220,6 +220,15 @@ export function decideLimit(
     : policy.noIncomeCeilingMinor;
   const ceiling = roundLimitToStep(Math.min(ceilingRaw, product.limitMaxMinor), step);
   const ceilingBelowMin = ceiling < product.limitMinMinor;
+  // A ceiling below the product minimum means no line at all, never a limit between zero and the minimum.
+  const cappedLimit = ceilingBelowMin ? 0 : ceiling;
+  const capacityRule = (fromMinor: number): FiredRule => ({
+    ruleId: "capacity_ceiling",
+    code: ceilingBelowMin ? "capacity_below_product_min" : "capacity_ceiling",
+    kind: "capacity",
+    effectMinor: cappedLimit - fromMinor,
+    params: { ceilingMinor: ceiling, monthlyIncomeMinor: hasIncome ? income : null, externalDebtMinor: debt },
+  });
 
   // 6. Money: round once, product bounds, profit test, block, capacity.
   let limit = roundLimitToStep(Math.min(amount, product.limitMaxMinor), step);
@@ -236,19 +245,8 @@ export function decideLimit(
   }
   if (blockIncrease && limit > current) limit = current;
   if (limit > ceiling) {
-    const capped = ceilingBelowMin ? 0 : ceiling;
-    fired.push({
-      ruleId: "capacity_ceiling",
-      code: ceilingBelowMin ? "capacity_below_product_min" : "capacity_ceiling",
-      kind: "capacity",
-      effectMinor: capped - limit,
-      params: {
-        ceilingMinor: ceiling,
-        monthlyIncomeMinor: hasIncome ? income : null,
-        externalDebtMinor: debt,
-      },
-    });
-    limit = capped;
+    fired.push(capacityRule(limit));
+    limit = cappedLimit;
   }
   const beforeGuardrails = limit;
 
@@ -291,19 +289,8 @@ export function decideLimit(
         if (profitFails && floor > failValue) floor = failValue;
         if (floor > product.limitMaxMinor) floor = product.limitMaxMinor;
         if (floor > ceiling) {
-          floor = ceilingBelowMin ? 0 : ceiling;
-          if (!fired.some((f) => f.kind === "capacity"))
-            fired.push({
-              ruleId: "capacity_ceiling",
-              code: ceilingBelowMin ? "capacity_below_product_min" : "capacity_ceiling",
-              kind: "capacity",
-              effectMinor: floor - current,
-              params: {
-                ceilingMinor: ceiling,
-                monthlyIncomeMinor: hasIncome ? income : null,
-                externalDebtMinor: debt,
-              },
-            });
+          floor = cappedLimit;
+          if (!fired.some((f) => f.kind === "capacity")) fired.push(capacityRule(current));
         }
         onTimeFloor = floor;
         if (limit < floor) guard("on_time_repayment", floor, { floorMinor: floor });
@@ -327,21 +314,8 @@ export function decideLimit(
         limit = product.limitMaxMinor;
       }
       if (limit > ceiling) {
-        // A ceiling below the product minimum means no line at all (as before the guardrails), never a limit
-        // between zero and the minimum.
-        const capped = ceilingBelowMin ? 0 : ceiling;
-        fired.push({
-          ruleId: "capacity_ceiling",
-          code: ceilingBelowMin ? "capacity_below_product_min" : "capacity_ceiling",
-          kind: "capacity",
-          effectMinor: capped - limit,
-          params: {
-            ceilingMinor: ceiling,
-            monthlyIncomeMinor: hasIncome ? income : null,
-            externalDebtMinor: debt,
-          },
-        });
-        limit = capped;
+        fired.push(capacityRule(limit));
+        limit = cappedLimit;
       }
     }
   }
