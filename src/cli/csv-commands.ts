@@ -2,6 +2,7 @@
 // (JSON artefact or PMML, checked against their content hash) and rows of a CSV table.
 
 import { readFileSync } from "node:fs";
+import { parseArgs } from "node:util";
 import {
   assumptionPrefix,
   contentHashOf,
@@ -10,7 +11,7 @@ import {
   type ScalingStatement,
   type Scorecard,
 } from "../scoring/index.js";
-import type { CsvTable } from "./csv.js";
+import { CsvError, type CsvTable, readCsvFile } from "./csv.js";
 
 /**
  * The command shape (structurally the table's `Command`), declared here so the command modules do not
@@ -109,4 +110,63 @@ export function rowOf(table: CsvTable, r: number): FeatureRow {
 /** Formats a number to `digits` decimals for human output. */
 export function fixed(x: number, digits = 4): string {
   return x.toFixed(digits);
+}
+
+/** What a model-on-a-CSV command (score, monitor) gets once its front is done. */
+export interface ModelCsvInput {
+  readonly values: Readonly<Record<string, string | boolean | undefined>>;
+  readonly model: Scorecard;
+  readonly table: CsvTable;
+  readonly json: boolean;
+}
+
+/**
+ * The shared front of `score` and `monitor`: parses `--model --data [--scaling] [--json] [--db]` plus the
+ * command's own string options, loads the model (printing any import assumptions) and the data table, then
+ * runs `body`. Usage problems exit 2 with the usage line; unreadable or invalid files exit 1.
+ */
+export async function runModelCsvCommand(
+  ctx: CommandIo,
+  command: string,
+  usage: string,
+  extraStringOptions: readonly string[],
+  body: (input: ModelCsvInput) => Promise<number>,
+): Promise<number> {
+  const json = ctx.argv.includes("--json");
+  const fail = (exit: number, code: string, message: string): number =>
+    failWith(ctx, command, json, exit, code, message, exit === 2 ? usage : undefined);
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args: [...ctx.argv],
+      options: {
+        model: { type: "string" },
+        data: { type: "string" },
+        json: { type: "boolean", default: false },
+        scaling: { type: "string" },
+        db: { type: "string" },
+        ...Object.fromEntries(extraStringOptions.map((name) => [name, { type: "string" as const }])),
+      },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (error) {
+    return fail(2, "invalid_arguments", (error as Error).message);
+  }
+  for (const name of ["model", "data"]) {
+    if (typeof values[name] !== "string") return fail(2, "missing_argument", `--${name} is required`);
+  }
+  try {
+    const scaling = typeof values.scaling === "string" ? parseScaling(values.scaling) : undefined;
+    if (scaling === null)
+      return fail(2, "invalid_arguments", "--scaling takes base,odds,pdo (e.g. 600,50,20)");
+    const model = readModelFile(values.model as string, scaling);
+    reportAssumptions(model, ctx.stderr);
+    const table = readCsvFile(values.data as string);
+    return await body({ values, model, table, json });
+  } catch (error) {
+    if (error instanceof CsvError || error instanceof ModelFileError)
+      return fail(1, error.code, error.message);
+    throw error;
+  }
 }

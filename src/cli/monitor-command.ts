@@ -2,7 +2,6 @@
 // bands and, per characteristic, PSI and the average points shift — against the training distribution
 // stored in the model, or against a baseline CSV. With the target column present it also reports AUC and KS.
 
-import { parseArgs } from "node:util";
 import {
   assignBins,
   characteristicShift,
@@ -14,16 +13,8 @@ import {
   type Scorecard,
   scoreDataset,
 } from "../scoring/index.js";
-import { CsvError, type CsvTable, readCsvFile } from "./csv.js";
-import {
-  type CsvCommand,
-  failWith,
-  fixed,
-  ModelFileError,
-  parseScaling,
-  readModelFile,
-  reportAssumptions,
-} from "./csv-commands.js";
+import { type CsvTable, readCsvFile } from "./csv.js";
+import { type CsvCommand, fixed, runModelCsvCommand } from "./csv-commands.js";
 
 const usage =
   "usage: headroom monitor --model <model.json|model.pmml> --data <csv> [--baseline <csv>] [--scaling base,odds,pdo] [--json]";
@@ -71,38 +62,8 @@ function trainingDistributions(model: Scorecard): Distributions {
   };
 }
 
-export const monitorCommand: CsvCommand = async (ctx) => {
-  const json = ctx.argv.includes("--json");
-  const fail = (exit: number, code: string, message: string): number =>
-    failWith(ctx, "monitor", json, exit, code, message, exit === 2 ? usage : undefined);
-  let values: Record<string, string | boolean | undefined>;
-  try {
-    ({ values } = parseArgs({
-      args: [...ctx.argv],
-      options: {
-        model: { type: "string" },
-        data: { type: "string" },
-        baseline: { type: "string" },
-        json: { type: "boolean", default: false },
-        scaling: { type: "string" },
-        db: { type: "string" },
-      },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (error) {
-    return fail(2, "invalid_arguments", (error as Error).message);
-  }
-  for (const name of ["model", "data"]) {
-    if (typeof values[name] !== "string") return fail(2, "missing_argument", `--${name} is required`);
-  }
-  try {
-    const scaling = typeof values.scaling === "string" ? parseScaling(values.scaling) : undefined;
-    if (scaling === null)
-      return fail(2, "invalid_arguments", "--scaling takes base,odds,pdo (e.g. 600,50,20)");
-    const model = readModelFile(values.model as string, scaling);
-    reportAssumptions(model, ctx.stderr);
-    const table = readCsvFile(values.data as string);
+export const monitorCommand: CsvCommand = (ctx) =>
+  runModelCsvCommand(ctx, "monitor", usage, ["baseline"], async ({ values, model, table, json }) => {
     const actual = distributionsOf(model, table);
     const expected =
       typeof values.baseline === "string"
@@ -166,9 +127,4 @@ export const monitorCommand: CsvCommand = async (ctx) => {
           : ""),
     );
     return 0;
-  } catch (error) {
-    if (error instanceof CsvError || error instanceof ModelFileError)
-      return fail(1, error.code, error.message);
-    throw error;
-  }
-};
+  });
