@@ -1,7 +1,7 @@
 // What every route plugin receives: the store, the engine services, the frozen config, the clock, metrics and
 // the authenticator. Engine services that are optional answer 503 `feature_unavailable` when absent.
 
-import type { DecisionEngine, LendingService, RegistryService } from "../engine/index.js";
+import type { DecisionEngine, LendingService, RegistryService, WhatIfReport } from "../engine/index.js";
 import type { Clock } from "../kernel/index.js";
 import type { Store } from "../store/index.js";
 import type { Authenticator } from "./auth.js";
@@ -77,27 +77,10 @@ export interface WhatIfCounts {
   readonly expectedLossChangeMinor: number;
 }
 
-export interface WhatIfSummary extends WhatIfCounts {
+export interface WhatIfSummary
+  extends WhatIfCounts,
+    Pick<WhatIfReport, "businessDate" | "candidate" | "exposure" | "expectedLoss" | "budget"> {
   readonly byBand: readonly (WhatIfCounts & { readonly band: string })[];
-  readonly businessDate: string;
-  readonly candidate: { readonly policy: string | null; readonly macro: string | null };
-  readonly exposure: {
-    readonly currentMinor: number;
-    readonly newMinor: number;
-    readonly changeMinor: number;
-  };
-  readonly expectedLoss: {
-    readonly currentMinor: number;
-    readonly newMinor: number;
-    readonly changeMinor: number;
-    readonly lossGivenDefaultPpm: number;
-    readonly creditConversionPpm: number;
-  };
-  readonly budget: {
-    readonly budgetMinor: number;
-    readonly met: boolean;
-    readonly cappedLines: number;
-  } | null;
 }
 
 export interface ExperimentArmReport {
