@@ -15,9 +15,10 @@ import {
   today,
   triggerArb,
 } from "../../test/explain-fixtures.js";
+import { featureDefinitions } from "../features/index.js";
 import type { FeatureVector } from "../policy/index.js";
 import { type NumericCharacteristic, scoreRow } from "../scoring/index.js";
-import { explainDecision, renderExplanation, renderReason } from "./index.js";
+import { explainDecision, principalReasons, renderExplanation, renderReason } from "./index.js";
 import { quickScore } from "./quick-score.js";
 
 const scenarioArb = fc.record({
@@ -89,6 +90,57 @@ describe("reasons", () => {
       }),
       { numRuns: 300 },
     );
+  });
+
+  it("name a macro rule only when the macro group moved the limit, and never a zero count to lower", () => {
+    fc.assert(
+      fc.property(scenarioArb, (s) => {
+        const ctx = contextOf(s);
+        const e = explainDecision(ctx);
+        const macro = e.attribution.find((a) => a.group === "macro")!.amountMinor;
+        for (const r of e.reasons) {
+          const kind = ctx.outcome.firedRules.find((f) => f.ruleId === r.ruleId)?.kind;
+          if (r.kind === "rule" && kind === "macro") expect(macro).not.toBe(0);
+          if (r.kind === "characteristic" && r.value === 0) {
+            const def = (featureDefinitions as Record<string, { better?: string }>)[r.featureId!];
+            expect(def?.better).not.toBe("lower");
+          }
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("leave out a zero count that a peaked bin scores below its best", () => {
+    const contribution = (characteristic: string, value: number, pointsBelow: number) => ({
+      characteristic,
+      value,
+      attribute: "bin",
+      points: 10 - pointsBelow,
+      maxPoints: 10,
+      pointsBelow,
+      reasonCode: `RC_${characteristic}`,
+    });
+    const score = {
+      score: 580,
+      probability: 0.04,
+      contributions: [contribution("cycleCount90d", 0, 6), contribution("loginDays30d", 0, 4)],
+    };
+    const ctx = contextOf({
+      features: goodFeatures,
+      previousFeatures: goodFeatures,
+      bureau: null,
+      line: { limitMinor: 2_000_000, outstandingMinor: 0, status: "active", dpd: 0, openedOn: today - 400 },
+      previousBand: null,
+      trigger: { kind: "review.periodic" },
+      hasPrevious: false,
+      macroCut: null,
+      policyScale: null,
+      lastIncreaseAgo: null,
+    } as unknown as Parameters<typeof contextOf>[0]);
+    const reasons = principalReasons(score, ctx.outcome, ctx.policy.compiled, ctx.features);
+    const characteristics = reasons.filter((r) => r.kind === "characteristic");
+    expect(characteristics.map((r) => r.featureId)).toEqual(["loginDays30d"]);
   });
 
   it("improving the top characteristic reason's feature, all else equal, never lowers the score", () => {

@@ -4,7 +4,15 @@
 import { attributeChange } from "./attribution.js";
 import { recoveryPlan } from "./plan.js";
 import { principalReasons } from "./reasons.js";
-import type { ExplainContext, Explanation } from "./types.js";
+import type { AttributionPart, ExplainContext, Explanation } from "./types.js";
+
+/** Macro rules are principal reasons only when the macro group moved the limit. */
+function reasonsOf(ctx: ExplainContext, attribution: readonly AttributionPart[]) {
+  const macro = attribution.find((a) => a.group === "macro")?.amountMinor ?? 0;
+  return principalReasons(ctx.score, ctx.outcome, ctx.policy.compiled, ctx.features, {
+    withoutMacroRules: macro === 0,
+  });
+}
 
 export function explainDecision(ctx: ExplainContext): Explanation {
   const attribution = attributeChange(ctx);
@@ -14,7 +22,7 @@ export function explainDecision(ctx: ExplainContext): Explanation {
     decisionId: ctx.decisionId,
     previousLimitMinor: ctx.line.limitMinor,
     newLimitMinor: ctx.newLimitMinor ?? ctx.outcome.limitMinor,
-    reasons: principalReasons(ctx.score, ctx.outcome, ctx.policy.compiled, ctx.features),
+    reasons: reasonsOf(ctx, attribution),
     attribution,
     plan: recoveryPlan(ctx, attribution),
   };
@@ -22,8 +30,6 @@ export function explainDecision(ctx: ExplainContext): Explanation {
 
 /** Reasons and attribution only (no plan search): for batch reviews that render plans on demand. */
 export function explainChange(ctx: ExplainContext): Pick<Explanation, "reasons" | "attribution"> {
-  return {
-    reasons: principalReasons(ctx.score, ctx.outcome, ctx.policy.compiled, ctx.features),
-    attribution: attributeChange(ctx),
-  };
+  const attribution = attributeChange(ctx);
+  return { reasons: reasonsOf(ctx, attribution), attribution };
 }

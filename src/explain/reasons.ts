@@ -1,6 +1,7 @@
 // Principal reasons: at most four, from the policy rules that lowered the limit (ranked by effect) and the
 // scored characteristics that cost points (ranked by PMML pointsBelow). Never a characteristic the model lacks.
 
+import { featureDefinitions } from "../features/index.js";
 import type { CompiledPolicy, FeatureVector, LimitOutcome } from "../policy/index.js";
 import type { ScoreResult } from "../scoring/index.js";
 import { characteristicCode, ruleReasonCode } from "./catalogue.js";
@@ -10,11 +11,32 @@ export const reasonsMax = 4;
 /** Rule reasons take at most this many slots while characteristic reasons remain to fill the rest. */
 export const ruleReasonsPreferredMax = 2;
 
-function ruleReasons(outcome: LimitOutcome, policy: CompiledPolicy, features: FeatureVector): Reason[] {
+/** What principalReasons may leave out because the attribution shows it did not move this change. */
+export interface ReasonOptions {
+  /** Leave out the macro overlays' rules (the macro group's part of the change is 0). */
+  readonly withoutMacroRules?: boolean;
+}
+
+/**
+ * A count the borrower should keep low that is already zero: nothing to do less of, so never a reason
+ * (a scorecard with a peaked bin can give 0 fewer points than 1–2; "0 of your drawdowns …" explains nothing).
+ */
+function zeroOfLowerIsBetter(featureId: string, value: unknown): boolean {
+  const def = (featureDefinitions as Readonly<Record<string, { better?: string } | undefined>>)[featureId];
+  return value === 0 && def?.better === "lower";
+}
+
+function ruleReasons(
+  outcome: LimitOutcome,
+  policy: CompiledPolicy,
+  features: FeatureVector,
+  options: ReasonOptions,
+): Reason[] {
   const seen = new Set<string>();
   const candidates = outcome.firedRules
     .map((rule, index) => ({ rule, index }))
     .filter(({ rule }) => rule.effectMinor < 0 || rule.params.effect === "block_increase")
+    .filter(({ rule }) => !(options.withoutMacroRules === true && rule.kind === "macro"))
     .sort((a, b) => a.rule.effectMinor - b.rule.effectMinor || a.index - b.index);
   const reasons: Reason[] = [];
   for (const { rule } of candidates) {
@@ -55,6 +77,7 @@ function characteristicReasons(score: ScoreResult): Reason[] {
   return score.contributions
     .map((c, index) => ({ c, index }))
     .filter(({ c }) => c.pointsBelow > 0)
+    .filter(({ c }) => !zeroOfLowerIsBetter(c.characteristic, c.value))
     .sort((a, b) => b.c.pointsBelow - a.c.pointsBelow || a.index - b.index)
     .map(({ c }) => {
       const value = c.value === undefined ? null : c.value;
@@ -78,8 +101,9 @@ export function principalReasons(
   outcome: LimitOutcome,
   policy: CompiledPolicy,
   features: FeatureVector,
+  options: ReasonOptions = {},
 ): Reason[] {
-  const rules = ruleReasons(outcome, policy, features);
+  const rules = ruleReasons(outcome, policy, features, options);
   const characteristics = characteristicReasons(score);
   const ruleSlots = Math.max(
     Math.min(rules.length, ruleReasonsPreferredMax),
