@@ -10,6 +10,7 @@ import { featuresAt, rebuildFeatures } from "../src/features/index.js";
 import { runSimulation, type SimSummary } from "../src/sim/index.js";
 import {
   createDecisionStore,
+  createEventLog,
   createLendingStore,
   createRegistryStore,
   openDecisionEngine,
@@ -141,6 +142,25 @@ describe.each(dialects)("simulation into %s", (dialect) => {
         businessDate(parseDateOrThrow(record.businessDate)),
       );
       expect(record.features).toEqual(expected);
+    }
+  });
+
+  it("leaves each customer's feature state fresh and equal to a rebuild from the log", async () => {
+    const counts = await store.db.read((tx) =>
+      tx.all<{ customer_id: string; n: number | string; stored: number | string | null }>(
+        `SELECT e.customer_id, COUNT(*) AS n, MAX(f.event_count) AS stored FROM events e
+           LEFT JOIN feature_state f ON f.customer_id = e.customer_id GROUP BY e.customer_id`,
+      ),
+    );
+    expect(counts).toHaveLength(summary.customers);
+    for (const c of counts) expect(Number(c.stored)).toBe(Number(c.n));
+    const log = createEventLog(store.db, { timeZone: zone, latenessMaxMs: 3 * 86_400_000 });
+    const end = businessDate(parseDateOrThrow("2026-04-30"));
+    for (const { customer_id: customerId } of counts.slice(0, 12)) {
+      const stored = await log.loadFeatureState(customerId);
+      const events = await log.readCustomerEvents(customerId, { limit: 100_000 });
+      expect(stored.eventCount).toBe(events.length);
+      expect(featuresAt(stored.state, end)).toEqual(featuresAt(rebuildFeatures(events, zone), end));
     }
   });
 

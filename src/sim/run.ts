@@ -14,7 +14,7 @@ import {
 } from "../store/index.js";
 import { parseDateOrThrow, startOfBusinessDate } from "../time/index.js";
 import { memoryRegistryStore } from "./memory-registry.js";
-import { nullSink, sqlSink } from "./sink.js";
+import { nullSink, type SimSink, sqlSink, writerThreadSink } from "./sink.js";
 import type { SimOptions, SimProgress } from "./types.js";
 import { type SimResult, Simulation } from "./world.js";
 
@@ -60,7 +60,15 @@ export async function runSimulation(options: SimOptions, run: RunSimulationOptio
     const registered = await registry.registerModel(run.model, { activate: true });
     if (!registered.ok) throw new Error(`registering the model failed: ${registered.error.message}`);
   }
-  const sink = run.store ? sqlSink(run.store, product.timeZone) : nullSink;
+  // A database file gets a writer thread: the next days are simulated while earlier ones are written.
+  const location = run.store?.db.location;
+  const threaded = run.store?.db.dialect === "sqlite" && location !== undefined && location !== ":memory:";
+  const sink: SimSink & { close?: () => Promise<void> } =
+    threaded && location !== undefined
+      ? await writerThreadSink(location, product.timeZone)
+      : run.store
+        ? sqlSink(run.store, product.timeZone)
+        : nullSink;
   const simulation = new Simulation(options, {
     registry,
     sink: {
@@ -74,5 +82,9 @@ export async function runSimulation(options: SimOptions, run: RunSimulationOptio
     ...(run.onProgress ? { onProgress: run.onProgress } : {}),
     ...(run.collectTraining ? { collectTraining: true } : {}),
   });
-  return simulation.run();
+  try {
+    return await simulation.run();
+  } finally {
+    await sink.close?.();
+  }
 }

@@ -14,7 +14,7 @@ import type {
   ProductKind,
   VerificationKind,
 } from "../events/index.js";
-import { emptyFeatureState, featureIds, featuresAt } from "../features/index.js";
+import { emptyFeatureState, type FeatureState, featureIds, featuresAt } from "../features/index.js";
 import { assert, createRng, fnv1a32, type Rng } from "../kernel/index.js";
 import type { Entry } from "../ledger/index.js";
 import { globalAccountKinds, lineAccountId } from "../ledger/index.js";
@@ -1117,12 +1117,21 @@ export class Simulation {
       decisions: this.dayDecisions,
       lines: writeLines || last ? this.customers.flatMap((c) => (c.line ? [c.line] : [])) : [],
       closedAtMs: startOfBusinessDate(addDays(date, 1), this.tz) + 5 * 60_000,
+      ...(last ? { featureStates: this.finalFeatureStates() } : {}),
     };
     this.dayEvents = [];
     this.dayEntries = [];
     this.dayDecisions = [];
     this.dayOpened = [];
     await this.deps.sink.writeDay(batch);
+  }
+
+  /** Every customer's feature state with all their logged events folded in. */
+  private finalFeatureStates(): { customerId: string; state: FeatureState }[] {
+    return this.customers.map((c) => {
+      foldPending(c, this.tz);
+      return { customerId: c.customerId, state: c.features };
+    });
   }
 
   private summary(): SimSummary {

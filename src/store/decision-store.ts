@@ -46,7 +46,7 @@ function parseRecord(row: { record: string } | undefined): DecisionRecord | null
   return row ? (JSON.parse(row.record) as DecisionRecord) : null;
 }
 
-async function insertDecision(tx: Tx, record: DecisionRecord): Promise<void> {
+export async function insertDecision(tx: Tx, record: DecisionRecord): Promise<void> {
   await tx.run(tx.dialect === "sqlite" ? insertSqlite : insertPostgres, [
     record.decisionId,
     record.triggerId,

@@ -2,6 +2,7 @@
 
 export * from "./api-queries.js";
 export * from "./api-store.js";
+export { type BulkLoader, type BulkWriter, createBulkLoader, type EntryGroup } from "./bulk-load.js";
 export {
   type Db,
   type Dialect,
@@ -55,3 +56,4 @@ export {
   type ReviewWiringOptions,
   reviewRunnerId,
 } from "./review-wiring.js";
+export { startWorker } from "./worker-module.js";

@@ -1,0 +1,219 @@
+// Bulk loading of facts produced elsewhere in one go (a simulated portfolio): events, ledger entries with their
+// postings and balances, as multi-row statements inside the caller's transaction. It writes the same rows the
+// lending service and the event log write, for an empty or append-only target: event ids and entry ids must be
+// new (a repeat fails the transaction on the unique key instead of being skipped). Feature states are not
+// advanced here; `saveFeatureStates` writes final states computed by the caller from the same events.
+
+import type { DecisionRecord, LendingUnitOfWork, StoredFeatureState } from "../engine/index.js";
+import type { AnyEvent } from "../events/index.js";
+import type { FeatureState } from "../features/index.js";
+import { assert } from "../kernel/index.js";
+import type { Entry } from "../ledger/index.js";
+import { businessDateOfInstant, parseDate, parseInstant } from "../time/index.js";
+import { enqueueWebhooksForLogEvent } from "./api-store.js";
+import type { Db, SqlValue, Tx } from "./db.js";
+import { insertDecision } from "./decision-store.js";
+import { createFeatureStateRows } from "./feature-state.js";
+import { unitOfWork } from "./lending-store.js";
+
+/** Rows per multi-row INSERT: at most 8 parameters a row keeps a statement under 2,000 parameters. */
+export const bulkChunkRows = 250;
+
+/** Runs one multi-row INSERT per chunk of `rows`; `row` gives each row's parameters (always `width` of them). */
+async function insertRows<T>(
+  tx: Tx,
+  head: string,
+  width: number,
+  rows: readonly T[],
+  row: (r: T) => readonly SqlValue[],
+  tail = "",
+): Promise<void> {
+  const tuple = `(${Array.from({ length: width }, () => "?").join(", ")})`;
+  for (let i = 0; i < rows.length; i += bulkChunkRows) {
+    const chunk = rows.slice(i, i + bulkChunkRows);
+    const params: SqlValue[] = [];
+    for (const r of chunk) {
+      const values = row(r);
+      assert(values.length === width, "a bulk row has one value per column");
+      for (const v of values) params.push(v);
+    }
+    await tx.run(`${head} VALUES ${chunk.map(() => tuple).join(", ")}${tail}`, params);
+  }
+}
+
+/**
+ * Appends events (given in log order, all new) to the `events` log. On SQLite `seq` continues from the
+ * current maximum in the given order; on PostgreSQL the identity assigns it. Limit and freeze events become
+ * webhook messages in the same transaction, as the event log does.
+ */
+export async function bulkAppendEvents(tx: Tx, events: readonly AnyEvent[], timeZone: string): Promise<void> {
+  if (events.length === 0) return;
+  let seq =
+    tx.dialect === "sqlite"
+      ? ((await tx.get<{ seq: number }>("SELECT COALESCE(MAX(seq), 0) AS seq FROM events"))?.seq ?? 0)
+      : 0;
+  const rows = events.map((event) => {
+    const instant = parseInstant(event.occurredAt);
+    assert(instant.ok, `event ${event.eventId} has an ISO-8601 occurredAt`);
+    return {
+      eventId: event.eventId,
+      customerId: event.customerId,
+      type: event.type,
+      occurredAt: event.occurredAt,
+      occurredMs: instant.value,
+      businessDate: businessDateOfInstant(instant.value, timeZone),
+      payload: JSON.stringify(event.payload),
+    };
+  });
+  const sqlite = tx.dialect === "sqlite";
+  await insertRows(
+    tx,
+    `INSERT INTO events (event_id, customer_id, type, occurred_at, occurred_ms, business_date, payload${sqlite ? ", seq" : ""})`,
+    sqlite ? 8 : 7,
+    rows,
+    (r) => {
+      const values: SqlValue[] = [
+        r.eventId,
+        r.customerId,
+        r.type,
+        r.occurredAt,
+        r.occurredMs,
+        r.businessDate,
+        r.payload,
+      ];
+      if (sqlite) values.push(++seq);
+      return values;
+    },
+  );
+  for (const r of rows) await enqueueWebhooksForLogEvent(tx, r);
+}
+
+export interface EntryGroup {
+  readonly lineId: string;
+  readonly entries: readonly Entry[];
+  /** The write time recorded on the entries. */
+  readonly atMs: number;
+}
+
+function epochDay(text: string): number {
+  const parsed = parseDate(text);
+  assert(parsed.ok, `entry date ${text} is YYYY-MM-DD`);
+  return parsed.value;
+}
+
+/** Appends ledger entries (all new) with their postings and moves the balances by their sums. */
+export async function bulkAppendEntries(tx: Tx, groups: readonly EntryGroup[]): Promise<void> {
+  const entries: { lineId: string; entry: Entry; atMs: number }[] = [];
+  const postings: { entryId: string; n: number; account: string; amountMinor: number }[] = [];
+  const deltas = new Map<string, { lineId: string; delta: number }>();
+  for (const { lineId, entries: list, atMs } of groups) {
+    for (const entry of list) {
+      entries.push({ lineId, entry, atMs });
+      entry.postings.forEach((p, n) => {
+        postings.push({ entryId: entry.entryId, n, account: p.accountId, amountMinor: p.amountMinor });
+        const owner = p.accountId.startsWith(`line:${lineId}:`) ? lineId : "";
+        const current = deltas.get(p.accountId);
+        if (current) current.delta += p.amountMinor;
+        else deltas.set(p.accountId, { lineId: owner, delta: p.amountMinor });
+      });
+    }
+  }
+  if (entries.length === 0) return;
+  await insertRows(
+    tx,
+    "INSERT INTO ledger_entries (entry_id, line_id, business_date, kind, entry, recorded_ms)",
+    6,
+    entries,
+    ({ lineId, entry, atMs }) => [
+      entry.entryId,
+      lineId,
+      epochDay(entry.businessDate),
+      entry.kind,
+      JSON.stringify(entry),
+      atMs,
+    ],
+  );
+  await insertRows(tx, "INSERT INTO postings (entry_id, n, account, amount_minor)", 4, postings, (p) => [
+    p.entryId,
+    p.n,
+    p.account,
+    p.amountMinor,
+  ]);
+  // Account order, as the lending store locks balances (no deadlock with a concurrent writer).
+  const accounts = [...deltas.keys()].sort();
+  await insertRows(
+    tx,
+    "INSERT INTO balances (account, line_id, balance_minor)",
+    3,
+    accounts,
+    (account) => {
+      const { lineId, delta } = deltas.get(account) as { lineId: string; delta: number };
+      return [account, lineId === "" ? null : lineId, delta];
+    },
+    " ON CONFLICT (account) DO UPDATE SET balance_minor = balances.balance_minor + excluded.balance_minor",
+  );
+}
+
+/**
+ * Saves customers' feature states computed from exactly the events the log holds for them, with the log's
+ * count and latest instant per customer (so readers see them as fresh). A customer without events is skipped.
+ */
+export async function saveFeatureStates(
+  tx: Tx,
+  states: readonly { readonly customerId: string; readonly state: FeatureState }[],
+): Promise<number> {
+  const counts = new Map<string, { n: number; latest: number }>();
+  const rows = await tx.all<{ customer_id: string; n: number | string; latest: number | string }>(
+    "SELECT customer_id, COUNT(*) AS n, MAX(occurred_ms) AS latest FROM events GROUP BY customer_id",
+  );
+  for (const r of rows) counts.set(r.customer_id, { n: Number(r.n), latest: Number(r.latest) });
+  const updates: { state: StoredFeatureState }[] = [];
+  for (const { customerId, state } of states) {
+    const logged = counts.get(customerId);
+    if (logged === undefined) continue;
+    updates.push({
+      state: { customerId, state, eventCount: logged.n, latestOccurredMs: logged.latest },
+    });
+  }
+  await createFeatureStateRows().save(tx, updates);
+  return updates.length;
+}
+
+/** What a bulk write can do inside its one transaction. */
+export interface BulkWriter {
+  /** The lending unit of work (lines, settings) on the same transaction. */
+  readonly lending: LendingUnitOfWork;
+  appendEvents(events: readonly AnyEvent[]): Promise<void>;
+  appendEntries(groups: readonly EntryGroup[]): Promise<void>;
+  insertDecision(record: DecisionRecord): Promise<void>;
+  saveFeatureStates(
+    states: readonly { readonly customerId: string; readonly state: FeatureState }[],
+  ): Promise<number>;
+}
+
+export interface BulkLoader {
+  /** One transaction; `nowMs` is read as the write time of lines and settings. */
+  write<T>(fn: (writer: BulkWriter) => Promise<T>): Promise<T>;
+}
+
+/** SQLite page cache while loading, in KiB: the indexes a load walks stay in memory between transactions. */
+export const bulkCacheKib = 131_072;
+
+export function createBulkLoader(db: Db, nowMs: () => number, timeZone: string): BulkLoader {
+  let tuned = false;
+  return {
+    write(fn) {
+      return db.transaction(async (tx) => {
+        if (!tuned && tx.dialect === "sqlite") await tx.exec(`PRAGMA cache_size = -${bulkCacheKib}`);
+        tuned = true;
+        return fn({
+          lending: unitOfWork(tx, nowMs),
+          appendEvents: (events) => bulkAppendEvents(tx, events, timeZone),
+          appendEntries: (groups) => bulkAppendEntries(tx, groups),
+          insertDecision: (record) => insertDecision(tx, record),
+          saveFeatureStates: (states) => saveFeatureStates(tx, states),
+        });
+      });
+    },
+  };
+}
