@@ -112,7 +112,8 @@ export function summaryText(s: SimSummary): string {
     `  events ${s.events}, ledger entries ${s.ledgerEntries}, decisions ${s.decisions}, drawdowns ${s.drawdowns}`,
     `  customers reaching DPD 30+: ${s.dpd30Customers}, DPD 90+: ${s.dpd90Customers}, losses ${(s.lossesMinor / 100).toFixed(2)} CNY`,
     `  recovery plans: offered ${r.offered}, followed ${r.followed}, met ${r.succeeded} of ${r.evaluated} (${percent(r.successRate)}), ` +
-      `macro-overtaken ${r.macroOvertaken}, abandoned ${r.abandoned}, pending ${r.pending}`,
+      `macro-overtaken ${r.macroOvertaken}, broken ${r.broken}, pending ${r.pending}` +
+      ` (the kept promise lifted ${r.honouredLifted} of the met)`,
     ...(s.macroChanges.length > 0
       ? [
           `  macro changes: ${s.macroChanges.map((m) => `${m.date} v${m.macroVersion} (${m.announcementId})`).join(", ")}`,

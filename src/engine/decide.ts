@@ -1,7 +1,7 @@
 // The pure decision: score the feature vector, run the limit policy, explain (reasons, attribution,
 // recovery plan). No I/O, no clock, no randomness: the same DecisionInputs give the same record bytes.
 
-import { explainDecision } from "../explain/index.js";
+import { type ActivePlan, adoptablePlan, assessCommitment, explainDecision } from "../explain/index.js";
 import { decideLimit, type LimitInput } from "../policy/index.js";
 import { scoreRow } from "../scoring/index.js";
 import { formatDate } from "../time/index.js";
@@ -38,22 +38,70 @@ export function bindingCapOf(inputs: DecisionInputs, policyLimitMinor: number): 
   return cap !== undefined && cap < policyLimitMinor ? cap : null;
 }
 
+/** The versions a decision runs with, as a recovery plan records them. */
+function planVersionsOf(inputs: DecisionInputs) {
+  return {
+    modelId: inputs.model.modelId,
+    modelHash: inputs.model.contentHash,
+    policyId: inputs.policy.policyId,
+    policyVersion: inputs.policy.version,
+    macroId: inputs.macro.macroId,
+    macroVersion: inputs.macro.version,
+  };
+}
+
+/**
+ * Score, policy, then the recovery plan in force (explain's `assessCommitment`): an honoured promise is a
+ * floor under the policy's limit; the exposure-budget cap comes last. The explanation names what the
+ * decision did with the plan; a new verified plan with steps becomes the one in force when none is.
+ */
 export function decide(inputs: DecisionInputs): DecisionResult {
   const score = scoreRow(inputs.model, inputs.features);
   const outcome = decideLimit(limitInputOf(inputs, score), inputs.policy.compiled, inputs.macro.compiled);
-  const cap = bindingCapOf(inputs, outcome.limitMinor);
-  const explanation = explainDecision(
-    cap === null
-      ? { ...inputs, score, outcome }
-      : { ...inputs, score, outcome, newLimitMinor: cap, exposureCapMinor: cap },
-  );
+  const versions = planVersionsOf(inputs);
+  const assessed = assessCommitment({
+    active: inputs.history.activePlan ?? null,
+    businessDate: inputs.businessDate,
+    versions,
+    features: inputs.features,
+    line: inputs.line,
+    policyLimitMinor: outcome.limitMinor,
+    exposureCapMinor: inputs.trigger.exposureCapMinor ?? null,
+    limitMaxMinor: inputs.product.limitMaxMinor,
+  });
+  const floor =
+    assessed.floorMinor !== null && assessed.floorMinor > outcome.limitMinor ? assessed.floorMinor : null;
+  const promised = floor ?? outcome.limitMinor;
+  const cap = bindingCapOf(inputs, promised);
+  const newLimitMinor = cap ?? promised;
+  const explanation = explainDecision({
+    ...inputs,
+    score,
+    outcome,
+    ...(newLimitMinor === outcome.limitMinor ? {} : { newLimitMinor }),
+    ...(cap === null ? {} : { exposureCapMinor: cap }),
+    ...(floor === null ? {} : { promiseFloorMinor: floor }),
+    ...(assessed.commitment === null ? {} : { commitment: assessed.commitment }),
+    ...(assessed.inForce === null ? {} : { planInForce: assessed.inForce.plan }),
+  });
+  const activePlan: ActivePlan | null =
+    assessed.inForce ??
+    (adoptablePlan(explanation.plan, newLimitMinor)
+      ? {
+          decisionId: inputs.decisionId,
+          madeOn: formatDate(inputs.businessDate),
+          versions,
+          plan: explanation.plan,
+        }
+      : null);
   return {
     score,
     outcome,
     previousLimitMinor: inputs.line.limitMinor,
-    newLimitMinor: cap ?? outcome.limitMinor,
+    newLimitMinor,
     freeze: outcome.action === "freeze",
     explanation,
+    activePlan,
   };
 }
 
@@ -117,12 +165,14 @@ export function buildRecord(
       lastIncreaseOn:
         inputs.history.lastIncreaseOn === null ? null : formatDate(inputs.history.lastIncreaseOn),
       previousDecisionId: inputs.history.previous?.decisionId ?? null,
+      ...(inputs.history.activePlan ? { activePlan: inputs.history.activePlan } : {}),
     },
     previousLimitMinor: result.previousLimitMinor,
     newLimitMinor: result.newLimitMinor,
     freeze: result.freeze,
     outcome: result.outcome,
     explanation: result.explanation,
+    ...(result.activePlan === null ? {} : { activePlan: result.activePlan }),
     announcementId: announcementOf(inputs),
     applied: meta.applied,
     createdAt: meta.createdAt,

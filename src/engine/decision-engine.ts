@@ -359,6 +359,7 @@ export class DefaultDecisionEngine implements DecisionEngine {
         lastIncreaseOn:
           record.history.lastIncreaseOn === null ? null : epochDayOf(record.history.lastIncreaseOn),
         previous,
+        activePlan: record.history.activePlan ?? null,
       },
       product: record.product,
     };
@@ -439,6 +440,7 @@ export class DefaultDecisionEngine implements DecisionEngine {
       previousBand: previous.band,
       lastIncreaseOn: lastIncrease === null ? null : epochDayOf(lastIncrease),
       previous: await this.previousInputsOf(previous),
+      activePlan: previous.activePlan ?? null,
     };
   }
 

@@ -2,7 +2,7 @@
 // decision record (JSON-safe, dates "YYYY-MM-DD"), triggers, rejections and the DecisionEngine service.
 
 import type { AnyEvent } from "../events/index.js";
-import type { Explanation } from "../explain/index.js";
+import type { ActivePlan, Explanation } from "../explain/index.js";
 import type { Result } from "../kernel/index.js";
 import type {
   BureauFigures,
@@ -100,6 +100,8 @@ export interface DecisionHistory {
   readonly previousBand: string | null;
   readonly lastIncreaseOn: BusinessDate | null;
   readonly previous: PreviousDecisionInputs | null;
+  /** The recovery plan in force before this decision (the previous record's `activePlan`), if any. */
+  readonly activePlan?: ActivePlan | null;
 }
 
 /** Everything the pure decision reads. Same inputs → same bytes out. */
@@ -130,6 +132,8 @@ export interface DecisionResult {
   /** The policy asks to freeze the line (DPD beyond its threshold). */
   readonly freeze: boolean;
   readonly explanation: DecisionExplanation | null;
+  /** The recovery plan in force after this decision: carried, newly made, or null once settled. */
+  readonly activePlan: ActivePlan | null;
 }
 
 /** Version references stored with a record (the artefacts themselves live in the registries). */
@@ -158,6 +162,8 @@ export interface RecordedHistory {
   readonly lastIncreaseOn: string | null;
   /** The previous decision this one is attributed against, or null for a first decision. */
   readonly previousDecisionId: string | null;
+  /** The recovery plan in force before this decision (an input: replay reads it here). */
+  readonly activePlan?: ActivePlan;
 }
 
 /** The append-only audit record of one decision: enough to replay it bit for bit. Never updated. */
@@ -185,6 +191,8 @@ export interface DecisionRecord {
   readonly freeze: boolean;
   readonly outcome: LimitOutcome;
   readonly explanation: DecisionExplanation | null;
+  /** The recovery plan in force after this decision (absent: none); the next decision starts from it. */
+  readonly activePlan?: ActivePlan;
   /** The policy or macro announcement this decision links to (a version change that caused it), if any. */
   readonly announcementId: string | null;
   /** Whether the limit change / freeze was applied to the line (false for a dry run, never stored). */

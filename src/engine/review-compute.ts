@@ -94,6 +94,7 @@ function historyOf(ctx: ReviewContext, previous: ReviewLineInput["previous"]): D
     previousBand: previous.band,
     lastIncreaseOn: lastIncrease === null ? null : epochDayOf(lastIncrease),
     previous: inputs,
+    activePlan: previous.activePlan ?? null,
   };
 }
 

@@ -65,7 +65,13 @@ export function coalitionLimit(
     macro,
     { guardrails: (mask & (1 << guardrail)) !== 0 },
   );
-  return withCap(ctx, mask, outcome.limitMinor);
+  return withCap(ctx, mask, withPromise(ctx, mask, outcome.limitMinor));
+}
+
+/** A recovery plan's honoured promise belongs to the guardrail group: the engine's own safeguards. */
+function withPromise(ctx: ExplainContext, mask: number, limitMinor: number): number {
+  const floor = ctx.promiseFloorMinor ?? null;
+  return (mask & (1 << guardrail)) !== 0 && floor !== null ? Math.max(limitMinor, floor) : limitMinor;
 }
 
 /** The exposure-budget cap belongs to the macro group: it applies (last) only when that group is in. */

@@ -3,7 +3,17 @@
 // from a reason's params at read time (kinds: count, money, pct, days, date, text, feature).
 
 import { formatMinor } from "../money/index.js";
-import type { AttributionGroup, Lang, MessageParams, ParamValue, PlanAction, PlanStatus } from "./types.js";
+import type {
+  AttributionGroup,
+  CommitmentStatus,
+  Lang,
+  MessageParams,
+  ParamValue,
+  PlanAction,
+  PlanCommitment,
+  PlanConditionCode,
+  PlanStatus,
+} from "./types.js";
 
 export interface LocalizedTemplate {
   readonly "zh-CN": string;
@@ -390,6 +400,81 @@ export const planSummaries: Readonly<Record<PlanStatus | "unverified", Localized
     "zh-CN": "暂时无法给出经过验证的恢复方案；下次额度评估日为{next:date}",
     en: "no verified recovery plan is available right now; your limit will be reviewed again on {next:date}",
   },
+};
+
+/** A plan's conditions: what the borrower keeps until the re-evaluation for the promise to hold. */
+export const conditionCatalogue: Readonly<Record<PlanConditionCode, LocalizedTemplate>> = {
+  C_REPAY_TO: {
+    "zh-CN": "待还本金保持在{target:money}以内",
+    en: "keep what you owe at or below {target:money}",
+  },
+  C_VERIFICATIONS: {
+    "zh-CN": "保持已完成至少{target:count}项认证",
+    en: "have at least {target:count} verifications complete",
+  },
+  C_ACTIVE_DAYS: {
+    "zh-CN": "重新评估时近30天内至少{target:count}天登录过App",
+    en: "have used the app on at least {target:count} of the 30 days before the re-evaluation",
+  },
+  C_NO_NEW_DRAWDOWNS: {
+    "zh-CN": "不再新增借款",
+    en: "make no new drawdowns",
+  },
+  C_NO_LIMIT_QUERIES: {
+    "zh-CN": "除这次重新评估外不再查询额度",
+    en: "do not check your limit, apart from asking for the re-evaluation",
+  },
+  C_NO_CREDIT_APPLICATIONS: {
+    "zh-CN": "不申请其他贷款",
+    en: "do not apply for other credit",
+  },
+  C_NO_OVERDUE: {
+    "zh-CN": "每期按时还款，不发生逾期",
+    en: "pay every instalment on time",
+  },
+  C_BUREAU_NO_WORSE: {
+    "zh-CN": "征信报告不新增逾期或负债",
+    en: "let no new delinquency or debt appear on your credit report",
+  },
+};
+
+/** What a decision did with the recovery plan in force before it. */
+export const commitmentCatalogue: Readonly<Record<CommitmentStatus | "honoured_lifted", LocalizedTemplate>> =
+  {
+    in_force: {
+      "zh-CN": "您{made:date}的恢复方案仍然有效：保持其条件，{eta:date}起额度至少为{promised:money}",
+      en: "your recovery plan of {made:date} still holds: keep its conditions and your limit will be at least {promised:money} from {eta:date}",
+    },
+    honoured: {
+      "zh-CN": "您{made:date}的恢复方案已兑现：额度至少为{promised:money}",
+      en: "your recovery plan of {made:date} is kept: your limit is at least {promised:money}",
+    },
+    honoured_lifted: {
+      "zh-CN":
+        "您{made:date}的恢复方案已兑现：您遵守了全部条件，额度按承诺从{lifted:money}提升至{promised:money}",
+      en: "your recovery plan of {made:date} is kept: you met every condition, so your limit is {promised:money} as promised rather than {lifted:money}",
+    },
+    broken: {
+      "zh-CN": "您{made:date}的恢复方案已失效，因为未满足：{conditions:text}",
+      en: "your recovery plan of {made:date} no longer applies because this condition was not kept: {conditions:text}",
+    },
+    overtaken: {
+      "zh-CN": "您{made:date}的恢复方案因全平台调整（{by:text}）而失效，并非针对您个人",
+      en: "your recovery plan of {made:date} was overtaken by a platform-wide change ({by:text}), not specific to you",
+    },
+    completed: {
+      "zh-CN": "您{made:date}的恢复方案已完成",
+      en: "your recovery plan of {made:date} has run its course",
+    },
+  };
+
+export const overtakenByLabels: Readonly<
+  Record<NonNullable<PlanCommitment["overtakenBy"]>, LocalizedTemplate>
+> = {
+  model: { "zh-CN": "评分模型更新", en: "a scoring model update" },
+  policy: { "zh-CN": "额度政策更新", en: "a limit policy update" },
+  macro: { "zh-CN": "市场与资金策略调整", en: "a market and funding adjustment" },
+  exposure_budget: { "zh-CN": "全平台额度预算", en: "the platform-wide exposure budget" },
 };
 
 function formatParam(value: ParamValue | undefined, kind: string, lang: Lang): string {

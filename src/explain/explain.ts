@@ -24,7 +24,9 @@ export function explainDecision(ctx: ExplainContext): Explanation {
     newLimitMinor: ctx.newLimitMinor ?? ctx.outcome.limitMinor,
     reasons: reasonsOf(ctx, attribution),
     attribution,
-    plan: recoveryPlan(ctx, attribution),
+    // A plan still in force is shown as it was promised: the borrower keeps following it.
+    plan: ctx.planInForce ?? recoveryPlan(ctx, attribution),
+    ...(ctx.commitment ? { commitment: ctx.commitment } : {}),
   };
 }
 

@@ -2,6 +2,15 @@
 // and the zh-CN / en message catalogue. Pure; explanations are stored language-neutral and rendered on read.
 export { attributeChange, changedGroups } from "./attribution.js";
 export { characteristicCatalogue, ruleCatalogue } from "./catalogue.js";
+export {
+  adoptablePlan,
+  assessCommitment,
+  brokenConditions,
+  type CommitmentInputs,
+  type CommitmentOutcome,
+  holdUntilOf,
+  planHoldDays,
+} from "./commitment.js";
 export { explainChange, explainDecision } from "./explain.js";
 export {
   earliestReevaluationDay,
@@ -18,6 +27,12 @@ export {
   searchPlan,
 } from "./plan-search.js";
 export { principalReasons, reasonsMax } from "./reasons.js";
-export { renderAttributionLabel, renderExplanation, renderReason } from "./render.js";
+export {
+  renderAttributionLabel,
+  renderCommitment,
+  renderConditions,
+  renderExplanation,
+  renderReason,
+} from "./render.js";
 export { roundLargestRemainder, shapleyIntegers, shapleyScaled, shapleyValues } from "./shapley.js";
 export * from "./types.js";

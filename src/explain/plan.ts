@@ -7,15 +7,19 @@ import { featureDefinitions } from "../features/index.js";
 import { decideLimit, type FeatureVector, type LimitOutcome, type LineStatus } from "../policy/index.js";
 import { locateBin, scoreRow } from "../scoring/index.js";
 import { addDays, type BusinessDate, formatDate } from "../time/index.js";
+import { holdUntilOf } from "./commitment.js";
 import { type Configuration, type LeverOption, type SearchLever, searchPlan } from "./plan-search.js";
 import { quickScore } from "./quick-score.js";
-import type {
-  AttributionPart,
-  ExplainContext,
-  MessageParams,
-  PlanAction,
-  PlanStep,
-  RecoveryPlan,
+import {
+  type AttributionPart,
+  type ExplainContext,
+  lineDpdSubject,
+  lineOutstandingSubject,
+  type MessageParams,
+  type PlanAction,
+  type PlanCondition,
+  type PlanStep,
+  type RecoveryPlan,
 } from "./types.js";
 
 /** No plan runs longer than a year (the longest feature window). */
@@ -268,6 +272,69 @@ function project(
   };
 }
 
+function numberOf(v: number | null | undefined): number | null {
+  return typeof v === "number" ? v : null;
+}
+
+/**
+ * The plan's conditions: its steps kept, and what the projection assumes (nothing new: no drawdowns,
+ * limit queries beyond the re-evaluation, credit applications, overdue instalments; the bureau reports
+ * no more delinquencies or debt). Bounds are the projected values at the promised date; watch bounds
+ * today's values (window counts only fall while nothing new happens). Habits (logins, payments) are not
+ * conditions unless a step: the lender carries that part of the projection.
+ */
+function planConditions(
+  ctx: ExplainContext,
+  projected: Projected,
+  steps: readonly PlanStep[],
+): PlanCondition[] {
+  const now = ctx.features;
+  const then = projected.features;
+  const out: PlanCondition[] = [];
+  const add = (
+    code: PlanCondition["code"],
+    subject: string,
+    op: PlanCondition["op"],
+    bound: number,
+    watch: number | null,
+  ): void => {
+    out.push({ code, subject, op, bound, watch });
+  };
+  for (const step of steps) {
+    if (step.action === "complete_verification")
+      add("C_VERIFICATIONS", "verificationLevel", "at_least", step.targetValue, null);
+    if (step.action === "stay_active")
+      add("C_ACTIVE_DAYS", "loginDays30d", "at_least", step.targetValue, null);
+  }
+  const repays = steps.some((s) => s.action === "repay");
+  add(
+    repays ? "C_REPAY_TO" : "C_NO_NEW_DRAWDOWNS",
+    lineOutstandingSubject,
+    "at_most",
+    projected.line.outstandingMinor,
+    ctx.line.outstandingMinor,
+  );
+  const windowed = (code: PlanCondition["code"], id: string, watched: boolean): void => {
+    const today = numberOf(now[id]);
+    if (today === null) return;
+    add(code, id, "at_most", numberOf(then[id]) ?? today, watched ? today : null);
+  };
+  windowed("C_NO_NEW_DRAWDOWNS", "drawdownCount30d", true);
+  windowed("C_NO_NEW_DRAWDOWNS", "drawdownCount90d", true);
+  // The re-evaluation request itself is one limit query (the projection counts it).
+  if (usedFeatures(ctx).has("limitQueries30d")) windowed("C_NO_LIMIT_QUERIES", "limitQueries30d", false);
+  windowed("C_NO_CREDIT_APPLICATIONS", "creditApplications90d", true);
+  const current = ctx.line.dpd === 0;
+  add("C_NO_OVERDUE", lineDpdSubject, "at_most", projected.line.dpd, current ? 0 : null);
+  windowed("C_NO_OVERDUE", "overdueCount12m", current);
+  windowed("C_NO_OVERDUE", "maxDpd12m", current);
+  for (const id of ["bureauDelinquencies24m", "debtToIncome"]) {
+    const today = numberOf(now[id]);
+    if (today !== null) add("C_BUREAU_NO_WORSE", id, "at_most", today, today);
+  }
+  return out;
+}
+
 /** The pure decision on projected inputs: the current model, policy and macro, guardrails on. */
 export function decideProjected(
   ctx: ExplainContext,
@@ -382,11 +449,8 @@ export function recoveryPlan(ctx: ExplainContext, attribution: readonly Attribut
     };
   });
   // Verification: an independent run of the pure decision on the final projection.
-  const verifiedDecision = decideProjected(
-    ctx,
-    project(ctx, levers, result.config, result.day, newLimit),
-    true,
-  );
+  const finalProjection = project(ctx, levers, result.config, result.day, newLimit);
+  const verifiedDecision = decideProjected(ctx, finalProjection, true);
   const reachable = verifiedDecision.outcome.limitMinor;
   const improves = reachable > newLimit;
   const eta = formatDate(addDays(ctx.businessDate, result.day));
@@ -409,5 +473,7 @@ export function recoveryPlan(ctx: ExplainContext, attribution: readonly Attribut
     steps,
     eta,
     verified: true,
+    conditions: planConditions(ctx, finalProjection, steps),
+    holdUntil: holdUntilOf(eta),
   };
 }

@@ -6,16 +6,65 @@ import {
   announcementSuffix,
   attributionLabels,
   characteristicCatalogue,
+  commitmentCatalogue,
+  conditionCatalogue,
   fillTemplate,
   lifecycleRuleMessage,
   missingValueMessage,
   otherCharacteristicMessage,
   otherRuleMessage,
+  overtakenByLabels,
   planSummaries,
   ruleCatalogue,
   ruleWithFeatureMessage,
 } from "./catalogue.js";
-import type { AttributionPart, Explanation, Lang, Reason, RenderedExplanation } from "./types.js";
+import type {
+  AttributionPart,
+  Explanation,
+  Lang,
+  PlanCommitment,
+  PlanCondition,
+  PlanConditionCode,
+  Reason,
+  RenderedExplanation,
+} from "./types.js";
+
+/** One message per condition code, in the plan's order, with the bound the borrower keeps. */
+export function renderConditions(
+  conditions: readonly PlanCondition[],
+  lang: Lang,
+): { code: PlanConditionCode; message: string }[] {
+  const seen = new Set<PlanConditionCode>();
+  const out: { code: PlanConditionCode; message: string }[] = [];
+  for (const c of conditions) {
+    if (seen.has(c.code)) continue;
+    seen.add(c.code);
+    out.push({ code: c.code, message: fillTemplate(conditionCatalogue[c.code], { target: c.bound }, lang) });
+  }
+  return out;
+}
+
+export function renderCommitment(commitment: PlanCommitment, lang: Lang): string {
+  const lifted = commitment.status === "honoured" && commitment.liftedFromMinor !== undefined;
+  const broken = renderConditions(
+    (commitment.broken ?? []).map((b) => ({ ...b, op: "at_most" as const, watch: null })),
+    lang,
+  )
+    .map((c) => c.message)
+    .join(lang === "zh-CN" ? "；" : "; ");
+  return fillTemplate(
+    commitmentCatalogue[lifted ? "honoured_lifted" : commitment.status],
+    {
+      made: commitment.madeOn,
+      eta: commitment.eta,
+      promised: commitment.promisedLimitMinor,
+      lifted: commitment.liftedFromMinor ?? null,
+      conditions: broken,
+      by: commitment.overtakenBy === undefined ? null : overtakenByLabels[commitment.overtakenBy][lang],
+    },
+    lang,
+  );
+}
 
 export function renderReason(reason: Reason, lang: Lang): string {
   if (reason.kind === "characteristic") {
@@ -94,6 +143,16 @@ export function renderExplanation(explanation: Explanation, lang: Lang): Rendere
       earliestReevaluation: plan.earliestReevaluation,
       ...(plan.nextReviewDate === undefined ? {} : { nextReviewDate: plan.nextReviewDate }),
       verified: plan.verified,
+      ...(plan.conditions === undefined ? {} : { conditions: renderConditions(plan.conditions, lang) }),
+      ...(plan.holdUntil === undefined ? {} : { holdUntil: plan.holdUntil }),
     },
+    ...(explanation.commitment === undefined
+      ? {}
+      : {
+          commitment: {
+            ...explanation.commitment,
+            message: renderCommitment(explanation.commitment, lang),
+          },
+        }),
   };
 }

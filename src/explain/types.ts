@@ -63,6 +63,12 @@ export interface ExplainContext {
   readonly exposureCapMinor?: number | null;
   /** The next scheduled portfolio review (default: businessDate + reviewIntervalDaysDefault). */
   readonly nextReviewDate?: BusinessDate | null;
+  /** A recovery plan's promised limit this decision honours: the lowest limit before any exposure cap. */
+  readonly promiseFloorMinor?: number | null;
+  /** What this decision did with the recovery plan in force before it, if there was one. */
+  readonly commitment?: PlanCommitment | null;
+  /** The plan still in force after this decision (not made by it): shown instead of a new search. */
+  readonly planInForce?: RecoveryPlan | null;
 }
 
 /** A message parameter: numbers are raw (ratios as fractions, money in minor units as kind "money"). */
@@ -130,6 +136,35 @@ export interface PlanStep {
   readonly projectedLimitMinor: number;
 }
 
+/**
+ * What the borrower must keep for the promise to hold (language-neutral; rendered through the catalogue).
+ * Each code groups one or more checks on the decision's inputs.
+ */
+export type PlanConditionCode =
+  | "C_REPAY_TO"
+  | "C_VERIFICATIONS"
+  | "C_ACTIVE_DAYS"
+  | "C_NO_NEW_DRAWDOWNS"
+  | "C_NO_LIMIT_QUERIES"
+  | "C_NO_CREDIT_APPLICATIONS"
+  | "C_NO_OVERDUE"
+  | "C_BUREAU_NO_WORSE";
+
+/** What a check reads: a feature id, or the line's outstanding principal / days past due. */
+export type PlanSubject = string;
+export const lineOutstandingSubject = "line.outstandingMinor";
+export const lineDpdSubject = "line.dpd";
+
+export interface PlanCondition {
+  readonly code: PlanConditionCode;
+  readonly subject: PlanSubject;
+  readonly op: "at_most" | "at_least";
+  /** Checked on and after the promised date. */
+  readonly bound: number;
+  /** Checked by every decision before the promised date (nothing new since the plan); null: not watched. */
+  readonly watch: number | null;
+}
+
 export interface RecoveryPlan {
   readonly status: PlanStatus;
   readonly targetLimitMinor: number;
@@ -142,6 +177,65 @@ export interface RecoveryPlan {
   readonly nextReviewDate?: string;
   /** True only when the pure decision on the projected inputs gave reachableLimitMinor. */
   readonly verified: boolean;
+  /**
+   * What the promise assumes besides the steps (no new drawdowns, overdue, …), as checks on the inputs of
+   * later decisions. A plan with steps carries them; kept, they make the engine honour the promise.
+   */
+  readonly conditions?: readonly PlanCondition[];
+  /** "YYYY-MM-DD": until when the promised limit holds once reached, while the conditions hold. */
+  readonly holdUntil?: string;
+}
+
+/** The versions a promise was verified with: a change of any of them overtakes it (platform-wide). */
+export interface PlanVersions {
+  readonly modelId: string;
+  readonly modelHash: string;
+  readonly policyId: string;
+  readonly policyVersion: number;
+  readonly macroId: string;
+  readonly macroVersion: number;
+}
+
+/** A recovery plan in force: the promise a decision made, carried on every later record until settled. */
+export interface ActivePlan {
+  /** The decision that made the promise. */
+  readonly decisionId: string;
+  /** "YYYY-MM-DD" */
+  readonly madeOn: string;
+  readonly versions: PlanVersions;
+  readonly plan: RecoveryPlan;
+}
+
+/**
+ * A decision's standing towards the plan in force before it:
+ * - in_force: before the promised date, nothing broke it; it stays in force;
+ * - honoured: on or after the promised date, conditions kept, versions unchanged: the limit is at least
+ *   the promised one (`liftedFromMinor` is the policy's own limit when the promise raised it);
+ * - broken: a condition failed (listed); the plan ends;
+ * - overtaken: a platform-wide change (model, policy or macro version, exposure budget) came first; it ends;
+ * - completed: the promise held until `holdUntil`; it ends.
+ */
+export type CommitmentStatus = "in_force" | "honoured" | "broken" | "overtaken" | "completed";
+
+export interface BrokenCondition {
+  readonly code: PlanConditionCode;
+  readonly subject: PlanSubject;
+  readonly bound: number;
+  readonly actual: number | null;
+}
+
+export interface PlanCommitment {
+  readonly planDecisionId: string;
+  /** "YYYY-MM-DD": when the plan was made. */
+  readonly madeOn: string;
+  readonly status: CommitmentStatus;
+  readonly promisedLimitMinor: number;
+  /** "YYYY-MM-DD" */
+  readonly eta: string;
+  readonly broken?: readonly BrokenCondition[];
+  readonly overtakenBy?: "model" | "policy" | "macro" | "exposure_budget";
+  /** The policy's limit before the promise raised it (honoured only, when it did). */
+  readonly liftedFromMinor?: number;
 }
 
 /** The stored, language-neutral explanation (JSON-safe). */
@@ -154,6 +248,8 @@ export interface Explanation {
   readonly reasons: readonly Reason[];
   readonly attribution: readonly AttributionPart[];
   readonly plan: RecoveryPlan;
+  /** The decision's standing towards the recovery plan in force before it (absent: none was). */
+  readonly commitment?: PlanCommitment;
 }
 
 /** The explanation in one language: the public JSON shape (DESIGN.md, `headroom explain`). */
@@ -197,5 +293,8 @@ export interface RenderedExplanation {
     readonly earliestReevaluation: string;
     readonly nextReviewDate?: string;
     readonly verified: boolean;
+    readonly conditions?: readonly { readonly code: PlanConditionCode; readonly message: string }[];
+    readonly holdUntil?: string;
   };
+  readonly commitment?: PlanCommitment & { readonly message: string };
 }

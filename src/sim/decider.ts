@@ -96,6 +96,7 @@ function historyOf(previous: PreviousDecision | null): DecisionHistory {
       bureau: r.bureau,
       newLimitMinor: r.newLimitMinor,
     },
+    activePlan: r.activePlan ?? null,
   };
 }
 

@@ -36,6 +36,17 @@ export function renderReportHtml(summary: SimSummary): string {
       "recovery plans followed / evaluated / met",
       `${r.followed} / ${r.evaluated} / ${r.succeeded} (${rate})`,
     ],
+    [
+      "followed plans overtaken (platform-wide) / broken by the borrower / pending",
+      `${r.macroOvertaken} / ${r.broken} / ${r.pending}`,
+    ],
+    ["met plans the kept promise lifted above the policy's limit", String(r.honouredLifted)],
+    [
+      "plans settled by the engine (all customers)",
+      Object.entries(r.commitments)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(", ") || "none",
+    ],
     ["event log SHA-256", summary.eventLogSha256],
   ];
   const rows = facts.map(([k, v]) => `<tr><th>${escapeHtml(k)}</th><td>${escapeHtml(v)}</td></tr>`).join("");
@@ -76,8 +87,8 @@ chart("triggers", { title: { text: "Decisions by trigger" }, tooltip: {},
   series: [{ type: "pie", radius: "60%", data: triggers.map(([name, value]) => ({ name, value })) }] });
 const r = s.recovery;
 chart("recovery", { title: { text: "Recovery plans followed" }, tooltip: {},
-  xAxis: { type: "category", data: ["met", "missed", "macro overtaken", "abandoned", "pending"] }, yAxis: { type: "value" },
-  series: [{ type: "bar", data: [r.succeeded, r.failed, r.macroOvertaken, r.abandoned, r.pending] }] });
+  xAxis: { type: "category", data: ["met", "missed", "macro overtaken", "broken", "pending"] }, yAxis: { type: "value" },
+  series: [{ type: "bar", data: [r.succeeded, r.failed, r.macroOvertaken, r.broken, r.pending] }] });
 `;
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Headroom simulation report</title>

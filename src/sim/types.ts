@@ -52,12 +52,20 @@ export interface RecoveryStats {
   /** Followed plans with a macro change between the decision and the promised date (counted apart). */
   readonly macroOvertaken: number;
   readonly macroOvertakenSucceeded: number;
-  /** Followers who fell into arrears or distress before the promised date. */
-  readonly abandoned: number;
+  /** Followers who broke a condition of their plan (fell into arrears or distress) before the promised date. */
+  readonly broken: number;
+  /** Succeeded plans where the policy alone gave less and the engine's kept promise lifted the limit. */
+  readonly honouredLifted: number;
+  /** Evaluated plans the engine's re-evaluation judged broken (each also counted as failed). */
+  readonly engineJudgedBroken: number;
   /** Promised date after the end of the simulation. */
   readonly pending: number;
   /** succeeded ÷ evaluated (null when nothing was evaluated). */
   readonly successRate: number | null;
+  /** How the engine settled plans in force, over every customer and decision (honoured, broken, …). */
+  readonly commitments: Readonly<Record<string, number>>;
+  /** Conditions the engine found broken when it ended a plan, by condition code. */
+  readonly brokenConditions: Readonly<Record<string, number>>;
   /** The first few failures, for diagnosis. */
   readonly failures: readonly {
     readonly customerId: string;
@@ -65,6 +73,9 @@ export interface RecoveryStats {
     readonly eta: string;
     readonly promisedLimitMinor: number;
     readonly limitMinor: number;
+    /** The engine's standing towards the plan at the re-evaluation, and what it found broken. */
+    readonly commitment?: string;
+    readonly broken?: readonly string[];
   }[];
 }
 

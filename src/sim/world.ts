@@ -14,6 +14,7 @@ import type {
   ProductKind,
   VerificationKind,
 } from "../events/index.js";
+import type { PlanCommitment } from "../explain/index.js";
 import { emptyFeatureState, type FeatureState, featureIds, featuresAt } from "../features/index.js";
 import { assert, createRng, fnv1a32, type Rng } from "../kernel/index.js";
 import type { Entry } from "../ledger/index.js";
@@ -268,10 +269,14 @@ export class Simulation {
     failed: 0,
     macroOvertaken: 0,
     macroOvertakenSucceeded: 0,
-    abandoned: 0,
+    broken: 0,
+    honouredLifted: 0,
+    engineJudgedBroken: 0,
     pending: 0,
     failedAfterInterveningDecrease: 0,
     interveningDecreaseTriggers: {} as Record<string, number>,
+    commitments: {} as Record<string, number>,
+    brokenConditions: {} as Record<string, number>,
     failures: [] as RecoveryStats["failures"][number][],
   };
 
@@ -454,7 +459,8 @@ export class Simulation {
     }
     const plan = c.plan;
     if (plan && (c.distressed || (line.delinquency !== null && t > plan.startDay))) {
-      this.recovery.abandoned++;
+      // Arrears or distress: the follower no longer keeps the plan's conditions (no overdue).
+      this.recovery.broken++;
       c.plan = null;
     }
     const following = c.plan !== null;
@@ -662,6 +668,8 @@ export class Simulation {
     switch (action.kind) {
       case "event": {
         const e = action.event;
+        // A follower starts at once: the rest of the decision's day holds no query or application.
+        if (c.plan !== null && (e.type === "limit.queried" || e.type === "credit.applied")) return;
         this.logEvent(c, e, atMs);
         if (e.type === "bureau.reported") {
           c.bureau = {
@@ -680,7 +688,7 @@ export class Simulation {
         return;
       }
       case "drawdown": {
-        if (line.status !== "active") return;
+        if (line.status !== "active" || c.plan !== null) return;
         const available = availableMinor(line);
         const step = 10_000;
         const amount = Math.min(
@@ -762,9 +770,11 @@ export class Simulation {
         const overtaken = this.macroVersion !== plan.macroVersionAtStart;
         const intervened = line.limitMinor < plan.limitAtStart;
         let limit = line.limitMinor;
+        let verdict: PlanCommitment | undefined;
         if (limit < plan.promisedLimitMinor) {
           const decided = this.decide(c, { kind: "reevaluation.requested", actor: "borrower" }, atMs, t);
           limit = decided?.newLimitMinor ?? limit;
+          verdict = decided?.explanation?.commitment;
         }
         const success = limit >= plan.promisedLimitMinor;
         if (overtaken) {
@@ -773,8 +783,13 @@ export class Simulation {
           return;
         }
         this.recovery.evaluated++;
-        if (success) this.recovery.succeeded++;
-        else {
+        if (verdict?.planDecisionId === plan.decisionId && verdict.status === "broken")
+          this.recovery.engineJudgedBroken++;
+        if (success) {
+          this.recovery.succeeded++;
+          if (verdict?.planDecisionId === plan.decisionId && verdict.liftedFromMinor !== undefined)
+            this.recovery.honouredLifted++;
+        } else {
           this.recovery.failed++;
           if (intervened) this.recovery.failedAfterInterveningDecrease++;
           for (const trigger of plan.interveningTriggers)
@@ -787,6 +802,8 @@ export class Simulation {
               eta: plan.eta,
               promisedLimitMinor: plan.promisedLimitMinor,
               limitMinor: limit,
+              ...(verdict === undefined ? {} : { commitment: verdict.status }),
+              ...(verdict?.broken === undefined ? {} : { broken: verdict.broken.map((b) => b.subject) }),
             });
           }
         }
@@ -863,6 +880,13 @@ export class Simulation {
     this.decisions++;
     this.month.decisions++;
     this.decisionsByTrigger[record.trigger] = (this.decisionsByTrigger[record.trigger] ?? 0) + 1;
+    const commitment = record.explanation?.commitment;
+    if (commitment !== undefined && commitment.status !== "in_force") {
+      const r = this.recovery;
+      r.commitments[commitment.status] = (r.commitments[commitment.status] ?? 0) + 1;
+      for (const code of new Set((commitment.broken ?? []).map((b) => b.code)))
+        r.brokenConditions[code] = (r.brokenConditions[code] ?? 0) + 1;
+    }
     this.record(c, outcome.entries, outcome.events, atMs);
     if (outcome.requestEvent) this.logEvent(c, outcome.requestEvent as BehaviourEvent, atMs);
     if (record.newLimitMinor > record.previousLimitMinor) this.month.increases++;
@@ -878,12 +902,13 @@ export class Simulation {
     return record;
   }
 
-  /** A borrower whose limit dropped may take up the recovery plan it came with. */
+  /**
+   * A borrower whose limit dropped may take up the recovery plan the decision made (the one the engine now
+   * holds in force; a plan carried from an earlier decision is not offered again).
+   */
   private maybeFollow(c: Customer, record: DecisionRecord, t: number): void {
     const plan = record.explanation?.plan;
-    if (!plan?.verified || plan.steps.length === 0 || plan.reachableLimitMinor <= record.newLimitMinor)
-      return;
-    if (plan.status !== "restore" && plan.status !== "partial") return;
+    if (record.activePlan?.decisionId !== record.decisionId || plan === undefined) return;
     this.recovery.offered++;
     if (c.plan !== null || c.distressed || c.line?.delinquency) return;
     if (!c.rng.chance(this.options.followShare)) return;

@@ -25,6 +25,7 @@ import {
   whatIfReviewLine,
 } from "../engine/index.js";
 import type { AnyEvent } from "../events/index.js";
+import type { ActivePlan } from "../explain/index.js";
 import { featuresAt, rebuildFeatures } from "../features/index.js";
 import { assert, assertNever } from "../kernel/index.js";
 import type { LineState, Product } from "../lending/index.js";
@@ -79,6 +80,7 @@ const summaryPaths = [
   "features",
   "bureau",
   "versions",
+  "activePlan",
 ] as const;
 
 /**
@@ -108,6 +110,7 @@ function summaryOf(text: string): PreviousDecisionSummary {
     features: v[7] as PreviousDecisionSummary["features"],
     bureau: v[8] as BureauFigures | null,
     versions: v[9] as RecordedVersions,
+    activePlan: (v[10] ?? null) as ActivePlan | null,
   };
 }
 

@@ -1,0 +1,150 @@
+// A recovery plan as a promise the engine keeps. A plan with steps states what it assumes besides them
+// (conditions: no new drawdowns, overdue, applications, …) as checks on the inputs of later decisions.
+// The plan stays in force on the customer's records until it is settled: before the promised date every
+// decision watches for what is new since the plan (something adverse ends it as broken); on and after the
+// promised date, kept conditions and unchanged model, policy and macro versions make the limit at least
+// the promised one until `holdUntil`. A version change overtakes the plan (platform-wide, counted apart).
+
+import type { FeatureVector } from "../policy/index.js";
+import { addDays, type BusinessDate, formatDate, parseDate } from "../time/index.js";
+import {
+  type ActivePlan,
+  type BrokenCondition,
+  lineDpdSubject,
+  lineOutstandingSubject,
+  type PlanCommitment,
+  type PlanCondition,
+  type PlanVersions,
+  type RecoveryPlan,
+} from "./types.js";
+
+/** Once reached, a promised limit holds this many days after the promised date (conditions kept). */
+export const planHoldDays = 30;
+/** Ratios (debt to income) compare with this slack: the same figures give the same ratio to the last bit. */
+const ratioSlack = 1e-9;
+
+export interface ConditionInputs {
+  readonly features: FeatureVector;
+  readonly line: { readonly outstandingMinor: number; readonly dpd: number };
+}
+
+function actualOf(subject: string, inputs: ConditionInputs): number | null {
+  if (subject === lineOutstandingSubject) return inputs.line.outstandingMinor;
+  if (subject === lineDpdSubject) return inputs.line.dpd;
+  const v = inputs.features[subject];
+  return typeof v === "number" ? v : null;
+}
+
+/**
+ * The conditions that fail on these inputs. `settle`: on or after the promised date (bounds); else the
+ * watch bounds (nothing new since the plan). A missing value breaks only an "at least" condition.
+ */
+export function brokenConditions(
+  conditions: readonly PlanCondition[],
+  inputs: ConditionInputs,
+  settle: boolean,
+): BrokenCondition[] {
+  const broken: BrokenCondition[] = [];
+  for (const c of conditions) {
+    const bound = settle ? c.bound : c.watch;
+    if (bound === null) continue;
+    const actual = actualOf(c.subject, inputs);
+    const fails =
+      c.op === "at_most"
+        ? actual !== null && actual > bound + ratioSlack * Math.max(1, Math.abs(bound))
+        : actual === null || actual < bound;
+    if (fails) broken.push({ code: c.code, subject: c.subject, bound, actual });
+  }
+  return broken;
+}
+
+function dateOf(text: string): BusinessDate {
+  const parsed = parseDate(text);
+  if (!parsed.ok) throw new Error(`plan date ${text} is not YYYY-MM-DD`);
+  return parsed.value;
+}
+
+/** The promised date plus the hold, as a plan states it. */
+export function holdUntilOf(eta: string): string {
+  return formatDate(addDays(dateOf(eta), planHoldDays));
+}
+
+function changedVersion(
+  made: PlanVersions,
+  now: PlanVersions,
+): NonNullable<PlanCommitment["overtakenBy"]> | null {
+  if (made.macroId !== now.macroId || made.macroVersion !== now.macroVersion) return "macro";
+  if (made.policyId !== now.policyId || made.policyVersion !== now.policyVersion) return "policy";
+  if (made.modelId !== now.modelId || made.modelHash !== now.modelHash) return "model";
+  return null;
+}
+
+export interface CommitmentInputs extends ConditionInputs {
+  readonly active: ActivePlan | null;
+  readonly businessDate: BusinessDate;
+  readonly versions: PlanVersions;
+  /** The policy's limit for this decision (guardrails included). */
+  readonly policyLimitMinor: number;
+  /** The exposure-budget cap the trigger carries, if any. */
+  readonly exposureCapMinor: number | null;
+  readonly limitMaxMinor: number;
+}
+
+export interface CommitmentOutcome {
+  readonly commitment: PlanCommitment | null;
+  /** The limit the decision must at least give (before an exposure cap), or null. */
+  readonly floorMinor: number | null;
+  /** The plan still in force after the decision (null: settled or none). */
+  readonly inForce: ActivePlan | null;
+}
+
+/** What a decision does with the plan in force before it. Pure: part of the decision's replayable inputs. */
+export function assessCommitment(inputs: CommitmentInputs): CommitmentOutcome {
+  const active = inputs.active;
+  if (active === null) return { commitment: null, floorMinor: null, inForce: null };
+  const plan = active.plan;
+  const promised = plan.reachableLimitMinor;
+  const base = {
+    planDecisionId: active.decisionId,
+    madeOn: active.madeOn,
+    promisedLimitMinor: promised,
+    eta: plan.eta,
+  };
+  const ended = (commitment: PlanCommitment): CommitmentOutcome => ({
+    commitment,
+    floorMinor: null,
+    inForce: null,
+  });
+  const changed = changedVersion(active.versions, inputs.versions);
+  if (changed !== null) return ended({ ...base, status: "overtaken", overtakenBy: changed });
+  const eta = dateOf(plan.eta);
+  const holdUntil = dateOf(plan.holdUntil ?? holdUntilOf(plan.eta));
+  if (inputs.businessDate > holdUntil) return ended({ ...base, status: "completed" });
+  const settle = inputs.businessDate >= eta;
+  const broken = brokenConditions(plan.conditions ?? [], inputs, settle);
+  if (broken.length > 0) return ended({ ...base, status: "broken", broken });
+  if (!settle) return { commitment: { ...base, status: "in_force" }, floorMinor: null, inForce: active };
+  const floor = Math.min(promised, inputs.limitMaxMinor);
+  if (inputs.exposureCapMinor !== null && inputs.exposureCapMinor < floor)
+    return ended({ ...base, status: "overtaken", overtakenBy: "exposure_budget" });
+  return {
+    commitment: {
+      ...base,
+      status: "honoured",
+      ...(inputs.policyLimitMinor < floor ? { liftedFromMinor: inputs.policyLimitMinor } : {}),
+    },
+    floorMinor: floor,
+    inForce: active,
+  };
+}
+
+/** A plan this decision makes a promise of: verified, with steps, raising the limit it set. */
+export function adoptablePlan(plan: RecoveryPlan, newLimitMinor: number): boolean {
+  return (
+    plan.verified &&
+    plan.steps.length > 0 &&
+    (plan.status === "restore" || plan.status === "partial") &&
+    plan.reachableLimitMinor > newLimitMinor &&
+    plan.conditions !== undefined
+  );
+}
