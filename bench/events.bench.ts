@@ -16,7 +16,7 @@ const postgresEvents = 100_000;
 const spanDays = 365;
 
 /** A deterministic, time-ordered stream: customers active over a year with a realistic mix of events. */
-function makeEvents(count: number): AnyEvent[] {
+export function makeEvents(count: number): AnyEvent[] {
   const rng = createRng("events-bench");
   const startMs = fromYmd(2025, 1, 1) * msPerDay;
   const stepMs = (spanDays * msPerDay) / count;
@@ -97,10 +97,9 @@ async function ingest(db: Db, events: readonly AnyEvent[]): Promise<number> {
 }
 
 /** The ceiling: the same rows into the same table, same batches and transactions, nothing else. */
-async function rawInsert(db: Db, events: readonly AnyEvent[]): Promise<number> {
+export async function rawInsert(db: Db, events: readonly AnyEvent[]): Promise<number> {
   const start = performance.now();
   const chunkRows = 250;
-  let seq = 0;
   for (let i = 0; i < events.length; i += appendBatchMax) {
     const batch = events.slice(i, i + appendBatchMax);
     await db.transaction(async (tx) => {
@@ -116,19 +115,6 @@ async function rawInsert(db: Db, events: readonly AnyEvent[]): Promise<number> {
           JSON.stringify(e.payload),
         ];
       };
-      if (tx.dialect === "sqlite") {
-        // The same multi-row form the log uses on SQLite, with seq given explicitly.
-        for (let j = 0; j < batch.length; j += chunkRows) {
-          const chunk = batch.slice(j, j + chunkRows);
-          await tx.all(
-            `INSERT INTO events (event_id, customer_id, type, occurred_at, occurred_ms, business_date, payload, seq)
-             VALUES ${chunk.map(() => "(?, ?, ?, ?, ?, ?, ?, ?)").join(", ")}
-             ON CONFLICT (event_id) DO NOTHING RETURNING event_id`,
-            chunk.flatMap((e) => [...row(e), ++seq]),
-          );
-        }
-        return;
-      }
       for (let j = 0; j < batch.length; j += chunkRows) {
         const chunk = batch.slice(j, j + chunkRows);
         await tx.run(

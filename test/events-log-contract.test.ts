@@ -24,7 +24,7 @@ function login(eventId: string, customerId: string, atMs: number): AnyEvent {
 }
 
 /** A Db whose write transactions fail at the `failAt`-th statement: to prove nothing is half-written. */
-function failingDb(db: Db, failAt: number): Db {
+function failingDb(db: Db, failAt: number, onStatement: () => void = () => undefined): Db {
   return {
     ...db,
     dialect: db.dialect,
@@ -34,6 +34,7 @@ function failingDb(db: Db, failAt: number): Db {
         let statements = 0;
         const guarded = <T>(run: () => Promise<T>): Promise<T> => {
           statements++;
+          onStatement();
           if (statements >= failAt) throw new Error("injected failure");
           return run();
         };
@@ -118,13 +119,20 @@ for (const dialect of dialects) {
     });
 
     it("writes nothing when the transaction fails half-way", async () => {
-      const events = Array.from({ length: 20 }, (_, i) =>
-        login(`f-${i}`, `fail-${i % 3}`, day0Ms + i * hourMs),
+      const batch = (eventPrefix: string, customerPrefix: string) =>
+        Array.from({ length: 20 }, (_, i) =>
+          login(`${eventPrefix}-${i}`, `${customerPrefix}-${i % 3}`, day0Ms + i * hourMs),
+        );
+      // The same append for other customers, counted: it fails at each of its statements in turn below.
+      let statementCount = 0;
+      const counting = createEventLog(
+        failingDb(store.db, Number.POSITIVE_INFINITY, () => statementCount++),
+        log.settings,
       );
-      // Statements of this append: 1 state load, 3 rebuilds, (SQLite: 1 max(seq)), 1 multi-row insert, then
-      // the save: headers, old blocks deleted, blocks (the 8th / 9th). Fail early, at the insert, in the save
-      // and last.
-      for (const failAt of dialect === "postgres" ? [2, 5, 6, 8] : [2, 6, 7, 9]) {
+      expect(await counting.append(batch("g", "gauge"))).toMatchObject({ accepted: 20 });
+      expect(statementCount).toBeGreaterThan(3);
+      const events = batch("f", "fail");
+      for (let failAt = 1; failAt <= statementCount; failAt++) {
         const broken = createEventLog(failingDb(store.db, failAt), log.settings);
         await expect(broken.append(events)).rejects.toThrow("injected failure");
       }

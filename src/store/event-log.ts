@@ -119,23 +119,15 @@ export function createEventLog(db: Db, settings: EventLogSettings): EventLog {
       JSON.stringify(p.event.payload),
     ];
     const inserted: DatedPlannedEvent[] = [];
-    // SQLite: one writer holds the database (BEGIN IMMEDIATE), so seq continues from the current maximum, in
-    // arrival order; a candidate already logged leaves a gap (seq orders, it does not count).
-    let seq =
-      tx.dialect === "sqlite"
-        ? ((await tx.get<{ seq: number }>("SELECT COALESCE(MAX(seq), 0) AS seq FROM events"))?.seq ?? 0)
-        : 0;
+    // seq is left to the database: SQLite's INTEGER PRIMARY KEY takes MAX(seq) + 1 under its single writer (arrival
+    // order), PostgreSQL's identity its next value. A candidate already logged takes none (seq orders, it does not count).
     for (let i = 0; i < dated.length; i += insertChunkRows) {
       const chunk = dated.slice(i, i + insertChunkRows);
       const params: SqlValue[] = [];
-      for (const p of chunk) {
-        params.push(...values(p));
-        if (tx.dialect === "sqlite") params.push(++seq);
-      }
-      const row = tx.dialect === "sqlite" ? "(?, ?, ?, ?, ?, ?, ?, ?)" : "(?, ?, ?, ?, ?, ?, ?)";
+      for (const p of chunk) params.push(...values(p));
       const rows = await tx.all<{ event_id: string }>(
-        `INSERT INTO events (event_id, customer_id, type, occurred_at, occurred_ms, business_date, payload${tx.dialect === "sqlite" ? ", seq" : ""})
-         VALUES ${chunk.map(() => row).join(", ")}
+        `INSERT INTO events (event_id, customer_id, type, occurred_at, occurred_ms, business_date, payload)
+         VALUES ${chunk.map(() => "(?, ?, ?, ?, ?, ?, ?)").join(", ")}
          ON CONFLICT (event_id) DO NOTHING RETURNING event_id`,
         params,
       );

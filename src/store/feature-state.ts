@@ -401,17 +401,25 @@ export async function advanceFeatureStates(tx: Tx, rows: readonly LoggedRow[]): 
     else byCustomer.set(r.customerId, [r]);
   }
   const states = createFeatureStateRows();
-  const loaded = await states.load(tx, [...byCustomer.keys()], true);
+  const customers = [...byCustomer.keys()];
+  const loaded = await states.load(tx, customers, true);
+  const logged = new Map<string, number>();
+  for (let i = 0; i < customers.length; i += stateLoadChunk) {
+    const chunk = customers.slice(i, i + stateLoadChunk);
+    const counts = await tx.all<{ customer_id: string; n: number }>(
+      `SELECT customer_id, COUNT(*) AS n FROM events WHERE customer_id IN (${chunk.map(() => "?").join(", ")})
+        GROUP BY customer_id`,
+      chunk,
+    );
+    for (const c of counts) logged.set(c.customer_id, Number(c.n));
+  }
   const updates: StateUpdate[] = [];
   for (const [customerId, list] of byCustomer) {
     if (!list.every((r) => isEventType(r.type))) continue;
     const previous = loaded.get(customerId);
     if (previous !== undefined && previous.state.version !== featureStateVersion) continue;
-    const count = await tx.get<{ n: number }>("SELECT COUNT(*) AS n FROM events WHERE customer_id = ?", [
-      customerId,
-    ]);
     const before = previous?.eventCount ?? 0;
-    if (Number(count?.n ?? 0) !== before + list.length) continue;
+    if ((logged.get(customerId) ?? 0) !== before + list.length) continue;
     let latest = previous?.latestOccurredMs ?? null;
     for (const r of list) if (latest === null || r.occurredMs > latest) latest = r.occurredMs;
     const dated = list.map((r) => ({

@@ -29,6 +29,9 @@ export function openSqliteDb(path: string): Db {
   // WAL + NORMAL is durable against a process crash (the SIGKILL case); a power loss may drop the last commits.
   connection.pragma("synchronous = NORMAL");
   connection.pragma("foreign_keys = ON");
+  // Statement journals (a multi-row statement inside a longer transaction saves the pages it re-touches) and
+  // sort spills stay in memory: they never serve crash recovery, and as temp files they doubled a batch's writes.
+  connection.pragma("temp_store = MEMORY");
 
   const cache = new Map<string, Database.Statement>();
   const prepare = (sql: string): Database.Statement => {

@@ -15,6 +15,7 @@ import { featuresMigration } from "./009-features.js";
 import { reviewMigration } from "./011-review.js";
 import { portfolioMigration } from "./012-portfolio.js";
 import { featureBlocksMigration } from "./013-feature-blocks.js";
+import { eventsSeqKeyMigration } from "./014-events-seq-key.js";
 import type { Migration } from "./migration.js";
 
 export type { Migration } from "./migration.js";
@@ -27,4 +28,5 @@ export const migrations: readonly Migration[] = [
   reviewMigration,
   portfolioMigration,
   featureBlocksMigration,
+  eventsSeqKeyMigration,
 ];
