@@ -17,13 +17,13 @@ const store = await openStore(init.location, { migrate: false });
 const sink = sqlSink(store, init.timeZone);
 let tail: Promise<unknown> = Promise.resolve();
 
-port.on("message", (message: { id: number; batch: DayBatch } | { close: true }) => {
+port.on("message", (message: { id: number; batch: string } | { close: true }) => {
   if ("close" in message) {
     tail = tail.then(() => store.close()).then(() => port.close());
     return;
   }
   tail = tail.then(() =>
-    sink.writeDay(message.batch).then(
+    sink.writeDay(JSON.parse(message.batch) as DayBatch).then(
       () => port.postMessage({ id: message.id }),
       (error: unknown) =>
         port.postMessage({
