@@ -4,6 +4,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import Database from "better-sqlite3";
 import { afterAll, describe, expect, it } from "vitest";
 import { spawnTsx, waitForLine } from "./support/child-process.js";
 
@@ -56,6 +57,47 @@ describe("headroom start", () => {
       expect(text).not.toContain("seeding");
     } finally {
       await second.stop();
+    }
+  });
+
+  it("starts an interrupted seeding over and ends with the whole portfolio", async () => {
+    // What a stop part-way leaves: the marker still "running" and only some of the portfolio written.
+    const file = new Database(db);
+    file.prepare("UPDATE settings SET value = 'running' WHERE key = 'demo_seed'").run();
+    const removed = file
+      .prepare(
+        "DELETE FROM postings WHERE entry_id IN (SELECT entry_id FROM ledger_entries WHERE business_date > 20500)",
+      )
+      .run().changes;
+    file.prepare("DELETE FROM ledger_entries WHERE business_date > 20500").run();
+    file.close();
+    expect(removed).toBeGreaterThan(0);
+    const third = await start();
+    try {
+      const text = third.stderr.join("");
+      expect(text).toContain("was interrupted; starting it over");
+      expect(text).toContain("seeding a demo portfolio of 12 customers");
+    } finally {
+      await third.stop();
+    }
+    const check = new Database(db, { readonly: true });
+    try {
+      const marker = check.prepare("SELECT value FROM settings WHERE key = 'demo_seed'").get() as {
+        value: string;
+      };
+      expect(marker.value).toBe("done");
+      const lines = check.prepare("SELECT COUNT(*) AS n FROM lines").get() as { n: number };
+      expect(lines.n).toBe(12);
+      const late = check
+        .prepare(
+          "SELECT COUNT(*) AS n FROM postings WHERE entry_id IN (SELECT entry_id FROM ledger_entries WHERE business_date > 20500)",
+        )
+        .get() as {
+        n: number;
+      };
+      expect(late.n).toBe(removed);
+    } finally {
+      check.close();
     }
   });
 });

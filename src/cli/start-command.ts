@@ -1,9 +1,10 @@
 // `headroom start` (what `npm start` runs): builds the web UI when web/dist is missing, opens the embedded
 // database (./headroom.db, --db or DATABASE_URL), seeds a demo portfolio by simulation on first start (an empty
-// database), then serves the API and the web UI in demo mode. Later starts reuse the database as it is.
+// database), then serves the API and the web UI in demo mode. Later starts reuse the database as it is; a
+// seeding that was stopped part-way (marked by the demo_seed setting) is started over on the next start.
 
 import { spawnSync } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, rmSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { systemClock } from "../engine/index.js";
 import { SimInvariantError, type SimOptions } from "../sim/index.js";
@@ -28,6 +29,13 @@ export const demoPortfolio: SimOptions = {
   startDate: "2026-01-01",
 };
 export const demoCustomersMax = 20_000;
+/** Setting that marks a demo seeding under way ("running") or finished ("done"). */
+export const demoSeedSetting = "demo_seed";
+
+/** An interrupted demo can be discarded only where it is a file of its own (not a shared server database). */
+function canDiscard(dialect: string, location: string): boolean {
+  return dialect === "sqlite" && location !== ":memory:" && existsSync(location);
+}
 
 function buildWebIfMissing(stderr: NodeJS.WritableStream): void {
   if (existsSync(`${root}web/dist/index.html`)) return;
@@ -67,15 +75,38 @@ export const startCommand: Command = async (ctx) => {
     throw error;
   }
   try {
-    const store = await openStore(location, { nowMs: systemClock.nowMs() });
+    let store = await openStore(location, { nowMs: systemClock.nowMs() });
     try {
-      const lines = await createLendingStore(store.db, () => systemClock.nowMs()).countLines();
+      let lending = createLendingStore(store.db, () => systemClock.nowMs());
+      if ((await lending.getSetting(demoSeedSetting)) === "running") {
+        // A seeding that did not finish (the process was stopped): the demo file is made again from the start,
+        // which the simulation's determinism makes the same portfolio an uninterrupted first start gives.
+        if (!canDiscard(store.db.dialect, store.db.location)) {
+          writeError(
+            ctx,
+            json,
+            "demo_seed_interrupted",
+            `${store.db.location} holds an unfinished demo portfolio; empty the database and start again`,
+          );
+          return 1;
+        }
+        ctx.stderr.write(
+          `headroom: the demo seeding of ${store.db.location} was interrupted; starting it over\n`,
+        );
+        await store.close();
+        for (const suffix of ["", "-wal", "-shm"]) rmSync(`${store.db.location}${suffix}`, { force: true });
+        store = await openStore(location, { nowMs: systemClock.nowMs() });
+        lending = createLendingStore(store.db, () => systemClock.nowMs());
+      }
+      const lines = await lending.countLines();
       if (lines === 0) {
         ctx.stderr.write(
           `headroom: first start — seeding a demo portfolio of ${customers} customers into ${store.db.location}\n`,
         );
         const started = performance.now();
+        await lending.write((uow) => uow.setSetting(demoSeedSetting, "running"));
         const result = await simulateWithProgress(ctx, { ...demoPortfolio, customers }, { store });
+        await lending.write((uow) => uow.setSetting(demoSeedSetting, "done"));
         ctx.stderr.write(
           `${summaryText(result.summary)}\n  seeded in ${((performance.now() - started) / 1000).toFixed(1)} s\n`,
         );
