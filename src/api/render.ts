@@ -26,6 +26,8 @@ export function renderExplanationResponse(record: DecisionRecord, lang: Lang) {
     reasons: r.reasons ?? [],
     attribution: r.attribution ?? [],
     plan: r.plan ?? null,
+    // What the decision did with the recovery plan in force before it (honoured, broken, …), if any.
+    ...(r.commitment === undefined ? {} : { commitment: r.commitment }),
   };
 }
 
