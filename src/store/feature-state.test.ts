@@ -1,12 +1,19 @@
-// The storage form of a feature state decodes to exactly the state that was encoded, and a save after new
-// events rewrites exactly the blocks whose content changed.
+// The storage form of a feature state decodes to exactly the state that was encoded (earlier forms too), and a
+// save after new events writes exactly the block rows whose content changed or that left the header's tail.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { arbEventStream, zone } from "../../test/events-arbitraries.js";
+import { arbEventStream, originDay, zone } from "../../test/events-arbitraries.js";
 import { type AnyEvent, occurredAtMs } from "../events/index.js";
 import { applyDatedEvents, emptyFeatureState, rebuildFeatures } from "../features/index.js";
-import { businessDateOfInstant } from "../time/index.js";
-import { blockOf, changedBlocks, decodeState, encodeState } from "./feature-state.js";
+import { businessDateOfInstant, formatDate } from "../time/index.js";
+import {
+  blockOf,
+  decodeState,
+  encodeState,
+  planBlockWrites,
+  stateBlockDays,
+  tailBlockOf,
+} from "./feature-state.js";
 
 const dated = (events: readonly AnyEvent[]) =>
   events.map((event) => {
@@ -24,7 +31,10 @@ describe("feature state storage form", () => {
         const state = rebuildFeatures(events, zone);
         const { header, blocks } = encodeState(state);
         expect(decodeState(header, [...blocks.values()].reverse())).toEqual(state);
-        for (const b of state.days) expect(blocks.has(blockOf(b[0] ?? 0))).toBe(true);
+        // Blocks before the tail have rows; the tail's ride in the header.
+        const tailBlock = tailBlockOf(state) ?? Number.POSITIVE_INFINITY;
+        for (const b of state.days)
+          expect(blocks.has(blockOf(b[0] ?? 0))).toBe(blockOf(b[0] ?? 0) < tailBlock);
       }),
       { numRuns: 100 },
     );
@@ -44,28 +54,65 @@ describe("feature state storage form", () => {
     expect(decodeState(whole, [])).toEqual(state);
   });
 
-  it("marks exactly the blocks whose encoding changed, so the rest can stay as stored", () => {
+  it("still reads the earlier block form (every block a row, no tail in the header)", () => {
     fc.assert(
-      fc.property(arbEventStream(60), fc.nat(60), (events, cut) => {
+      fc.property(arbEventStream(60), (events) => {
+        const state = rebuildFeatures(events, zone);
+        const { header, blocks } = encodeState(state);
+        const { tail, ...fields } = JSON.parse(header) as { tail: unknown[] };
+        const rows = [...blocks.values()];
+        if ((tail as unknown[][]).some((list) => list.length > 0)) rows.push(JSON.stringify(tail));
+        expect(decodeState(JSON.stringify(fields), rows)).toEqual(state);
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it("plans block rows that turn the stored form of a state into that of a state derived from it", () => {
+    fc.assert(
+      fc.property(arbEventStream(60), fc.nat(60), fc.boolean(), (events, cut, known) => {
         const head = events.slice(0, cut);
         const tail = events.slice(cut);
         const before = rebuildFeatures(head, zone);
         const after = applyDatedEvents(before, dated(tail));
-        const changed = changedBlocks(before, after);
-        const old = encodeState(before).blocks;
-        const now = encodeState(after).blocks;
-        // Stored blocks not rewritten, read with the new header, give the new state.
-        const stored = new Map(old);
-        for (const n of changed) {
-          const data = now.get(n);
-          if (data === undefined) stored.delete(n);
-          else stored.set(n, data);
+        const stored = new Map(encodeState(before).blocks);
+        const plan = planBlockWrites(known ? before : null, after);
+        if (plan.whole) stored.clear();
+        for (const n of plan.deletes) stored.delete(n);
+        for (const [n, data] of plan.writes) {
+          // A row is written only when its content is new.
+          if (!plan.whole) expect(stored.get(n)).not.toBe(data);
+          stored.set(n, data);
         }
+        // The rows are exactly the new state's (none lingers), and with the new header they read back as it.
+        expect(stored).toEqual(encodeState(after).blocks);
         expect(decodeState(encodeState(after).header, stored.values())).toEqual(after);
-        // Nothing that kept its encoding is counted as changed, past the retention window.
-        for (const n of changed) expect(now.get(n)).not.toBe(undefined);
+        // Rows exist only for blocks before the tail, which the header carries.
+        const tailBlock = tailBlockOf(after);
+        for (const n of stored.keys()) expect(tailBlock !== null && n < tailBlock).toBe(true);
       }),
-      { numRuns: 150 },
+      { numRuns: 200 },
     );
+  });
+
+  it("rewrites one header and no block row when a time-ordered stream stays in the newest block", () => {
+    const at = (day: number, eventId: string): AnyEvent => ({
+      eventId,
+      customerId: "c",
+      type: "app.login",
+      occurredAt: `${formatDate((originDay + day) as never)}T10:00:00+08:00`,
+      payload: {},
+    });
+    const history = Array.from({ length: 200 }, (_, i) => at(i, `h-${i}`));
+    const before = rebuildFeatures(history, zone);
+    const tailBlock = tailBlockOf(before) as number;
+    const nextDay = Math.min(tailBlock * stateBlockDays + stateBlockDays - 1, (before.lastDay as number) + 1);
+    const after = applyDatedEvents(before, dated([at(nextDay - originDay, "n-1")]));
+    expect(tailBlockOf(after)).toBe(tailBlock);
+    expect(planBlockWrites(before, after)).toEqual({ whole: false, writes: new Map(), deletes: [] });
+    // The first event of the next block moves the previous one to its own row, once.
+    const later = applyDatedEvents(after, dated([at((tailBlock + 1) * stateBlockDays - originDay, "n-2")]));
+    const moved = planBlockWrites(after, later);
+    expect([...moved.writes.keys()]).toEqual([tailBlock]);
   });
 });

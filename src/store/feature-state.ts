@@ -1,7 +1,10 @@
 // Rows of `feature_state` (one header per customer) and `feature_state_block` (the day-keyed lists of the state,
 // one row per block of `stateBlockDays` days): load (and lock the header, on PostgreSQL, in customer order so
-// appends never deadlock) and save. A save compares the new state with the persisted one it came from by
-// identity (applyDatedEvents shares what it did not touch) and rewrites only the blocks that changed.
+// appends never deadlock) and save. The block of the customer's latest day, and any later one, lives in the
+// header row (its tail): a time-ordered stream rewrites one row per customer per batch, and a block gets a row of
+// its own once the latest day has moved past it (rows exist only for blocks before the tail). A save compares
+// the new state with the persisted one it came from by identity (applyDatedEvents shares what it did not
+// touch) and rewrites only the older blocks a late event changed.
 // A per-log cache of recently used states skips decoding again: a header's event_count only grows and equal
 // counts mean the same set of events, so a cached state whose count matches the row is that row's.
 // The cache is updated only after the transaction that wrote the rows has committed.
@@ -31,19 +34,29 @@ export const blockSaveChunk = 500;
 export const stateCacheMax = 20_000;
 /** A retention window moved by more blocks than this is rewritten whole rather than block by block. */
 export const retentionMoveBlocksMax = 8;
-/** Days per stored block: small enough that a day's events rewrite little, large enough to load few rows. */
-export const stateBlockDays = 16;
+/**
+ * Days per stored block. The newest block rides in the header row, so the size sets how often a customer's
+ * block moves to a row of its own (once per block) against how much the header carries (half a block on average).
+ */
+export const stateBlockDays = 32;
 
 export function blockOf(day: number): number {
   return Math.floor(day / stateBlockDays);
+}
+
+/** The first block of a state's tail (kept in its header): the block of its latest day; null before any event. */
+export function tailBlockOf(state: FeatureState): number | null {
+  return state.lastDay === null ? null : blockOf(state.lastDay);
 }
 
 type Header = Omit<FeatureState, "days" | "overdueInstalments" | "outstanding" | "limit" | "bureau">;
 type OverdueDay = FeatureState["overdueInstalments"][number];
 /** A block as stored: [packed buckets, outstanding, limit, bureau, overdue instalments], each sorted by day. */
 type BlockData = [number[][], DayRegister[], DayRegister[], DayBureauReport[], OverdueDay[]];
+/** The header as stored: the tail holds the entries of the tail's blocks. Earlier forms had no tail. */
+type StoredHeader = Header & { readonly tail?: BlockData };
 
-/** Storage form of the parts of a state: the header (JSON) and each non-empty block (JSON), by block number. */
+/** Storage form of the parts of a state: the header with its tail (JSON) and each earlier non-empty block. */
 export interface EncodedState {
   readonly header: string;
   readonly blocks: ReadonlyMap<number, string>;
@@ -73,8 +86,61 @@ function unpackBucket(packed: readonly number[]): DayBucket {
   return bucket;
 }
 
+/** Index of the first entry of a list sorted by day (entry[0]) whose day is ≥ `day`. */
+function firstAtOrAfter(list: readonly (readonly unknown[])[], day: number): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((list[mid]![0] as number) < day) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** The entries of a state with days in [from, to), grouped by block (one group when `split` is false). */
+function entriesByBlock(
+  state: FeatureState,
+  from: number,
+  to: number,
+  split: boolean,
+): Map<number, BlockData> {
+  const out = new Map<number, BlockData>();
+  const groupOf = (day: number): BlockData => {
+    const n = split ? blockOf(day) : 0;
+    let data = out.get(n);
+    if (data === undefined) {
+      data = [[], [], [], [], []];
+      out.set(n, data);
+    }
+    return data;
+  };
+  const each = <T extends readonly unknown[]>(
+    list: readonly T[],
+    add: (data: BlockData, entry: T) => void,
+  ) => {
+    for (let i = firstAtOrAfter(list, from); i < list.length; i++) {
+      const entry = list[i]!;
+      const day = entry[0] as number;
+      if (day >= to) break;
+      add(groupOf(day), entry);
+    }
+  };
+  each(state.days, (data, b) => data[0].push(packBucket(b)));
+  each(state.outstanding, (data, r) => data[1].push(r));
+  each(state.limit, (data, r) => data[2].push(r));
+  each(state.bureau, (data, r) => data[3].push(r));
+  each(state.overdueInstalments, (data, o) => data[4].push(o));
+  return out;
+}
+
 function headerOf(state: FeatureState): string {
-  const header: Header = {
+  const tailBlock = tailBlockOf(state);
+  const tail =
+    tailBlock === null
+      ? undefined
+      : entriesByBlock(state, tailBlock * stateBlockDays, Number.POSITIVE_INFINITY, false).get(0);
+  const header: StoredHeader = {
     version: state.version,
     lastDay: state.lastDay,
     base: state.base,
@@ -82,30 +148,27 @@ function headerOf(state: FeatureState): string {
     firstLineOpenedOn: state.firstLineOpenedOn,
     latestCuredOn: state.latestCuredOn,
     openDueDates: state.openDueDates,
+    tail: tail ?? [[], [], [], [], []],
   };
   return JSON.stringify(header);
 }
 
-/** The blocks of a state (only those in `only`, when given), encoded. */
+/** The rows of the blocks before the tail (only those in `only`, when given), encoded. */
 function encodeBlocks(state: FeatureState, only?: ReadonlySet<number>): Map<number, string> {
-  const blocks = new Map<number, BlockData>();
-  const blockFor = (day: number): BlockData | null => {
-    const n = blockOf(day);
-    if (only !== undefined && !only.has(n)) return null;
-    let data = blocks.get(n);
-    if (data === undefined) {
-      data = [[], [], [], [], []];
-      blocks.set(n, data);
-    }
-    return data;
-  };
-  for (const b of state.days) blockFor(b[0] ?? 0)?.[0].push(packBucket(b));
-  for (const r of state.outstanding) blockFor(r[0])?.[1].push(r);
-  for (const r of state.limit) blockFor(r[0])?.[2].push(r);
-  for (const r of state.bureau) blockFor(r[0])?.[3].push(r);
-  for (const o of state.overdueInstalments) blockFor(o[0])?.[4].push(o);
   const out = new Map<number, string>();
-  for (const [n, data] of blocks) out.set(n, JSON.stringify(data));
+  const tailBlock = tailBlockOf(state);
+  if (tailBlock === null) return out;
+  const tailStart = tailBlock * stateBlockDays;
+  if (only === undefined) {
+    for (const [n, data] of entriesByBlock(state, Number.NEGATIVE_INFINITY, tailStart, true))
+      out.set(n, JSON.stringify(data));
+    return out;
+  }
+  for (const n of only) {
+    if (n >= tailBlock) continue;
+    const data = entriesByBlock(state, n * stateBlockDays, (n + 1) * stateBlockDays, false).get(0);
+    if (data !== undefined) out.set(n, JSON.stringify(data));
+  }
   return out;
 }
 
@@ -118,20 +181,30 @@ export function encodeState(state: FeatureState): EncodedState {
  * base when the window moved, but their block may not have been rewritten since: they are left out here.
  */
 export function decodeState(header: string, blocks: Iterable<string>): FeatureState {
-  const raw = JSON.parse(header) as Header & { days?: number[][] };
-  if (raw.days !== undefined) return decodeWholeState(raw as unknown as FeatureState);
-  const floor = raw.lastDay === null ? Number.NEGATIVE_INFINITY : retentionStart(raw.lastDay);
-  const parts = [...blocks].map((text) => JSON.parse(text) as BlockData).sort(byFirstDay);
+  return decodeStored(header, blocks).state;
+}
+
+/** The state, and whether it was stored in the current form (header with its tail): a base a save can diff. */
+function decodeStored(header: string, blocks: Iterable<string>): { state: FeatureState; current: boolean } {
+  const raw = JSON.parse(header) as StoredHeader & { days?: number[][] };
+  if (raw.days !== undefined)
+    return { state: decodeWholeState(raw as unknown as FeatureState), current: false };
+  const { tail, ...fields } = raw;
+  const floor = fields.lastDay === null ? Number.NEGATIVE_INFINITY : retentionStart(fields.lastDay);
+  const parts = [...blocks].map((text) => JSON.parse(text) as BlockData);
+  if (tail !== undefined) parts.push(tail);
+  parts.sort(byFirstDay);
   const kept = <T extends readonly unknown[]>(list: readonly T[]) =>
     list.filter((e) => (e[0] as number) >= floor);
-  return {
-    ...raw,
+  const state: FeatureState = {
+    ...fields,
     days: parts.flatMap((p) => kept(p[0]).map(unpackBucket)),
     outstanding: parts.flatMap((p) => kept(p[1])),
     limit: parts.flatMap((p) => kept(p[2])),
     bureau: parts.flatMap((p) => kept(p[3])),
     overdueInstalments: parts.flatMap((p) => kept(p[4])),
   };
+  return { state, current: tail !== undefined };
 }
 
 /** Blocks are disjoint ranges of days: order them by the first day any of their lists holds. */
@@ -195,6 +268,45 @@ export function changedBlocks(before: FeatureState, after: FeatureState): Set<nu
   return out;
 }
 
+/** What a save writes for one customer's blocks. `whole`: delete every row of the customer first. */
+export interface BlockWrites {
+  readonly whole: boolean;
+  /** Rows to write (upsert), by block. */
+  readonly writes: ReadonlyMap<number, string>;
+  /** Rows to delete, by block. */
+  readonly deletes: readonly number[];
+}
+
+/**
+ * The block rows that turn the stored form of `before` (null: unknown or another form) into that of `after`:
+ * blocks that left the tail get their row, older blocks a late event changed are rewritten (or deleted when
+ * empty), and blocks wholly before the retention window go.
+ */
+export function planBlockWrites(before: FeatureState | null, after: FeatureState): BlockWrites {
+  const tailAfter = tailBlockOf(after);
+  const tailBefore = before === null ? null : tailBlockOf(before);
+  const from = before?.lastDay == null ? null : blockOf(retentionStart(before.lastDay));
+  const to = after.lastDay === null ? null : blockOf(retentionStart(after.lastDay));
+  const moved = from === null || to === null ? 0 : to - from;
+  if (before === null || tailBefore === null || tailAfter === null || moved > retentionMoveBlocksMax) {
+    return { whole: true, writes: encodeBlocks(after), deletes: [] };
+  }
+  const deletes: number[] = [];
+  // Rows exist only before the tail; those wholly before the retention window go when its first block moves on.
+  for (let n = from!; n < Math.min(to!, tailBefore); n++) deletes.push(n);
+  const wanted = new Set<number>();
+  for (const n of changedBlocks(before, after)) if (n < tailBefore) wanted.add(n);
+  const graduated = new Set<number>();
+  for (let n = tailBefore; n < tailAfter; n++) {
+    wanted.add(n);
+    graduated.add(n);
+  }
+  if (wanted.size === 0) return { whole: false, writes: new Map(), deletes };
+  const writes = encodeBlocks(after, wanted);
+  for (const n of wanted) if (!writes.has(n) && !graduated.has(n) && n >= to!) deletes.push(n);
+  return { whole: false, writes, deletes };
+}
+
 interface HeaderRow {
   readonly customer_id: string;
   readonly version: number;
@@ -221,7 +333,7 @@ export interface FeatureStateRows {
 
 export function createFeatureStateRows(): FeatureStateRows {
   const cache = new Map<string, StoredFeatureState>();
-  /** States whose blocks are exactly the stored ones: a base a save can diff against. */
+  /** States stored in the current form whose rows are exactly the stored ones: a base a save can diff against. */
   const persisted = new WeakSet<StoredFeatureState>();
 
   const remember = (stored: StoredFeatureState) => {
@@ -251,13 +363,14 @@ export function createFeatureStateRows(): FeatureStateRows {
       else blocks.set(b.customer_id, [b.data]);
     }
     for (const r of rows) {
+      const { state, current } = decodeStored(r.state, blocks.get(r.customer_id) ?? []);
       const stored: StoredFeatureState = {
         customerId: r.customer_id,
-        state: decodeState(r.state, blocks.get(r.customer_id) ?? []),
+        state,
         eventCount: Number(r.event_count),
         latestOccurredMs: r.latest_occurred_ms === null ? null : Number(r.latest_occurred_ms),
       };
-      if (!r.state.includes('"days"')) persisted.add(stored);
+      if (current) persisted.add(stored);
       out.set(r.customer_id, stored);
     }
   }
@@ -292,9 +405,14 @@ export function createFeatureStateRows(): FeatureStateRows {
     },
 
     async save(tx, updates) {
+      // In customer order: on PostgreSQL, concurrent writers of new customers' rows meet in the same order, and
+      // on SQLite successive statements touch successive pages.
+      const sorted = [...updates].sort((x, y) =>
+        x.state.customerId < y.state.customerId ? -1 : x.state.customerId > y.state.customerId ? 1 : 0,
+      );
       // Headers first: on PostgreSQL their row locks order concurrent writers of a new customer's blocks.
-      for (let i = 0; i < updates.length; i += stateSaveChunk) {
-        const chunk = updates.slice(i, i + stateSaveChunk);
+      for (let i = 0; i < sorted.length; i += stateSaveChunk) {
+        const chunk = sorted.slice(i, i + stateSaveChunk);
         const params: SqlValue[] = [];
         for (const { state: s } of chunk) {
           params.push(s.customerId, s.state.version, s.latestOccurredMs, s.eventCount, headerOf(s.state));
@@ -313,27 +431,13 @@ export function createFeatureStateRows(): FeatureStateRows {
       const wholly: string[] = [];
       /** (customer, block) keys to delete. */
       const dropped: SqlValue[] = [];
-      for (const { state: s, previous } of updates) {
-        const after = s.state;
-        const before = previous !== undefined && persisted.has(previous) ? previous.state : null;
-        const from = before?.lastDay == null ? null : blockOf(retentionStart(before.lastDay));
-        const to = after.lastDay === null ? null : blockOf(retentionStart(after.lastDay));
-        const moved = from === null || to === null ? 0 : to - from;
-        if (before === null || previous?.customerId !== s.customerId || moved > retentionMoveBlocksMax) {
-          wholly.push(s.customerId);
-          for (const [n, data] of encodeBlocks(after)) writes.push(s.customerId, n, data);
-          continue;
-        }
-        // Blocks wholly before the retention window go when the window's first block moves past them.
-        for (let n = to! - moved; n < to!; n++) dropped.push(s.customerId, n);
-        const changed = changedBlocks(before, after);
-        if (changed.size === 0) continue;
-        const encoded = encodeBlocks(after, changed);
-        for (const n of changed) {
-          const data = encoded.get(n);
-          if (data !== undefined) writes.push(s.customerId, n, data);
-          else dropped.push(s.customerId, n);
-        }
+      for (const { state: s, previous } of sorted) {
+        const diffable =
+          previous !== undefined && previous.customerId === s.customerId && persisted.has(previous);
+        const plan = planBlockWrites(diffable ? previous.state : null, s.state);
+        if (plan.whole) wholly.push(s.customerId);
+        for (const n of plan.deletes) dropped.push(s.customerId, n);
+        for (const [n, data] of plan.writes) writes.push(s.customerId, n, data);
       }
       for (let i = 0; i < wholly.length; i += stateLoadChunk) {
         const chunk = wholly.slice(i, i + stateLoadChunk);
