@@ -65,6 +65,19 @@ export interface RecoveryPlan {
   readonly earliestReevaluation: string;
   readonly nextReviewDate?: string;
   readonly verified: boolean;
+  /** What the borrower keeps until the re-evaluation for the promise to hold. */
+  readonly conditions?: readonly { readonly code: string; readonly message: string }[];
+  readonly holdUntil?: string;
+}
+
+/** What a decision did with the recovery plan in force before it. */
+export interface PlanCommitment {
+  readonly planDecisionId: string;
+  readonly madeOn: string;
+  readonly status: "in_force" | "honoured" | "broken" | "overtaken" | "completed";
+  readonly promisedLimitMinor: number;
+  readonly eta: string;
+  readonly message: string;
 }
 
 export interface Explanation {
@@ -76,6 +89,7 @@ export interface Explanation {
   readonly reasons: readonly Reason[];
   readonly attribution: readonly AttributionPart[];
   readonly plan: RecoveryPlan | null;
+  readonly commitment?: PlanCommitment;
 }
 
 export interface DecisionSummary {

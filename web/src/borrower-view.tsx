@@ -10,6 +10,7 @@ import {
   type Explanation,
   type HeadroomApi,
   type Lang,
+  type PlanCommitment,
   type RecoveryPlan,
 } from "./api.js";
 import { Chart, type ChartOption } from "./chart.js";
@@ -273,7 +274,14 @@ function ChangeDetail({
       {e !== null && e.attribution.length > 0 && (
         <Waterfall previousMinor={e.previousLimitMinor} newMinor={e.newLimitMinor} parts={e.attribution} />
       )}
-      {e !== null && <Plan plan={e.plan} decisionId={e.decisionId} businessDate={e.businessDate} />}
+      {e !== null && (
+        <Plan
+          plan={e.plan}
+          decisionId={e.decisionId}
+          businessDate={e.businessDate}
+          commitment={e.commitment ?? null}
+        />
+      )}
     </section>
   );
 }
@@ -357,14 +365,21 @@ function loadTicks(decisionId: string): readonly number[] {
 
 function Plan({
   plan,
-  decisionId,
-  businessDate,
+  decisionId: shownDecisionId,
+  businessDate: shownDate,
+  commitment,
 }: {
   readonly plan: RecoveryPlan | null;
   readonly decisionId: string;
   readonly businessDate: string;
+  readonly commitment: PlanCommitment | null;
 }) {
   const { t, lang } = useI18n();
+  // A plan still in force is the one made earlier: its steps count from its own date, its ticks are its own.
+  const inForce =
+    commitment !== null && (commitment.status === "in_force" || commitment.status === "honoured");
+  const decisionId = inForce ? commitment.planDecisionId : shownDecisionId;
+  const businessDate = inForce ? commitment.madeOn : shownDate;
   const [ticked, setTicked] = useState<readonly number[]>(() => loadTicks(decisionId));
   useEffect(() => setTicked(loadTicks(decisionId)), [decisionId]);
   const toggle = (order: number) => {
@@ -385,6 +400,7 @@ function Plan({
   return (
     <div data-testid="plan">
       <h3>{t("planTitle")}</h3>
+      {commitment !== null && <p data-testid="plan-commitment">{commitment.message}</p>}
       <p>{statusText}</p>
       <p className="muted">
         {t("planTarget", {
@@ -426,6 +442,16 @@ function Plan({
                 </li>
               ))}
           </ol>
+        </>
+      )}
+      {plan.conditions !== undefined && plan.conditions.length > 0 && (
+        <>
+          <p className="muted">{t("planConditions")}</p>
+          <ul data-testid="plan-conditions">
+            {plan.conditions.map((c) => (
+              <li key={c.code}>{c.message}</li>
+            ))}
+          </ul>
         </>
       )}
       <p>{t("planEta", { eta: plan.eta, earliest: plan.earliestReevaluation })}</p>
