@@ -1,6 +1,6 @@
 // Portfolio reviews: re-decide every open line once per run (trigger id `<reviewId>:<customerId>`), computed
-// by a ReviewComputer (worker threads) partition by partition and committed by this thread, one transaction per
-// partition. Versions are pinned when a run starts; partitions are claimed in the store, so a run killed at any
+// and committed by a ReviewComputer (worker threads, each on its own connection) partition by partition, one
+// transaction per partition; this thread claims partitions, hands them out and reports progress. Versions are pinned when a run starts; partitions are claimed in the store, so a run killed at any
 // point and started again finishes with exactly the decisions an uninterrupted run makes. Also: what-if runs
 // (nothing stored) and the champion/challenger report over recorded decisions.
 
@@ -361,16 +361,11 @@ export class ReviewService {
           pinned: run.pinned,
           partition,
           nowMs: clock.nowMs(),
+          attemptsMax: partitionAttemptsMax,
         };
         const result = await computer.run(task);
         assert(result.mode === "apply", "an apply task decides");
-        const commit = await store.commitPartition(
-          run.reviewId,
-          partition,
-          result.outputs,
-          clock.nowMs(),
-          partitionAttemptsMax,
-        );
+        const commit = result.commit;
         done += commit.written;
         if (!commit.partitionDone) queue.push({ ...partition, attempts: partition.attempts + 1 });
         onProgress?.({ reviewId: run.reviewId, phase: "apply", done, total: run.total });

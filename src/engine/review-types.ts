@@ -154,8 +154,10 @@ export type ReviewTask =
       readonly businessDate: string;
       readonly pinned: PinnedVersions;
       readonly partition: ReviewPartition;
-      /** The shell's clock, read once per task (records' createdAt, limit-change instants). */
+      /** The shell's clock, read once per task (records' createdAt, limit-change instants, the commit's times). */
       readonly nowMs: number;
+      /** Passed to `ReviewStore.commitPartition`: stale attempts before stale lines are skipped. */
+      readonly attemptsMax: number;
     }
   | {
       readonly mode: "propose";
@@ -178,11 +180,15 @@ export type ReviewTask =
     };
 
 export type ReviewTaskResult =
-  | { readonly mode: "apply"; readonly outputs: readonly ReviewLineOutput[] }
+  | { readonly mode: "apply"; readonly commit: PartitionCommit }
   | { readonly mode: "propose"; readonly proposals: readonly ReviewProposal[] }
   | { readonly mode: "what-if"; readonly lines: readonly WhatIfLine[] };
 
-/** Runs tasks (in worker threads, or in-process): loads a partition's inputs and computes its decisions. */
+/**
+ * Runs tasks (in worker threads, or in-process): loads a partition's inputs and computes its decisions; an
+ * apply task also commits them (`ReviewStore.commitPartition` on the computer's own connection), so that only
+ * the commit's counts cross back to the caller, never the records.
+ */
 export interface ReviewComputer {
   run(task: ReviewTask): Promise<ReviewTaskResult>;
   close(): Promise<void>;

@@ -1,5 +1,6 @@
-// ReviewComputers: a pool of worker threads (each with its own read connection; the main thread stays the
-// only writer) and an in-process computer for a single connection (":memory:" databases, small runs, tests).
+// ReviewComputers: a pool of worker threads (each with its own connection, computing and committing its
+// partitions; on SQLite one more thread checkpoints the WAL meanwhile) and an in-process computer for a single
+// connection (":memory:" databases, small runs, tests).
 
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, renameSync, writeFileSync } from "node:fs";
@@ -11,7 +12,10 @@ import { Worker } from "node:worker_threads";
 import type { RegistryService, ReviewComputer, ReviewTask, ReviewTaskResult } from "../engine/index.js";
 import type { Product } from "../lending/index.js";
 import type { Db } from "./db.js";
+import { isPostgresUrl } from "./open-store.js";
+import { createReviewStore } from "./review-store.js";
 import { ReviewResolver, runReviewTask } from "./review-tasks.js";
+import type { ReviewWorkerInit } from "./review-worker.js";
 
 /** Worker threads per pool at most (each holds a connection and a copy of the compiled artefacts). */
 export const reviewThreadsMax = 16;
@@ -87,6 +91,41 @@ function workerEntry(): Promise<WorkerEntry> {
   return workerEntryOnce;
 }
 
+/** How often the checkpointer thread runs a PASSIVE checkpoint while a review writes. */
+export const reviewCheckpointIntervalMs = 250;
+
+function newWorker(e: WorkerEntry, workerData: ReviewWorkerInit): Worker {
+  // A plain module needs no loader: inheriting the parent's `--import tsx` would start one per thread.
+  return e.kind === "file"
+    ? new Worker(e.url, { workerData, execArgv: [] })
+    : new Worker(e.source, { eval: true, workerData });
+}
+
+/**
+ * The SQLite checkpointer of a pool: the computing threads commit with autocheckpoint off, and this thread
+ * copies the WAL back into the database (and fsyncs) meanwhile. Stopping waits for its last checkpoint.
+ */
+function startCheckpointer(entry: Promise<WorkerEntry>, location: string): { stop(): Promise<void> } {
+  const stop = new SharedArrayBuffer(4);
+  const path = location.replace(/^sqlite:(\/\/)?/i, "");
+  const thread = entry.then((e) => {
+    const worker = newWorker(e, { role: "checkpoint", path, stop, intervalMs: reviewCheckpointIntervalMs });
+    const exited = new Promise<void>((resolve) => worker.once("exit", () => resolve()));
+    // A checkpointer that fails leaves the WAL to the connections' own checkpoints: nothing is lost.
+    worker.on("error", () => undefined);
+    return exited;
+  });
+  thread.catch(() => undefined);
+  return {
+    async stop() {
+      const flag = new Int32Array(stop);
+      Atomics.store(flag, 0, 1);
+      Atomics.notify(flag, 0);
+      await thread.catch(() => undefined);
+    },
+  };
+}
+
 interface Pending {
   resolve: (r: ReviewTaskResult) => void;
   reject: (e: Error) => void;
@@ -102,18 +141,19 @@ export function createWorkerComputer(options: {
   const pending = new Map<number, Pending>();
   let nextId = 1;
   let failure: Error | null = null;
-  const workerData = { location: options.location, product: options.product };
+  const workerData: ReviewWorkerInit = {
+    role: "compute",
+    location: options.location,
+    product: options.product,
+  };
+  const checkpointer = isPostgresUrl(options.location) ? null : startCheckpointer(entry, options.location);
   const workers = Array.from({ length: threads }, () => {
     const slot: { busy: number; ready: Promise<Worker> } = {
       busy: 0,
       ready: entry.then(
         (e) =>
           new Promise<Worker>((resolve, reject) => {
-            // A plain module needs no loader: inheriting the parent's `--import tsx` would start one per thread.
-            const worker =
-              e.kind === "file"
-                ? new Worker(e.url, { workerData, execArgv: [] })
-                : new Worker(e.source, { eval: true, workerData });
+            const worker = newWorker(e, workerData);
             worker.once("message", () => resolve(worker));
             worker.on(
               "message",
@@ -162,23 +202,25 @@ export function createWorkerComputer(options: {
       });
     },
     async close() {
-      await Promise.all(
-        workers.map((w) =>
+      await Promise.all([
+        ...workers.map((w) =>
           w.ready.then(
             (worker) => worker.terminate(),
             () => undefined,
           ),
         ),
-      );
+        checkpointer?.stop(),
+      ]);
     },
   };
 }
 
-/** Computes on the calling thread over the given connection. */
+/** Computes (and commits) on the calling thread over the given connection. */
 export function createInProcessComputer(db: Db, registry: RegistryService, product: Product): ReviewComputer {
   const resolver = new ReviewResolver(registry);
+  const reviews = createReviewStore(db, product.timeZone);
   return {
-    run: (task) => runReviewTask(db, resolver, registry, product, task),
+    run: (task) => runReviewTask(db, resolver, registry, product, task, reviews),
     async close() {},
   };
 }

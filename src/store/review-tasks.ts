@@ -19,6 +19,7 @@ import {
   type ReviewKind,
   type ReviewLineInput,
   type ReviewPartition,
+  type ReviewStore,
   type ReviewTask,
   type ReviewTaskResult,
   versionsKey,
@@ -253,13 +254,17 @@ export class ReviewResolver {
   };
 }
 
-/** Runs one task: load in a read snapshot, resolve, compute. */
+/**
+ * Runs one task: load in a read snapshot, resolve, compute; an apply task then commits its decisions through
+ * `reviews` (a store over the same database), in a transaction of its own.
+ */
 export async function runReviewTask(
   db: Db,
   resolver: ReviewResolver,
   registry: RegistryService,
   product: Product,
   task: ReviewTask,
+  reviews: ReviewStore,
 ): Promise<ReviewTaskResult> {
   const date = epochDayOf(task.businessDate);
   const reviewId = task.mode === "what-if" ? null : task.reviewId;
@@ -295,8 +300,17 @@ export async function runReviewTask(
     nowMs: task.nowMs,
   };
   switch (task.mode) {
-    case "apply":
-      return { mode: "apply", outputs: inputs.map((line) => decideReviewLine(ctx, line)) };
+    case "apply": {
+      const outputs = inputs.map((line) => decideReviewLine(ctx, line));
+      const commit = await reviews.commitPartition(
+        task.reviewId,
+        task.partition,
+        outputs,
+        task.nowMs,
+        task.attemptsMax,
+      );
+      return { mode: "apply", commit };
+    }
     case "propose":
       return { mode: "propose", proposals: inputs.map((line) => proposeReviewLine(ctx, line)) };
     case "what-if":

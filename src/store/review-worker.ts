@@ -1,38 +1,65 @@
-// A review worker thread: opens its own connection to the database, then loads and computes the partitions
-// the main thread sends (messages { id, task } → { id, result } or { id, error }). It never writes.
+// A review worker thread, in one of two roles. `compute`: opens its own connection to the database, then loads,
+// computes and commits the partitions the main thread sends (messages { id, task } → { id, result } or
+// { id, error }); on SQLite its commits never checkpoint, the pool's `checkpoint` thread does that: PASSIVE
+// checkpoints from a connection of its own until the pool raises the shared stop flag.
 
 import { parentPort, workerData } from "node:worker_threads";
 import { RegistryService, type ReviewTask } from "../engine/index.js";
 import type { Product } from "../lending/index.js";
 import { openStore } from "./open-store.js";
 import { createRegistryStore } from "./registry-store.js";
+import { createReviewStore } from "./review-store.js";
 import { ReviewResolver, runReviewTask } from "./review-tasks.js";
+import { runWalCheckpointer } from "./sqlite-db.js";
 
-interface WorkerInit {
-  readonly location: string;
-  readonly product: Product;
-}
+export type ReviewWorkerInit =
+  | { readonly role: "compute"; readonly location: string; readonly product: Product }
+  | {
+      readonly role: "checkpoint";
+      /** The SQLite file. */
+      readonly path: string;
+      /** Int32Array over it: [0] set to 1 stops the thread. */
+      readonly stop: SharedArrayBuffer;
+      readonly intervalMs: number;
+    };
+
+/** Page cache of a computing connection (KiB): a partition's commit dirties a few thousand pages. */
+const computeCacheKib = 32 * 1024;
 
 const port = parentPort;
 if (port === null) throw new Error("review-worker runs as a worker thread");
-const init = workerData as WorkerInit;
-const store = await openStore(init.location, { migrate: false });
-// The registry is only read here; publishing (which reads the clock) never happens in a worker.
-const registry = new RegistryService(createRegistryStore(store.db), () => 0);
-const resolver = new ReviewResolver(registry);
+const init = workerData as ReviewWorkerInit;
 
-port.on("message", (message: { id: number; task: ReviewTask } | { close: true }) => {
-  if ("close" in message) {
-    void store.close().then(() => port.close());
-    return;
+if (init.role === "checkpoint") {
+  port.postMessage({ ready: true });
+  runWalCheckpointer(init.path, new Int32Array(init.stop), init.intervalMs);
+  port.close();
+} else {
+  const store = await openStore(init.location, { migrate: false });
+  if (store.db.dialect === "sqlite") {
+    await store.db.read(async (tx) => {
+      await tx.exec("PRAGMA wal_autocheckpoint = 0");
+      await tx.exec(`PRAGMA cache_size = -${computeCacheKib}`);
+    });
   }
-  runReviewTask(store.db, resolver, registry, init.product, message.task).then(
-    (result) => port.postMessage({ id: message.id, result }),
-    (error: unknown) =>
-      port.postMessage({
-        id: message.id,
-        error: { message: (error as Error).message ?? String(error), stack: (error as Error).stack ?? "" },
-      }),
-  );
-});
-port.postMessage({ ready: true });
+  // The registry is only read here; publishing (which reads the clock) never happens in a worker.
+  const registry = new RegistryService(createRegistryStore(store.db), () => 0);
+  const resolver = new ReviewResolver(registry);
+  const reviews = createReviewStore(store.db, init.product.timeZone);
+
+  port.on("message", (message: { id: number; task: ReviewTask } | { close: true }) => {
+    if ("close" in message) {
+      void store.close().then(() => port.close());
+      return;
+    }
+    runReviewTask(store.db, resolver, registry, init.product, message.task, reviews).then(
+      (result) => port.postMessage({ id: message.id, result }),
+      (error: unknown) =>
+        port.postMessage({
+          id: message.id,
+          error: { message: (error as Error).message ?? String(error), stack: (error as Error).stack ?? "" },
+        }),
+    );
+  });
+  port.postMessage({ ready: true });
+}

@@ -18,6 +18,9 @@ export const sqliteBusyTimeoutMs = 10_000;
 /** Prepared statements kept per connection. */
 export const statementCacheMax = 500;
 
+/** WAL bytes kept on disk after the log restarts (larger WAL files are truncated to this). */
+export const walSizeLimitBytes = 64 * 1024 * 1024;
+
 function isBusy(error: unknown): boolean {
   const code = (error as { code?: string } | null)?.code ?? "";
   return code === "SQLITE_BUSY" || code.startsWith("SQLITE_BUSY_") || code === "SQLITE_LOCKED";
@@ -32,6 +35,7 @@ export function openSqliteDb(path: string): Db {
   // Statement journals (a multi-row statement inside a longer transaction saves the pages it re-touches) and
   // sort spills stay in memory: they never serve crash recovery, and as temp files they doubled a batch's writes.
   connection.pragma("temp_store = MEMORY");
+  if (path !== ":memory:") connection.pragma(`journal_size_limit = ${walSizeLimitBytes}`);
 
   const cache = new Map<string, Database.Statement>();
   const prepare = (sql: string): Database.Statement => {
@@ -104,4 +108,30 @@ export function openSqliteDb(path: string): Db {
       await serialised(async () => connection.close());
     },
   };
+}
+
+/** WAL frames (pages) past which the checkpointer makes the log restart from its beginning. */
+export const walRestartFrames = 16_384;
+
+/**
+ * Checkpoints a WAL database from a connection of its own until `stop[0]` is set: a PASSIVE checkpoint (it
+ * never waits for readers or writers) every `intervalMs`, so writers that turn their own autocheckpoint off
+ * never copy pages back and fsync inside their COMMIT. With readers and writers always busy, a PASSIVE
+ * checkpoint rarely catches up with the newest frame, and the log would only grow (and every page lookup
+ * scans its whole index): past `walRestartFrames` a RESTART checkpoint briefly holds writers off until the
+ * readers are done with the log, so the next writer starts it again from the beginning.
+ * Blocks the calling thread: run it in a worker thread.
+ */
+export function runWalCheckpointer(path: string, stop: Int32Array, intervalMs: number): void {
+  const connection = new Database(path, { timeout: sqliteBusyTimeoutMs });
+  try {
+    connection.pragma("synchronous = NORMAL");
+    while (Atomics.load(stop, 0) === 0) {
+      const [result] = connection.pragma("wal_checkpoint(PASSIVE)") as { log: number }[];
+      if ((result?.log ?? 0) > walRestartFrames) connection.pragma("wal_checkpoint(RESTART)");
+      Atomics.wait(stop, 0, 0, intervalMs);
+    }
+  } finally {
+    connection.close();
+  }
 }
