@@ -1,5 +1,5 @@
-// Migration 014 on a database that already holds events: every row keeps its columns and its seq, the readers'
-// indexes are back, duplicates are still refused by event_id and a new row continues the seq order.
+// Migrations 014 and 016 on a database that already holds events: every row keeps its columns and its seq, the
+// readers' indexes are back, duplicates are still refused by event_id and a new row continues the seq order.
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { migrate, migrations, openStore, type Store } from "../src/store/index.js";
@@ -61,7 +61,9 @@ for (const dialect of dialects) {
         );
       const stored = await readAll();
       expect(stored.map((r) => r.slice(0, 7))).toEqual(rows.map((r) => [...r]));
-      expect(await migrate(store.db, 2)).toContain("014-events-seq-key");
+      expect(await migrate(store.db, 2)).toEqual(
+        expect.arrayContaining(["014-events-seq-key", "016-events-customer-index"]),
+      );
       expect(await readAll()).toEqual(stored);
 
       const added = await store.db.transaction(async (tx) => {
@@ -98,6 +100,14 @@ for (const dialect of dialects) {
           tx.all<{ detail: string }>("EXPLAIN QUERY PLAN SELECT seq FROM events WHERE event_id = ?", ["e-a"]),
         );
         expect(plan.map((p) => p.detail).join(" ")).toMatch(/USING (COVERING )?INDEX/);
+        // A customer's events in log order: the index gives occurred_ms, ties are sorted after it.
+        const byCustomer = await store.db.read((tx) =>
+          tx.all<{ detail: string }>(
+            "EXPLAIN QUERY PLAN SELECT payload FROM events WHERE customer_id = ? ORDER BY occurred_ms, event_id LIMIT 10",
+            ["c-1"],
+          ),
+        );
+        expect(byCustomer.map((p) => p.detail).join(" ")).toMatch(/USING INDEX events_customer/);
       }
     });
   });

@@ -16,6 +16,7 @@ import { reviewMigration } from "./011-review.js";
 import { portfolioMigration } from "./012-portfolio.js";
 import { featureBlocksMigration } from "./013-feature-blocks.js";
 import { eventsSeqKeyMigration } from "./014-events-seq-key.js";
+import { eventsCustomerIndexMigration } from "./016-events-customer-index.js";
 import type { Migration } from "./migration.js";
 
 export type { Migration } from "./migration.js";
@@ -29,4 +30,5 @@ export const migrations: readonly Migration[] = [
   portfolioMigration,
   featureBlocksMigration,
   eventsSeqKeyMigration,
+  eventsCustomerIndexMigration,
 ];
