@@ -209,8 +209,21 @@ function copy(state: FeatureState): Draft {
 
 /** The finished state: the draft without its bookkeeping. */
 function seal(draft: Draft): FeatureState {
-  const { owned: _owned, ...state } = draft;
-  return state;
+  // Spelled out rather than a rest spread: this runs once per customer per appended batch.
+  return {
+    version: draft.version,
+    lastDay: draft.lastDay,
+    days: draft.days,
+    overdueInstalments: draft.overdueInstalments,
+    outstanding: draft.outstanding,
+    limit: draft.limit,
+    bureau: draft.bureau,
+    base: draft.base,
+    verifiedOn: draft.verifiedOn,
+    firstLineOpenedOn: draft.firstLineOpenedOn,
+    latestCuredOn: draft.latestCuredOn,
+    openDueDates: draft.openDueDates,
+  };
 }
 
 /** First day kept in buckets when the latest day is `lastDay`. */

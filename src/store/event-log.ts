@@ -59,6 +59,17 @@ function orderBy(tx: Tx): string {
   return tx.dialect === "postgres" ? `occurred_ms, event_id COLLATE "C"` : "occurred_ms, event_id";
 }
 
+const valueRowsText = new Map<number, string>();
+/** "(?, ?, ?, ?, ?, ?, ?), …" for `count` event rows (kept per count: the same few counts recur). */
+function valueRows(count: number): string {
+  let text = valueRowsText.get(count);
+  if (text === undefined) {
+    text = Array.from({ length: count }, () => "(?, ?, ?, ?, ?, ?, ?)").join(", ");
+    if (valueRowsText.size < insertChunkRows) valueRowsText.set(count, text);
+  }
+  return text;
+}
+
 function placeholders(count: number): string {
   return Array.from({ length: count }, () => "?").join(", ");
 }
@@ -105,34 +116,30 @@ export function createEventLog(db: Db, settings: EventLogSettings): EventLog {
 
   /** Inserts the candidates; returns those actually new (ON CONFLICT DO NOTHING skips logged ids). */
   async function insert(tx: Tx, candidates: readonly PlannedEvent[]): Promise<DatedPlannedEvent[]> {
-    const dated = candidates.map((p) => ({
-      ...p,
-      businessDate: businessDateOfInstant(p.occurredAtMs, timeZone),
-    }));
-    const values = (p: DatedPlannedEvent): SqlValue[] => [
-      p.event.eventId,
-      p.event.customerId,
-      p.event.type,
-      p.event.occurredAt,
-      p.occurredAtMs,
-      p.businessDate,
-      JSON.stringify(p.event.payload),
-    ];
     const inserted: DatedPlannedEvent[] = [];
     // seq is left to the database: SQLite's INTEGER PRIMARY KEY takes MAX(seq) + 1 under its single writer (arrival
     // order), PostgreSQL's identity its next value. A candidate already logged takes none (seq orders, it does not count).
-    for (let i = 0; i < dated.length; i += insertChunkRows) {
-      const chunk = dated.slice(i, i + insertChunkRows);
+    for (let i = 0; i < candidates.length; i += insertChunkRows) {
+      const chunk: DatedPlannedEvent[] = [];
       const params: SqlValue[] = [];
-      for (const p of chunk) params.push(...values(p));
+      for (let j = i; j < Math.min(i + insertChunkRows, candidates.length); j++) {
+        const p = candidates[j]!;
+        const businessDate = businessDateOfInstant(p.occurredAtMs, timeZone);
+        chunk.push({ index: p.index, event: p.event, occurredAtMs: p.occurredAtMs, businessDate });
+        const e = p.event;
+        params.push(e.eventId, e.customerId, e.type, e.occurredAt, p.occurredAtMs, businessDate);
+        params.push(JSON.stringify(e.payload));
+      }
       const rows = await tx.all<{ event_id: string }>(
         `INSERT INTO events (event_id, customer_id, type, occurred_at, occurred_ms, business_date, payload)
-         VALUES ${chunk.map(() => "(?, ?, ?, ?, ?, ?, ?)").join(", ")}
-         ON CONFLICT (event_id) DO NOTHING RETURNING event_id`,
+         VALUES ${valueRows(chunk.length)} ON CONFLICT (event_id) DO NOTHING RETURNING event_id`,
         params,
       );
-      const fresh = new Set(rows.map((r) => r.event_id));
-      for (const p of chunk) if (fresh.has(p.event.eventId)) inserted.push(p);
+      if (rows.length === chunk.length) inserted.push(...chunk);
+      else {
+        const fresh = new Set(rows.map((r) => r.event_id));
+        for (const p of chunk) if (fresh.has(p.event.eventId)) inserted.push(p);
+      }
     }
     return inserted;
   }

@@ -98,7 +98,30 @@ function firstAtOrAfter(list: readonly (readonly unknown[])[], day: number): num
   return lo;
 }
 
-/** The entries of a state with days in [from, to), grouped by block (one group when `split` is false). */
+/** Appends the entries of `list` (sorted by day) with days in [from, to) to the group of their block. */
+function collect<T extends readonly unknown[]>(
+  list: readonly T[],
+  from: number,
+  to: number,
+  groups: Map<number, BlockData>,
+  split: boolean,
+  k: 0 | 1 | 2 | 3 | 4,
+): void {
+  for (let i = firstAtOrAfter(list, from); i < list.length; i++) {
+    const entry = list[i]!;
+    const day = entry[0] as number;
+    if (day >= to) break;
+    const n = split ? blockOf(day) : 0;
+    let data = groups.get(n);
+    if (data === undefined) {
+      data = [[], [], [], [], []];
+      groups.set(n, data);
+    }
+    (data[k] as unknown[]).push(k === 0 ? packBucket(entry as unknown as DayBucket) : entry);
+  }
+}
+
+/** The entries of a state with days in [from, to), grouped by block (one group, 0, when `split` is false). */
 function entriesByBlock(
   state: FeatureState,
   from: number,
@@ -106,31 +129,11 @@ function entriesByBlock(
   split: boolean,
 ): Map<number, BlockData> {
   const out = new Map<number, BlockData>();
-  const groupOf = (day: number): BlockData => {
-    const n = split ? blockOf(day) : 0;
-    let data = out.get(n);
-    if (data === undefined) {
-      data = [[], [], [], [], []];
-      out.set(n, data);
-    }
-    return data;
-  };
-  const each = <T extends readonly unknown[]>(
-    list: readonly T[],
-    add: (data: BlockData, entry: T) => void,
-  ) => {
-    for (let i = firstAtOrAfter(list, from); i < list.length; i++) {
-      const entry = list[i]!;
-      const day = entry[0] as number;
-      if (day >= to) break;
-      add(groupOf(day), entry);
-    }
-  };
-  each(state.days, (data, b) => data[0].push(packBucket(b)));
-  each(state.outstanding, (data, r) => data[1].push(r));
-  each(state.limit, (data, r) => data[2].push(r));
-  each(state.bureau, (data, r) => data[3].push(r));
-  each(state.overdueInstalments, (data, o) => data[4].push(o));
+  collect(state.days, from, to, out, split, 0);
+  collect(state.outstanding, from, to, out, split, 1);
+  collect(state.limit, from, to, out, split, 2);
+  collect(state.bureau, from, to, out, split, 3);
+  collect(state.overdueInstalments, from, to, out, split, 4);
   return out;
 }
 
@@ -229,43 +232,57 @@ function decodeWholeState(raw: FeatureState): FeatureState {
 
 /**
  * Blocks whose content differs between a persisted state and a state derived from it, by identity of the
- * entries (sorted by day in both). Entries that left through the retention window are not changes.
+ * entries (sorted by day in both), among blocks before `below` (all when omitted). Entries that left through
+ * the retention window are not changes.
  */
-export function changedBlocks(before: FeatureState, after: FeatureState): Set<number> {
+export function changedBlocks(
+  before: FeatureState,
+  after: FeatureState,
+  below = Number.POSITIVE_INFINITY,
+): Set<number> {
   const out = new Set<number>();
   const floor = after.lastDay === null ? Number.NEGATIVE_INFINITY : retentionStart(after.lastDay);
-  const walk = (from: readonly (readonly unknown[])[], to: readonly (readonly unknown[])[]) => {
-    let i = 0;
-    let j = 0;
-    while (i < from.length || j < to.length) {
-      const a = from[i];
-      const b = to[j];
-      if (a !== undefined && a === b) {
-        i++;
-        j++;
-        continue;
-      }
-      const da = a === undefined ? Number.POSITIVE_INFINITY : (a[0] as number);
-      const db = b === undefined ? Number.POSITIVE_INFINITY : (b[0] as number);
-      if (da === db) {
-        out.add(blockOf(db));
-        i++;
-        j++;
-      } else if (da < db) {
-        if (da >= floor) out.add(blockOf(da));
-        i++;
-      } else {
-        out.add(blockOf(db));
-        j++;
-      }
-    }
-  };
-  walk(before.days, after.days);
-  walk(before.outstanding, after.outstanding);
-  walk(before.limit, after.limit);
-  walk(before.bureau, after.bureau);
-  walk(before.overdueInstalments, after.overdueInstalments);
+  const limit = below === Number.POSITIVE_INFINITY ? below : below * stateBlockDays;
+  walkChanges(before.days, after.days, floor, limit, out);
+  walkChanges(before.outstanding, after.outstanding, floor, limit, out);
+  walkChanges(before.limit, after.limit, floor, limit, out);
+  walkChanges(before.bureau, after.bureau, floor, limit, out);
+  walkChanges(before.overdueInstalments, after.overdueInstalments, floor, limit, out);
   return out;
+}
+
+function walkChanges(
+  from: readonly (readonly unknown[])[],
+  to: readonly (readonly unknown[])[],
+  floor: number,
+  limit: number,
+  out: Set<number>,
+): void {
+  let i = 0;
+  let j = 0;
+  while (i < from.length || j < to.length) {
+    const a = from[i];
+    const b = to[j];
+    if (a !== undefined && a === b) {
+      i++;
+      j++;
+      continue;
+    }
+    const da = a === undefined ? Number.POSITIVE_INFINITY : (a[0] as number);
+    const db = b === undefined ? Number.POSITIVE_INFINITY : (b[0] as number);
+    if (da >= limit && db >= limit) return;
+    if (da === db) {
+      out.add(blockOf(db));
+      i++;
+      j++;
+    } else if (da < db) {
+      if (da >= floor) out.add(blockOf(da));
+      i++;
+    } else {
+      out.add(blockOf(db));
+      j++;
+    }
+  }
 }
 
 /** What a save writes for one customer's blocks. `whole`: delete every row of the customer first. */
@@ -295,7 +312,7 @@ export function planBlockWrites(before: FeatureState | null, after: FeatureState
   // Rows exist only before the tail; those wholly before the retention window go when its first block moves on.
   for (let n = from!; n < Math.min(to!, tailBefore); n++) deletes.push(n);
   const wanted = new Set<number>();
-  for (const n of changedBlocks(before, after)) if (n < tailBefore) wanted.add(n);
+  for (const n of changedBlocks(before, after, tailBefore)) wanted.add(n);
   const graduated = new Set<number>();
   for (let n = tailBefore; n < tailAfter; n++) {
     wanted.add(n);
