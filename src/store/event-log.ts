@@ -114,11 +114,22 @@ export function createEventLog(db: Db, settings: EventLogSettings): EventLog {
     return found;
   }
 
-  /** Inserts the candidates; returns those actually new (ON CONFLICT DO NOTHING skips logged ids). */
+  /**
+   * Inserts the candidates; returns those actually new (ON CONFLICT DO NOTHING skips logged ids). seq is left to
+   * the database: SQLite's INTEGER PRIMARY KEY takes MAX(seq) + 1 (arrival order), PostgreSQL's identity its next
+   * value; a candidate already logged takes none (seq orders, it does not count).
+   */
   async function insert(tx: Tx, candidates: readonly PlannedEvent[]): Promise<DatedPlannedEvent[]> {
+    // SQLite has one writer (BEGIN IMMEDIATE): the rows above the largest seq before the inserts are exactly this
+    // batch's new ones, so the inserts need not return them (RETURNING costs a sixth of the insert) and are read
+    // back only when some candidate was already logged. PostgreSQL's concurrent writers need RETURNING.
+    const sqlite = tx.dialect === "sqlite";
+    const seqBefore = sqlite
+      ? ((await tx.get<{ seq: number }>("SELECT COALESCE(MAX(seq), 0) AS seq FROM events"))?.seq ?? 0)
+      : 0;
+    const dated: DatedPlannedEvent[] = [];
     const inserted: DatedPlannedEvent[] = [];
-    // seq is left to the database: SQLite's INTEGER PRIMARY KEY takes MAX(seq) + 1 under its single writer (arrival
-    // order), PostgreSQL's identity its next value. A candidate already logged takes none (seq orders, it does not count).
+    let added = 0;
     for (let i = 0; i < candidates.length; i += insertChunkRows) {
       const chunk: DatedPlannedEvent[] = [];
       const params: SqlValue[] = [];
@@ -130,18 +141,27 @@ export function createEventLog(db: Db, settings: EventLogSettings): EventLog {
         params.push(e.eventId, e.customerId, e.type, e.occurredAt, p.occurredAtMs, businessDate);
         params.push(JSON.stringify(e.payload));
       }
-      const rows = await tx.all<{ event_id: string }>(
-        `INSERT INTO events (event_id, customer_id, type, occurred_at, occurred_ms, business_date, payload)
-         VALUES ${valueRows(chunk.length)} ON CONFLICT (event_id) DO NOTHING RETURNING event_id`,
-        params,
-      );
+      const sql = `INSERT INTO events (event_id, customer_id, type, occurred_at, occurred_ms, business_date, payload)
+         VALUES ${valueRows(chunk.length)} ON CONFLICT (event_id) DO NOTHING`;
+      if (sqlite) {
+        added += await tx.run(sql, params);
+        dated.push(...chunk);
+        continue;
+      }
+      const rows = await tx.all<{ event_id: string }>(`${sql} RETURNING event_id`, params);
       if (rows.length === chunk.length) inserted.push(...chunk);
       else {
         const fresh = new Set(rows.map((r) => r.event_id));
         for (const p of chunk) if (fresh.has(p.event.eventId)) inserted.push(p);
       }
     }
-    return inserted;
+    if (!sqlite || added === dated.length) return sqlite ? dated : inserted;
+    const fresh = new Set(
+      (await tx.all<{ event_id: string }>("SELECT event_id FROM events WHERE seq > ?", [seqBefore])).map(
+        (r) => r.event_id,
+      ),
+    );
+    return dated.filter((p) => fresh.has(p.event.eventId));
   }
 
   return {
