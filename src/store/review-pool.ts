@@ -94,11 +94,20 @@ function workerEntry(): Promise<WorkerEntry> {
 /** How often the checkpointer thread runs a PASSIVE checkpoint while a review writes. */
 export const reviewCheckpointIntervalMs = 250;
 
+/**
+ * Young generation of a computing thread (MiB). A partition's inputs and decisions stay alive while it is
+ * computed and committed, and every scavenge copies them: with V8's default (16 MiB semi-spaces) scavenging
+ * took about a quarter of a review's CPU; a larger young generation scavenges that live set less often.
+ */
+export const reviewYoungGenerationMib = 128;
+
 function newWorker(e: WorkerEntry, workerData: ReviewWorkerInit): Worker {
+  const resourceLimits =
+    workerData.role === "compute" ? { maxYoungGenerationSizeMb: reviewYoungGenerationMib } : {};
   // A plain module needs no loader: inheriting the parent's `--import tsx` would start one per thread.
   return e.kind === "file"
-    ? new Worker(e.url, { workerData, execArgv: [] })
-    : new Worker(e.source, { eval: true, workerData });
+    ? new Worker(e.url, { workerData, execArgv: [], resourceLimits })
+    : new Worker(e.source, { eval: true, workerData, resourceLimits });
 }
 
 /**

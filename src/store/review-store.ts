@@ -17,9 +17,9 @@ import type {
 } from "../engine/index.js";
 import type { LendingEvent } from "../events/index.js";
 import { assert } from "../kernel/index.js";
-import { formatDate, parseDate } from "../time/index.js";
+import { businessDateOfInstant, formatDate, parseDate, parseInstant } from "../time/index.js";
 import type { Db, SqlValue, Tx } from "./db.js";
-import { unitOfWork } from "./lending-store.js";
+import { appendEventRows, type EventRow } from "./events-table.js";
 
 /** Line ids read per page while cutting a run into partitions. */
 export const partitionScanPageMax = 10_000;
@@ -105,48 +105,77 @@ function values(rows: number, columns: number): string {
   return Array.from({ length: rows }, () => one).join(", ");
 }
 
-async function insertDecisions(tx: Tx, outputs: readonly ReviewLineOutput[], date: number): Promise<void> {
-  for (let i = 0; i < outputs.length; i += insertRowsMax) {
-    const slice = outputs.slice(i, i + insertRowsMax);
+/** A decided line's rows, serialized before its partition's transaction so the write lock only runs statements. */
+interface PreparedLine {
+  readonly output: ReviewLineOutput;
+  /** The decisions row without its business date (the run's) and seq. */
+  readonly decision: SqlValue[];
+  /** limit_minor, status, state, then the line id and the version it was decided on; null: unchanged. */
+  readonly line: SqlValue[] | null;
+  readonly events: EventRow[];
+}
+
+function prepareLine(o: ReviewLineOutput, timeZone: string): PreparedLine {
+  const c = o.columns;
+  const decision: SqlValue[] = [
+    c.decisionId,
+    c.triggerId,
+    c.kind,
+    c.customerId,
+    c.lineId,
+    c.previousLimitMinor,
+    c.newLimitMinor,
+    c.modelId,
+    c.policyId,
+    c.policyVersion,
+    c.macroId,
+    c.macroVersion,
+    c.arm,
+    c.announcementId,
+    c.createdMs,
+    o.recordJson,
+  ];
+  const state = o.newState;
+  const line =
+    state === null ? null : [state.limitMinor, state.status, JSON.stringify(state), state.lineId, o.version];
+  const events = o.events.map((event: LendingEvent): EventRow => {
+    const instant = parseInstant(event.occurredAt);
+    assert(instant.ok, `event ${event.eventId} has an ISO-8601 occurredAt`);
+    return {
+      eventId: event.eventId,
+      customerId: event.customerId,
+      type: event.type,
+      occurredAt: event.occurredAt,
+      occurredMs: instant.value,
+      businessDate: businessDateOfInstant(instant.value, timeZone),
+      payload: JSON.stringify(event.payload),
+    };
+  });
+  return { output: o, decision, line, events };
+}
+
+async function insertDecisions(tx: Tx, lines: readonly PreparedLine[], date: number): Promise<void> {
+  // seq follows commit order in SQLite (max + 1 under the single writer), as the decision store assigns it.
+  let seq =
+    tx.dialect === "sqlite"
+      ? Number((await tx.get<{ n: number }>(`SELECT COALESCE(MAX(seq), 0) AS n FROM decisions`))?.n ?? 0)
+      : 0;
+  for (let i = 0; i < lines.length; i += insertRowsMax) {
+    const slice = lines.slice(i, i + insertRowsMax);
     const params: SqlValue[] = [];
-    for (const o of slice) {
-      const c = o.columns;
-      params.push(
-        c.decisionId,
-        c.triggerId,
-        c.kind,
-        c.customerId,
-        c.lineId,
-        date,
-        c.previousLimitMinor,
-        c.newLimitMinor,
-        c.modelId,
-        c.policyId,
-        c.policyVersion,
-        c.macroId,
-        c.macroVersion,
-        c.arm,
-        c.announcementId,
-        c.createdMs,
-        o.recordJson,
-      );
+    for (const l of slice) {
+      const d = l.decision;
+      // The row in column order: business_date goes after line_id.
+      params.push(d[0]!, d[1]!, d[2]!, d[3]!, d[4]!, date);
+      for (let k = 5; k < d.length; k++) params.push(d[k] as SqlValue);
+      if (tx.dialect === "sqlite") params.push(++seq);
     }
-    if (tx.dialect === "sqlite") {
-      // seq follows commit order in SQLite (max + 1 under the single writer), as the decision store assigns it.
-      const base = Number(
-        (await tx.get<{ n: number }>(`SELECT COALESCE(MAX(seq), 0) AS n FROM decisions`))?.n ?? 0,
-      );
-      const withSeq: SqlValue[] = [];
-      slice.forEach((_, k) => {
-        withSeq.push(...params.slice(k * 17, k * 17 + 17), base + k + 1);
-      });
-      await tx.run(
-        `INSERT INTO decisions (${decisionColumns}, seq) VALUES ${values(slice.length, 18)}`,
-        withSeq,
-      );
-    } else {
-      await tx.run(`INSERT INTO decisions (${decisionColumns}) VALUES ${values(slice.length, 17)}`, params);
-    }
+    const columns = tx.dialect === "sqlite" ? 18 : 17;
+    await tx.run(
+      `INSERT INTO decisions (${decisionColumns}${tx.dialect === "sqlite" ? ", seq" : ""})
+        VALUES ${values(slice.length, columns)}`,
+      params,
+    );
   }
 }
 
@@ -359,6 +388,7 @@ export function createReviewStore(db: Db, timeZone: string): ReviewStore {
     },
 
     commitPartition(reviewId, partition, outputs, nowMs, attemptsMax): Promise<PartitionCommit> {
+      const prepared = outputs.map((o) => prepareLine(o, timeZone));
       return db.transaction(async (tx) => {
         const lock = tx.dialect === "postgres" ? " FOR UPDATE" : "";
         const part = await tx.get<{ status: string; attempts: number }>(
@@ -389,35 +419,43 @@ export function createReviewStore(db: Db, timeZone: string): ReviewStore {
             decided.add(r.trigger_id);
           }
         }
-        const fresh: ReviewLineOutput[] = [];
+        const fresh: PreparedLine[] = [];
         let stale = 0;
-        for (const o of outputs) {
+        for (const p of prepared) {
+          const o = p.output;
           if (decided.has(o.columns.triggerId)) continue;
           if (current.get(o.lineId) !== o.version) stale++;
-          else fresh.push(o);
+          else fresh.push(p);
         }
         const attempts = Number(part.attempts) + 1;
         const giveUp = stale > 0 && attempts >= attemptsMax;
         await insertDecisions(tx, fresh, Number(run.business_date));
-        const lending = unitOfWork(tx, () => nowMs);
         let increases = 0;
         let decreases = 0;
         let unchanged = 0;
         let capped = 0;
         // One append for the partition's limit/freeze events (in line order, as line by line would log them):
         // the feature-state and outbox work is then done once per partition instead of once per line.
-        const events: LendingEvent[] = [];
-        for (const o of fresh) {
-          if (o.newState !== null) {
-            await lending.updateLine(o.newState, o.version);
-            events.push(...o.events);
+        const events: EventRow[] = [];
+        for (const p of fresh) {
+          if (p.line !== null) {
+            // A limit change or a freeze alters the limit, the status and the state only: the other columns
+            // (and the indexes over them) stay as they are.
+            const changed = await tx.run(
+              `UPDATE lines SET limit_minor = ?, status = ?, state = ?, version = version + 1, updated_ms = ?
+                WHERE line_id = ? AND version = ?`,
+              [p.line[0]!, p.line[1]!, p.line[2]!, nowMs, p.line[3]!, p.line[4]!],
+            );
+            assert(changed === 1, `line ${p.output.lineId} changed under the partition's lock`);
+            events.push(...p.events);
           }
+          const o = p.output;
           if (o.action === "increase") increases++;
           else if (o.action === "decrease") decreases++;
           else unchanged++;
           if (o.capped) capped++;
         }
-        if (events.length > 0) await lending.appendEvents(events, timeZone);
+        if (events.length > 0) await appendEventRows(tx, events);
         const partitionDone = stale === 0 || giveUp;
         await tx.run(
           `UPDATE review_partitions SET status = ?, attempts = ?, claimed_by = NULL, lease_until_ms = NULL, done_ms = ?
