@@ -263,6 +263,32 @@ describe("decideLimit: properties", () => {
     );
   });
 
+  it("names the profit test when it takes an on-time repayment's floor down to the product minimum", () => {
+    // Band E fails the profit test (onFail: product_min) and, on a small income, its own amount is below the
+    // minimum: before the guardrails the limit sits at the minimum, so the profit test moved nothing there; the
+    // floor (the current limit) is what it lowers.
+    const current = product.limitMinMinor + product.limitStepMinor;
+    const out = decideLimit(
+      input({
+        trigger: { kind: "repayment.settled", onTime: true },
+        score: { score: 420, probability: 0.2 },
+        bureau: { monthlyIncomeMinor: 16_667, externalDebtMinor: null },
+        line: {
+          limitMinor: current,
+          outstandingMinor: 0,
+          status: "active",
+          dpd: 0,
+          openedOn: businessDate(0),
+        },
+      }),
+      policy,
+      macro,
+    );
+    expect(out.limitMinor).toBe(product.limitMinMinor);
+    const profit = out.firedRules.find((r) => r.ruleId === "expected_profit");
+    expect(profit?.effectMinor).toBe(product.limitMinMinor - current);
+  });
+
   it("on an on-time repayment never lowers the limit unless a named rule fires", () => {
     fc.assert(
       fc.property(inputArb, scoreArb, (d, score) => {

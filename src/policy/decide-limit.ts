@@ -286,7 +286,14 @@ export function decideLimit(
           macroFloorFactor = Math.min(macroFloorFactor, macroMultiplierOf(macro, policy.bands[b]!.id));
         const factor = Math.min(1, behaviourFactor * macroFloorFactor);
         let floor = factor === 1 ? current : roundLimitToStep(current * factor, step);
-        if (profitFails && floor > failValue) floor = failValue;
+        if (profitFails && floor > failValue) {
+          // The profit test is what takes the floor below the current limit: its effect says so.
+          const at = fired.findIndex((f) => f.ruleId === "expected_profit");
+          const rule = fired[at];
+          if (rule !== undefined && rule.effectMinor > failValue - floor)
+            fired[at] = { ...rule, effectMinor: failValue - floor };
+          floor = failValue;
+        }
         if (floor > product.limitMaxMinor) floor = product.limitMaxMinor;
         if (floor > ceiling) {
           floor = cappedLimit;
