@@ -16,7 +16,7 @@ const postgresEvents = 100_000;
 const spanDays = 365;
 
 /** A deterministic, time-ordered stream: customers active over a year with a realistic mix of events. */
-export function makeEvents(count: number): AnyEvent[] {
+function makeEvents(count: number): AnyEvent[] {
   const rng = createRng("events-bench");
   const startMs = fromYmd(2025, 1, 1) * msPerDay;
   const stepMs = (spanDays * msPerDay) / count;
@@ -97,7 +97,7 @@ async function ingest(db: Db, events: readonly AnyEvent[]): Promise<number> {
 }
 
 /** The ceiling: the same rows into the same table, same batches and transactions, nothing else. */
-export async function rawInsert(db: Db, events: readonly AnyEvent[]): Promise<number> {
+async function rawInsert(db: Db, events: readonly AnyEvent[]): Promise<number> {
   const start = performance.now();
   const chunkRows = 250;
   for (let i = 0; i < events.length; i += appendBatchMax) {
