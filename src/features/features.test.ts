@@ -373,6 +373,25 @@ describe("the incremental state", () => {
     );
   });
 
+  it("never writes to the state it is given, however many events a batch applies", () => {
+    const deepFreeze = (value: unknown): void => {
+      if (typeof value !== "object" || value === null || Object.isFrozen(value)) return;
+      Object.freeze(value);
+      for (const v of Object.values(value)) deepFreeze(v);
+    };
+    fc.assert(
+      fc.property(arbEventStream(80), fc.nat(80), (events, cut) => {
+        const state = rebuildFeatures(events.slice(0, cut), zone);
+        const before = JSON.stringify(state);
+        deepFreeze(state); // a write to any list, bucket or key list of the input throws
+        const after = applyEvents(state, events.slice(cut), zone);
+        expect(JSON.stringify(state)).toBe(before);
+        expect(after).toEqual(rebuildFeatures(events, zone));
+      }),
+      { numRuns: 150 },
+    );
+  });
+
   it("gives the same state whatever the arrival order within the lateness bound, with duplicates", () => {
     const latenessMs = 3 * 86_400_000;
     fc.assert(

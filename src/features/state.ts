@@ -109,7 +109,29 @@ type Draft = Mutable<
   openDueDates: number[];
   /** Buckets and key lists this draft made itself: written in place; the rest are shared, copied on write. */
   owned: Set<readonly unknown[]>;
+  /** Lists (bits of `listBit`) this draft copied: the others are still the input state's, copied on first write. */
+  ownedLists: number;
 };
+
+const listBit = {
+  days: 1,
+  overdueInstalments: 2,
+  outstanding: 4,
+  limit: 8,
+  bureau: 16,
+  verifiedOn: 32,
+  openDueDates: 64,
+} as const;
+
+/** The draft's own copy of a list, made on its first write: lists no event touches stay shared with the input. */
+function own<K extends keyof typeof listBit>(draft: Draft, key: K): Draft[K] {
+  const bit = listBit[key];
+  if ((draft.ownedLists & bit) === 0) {
+    draft[key] = draft[key].slice() as Draft[K];
+    draft.ownedLists |= bit;
+  }
+  return draft[key];
+}
 
 /** An event with its instant and business date already worked out (the log knows both). */
 export interface DatedEvent {
@@ -188,22 +210,26 @@ export function rebuildFeatures(events: readonly AnyEvent[], timeZone: string): 
   );
 }
 
-/** A shallow copy: lists are new, their buckets and key lists shared until written (see `writable`). */
+/**
+ * A shallow copy: lists are shared with the input until written (see `own`), and so are their buckets and key
+ * lists (see `bucket`). The input is never modified.
+ */
 function copy(state: FeatureState): Draft {
   return {
     version: state.version,
     lastDay: state.lastDay,
-    days: state.days.slice() as number[][],
-    overdueInstalments: state.overdueInstalments.slice() as [number, string[]][],
-    outstanding: state.outstanding.slice(),
-    limit: state.limit.slice(),
-    bureau: state.bureau.slice(),
+    days: state.days as number[][],
+    overdueInstalments: state.overdueInstalments as [number, string[]][],
+    outstanding: state.outstanding as DayRegister[],
+    limit: state.limit as DayRegister[],
+    bureau: state.bureau as DayBureauReport[],
     base: { ...state.base },
-    verifiedOn: state.verifiedOn.slice(),
+    verifiedOn: state.verifiedOn as (number | null)[],
     firstLineOpenedOn: state.firstLineOpenedOn,
     latestCuredOn: state.latestCuredOn,
-    openDueDates: state.openDueDates.slice(),
+    openDueDates: state.openDueDates as number[],
     owned: new Set(),
+    ownedLists: 0,
   };
 }
 
@@ -276,13 +302,13 @@ function bucket(draft: Draft, day: number): number[] | null {
     if (draft.owned.has(found)) return found;
     const mine = found.slice();
     draft.owned.add(mine);
-    draft.days[at] = mine;
+    own(draft, "days")[at] = mine;
     return mine;
   }
   const fresh = new Array<number>(bucketLength).fill(0);
   fresh[bucketField.day] = day;
   draft.owned.add(fresh);
-  draft.days.splice(-at - 1, 0, fresh);
+  own(draft, "days").splice(-at - 1, 0, fresh);
   return fresh;
 }
 
@@ -302,10 +328,10 @@ function setRegister(
   }
   const list = draft[name];
   const index = search(list, day);
-  if (index < 0) list.splice(-index - 1, 0, [day, at, id, value]);
+  if (index < 0) own(draft, name).splice(-index - 1, 0, [day, at, id, value]);
   else {
     const current = list[index]!;
-    if (isLater(at, id, current[1], current[2])) list[index] = [day, at, id, value];
+    if (isLater(at, id, current[1], current[2])) own(draft, name)[index] = [day, at, id, value];
   }
 }
 
@@ -316,10 +342,10 @@ function setBureau(draft: Draft, day: number, report: BureauReport) {
     return;
   }
   const index = search(draft.bureau, day);
-  if (index < 0) draft.bureau.splice(-index - 1, 0, [day, ...report]);
+  if (index < 0) own(draft, "bureau").splice(-index - 1, 0, [day, ...report]);
   else {
     const current = draft.bureau[index]!;
-    if (isLater(report[0], report[1], current[1], current[2])) draft.bureau[index] = [day, ...report];
+    if (isLater(report[0], report[1], current[1], current[2])) own(draft, "bureau")[index] = [day, ...report];
   }
 }
 
@@ -346,7 +372,7 @@ function addOverdueInstalment(draft: Draft, dueDay: number, key: string) {
   if (index < 0) {
     const fresh: [number, string[]] = [dueDay, [key]];
     draft.owned.add(fresh);
-    draft.overdueInstalments.splice(-index - 1, 0, fresh);
+    own(draft, "overdueInstalments").splice(-index - 1, 0, fresh);
     return;
   }
   let entry = draft.overdueInstalments[index]!;
@@ -354,7 +380,7 @@ function addOverdueInstalment(draft: Draft, dueDay: number, key: string) {
   if (!draft.owned.has(entry)) {
     entry = [dueDay, entry[1].slice()];
     draft.owned.add(entry);
-    draft.overdueInstalments[index] = entry;
+    own(draft, "overdueInstalments")[index] = entry;
   }
   const keys = entry[1];
   // Sorted insertion, keeping the smallest keys when over the cap: the same set whatever the arrival order.
@@ -366,8 +392,8 @@ function addOverdueInstalment(draft: Draft, dueDay: number, key: string) {
 
 function addOpenDueDate(draft: Draft, dueDay: number) {
   if (draft.latestCuredOn !== null && dueDay < draft.latestCuredOn) return;
-  const list = draft.openDueDates;
-  if (list.includes(dueDay)) return;
+  if (draft.openDueDates.includes(dueDay)) return;
+  const list = own(draft, "openDueDates");
   let at = list.length;
   while (at > 0 && list[at - 1]! > dueDay) at--;
   list.splice(at, 0, dueDay);
@@ -390,7 +416,7 @@ function advanceTo(draft: Draft, day: number) {
       draft.base.lastOverdueDay = maxOrNull(draft.base.lastOverdueDay, d);
     drop++;
   }
-  if (drop > 0) draft.days.splice(0, drop);
+  if (drop > 0) own(draft, "days").splice(0, drop);
   for (const name of ["outstanding", "limit"] as const) {
     const list = draft[name];
     let n = 0;
@@ -400,7 +426,7 @@ function advanceTo(draft: Draft, day: number) {
       if (base === null || isLater(at, id, base[0], base[1])) draft.base[name] = [at, id, value];
       n++;
     }
-    if (n > 0) list.splice(0, n);
+    if (n > 0) own(draft, name).splice(0, n);
   }
   let n = 0;
   while (n < draft.bureau.length && draft.bureau[n]![0] < start) {
@@ -409,10 +435,10 @@ function advanceTo(draft: Draft, day: number) {
     if (base === null || isLater(report[0], report[1], base[0], base[1])) draft.base.bureau = report;
     n++;
   }
-  if (n > 0) draft.bureau.splice(0, n);
+  if (n > 0) own(draft, "bureau").splice(0, n);
   n = 0;
   while (n < draft.overdueInstalments.length && draft.overdueInstalments[n]![0] < start) n++;
-  if (n > 0) draft.overdueInstalments.splice(0, n);
+  if (n > 0) own(draft, "overdueInstalments").splice(0, n);
 }
 
 function dateOf(text: string): number {
@@ -458,7 +484,7 @@ function applyInPlace(draft: Draft, event: AnyEvent, at: number, day: number): v
     }
     case "verification.completed": {
       const k = verificationKindOrder.indexOf(event.payload.kind);
-      draft.verifiedOn[k] = minOrNull(draft.verifiedOn[k] ?? null, day);
+      own(draft, "verifiedOn")[k] = minOrNull(draft.verifiedOn[k] ?? null, day);
       return;
     }
     case "bureau.reported": {
@@ -518,6 +544,7 @@ function applyInPlace(draft: Draft, event: AnyEvent, at: number, day: number): v
       draft.latestCuredOn = maxOrNull(draft.latestCuredOn, curedOn);
       const cured = draft.latestCuredOn;
       draft.openDueDates = draft.openDueDates.filter((d) => d >= cured);
+      draft.ownedLists |= listBit.openDueDates;
       return;
     }
     case "limit.changed":

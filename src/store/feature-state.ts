@@ -258,6 +258,7 @@ function walkChanges(
   limit: number,
   out: Set<number>,
 ): void {
+  if (from === to) return; // a list no event wrote to is the persisted one itself
   let i = 0;
   let j = 0;
   while (i < from.length || j < to.length) {
