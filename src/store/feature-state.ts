@@ -137,12 +137,22 @@ function entriesByBlock(
   return out;
 }
 
+/** The entries of a state from day `from` on (the tail), as one block. */
+function entriesFrom(state: FeatureState, from: number): BlockData {
+  const after = <T extends readonly unknown[]>(list: readonly T[]): T[] =>
+    list.slice(firstAtOrAfter(list, from));
+  return [
+    after(state.days).map(packBucket),
+    after(state.outstanding),
+    after(state.limit),
+    after(state.bureau),
+    after(state.overdueInstalments),
+  ];
+}
+
 function headerOf(state: FeatureState): string {
   const tailBlock = tailBlockOf(state);
-  const tail =
-    tailBlock === null
-      ? undefined
-      : entriesByBlock(state, tailBlock * stateBlockDays, Number.POSITIVE_INFINITY, false).get(0);
+  const tail = tailBlock === null ? undefined : entriesFrom(state, tailBlock * stateBlockDays);
   const header: StoredHeader = {
     version: state.version,
     lastDay: state.lastDay,
