@@ -115,6 +115,38 @@ describe.each(dialects)("portfolio review (%s)", (dialect) => {
       tx.get<{ n: number }>(`SELECT COUNT(*) AS n FROM events WHERE type = 'limit.changed'`),
     );
     expect(Number(changed?.n)).toBe(run.increases + run.decreases);
+    // The review updates only a line's limit, status, state and version: every column still agrees with the state.
+    const lineRows = await p.store.db.read((tx) =>
+      tx.all<{
+        status: string;
+        limit_minor: number;
+        outstanding_minor: number;
+        customer_id: string;
+        version: number;
+        state: string;
+      }>(`SELECT status, limit_minor, outstanding_minor, customer_id, version, state FROM lines`),
+    );
+    expect(lineRows).toHaveLength(lines);
+    for (const r of lineRows) {
+      const state = JSON.parse(r.state) as {
+        status: string;
+        limitMinor: number;
+        outstandingPrincipalMinor: number;
+        customerId: string;
+      };
+      expect([r.status, Number(r.limit_minor), Number(r.outstanding_minor), r.customer_id]).toEqual([
+        state.status,
+        state.limitMinor,
+        state.outstandingPrincipalMinor,
+        state.customerId,
+      ]);
+    }
+    const touched = await p.store.db.read((tx) =>
+      tx.get<{ n: number }>(
+        `SELECT COUNT(DISTINCT customer_id) AS n FROM events WHERE type IN ('limit.changed', 'line.frozen')`,
+      ),
+    );
+    expect(lineRows.filter((r) => Number(r.version) === 2)).toHaveLength(Number(touched?.n));
 
     const page = await p.wiring.engine.listDecisions({ limit: 25 });
     for (const d of page.items) {
