@@ -9,10 +9,11 @@ import type { AnyEvent } from "../events/index.js";
 import type { FeatureState } from "../features/index.js";
 import { assert } from "../kernel/index.js";
 import type { Entry } from "../ledger/index.js";
-import { businessDateOfInstant, parseDate, parseInstant } from "../time/index.js";
+import { parseDate } from "../time/index.js";
 import { enqueueWebhooksForLogEvent } from "./api-store.js";
 import type { Db, SqlValue, Tx } from "./db.js";
 import { insertDecision } from "./decision-store.js";
+import { eventRowOf } from "./events-table.js";
 import { createFeatureStateRows } from "./feature-state.js";
 import { unitOfWork } from "./lending-store.js";
 
@@ -42,48 +43,18 @@ async function insertRows<T>(
 }
 
 /**
- * Appends events (given in log order, all new) to the `events` log. On SQLite `seq` continues from the
- * current maximum in the given order; on PostgreSQL the identity assigns it. Limit and freeze events become
- * webhook messages in the same transaction, as the event log does.
+ * Appends events (given in log order, all new) to the `events` log; seq continues in the given order (the rowid
+ * on SQLite, the identity on PostgreSQL). Limit and freeze events become webhook messages in the same
+ * transaction, as the event log does.
  */
 export async function bulkAppendEvents(tx: Tx, events: readonly AnyEvent[], timeZone: string): Promise<void> {
-  if (events.length === 0) return;
-  let seq =
-    tx.dialect === "sqlite"
-      ? ((await tx.get<{ seq: number }>("SELECT COALESCE(MAX(seq), 0) AS seq FROM events"))?.seq ?? 0)
-      : 0;
-  const rows = events.map((event) => {
-    const instant = parseInstant(event.occurredAt);
-    assert(instant.ok, `event ${event.eventId} has an ISO-8601 occurredAt`);
-    return {
-      eventId: event.eventId,
-      customerId: event.customerId,
-      type: event.type,
-      occurredAt: event.occurredAt,
-      occurredMs: instant.value,
-      businessDate: businessDateOfInstant(instant.value, timeZone),
-      payload: JSON.stringify(event.payload),
-    };
-  });
-  const sqlite = tx.dialect === "sqlite";
+  const rows = events.map((event) => eventRowOf(event, timeZone));
   await insertRows(
     tx,
-    `INSERT INTO events (event_id, customer_id, type, occurred_at, occurred_ms, business_date, payload${sqlite ? ", seq" : ""})`,
-    sqlite ? 8 : 7,
+    "INSERT INTO events (event_id, customer_id, type, occurred_at, occurred_ms, business_date, payload)",
+    7,
     rows,
-    (r) => {
-      const values: SqlValue[] = [
-        r.eventId,
-        r.customerId,
-        r.type,
-        r.occurredAt,
-        r.occurredMs,
-        r.businessDate,
-        r.payload,
-      ];
-      if (sqlite) values.push(++seq);
-      return values;
-    },
+    (r) => [r.eventId, r.customerId, r.type, r.occurredAt, r.occurredMs, r.businessDate, r.payload],
   );
   for (const r of rows) await enqueueWebhooksForLogEvent(tx, r);
 }

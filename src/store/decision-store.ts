@@ -10,9 +10,9 @@ import type {
   DecisionUnitOfWork,
 } from "../engine/index.js";
 import type { AnyEvent, BehaviourEvent } from "../events/index.js";
-import { businessDateOfInstant, parseDate, parseInstant } from "../time/index.js";
+import { parseDate, parseInstant } from "../time/index.js";
 import type { Db, SqlValue, Tx } from "./db.js";
-import { appendEventRows } from "./events-table.js";
+import { appendEventRows, eventRowOf } from "./events-table.js";
 import { unitOfWork } from "./lending-store.js";
 
 /** Rows per page of `listDecisions`. */
@@ -93,19 +93,7 @@ export function createDecisionStore(db: Db, nowMs: () => number, timeZone: strin
             async appendBehaviourEvents(events: readonly BehaviourEvent[]) {
               await appendEventRows(
                 tx,
-                events.map((event) => {
-                  const instant = parseInstant(event.occurredAt);
-                  if (!instant.ok) throw new Error(`event ${event.eventId} has no ISO-8601 occurredAt`);
-                  return {
-                    eventId: event.eventId,
-                    customerId: event.customerId,
-                    type: event.type,
-                    occurredAt: event.occurredAt,
-                    occurredMs: instant.value,
-                    businessDate: businessDateOfInstant(instant.value, timeZone),
-                    payload: JSON.stringify(event.payload),
-                  };
-                }),
+                events.map((event) => eventRowOf(event, timeZone)),
               );
             },
           };

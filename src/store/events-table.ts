@@ -4,6 +4,9 @@
 // (increasing, but concurrent commits may land out of seq order). Rows go in multi-row statements.
 // The customers' feature states advance with the new rows in the same transaction (see feature-state.ts).
 
+import type { AnyEvent } from "../events/index.js";
+import { assert } from "../kernel/index.js";
+import { businessDateOfInstant, parseInstant } from "../time/index.js";
 import { enqueueWebhooksForLogEvent } from "./api-store.js";
 import type { SqlValue, Tx } from "./db.js";
 import { advanceFeatureStates } from "./feature-state.js";
@@ -21,6 +24,21 @@ export interface EventRow {
   readonly businessDate: number;
   /** JSON text. */
   readonly payload: string;
+}
+
+/** The row of an event for the log: its instant parsed, its business date in `timeZone`, its payload as JSON. */
+export function eventRowOf(event: AnyEvent, timeZone: string): EventRow {
+  const instant = parseInstant(event.occurredAt);
+  assert(instant.ok, `event ${event.eventId} has an ISO-8601 occurredAt`);
+  return {
+    eventId: event.eventId,
+    customerId: event.customerId,
+    type: event.type,
+    occurredAt: event.occurredAt,
+    occurredMs: instant.value,
+    businessDate: businessDateOfInstant(instant.value, timeZone),
+    payload: JSON.stringify(event.payload),
+  };
 }
 
 /** Inserts the rows not already logged; returns how many were new. */

@@ -12,9 +12,9 @@ import type { LendingEvent } from "../events/index.js";
 import { assert } from "../kernel/index.js";
 import type { Entry } from "../ledger/index.js";
 import { availableMinor, type LineState } from "../lending/index.js";
-import { businessDateOfInstant, parseDate, parseInstant } from "../time/index.js";
+import { parseDate } from "../time/index.js";
 import type { Db, Tx } from "./db.js";
-import { appendEventRows, type EventRow } from "./events-table.js";
+import { appendEventRows, eventRowOf } from "./events-table.js";
 
 /** Rows per page when a read walks a whole table. */
 export const scanPageSizeMax = 5_000;
@@ -111,19 +111,7 @@ export function unitOfWork(tx: Tx, nowMs: () => number): LendingUnitOfWork {
     },
 
     async appendEvents(events: readonly LendingEvent[], timeZone: string) {
-      const rows: EventRow[] = events.map((event) => {
-        const instant = parseInstant(event.occurredAt);
-        assert(instant.ok, `event ${event.eventId} has an ISO-8601 occurredAt`);
-        return {
-          eventId: event.eventId,
-          customerId: event.customerId,
-          type: event.type,
-          occurredAt: event.occurredAt,
-          occurredMs: instant.value,
-          businessDate: businessDateOfInstant(instant.value, timeZone),
-          payload: JSON.stringify(event.payload),
-        };
-      });
+      const rows = events.map((event) => eventRowOf(event, timeZone));
       return appendEventRows(tx, rows);
     },
 

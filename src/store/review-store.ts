@@ -17,9 +17,9 @@ import type {
 } from "../engine/index.js";
 import type { LendingEvent } from "../events/index.js";
 import { assert } from "../kernel/index.js";
-import { businessDateOfInstant, formatDate, parseDate, parseInstant } from "../time/index.js";
+import { formatDate, parseDate } from "../time/index.js";
 import type { Db, SqlValue, Tx } from "./db.js";
-import { appendEventRows, type EventRow } from "./events-table.js";
+import { appendEventRows, type EventRow, eventRowOf } from "./events-table.js";
 
 /** Line ids read per page while cutting a run into partitions. */
 export const partitionScanPageMax = 10_000;
@@ -138,19 +138,7 @@ function prepareLine(o: ReviewLineOutput, timeZone: string): PreparedLine {
   const state = o.newState;
   const line =
     state === null ? null : [state.limitMinor, state.status, JSON.stringify(state), state.lineId, o.version];
-  const events = o.events.map((event: LendingEvent): EventRow => {
-    const instant = parseInstant(event.occurredAt);
-    assert(instant.ok, `event ${event.eventId} has an ISO-8601 occurredAt`);
-    return {
-      eventId: event.eventId,
-      customerId: event.customerId,
-      type: event.type,
-      occurredAt: event.occurredAt,
-      occurredMs: instant.value,
-      businessDate: businessDateOfInstant(instant.value, timeZone),
-      payload: JSON.stringify(event.payload),
-    };
-  });
+  const events = o.events.map((event: LendingEvent) => eventRowOf(event, timeZone));
   return { output: o, decision, line, events };
 }
 
