@@ -62,21 +62,10 @@ export interface EncodedState {
   readonly blocks: ReadonlyMap<number, string>;
 }
 
-/** Most bucket fields are zero: a bucket [day, f1 … f14] is stored as [day, mask, …non-zero fields]. */
-function packBucket(bucket: DayBucket): number[] {
-  const out: number[] = [bucket[0] ?? 0, 0];
-  let mask = 0;
-  for (let k = 1; k < bucket.length; k++) {
-    const v = bucket[k] ?? 0;
-    if (v !== 0) {
-      mask |= 1 << k;
-      out.push(v);
-    }
-  }
-  out[1] = mask;
-  return out;
-}
-
+/**
+ * Most bucket fields are zero: a bucket [day, f1 … f14] is stored packed as [day, mask, …non-zero fields]
+ * (written by packedBucketJson below).
+ */
 function unpackBucket(packed: readonly number[]): DayBucket {
   const bucket = new Array<number>(bucketLength).fill(0);
   bucket[0] = packed[0] ?? 0;
@@ -98,26 +87,65 @@ function firstAtOrAfter(list: readonly (readonly unknown[])[], day: number): num
   return lo;
 }
 
-/** Appends the entries of `list` (sorted by day) with days in [from, to) to the group of their block. */
-function collect<T extends readonly unknown[]>(
-  list: readonly T[],
+/**
+ * JSON text of a number exactly as JSON.stringify writes it. The stored forms are written as text directly
+ * (no packed array per bucket, no nested arrays per block): a save encodes the tail of every customer it touches.
+ */
+function numberJson(v: number): string {
+  return Number.isFinite(v) ? `${v}` : "null";
+}
+
+/** The packed bucket's JSON text: [day, mask of the non-zero fields, …those fields]. */
+function packedBucketJson(bucket: DayBucket): string {
+  let mask = 0;
+  let fields = "";
+  for (let k = 1; k < bucket.length; k++) {
+    const v = bucket[k] ?? 0;
+    if (v !== 0) {
+      mask |= 1 << k;
+      fields += `,${numberJson(v)}`;
+    }
+  }
+  return `[${numberJson(bucket[0] ?? 0)},${mask}${fields}]`;
+}
+
+/** JSON text of an entry of a list, as in JSON.stringify of the stored block (buckets packed). */
+function entryJson(entry: readonly unknown[], k: number): string {
+  return k === 0 ? packedBucketJson(entry as unknown as DayBucket) : JSON.stringify(entry);
+}
+
+/** The JSON texts of a block's five lists' entries, each list's entries in day order. */
+type BlockTexts = [string[], string[], string[], string[], string[]];
+
+function blockJson(texts: BlockTexts): string {
+  return `[[${texts[0].join(",")}],[${texts[1].join(",")}],[${texts[2].join(",")}],[${texts[3].join(",")}],[${texts[4].join(",")}]]`;
+}
+
+/** The lists of a state in stored order (the order of BlockData). */
+function listsOf(state: FeatureState): readonly (readonly (readonly unknown[])[])[] {
+  return [state.days, state.outstanding, state.limit, state.bureau, state.overdueInstalments];
+}
+
+/** Appends the texts of the entries of `list` (sorted by day) with days in [from, to) to their block's group. */
+function collect(
+  list: readonly (readonly unknown[])[],
   from: number,
   to: number,
-  groups: Map<number, BlockData>,
+  groups: Map<number, BlockTexts>,
   split: boolean,
-  k: 0 | 1 | 2 | 3 | 4,
+  k: number,
 ): void {
   for (let i = firstAtOrAfter(list, from); i < list.length; i++) {
     const entry = list[i]!;
     const day = entry[0] as number;
     if (day >= to) break;
     const n = split ? blockOf(day) : 0;
-    let data = groups.get(n);
-    if (data === undefined) {
-      data = [[], [], [], [], []];
-      groups.set(n, data);
+    let texts = groups.get(n);
+    if (texts === undefined) {
+      texts = [[], [], [], [], []];
+      groups.set(n, texts);
     }
-    (data[k] as unknown[]).push(k === 0 ? packBucket(entry as unknown as DayBucket) : entry);
+    texts[k]!.push(entryJson(entry, k));
   }
 }
 
@@ -127,33 +155,25 @@ function entriesByBlock(
   from: number,
   to: number,
   split: boolean,
-): Map<number, BlockData> {
-  const out = new Map<number, BlockData>();
-  collect(state.days, from, to, out, split, 0);
-  collect(state.outstanding, from, to, out, split, 1);
-  collect(state.limit, from, to, out, split, 2);
-  collect(state.bureau, from, to, out, split, 3);
-  collect(state.overdueInstalments, from, to, out, split, 4);
+): Map<number, BlockTexts> {
+  const out = new Map<number, BlockTexts>();
+  const lists = listsOf(state);
+  for (let k = 0; k < lists.length; k++) collect(lists[k]!, from, to, out, split, k);
   return out;
 }
 
-/** The entries of a state from day `from` on (the tail), as one block. */
-function entriesFrom(state: FeatureState, from: number): BlockData {
-  const after = <T extends readonly unknown[]>(list: readonly T[]): T[] =>
-    list.slice(firstAtOrAfter(list, from));
-  return [
-    after(state.days).map(packBucket),
-    after(state.outstanding),
-    after(state.limit),
-    after(state.bureau),
-    after(state.overdueInstalments),
-  ];
+/** JSON text of the entries of a list from day `from` on. */
+function listFromJson(list: readonly (readonly unknown[])[], from: number, k: number): string {
+  let text = "";
+  for (let i = firstAtOrAfter(list, from); i < list.length; i++) {
+    text += text === "" ? entryJson(list[i]!, k) : `,${entryJson(list[i]!, k)}`;
+  }
+  return `[${text}]`;
 }
 
-function headerOf(state: FeatureState): string {
-  const tailBlock = tailBlockOf(state);
-  const tail = tailBlock === null ? undefined : entriesFrom(state, tailBlock * stateBlockDays);
-  const header: StoredHeader = {
+/** JSON text of the header fields other than the tail, without the closing brace. */
+function headerFieldsJson(state: FeatureState): string {
+  const fields: Header = {
     version: state.version,
     lastDay: state.lastDay,
     base: state.base,
@@ -161,9 +181,20 @@ function headerOf(state: FeatureState): string {
     firstLineOpenedOn: state.firstLineOpenedOn,
     latestCuredOn: state.latestCuredOn,
     openDueDates: state.openDueDates,
-    tail: tail ?? [[], [], [], [], []],
   };
-  return JSON.stringify(header);
+  const text = JSON.stringify(fields);
+  return text.slice(0, -1);
+}
+
+/** The header row's JSON: the fields, then the tail (the entries from the tail's first day on). */
+function headerOf(state: FeatureState): string {
+  const tailBlock = tailBlockOf(state);
+  if (tailBlock === null) return `${headerFieldsJson(state)},"tail":[[],[],[],[],[]]}`;
+  const from = tailBlock * stateBlockDays;
+  const lists = listsOf(state);
+  let tail = "";
+  for (let k = 0; k < lists.length; k++) tail += (k === 0 ? "" : ",") + listFromJson(lists[k]!, from, k);
+  return `${headerFieldsJson(state)},"tail":[${tail}]}`;
 }
 
 /** The rows of the blocks before the tail (only those in `only`, when given), encoded. */
@@ -173,14 +204,14 @@ function encodeBlocks(state: FeatureState, only?: ReadonlySet<number>): Map<numb
   if (tailBlock === null) return out;
   const tailStart = tailBlock * stateBlockDays;
   if (only === undefined) {
-    for (const [n, data] of entriesByBlock(state, Number.NEGATIVE_INFINITY, tailStart, true))
-      out.set(n, JSON.stringify(data));
+    for (const [n, texts] of entriesByBlock(state, Number.NEGATIVE_INFINITY, tailStart, true))
+      out.set(n, blockJson(texts));
     return out;
   }
   for (const n of only) {
     if (n >= tailBlock) continue;
-    const data = entriesByBlock(state, n * stateBlockDays, (n + 1) * stateBlockDays, false).get(0);
-    if (data !== undefined) out.set(n, JSON.stringify(data));
+    const texts = entriesByBlock(state, n * stateBlockDays, (n + 1) * stateBlockDays, false).get(0);
+    if (texts !== undefined) out.set(n, blockJson(texts));
   }
   return out;
 }
