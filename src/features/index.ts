@@ -3,6 +3,7 @@ export { featuresAt } from "./compute.js";
 export * from "./definitions.js";
 export {
   applyDatedEvents,
+  applyDatedEventsTracked,
   applyEvent,
   applyEvents,
   type BureauReport,

@@ -111,6 +111,8 @@ type Draft = Mutable<
   owned: Set<readonly unknown[]>;
   /** Lists (bits of `listBit`) this draft copied: the others are still the input state's, copied on first write. */
   ownedLists: number;
+  /** The earliest day of a day-keyed list entry this draft wrote (+∞ when none); drops off the window aside. */
+  touchedFrom: number;
 };
 
 const listBit = {
@@ -187,10 +189,23 @@ export function applyEvents(
  * identity and write only that.
  */
 export function applyDatedEvents(state: FeatureState, events: readonly DatedEvent[]): FeatureState {
+  return applyDatedEventsTracked(state, events).state;
+}
+
+/**
+ * `applyDatedEvents`, also reporting `touchedFrom`: the earliest day of an entry of the day-keyed lists (days,
+ * outstanding, limit, bureau, overdueInstalments) it wrote, null when it wrote none. Entries of earlier days
+ * are the input's own (the same objects), except those that left the retention window.
+ */
+export function applyDatedEventsTracked(
+  state: FeatureState,
+  events: readonly DatedEvent[],
+): { readonly state: FeatureState; readonly touchedFrom: number | null } {
   assert(state.version === featureStateVersion, `feature state version ${state.version} is not current`);
   const draft = copy(state);
   for (const e of events) applyInPlace(draft, e.event, e.occurredAtMs, e.businessDate);
-  return seal(draft);
+  const touchedFrom = draft.touchedFrom === Number.POSITIVE_INFINITY ? null : draft.touchedFrom;
+  return { state: seal(draft), touchedFrom };
 }
 
 /** Rebuilds the state of one customer from their full log (any order; duplicates by eventId ignored). */
@@ -230,6 +245,7 @@ function copy(state: FeatureState): Draft {
     openDueDates: state.openDueDates as number[],
     owned: new Set(),
     ownedLists: 0,
+    touchedFrom: Number.POSITIVE_INFINITY,
   };
 }
 
@@ -290,12 +306,19 @@ function search(list: readonly (readonly [number, ...unknown[]] | readonly numbe
   return -lo - 1;
 }
 
+/** Notes a write to the day-keyed lists' entry of `day` (see Draft.touchedFrom). */
+function touch(draft: Draft, day: number): void {
+  if (day < draft.touchedFrom) draft.touchedFrom = day;
+}
+
 function isRetained(draft: Draft, day: number): boolean {
   return draft.lastDay === null || day >= retentionStart(draft.lastDay);
 }
 
 function bucket(draft: Draft, day: number): number[] | null {
   if (!isRetained(draft, day)) return null;
+  // Every caller writes the bucket it gets.
+  touch(draft, day);
   const at = search(draft.days, day);
   if (at >= 0) {
     const found = draft.days[at]!;
@@ -328,10 +351,15 @@ function setRegister(
   }
   const list = draft[name];
   const index = search(list, day);
-  if (index < 0) own(draft, name).splice(-index - 1, 0, [day, at, id, value]);
-  else {
+  if (index < 0) {
+    touch(draft, day);
+    own(draft, name).splice(-index - 1, 0, [day, at, id, value]);
+  } else {
     const current = list[index]!;
-    if (isLater(at, id, current[1], current[2])) own(draft, name)[index] = [day, at, id, value];
+    if (isLater(at, id, current[1], current[2])) {
+      touch(draft, day);
+      own(draft, name)[index] = [day, at, id, value];
+    }
   }
 }
 
@@ -342,10 +370,15 @@ function setBureau(draft: Draft, day: number, report: BureauReport) {
     return;
   }
   const index = search(draft.bureau, day);
-  if (index < 0) own(draft, "bureau").splice(-index - 1, 0, [day, ...report]);
-  else {
+  if (index < 0) {
+    touch(draft, day);
+    own(draft, "bureau").splice(-index - 1, 0, [day, ...report]);
+  } else {
     const current = draft.bureau[index]!;
-    if (isLater(report[0], report[1], current[1], current[2])) own(draft, "bureau")[index] = [day, ...report];
+    if (isLater(report[0], report[1], current[1], current[2])) {
+      touch(draft, day);
+      own(draft, "bureau")[index] = [day, ...report];
+    }
   }
 }
 
@@ -369,6 +402,7 @@ function noteOverdueSignal(draft: Draft, day: number, dpd: number) {
 function addOverdueInstalment(draft: Draft, dueDay: number, key: string) {
   if (!isRetained(draft, dueDay)) return;
   const index = search(draft.overdueInstalments, dueDay);
+  touch(draft, dueDay);
   if (index < 0) {
     const fresh: [number, string[]] = [dueDay, [key]];
     draft.owned.add(fresh);

@@ -7,7 +7,7 @@ import type { EventLog, EventLogSettings, StoredFeatureState } from "../engine/i
 import { appendBatchMax, type PlannedEvent, planBatch } from "../engine/index.js";
 import type { AnyEvent } from "../events/index.js";
 import {
-  applyDatedEvents,
+  applyDatedEventsTracked,
   applyEvents,
   emptyFeatureState,
   type FeatureState,
@@ -208,14 +208,16 @@ export function createEventLog(db: Db, settings: EventLogSettings): EventLog {
           assert(before !== undefined, "every customer of the batch has a loaded state");
           let latest = before.latestOccurredMs;
           for (const p of list) if (latest === null || p.occurredAtMs > latest) latest = p.occurredAtMs;
+          const applied = applyDatedEventsTracked(before.state, list);
           updates.push({
             state: {
               customerId,
-              state: applyDatedEvents(before.state, list),
+              state: applied.state,
               eventCount: before.eventCount + list.length,
               latestOccurredMs: latest,
             },
             previous: before,
+            touchedFrom: applied.touchedFrom,
           });
         }
         // States rebuilt from the log for customers with nothing new are saved too: the next batch skips the rebuild.

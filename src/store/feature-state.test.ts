@@ -4,10 +4,17 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { arbEventStream, originDay, zone } from "../../test/events-arbitraries.js";
 import { type AnyEvent, occurredAtMs } from "../events/index.js";
-import { applyDatedEvents, emptyFeatureState, rebuildFeatures, retentionStart } from "../features/index.js";
+import {
+  applyDatedEvents,
+  applyDatedEventsTracked,
+  emptyFeatureState,
+  rebuildFeatures,
+  retentionStart,
+} from "../features/index.js";
 import { businessDateOfInstant, formatDate } from "../time/index.js";
 import {
   blockOf,
+  changedBlocks,
   decodeState,
   encodeState,
   planBlockWrites,
@@ -103,6 +110,26 @@ describe("feature state storage form", () => {
         for (const n of stored.keys()) expect(tailBlock !== null && n < tailBlock).toBe(true);
       }),
       { numRuns: 200 },
+    );
+  });
+
+  it("finds the same changed blocks from the earliest day the events wrote as from the first day", () => {
+    fc.assert(
+      fc.property(arbEventStream(60), fc.nat(60), fc.nat(60), (events, cut, split) => {
+        const head = events.slice(0, cut);
+        const tail = events.slice(cut);
+        const before = rebuildFeatures(head, zone);
+        const { state: after, touchedFrom } = applyDatedEventsTracked(before, dated(tail));
+        expect(after).toEqual(applyDatedEvents(before, dated(tail)));
+        const all = [...changedBlocks(before, after)].sort((a, b) => a - b);
+        expect([...changedBlocks(before, after, undefined, touchedFrom)].sort((a, b) => a - b)).toEqual(all);
+        const below = blockOf(split + originDay);
+        expect([...changedBlocks(before, after, below, touchedFrom)].sort((a, b) => a - b)).toEqual(
+          all.filter((n) => n < below),
+        );
+        expect(planBlockWrites(before, after, touchedFrom)).toEqual(planBlockWrites(before, after));
+      }),
+      { numRuns: 300 },
     );
   });
 

@@ -12,7 +12,7 @@
 import type { StoredFeatureState } from "../engine/index.js";
 import { type AnyEvent, isEventType } from "../events/index.js";
 import {
-  applyDatedEvents,
+  applyDatedEventsTracked,
   bucketLength,
   type DayBucket,
   type DayBureauReport,
@@ -274,21 +274,24 @@ function decodeWholeState(raw: FeatureState): FeatureState {
 /**
  * Blocks whose content differs between a persisted state and a state derived from it, by identity of the
  * entries (sorted by day in both), among blocks before `below` (all when omitted). Entries that left through
- * the retention window are not changes.
+ * the retention window are not changes. `touchedFrom` (see applyDatedEventsTracked), when known, is the
+ * earliest day whose entries may differ otherwise: the walk starts there (null: no entry differs).
  */
 export function changedBlocks(
   before: FeatureState,
   after: FeatureState,
   below = Number.POSITIVE_INFINITY,
+  touchedFrom: number | null = Number.NEGATIVE_INFINITY,
 ): Set<number> {
   const out = new Set<number>();
   const floor = after.lastDay === null ? Number.NEGATIVE_INFINITY : retentionStart(after.lastDay);
   const limit = below === Number.POSITIVE_INFINITY ? below : below * stateBlockDays;
-  walkChanges(before.days, after.days, floor, limit, out);
-  walkChanges(before.outstanding, after.outstanding, floor, limit, out);
-  walkChanges(before.limit, after.limit, floor, limit, out);
-  walkChanges(before.bureau, after.bureau, floor, limit, out);
-  walkChanges(before.overdueInstalments, after.overdueInstalments, floor, limit, out);
+  if (touchedFrom === null || touchedFrom >= limit) return out;
+  walkChanges(before.days, after.days, floor, limit, touchedFrom, out);
+  walkChanges(before.outstanding, after.outstanding, floor, limit, touchedFrom, out);
+  walkChanges(before.limit, after.limit, floor, limit, touchedFrom, out);
+  walkChanges(before.bureau, after.bureau, floor, limit, touchedFrom, out);
+  walkChanges(before.overdueInstalments, after.overdueInstalments, floor, limit, touchedFrom, out);
   return out;
 }
 
@@ -297,11 +300,12 @@ function walkChanges(
   to: readonly (readonly unknown[])[],
   floor: number,
   limit: number,
+  start: number,
   out: Set<number>,
 ): void {
   if (from === to) return; // a list no event wrote to is the persisted one itself
-  let i = 0;
-  let j = 0;
+  let i = start === Number.NEGATIVE_INFINITY ? 0 : firstAtOrAfter(from, start);
+  let j = start === Number.NEGATIVE_INFINITY ? 0 : firstAtOrAfter(to, start);
   while (i < from.length || j < to.length) {
     const a = from[i];
     const b = to[j];
@@ -341,7 +345,11 @@ export interface BlockWrites {
  * blocks that left the tail get their row, older blocks a late event changed are rewritten (or deleted when
  * empty), and blocks wholly before the retention window go.
  */
-export function planBlockWrites(before: FeatureState | null, after: FeatureState): BlockWrites {
+export function planBlockWrites(
+  before: FeatureState | null,
+  after: FeatureState,
+  touchedFrom: number | null = Number.NEGATIVE_INFINITY,
+): BlockWrites {
   const tailAfter = tailBlockOf(after);
   const tailBefore = before === null ? null : tailBlockOf(before);
   const from = before?.lastDay == null ? null : blockOf(retentionStart(before.lastDay));
@@ -354,7 +362,7 @@ export function planBlockWrites(before: FeatureState | null, after: FeatureState
   // Rows exist only before the tail; those wholly before the retention window go when its first block moves on.
   for (let n = from!; n < Math.min(to!, tailBefore); n++) deletes.push(n);
   const wanted = new Set<number>();
-  for (const n of changedBlocks(before, after, tailBefore)) wanted.add(n);
+  for (const n of changedBlocks(before, after, tailBefore, touchedFrom)) wanted.add(n);
   const graduated = new Set<number>();
   for (let n = tailBefore; n < tailAfter; n++) {
     wanted.add(n);
@@ -377,6 +385,11 @@ export interface StateUpdate {
   readonly state: StoredFeatureState;
   /** The persisted state `state` was derived from; absent (or not from these rows) means "write it all". */
   readonly previous?: StoredFeatureState | undefined;
+  /**
+   * With `previous`: the earliest day whose day-keyed entries may differ from its (applyDatedEventsTracked's
+   * touchedFrom; null: none). Absent: every day is compared.
+   */
+  readonly touchedFrom?: number | null;
 }
 
 export interface FeatureStateRows {
@@ -490,10 +503,14 @@ export function createFeatureStateRows(): FeatureStateRows {
       const wholly: string[] = [];
       /** (customer, block) keys to delete. */
       const dropped: SqlValue[] = [];
-      for (const { state: s, previous } of sorted) {
+      for (const { state: s, previous, touchedFrom } of sorted) {
         const diffable =
           previous !== undefined && previous.customerId === s.customerId && persisted.has(previous);
-        const plan = planBlockWrites(diffable ? previous.state : null, s.state);
+        const plan = planBlockWrites(
+          diffable ? previous.state : null,
+          s.state,
+          touchedFrom === undefined ? Number.NEGATIVE_INFINITY : touchedFrom,
+        );
         if (plan.whole) wholly.push(s.customerId);
         for (const n of plan.deletes) dropped.push(s.customerId, n);
         for (const [n, data] of plan.writes) writes.push(s.customerId, n, data);
@@ -596,14 +613,11 @@ export async function advanceFeatureStates(tx: Tx, rows: readonly LoggedRow[]): 
       occurredAtMs: r.occurredMs,
       businessDate: r.businessDate,
     }));
+    const applied = applyDatedEventsTracked(previous?.state ?? emptyFeatureState(), dated);
     updates.push({
-      state: {
-        customerId,
-        state: applyDatedEvents(previous?.state ?? emptyFeatureState(), dated),
-        eventCount: before + list.length,
-        latestOccurredMs: latest,
-      },
+      state: { customerId, state: applied.state, eventCount: before + list.length, latestOccurredMs: latest },
       previous,
+      touchedFrom: applied.touchedFrom,
     });
   }
   await states.save(tx, updates);
