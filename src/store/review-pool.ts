@@ -2,13 +2,8 @@
 // partitions; on SQLite one more thread checkpoints the WAL meanwhile) and an in-process computer for a single
 // connection (":memory:" databases, small runs, tests).
 
-import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, renameSync, writeFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import { availableParallelism } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
-import { Worker } from "node:worker_threads";
+import type { Worker } from "node:worker_threads";
 import type { RegistryService, ReviewComputer, ReviewTask, ReviewTaskResult } from "../engine/index.js";
 import type { Product } from "../lending/index.js";
 import type { Db } from "./db.js";
@@ -16,6 +11,7 @@ import { isPostgresUrl } from "./open-store.js";
 import { createReviewStore } from "./review-store.js";
 import { ReviewResolver, runReviewTask } from "./review-tasks.js";
 import type { ReviewWorkerInit } from "./review-worker.js";
+import { startWorker } from "./worker-module.js";
 
 /** Worker threads per pool at most (each holds a connection and a copy of the compiled artefacts). */
 export const reviewThreadsMax = 16;
@@ -31,66 +27,6 @@ export class ReviewWorkerError extends Error {
   readonly code = "review_worker_failed";
 }
 
-/** Fallback: workers run TypeScript through tsx's loader, registered inside the thread before the module loads. */
-function tsxBootstrapSource(): string {
-  const require = createRequire(import.meta.url);
-  const tsxApi = pathToFileURL(
-    join(dirname(require.resolve("tsx/package.json")), "dist/esm/api/index.mjs"),
-  ).href;
-  const worker = new URL("./review-worker.ts", import.meta.url).href;
-  return `import(${JSON.stringify(tsxApi)}).then((m) => { m.register(); return import(${JSON.stringify(worker)}); });`;
-}
-
-/** How a worker thread starts: a prebuilt plain-JS module, or (fallback) an eval'd tsx bootstrap. */
-type WorkerEntry =
-  | { readonly kind: "file"; readonly url: URL }
-  | { readonly kind: "eval"; readonly source: string };
-
-let workerEntryOnce: Promise<WorkerEntry> | null = null;
-
-/**
- * The worker entry, bundled once per process with esbuild (packages left external) into node_modules/.cache,
- * where bare imports still resolve. Registering tsx in every thread cost each worker a loader-hooks thread and
- * a module-by-module transform (about a second of CPU per worker); a plain module starts in a fraction of it.
- * The file name is the bundle's content hash, written by rename, so concurrent processes never see half a file.
- */
-function workerEntry(): Promise<WorkerEntry> {
-  workerEntryOnce ??= (async (): Promise<WorkerEntry> => {
-    const source = new URL("./review-worker.ts", import.meta.url);
-    if (!source.pathname.endsWith(".ts")) return { kind: "file", url: source };
-    try {
-      const esbuild = await import("esbuild");
-      const built = await esbuild.build({
-        entryPoints: [fileURLToPath(source)],
-        bundle: true,
-        platform: "node",
-        format: "esm",
-        target: "node20",
-        packages: "external",
-        write: false,
-        logLevel: "silent",
-      });
-      const code = built.outputFiles[0]?.text;
-      if (code === undefined) throw new Error("esbuild produced no output");
-      const require = createRequire(import.meta.url);
-      const modules = dirname(dirname(require.resolve("better-sqlite3/package.json")));
-      const dir = join(modules, ".cache", "headroom");
-      const hash = createHash("sha256").update(code).digest("hex").slice(0, 16);
-      const file = join(dir, `review-worker-${hash}.mjs`);
-      if (!existsSync(file)) {
-        mkdirSync(dir, { recursive: true });
-        const partial = `${file}.${process.pid}.tmp`;
-        writeFileSync(partial, code);
-        renameSync(partial, file);
-      }
-      return { kind: "file", url: pathToFileURL(file) };
-    } catch {
-      return { kind: "eval", source: tsxBootstrapSource() };
-    }
-  })();
-  return workerEntryOnce;
-}
-
 /** How often the checkpointer thread runs a PASSIVE checkpoint while a review writes. */
 export const reviewCheckpointIntervalMs = 250;
 
@@ -101,29 +37,29 @@ export const reviewCheckpointIntervalMs = 250;
  */
 export const reviewYoungGenerationMib = 128;
 
-function newWorker(e: WorkerEntry, workerData: ReviewWorkerInit): Worker {
-  const resourceLimits =
-    workerData.role === "compute" ? { maxYoungGenerationSizeMb: reviewYoungGenerationMib } : {};
-  // A plain module needs no loader: inheriting the parent's `--import tsx` would start one per thread.
-  return e.kind === "file"
-    ? new Worker(e.url, { workerData, execArgv: [], resourceLimits })
-    : new Worker(e.source, { eval: true, workerData, resourceLimits });
+/** The review worker module (compute and checkpoint roles). */
+const reviewWorker = new URL("./review-worker.ts", import.meta.url);
+
+function newWorker(workerData: ReviewWorkerInit): Promise<Worker> {
+  const limits = workerData.role === "compute" ? { maxYoungGenerationSizeMb: reviewYoungGenerationMib } : {};
+  return startWorker(reviewWorker, workerData, limits);
 }
 
 /**
  * The SQLite checkpointer of a pool: the computing threads commit with autocheckpoint off, and this thread
  * copies the WAL back into the database (and fsyncs) meanwhile. Stopping waits for its last checkpoint.
  */
-function startCheckpointer(entry: Promise<WorkerEntry>, location: string): { stop(): Promise<void> } {
+function startCheckpointer(location: string): { stop(): Promise<void> } {
   const stop = new SharedArrayBuffer(4);
   const path = location.replace(/^sqlite:(\/\/)?/i, "");
-  const thread = entry.then((e) => {
-    const worker = newWorker(e, { role: "checkpoint", path, stop, intervalMs: reviewCheckpointIntervalMs });
-    const exited = new Promise<void>((resolve) => worker.once("exit", () => resolve()));
-    // A checkpointer that fails leaves the WAL to the connections' own checkpoints: nothing is lost.
-    worker.on("error", () => undefined);
-    return exited;
-  });
+  const thread = newWorker({ role: "checkpoint", path, stop, intervalMs: reviewCheckpointIntervalMs }).then(
+    (worker) => {
+      const exited = new Promise<void>((resolve) => worker.once("exit", () => resolve()));
+      // A checkpointer that fails leaves the WAL to the connections' own checkpoints: nothing is lost.
+      worker.on("error", () => undefined);
+      return exited;
+    },
+  );
   thread.catch(() => undefined);
   return {
     async stop() {
@@ -146,7 +82,6 @@ export function createWorkerComputer(options: {
   readonly threads?: number;
 }): ReviewComputer {
   const threads = Math.max(1, Math.min(options.threads ?? reviewThreadsDefault(), reviewThreadsMax));
-  const entry = workerEntry();
   const pending = new Map<number, Pending>();
   let nextId = 1;
   let failure: Error | null = null;
@@ -155,14 +90,13 @@ export function createWorkerComputer(options: {
     location: options.location,
     product: options.product,
   };
-  const checkpointer = isPostgresUrl(options.location) ? null : startCheckpointer(entry, options.location);
+  const checkpointer = isPostgresUrl(options.location) ? null : startCheckpointer(options.location);
   const workers = Array.from({ length: threads }, () => {
     const slot: { busy: number; ready: Promise<Worker> } = {
       busy: 0,
-      ready: entry.then(
-        (e) =>
+      ready: newWorker(workerData).then(
+        (worker) =>
           new Promise<Worker>((resolve, reject) => {
-            const worker = newWorker(e, workerData);
             worker.once("message", () => resolve(worker));
             worker.on(
               "message",

@@ -10,7 +10,7 @@ import { existsSync, mkdirSync, renameSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { Worker } from "node:worker_threads";
+import { type ResourceLimits, Worker } from "node:worker_threads";
 
 /** How a worker thread starts: a prebuilt plain-JS module, or (fallback) an eval'd tsx bootstrap. */
 type WorkerEntry =
@@ -69,10 +69,14 @@ function workerEntry(source: URL): Promise<WorkerEntry> {
 }
 
 /** Starts a worker thread on `source` (a .ts or .js module URL) with `workerData`. */
-export async function startWorker(source: URL, workerData: unknown): Promise<Worker> {
+export async function startWorker(
+  source: URL,
+  workerData: unknown,
+  resourceLimits: ResourceLimits = {},
+): Promise<Worker> {
   const entry = await workerEntry(source);
   // A plain module needs no loader: inheriting the parent's `--import tsx` would start one per thread.
   return entry.kind === "file"
-    ? new Worker(entry.url, { workerData, execArgv: [] })
-    : new Worker(entry.source, { eval: true, workerData });
+    ? new Worker(entry.url, { workerData, execArgv: [], resourceLimits })
+    : new Worker(entry.source, { eval: true, workerData, resourceLimits });
 }
