@@ -64,7 +64,7 @@ export interface EncodedState {
 
 /**
  * Most bucket fields are zero: a bucket [day, f1 … f14] is stored packed as [day, mask, …non-zero fields]
- * (written by packedBucketJson below).
+ * (written by packBucket for block rows and packedBucketJson for the header's tail, below).
  */
 function unpackBucket(packed: readonly number[]): DayBucket {
   const bucket = new Array<number>(bucketLength).fill(0);
@@ -88,8 +88,9 @@ function firstAtOrAfter(list: readonly (readonly unknown[])[], day: number): num
 }
 
 /**
- * JSON text of a number exactly as JSON.stringify writes it. The stored forms are written as text directly
- * (no packed array per bucket, no nested arrays per block): a save encodes the tail of every customer it touches.
+ * JSON text of a number exactly as JSON.stringify writes it. The header's tail is written as text directly (no
+ * packed array per bucket): a save encodes the tail of every customer it touches. Block rows, written only when
+ * a block leaves the tail, go through JSON.stringify (faster on a whole block).
  */
 function numberJson(v: number): string {
   return Number.isFinite(v) ? `${v}` : "null";
@@ -109,16 +110,24 @@ function packedBucketJson(bucket: DayBucket): string {
   return `[${numberJson(bucket[0] ?? 0)},${mask}${fields}]`;
 }
 
-/** JSON text of an entry of a list, as in JSON.stringify of the stored block (buckets packed). */
+/** JSON text of an entry of a list in the header's tail (buckets packed). */
 function entryJson(entry: readonly unknown[], k: number): string {
   return k === 0 ? packedBucketJson(entry as unknown as DayBucket) : JSON.stringify(entry);
 }
 
-/** The JSON texts of a block's five lists' entries, each list's entries in day order. */
-type BlockTexts = [string[], string[], string[], string[], string[]];
-
-function blockJson(texts: BlockTexts): string {
-  return `[[${texts[0].join(",")}],[${texts[1].join(",")}],[${texts[2].join(",")}],[${texts[3].join(",")}],[${texts[4].join(",")}]]`;
+/** [day, mask, …non-zero fields]: the packed bucket as an array (blocks are encoded by one JSON.stringify each). */
+function packBucket(bucket: DayBucket): number[] {
+  const out: number[] = [bucket[0] ?? 0, 0];
+  let mask = 0;
+  for (let k = 1; k < bucket.length; k++) {
+    const v = bucket[k] ?? 0;
+    if (v !== 0) {
+      mask |= 1 << k;
+      out.push(v);
+    }
+  }
+  out[1] = mask;
+  return out;
 }
 
 /** The lists of a state in stored order (the order of BlockData). */
@@ -126,12 +135,12 @@ function listsOf(state: FeatureState): readonly (readonly (readonly unknown[])[]
   return [state.days, state.outstanding, state.limit, state.bureau, state.overdueInstalments];
 }
 
-/** Appends the texts of the entries of `list` (sorted by day) with days in [from, to) to their block's group. */
+/** Appends the entries of `list` (sorted by day) with days in [from, to) to the group of their block. */
 function collect(
   list: readonly (readonly unknown[])[],
   from: number,
   to: number,
-  groups: Map<number, BlockTexts>,
+  groups: Map<number, BlockData>,
   split: boolean,
   k: number,
 ): void {
@@ -140,12 +149,12 @@ function collect(
     const day = entry[0] as number;
     if (day >= to) break;
     const n = split ? blockOf(day) : 0;
-    let texts = groups.get(n);
-    if (texts === undefined) {
-      texts = [[], [], [], [], []];
-      groups.set(n, texts);
+    let data = groups.get(n);
+    if (data === undefined) {
+      data = [[], [], [], [], []];
+      groups.set(n, data);
     }
-    texts[k]!.push(entryJson(entry, k));
+    (data[k] as unknown[]).push(k === 0 ? packBucket(entry as unknown as DayBucket) : entry);
   }
 }
 
@@ -155,8 +164,8 @@ function entriesByBlock(
   from: number,
   to: number,
   split: boolean,
-): Map<number, BlockTexts> {
-  const out = new Map<number, BlockTexts>();
+): Map<number, BlockData> {
+  const out = new Map<number, BlockData>();
   const lists = listsOf(state);
   for (let k = 0; k < lists.length; k++) collect(lists[k]!, from, to, out, split, k);
   return out;
@@ -204,14 +213,14 @@ function encodeBlocks(state: FeatureState, only?: ReadonlySet<number>): Map<numb
   if (tailBlock === null) return out;
   const tailStart = tailBlock * stateBlockDays;
   if (only === undefined) {
-    for (const [n, texts] of entriesByBlock(state, Number.NEGATIVE_INFINITY, tailStart, true))
-      out.set(n, blockJson(texts));
+    for (const [n, data] of entriesByBlock(state, Number.NEGATIVE_INFINITY, tailStart, true))
+      out.set(n, JSON.stringify(data));
     return out;
   }
   for (const n of only) {
     if (n >= tailBlock) continue;
-    const texts = entriesByBlock(state, n * stateBlockDays, (n + 1) * stateBlockDays, false).get(0);
-    if (texts !== undefined) out.set(n, blockJson(texts));
+    const data = entriesByBlock(state, n * stateBlockDays, (n + 1) * stateBlockDays, false).get(0);
+    if (data !== undefined) out.set(n, JSON.stringify(data));
   }
   return out;
 }
