@@ -396,6 +396,8 @@ function applyRepayment(
     left = payInstalment(d, d.instalments[item.n - 1]!, left, allocation);
   }
   for (const d of draft.drawdowns) {
+    // A settled drawdown owes nothing (and is shared with the state the command started from).
+    if (d.settledOn !== null) continue;
     for (const i of d.instalments) {
       if (left === 0) break;
       if (i.dueDate > dateString) left = payInstalment(d, i, left, allocation);

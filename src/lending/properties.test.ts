@@ -75,7 +75,19 @@ interface Run {
   outcomes: LendingOutcome[];
 }
 
-/** Runs a sequence; rejections are allowed (and must leave the state as it was). */
+/** Freezes a state all the way down: a command that wrote to its input (or to a part it shares) would throw. */
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === "object" && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
+}
+
+/**
+ * Runs a sequence; rejections are allowed (and must leave the state as it was). Every state is frozen before
+ * the next command reads it: commands share what they do not change (settled drawdowns) and never write to it.
+ */
 function runOps(ops: readonly Op[], seed: number, failureRatePpm: number): Run {
   const gateway = simulatedGateway(seed, failureRatePpm);
   const first = unwrapOrThrow(
@@ -83,7 +95,7 @@ function runOps(ops: readonly Op[], seed: number, failureRatePpm: number): Run {
   );
   const run: Run = { state: first.state, outcomes: [first] };
   ops.forEach((op, index) => {
-    const state = run.state;
+    const state = deepFreeze(run.state);
     const date = nextDay(state);
     const atMs = atOn(date);
     let result: ReturnType<typeof repay>;

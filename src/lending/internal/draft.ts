@@ -22,12 +22,21 @@ export type DeepMutable<T> = T extends readonly (infer U)[]
 
 export type DraftLine = DeepMutable<LineState>;
 
-/** A deep copy by hand: every level of LineState is a plain object or array of them (and far faster than structuredClone). */
+/**
+ * A deep copy by hand: every level of LineState is a plain object or array of them (and far faster than
+ * structuredClone). A settled drawdown is shared, not copied: once every instalment is paid no command changes
+ * it (accrual skips it, nothing of it falls due or overdue, a repayment allocates nothing to it), and a line
+ * keeps its settled drawdowns for good, so copying them would make every command slower as the line ages.
+ */
 export function draftOf(state: LineState): DraftLine {
   return {
     ...state,
     delinquency: state.delinquency ? { ...state.delinquency } : null,
-    drawdowns: state.drawdowns.map((d) => ({ ...d, instalments: d.instalments.map((i) => ({ ...i })) })),
+    drawdowns: state.drawdowns.map((d) =>
+      d.settledOn !== null
+        ? (d as DraftLine["drawdowns"][number])
+        : { ...d, instalments: d.instalments.map((i) => ({ ...i })) },
+    ),
   };
 }
 
