@@ -107,8 +107,8 @@ export function sqlSink(store: Store, timeZone: string): SimSink {
   };
 }
 
-/** Days sent to the writer thread and not yet written, at most (about two months). */
-export const writerDaysAheadMax = 62;
+/** Days sent to the writer thread and not yet written, at most (about a month: the writer commits by month). */
+export const writerDaysAheadMax = 31;
 
 export interface ClosableSink extends SimSink {
   /** Waits for every day sent to be written, then stops the writer. */
