@@ -108,7 +108,7 @@ type Draft = Mutable<
   verifiedOn: (number | null)[];
   openDueDates: number[];
   /** Buckets and key lists this draft made itself: written in place; the rest are shared, copied on write. */
-  owned: Set<readonly unknown[]>;
+  owned: Set<readonly unknown[]> | null;
   /** Lists (bits of `listBit`) this draft copied: the others are still the input state's, copied on first write. */
   ownedLists: number;
   /** The earliest day of a day-keyed list entry this draft wrote (+∞ when none); drops off the window aside. */
@@ -124,6 +124,15 @@ const listBit = {
   verifiedOn: 32,
   openDueDates: 64,
 } as const;
+
+function isOwned(draft: Draft, item: readonly unknown[]): boolean {
+  return draft.owned?.has(item) === true;
+}
+
+function markOwned(draft: Draft, item: readonly unknown[]): void {
+  if (draft.owned === null) draft.owned = new Set();
+  draft.owned.add(item);
+}
 
 /** The draft's own copy of a list, made on its first write: lists no event touches stay shared with the input. */
 function own<K extends keyof typeof listBit>(draft: Draft, key: K): Draft[K] {
@@ -243,7 +252,7 @@ function copy(state: FeatureState): Draft {
     firstLineOpenedOn: state.firstLineOpenedOn,
     latestCuredOn: state.latestCuredOn,
     openDueDates: state.openDueDates as number[],
-    owned: new Set(),
+    owned: null, // made on the first bucket or key list the draft makes
     ownedLists: 0,
     touchedFrom: Number.POSITIVE_INFINITY,
   };
@@ -322,15 +331,15 @@ function bucket(draft: Draft, day: number): number[] | null {
   const at = search(draft.days, day);
   if (at >= 0) {
     const found = draft.days[at]!;
-    if (draft.owned.has(found)) return found;
+    if (isOwned(draft, found)) return found;
     const mine = found.slice();
-    draft.owned.add(mine);
+    markOwned(draft, mine);
     own(draft, "days")[at] = mine;
     return mine;
   }
   const fresh = new Array<number>(bucketLength).fill(0);
   fresh[bucketField.day] = day;
-  draft.owned.add(fresh);
+  markOwned(draft, fresh);
   own(draft, "days").splice(-at - 1, 0, fresh);
   return fresh;
 }
@@ -405,15 +414,15 @@ function addOverdueInstalment(draft: Draft, dueDay: number, key: string) {
   touch(draft, dueDay);
   if (index < 0) {
     const fresh: [number, string[]] = [dueDay, [key]];
-    draft.owned.add(fresh);
+    markOwned(draft, fresh);
     own(draft, "overdueInstalments").splice(-index - 1, 0, fresh);
     return;
   }
   let entry = draft.overdueInstalments[index]!;
   if (entry[1].includes(key)) return;
-  if (!draft.owned.has(entry)) {
+  if (!isOwned(draft, entry)) {
     entry = [dueDay, entry[1].slice()];
-    draft.owned.add(entry);
+    markOwned(draft, entry);
     own(draft, "overdueInstalments")[index] = entry;
   }
   const keys = entry[1];

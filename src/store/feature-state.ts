@@ -370,18 +370,17 @@ export function planBlockWrites(
   const deletes: number[] = [];
   // Rows exist only before the tail; those wholly before the retention window go when its first block moves on.
   for (let n = from!; n < Math.min(to!, tailBefore); n++) deletes.push(n);
-  const wanted = new Set<number>();
-  for (const n of changedBlocks(before, after, tailBefore, touchedFrom)) wanted.add(n);
-  const graduated = new Set<number>();
-  for (let n = tailBefore; n < tailAfter; n++) {
-    wanted.add(n);
-    graduated.add(n);
-  }
-  if (wanted.size === 0) return { whole: false, writes: new Map(), deletes };
+  const wanted = changedBlocks(before, after, tailBefore, touchedFrom);
+  // Blocks that left the tail: [tailBefore, tailAfter).
+  for (let n = tailBefore; n < tailAfter; n++) wanted.add(n);
+  if (wanted.size === 0) return { whole: false, writes: noWrites, deletes };
   const writes = encodeBlocks(after, wanted);
-  for (const n of wanted) if (!writes.has(n) && !graduated.has(n) && n >= to!) deletes.push(n);
+  // A changed block left empty loses its row; one that just left the tail never had a row.
+  for (const n of wanted) if (!writes.has(n) && n < tailBefore && n >= to!) deletes.push(n);
   return { whole: false, writes, deletes };
 }
+
+const noWrites: ReadonlyMap<number, string> = new Map();
 
 interface HeaderRow {
   readonly customer_id: string;
