@@ -4,7 +4,8 @@
 // header row (its tail): a time-ordered stream rewrites one row per customer per batch, and a block gets a row of
 // its own once the latest day has moved past it (rows exist only for blocks before the tail). A save compares
 // the new state with the persisted one it came from by identity (applyDatedEvents shares what it did not
-// touch) and rewrites only the older blocks a late event changed.
+// touch), from the earliest day the batch wrote (applyDatedEventsTracked's touchedFrom) on, and rewrites only
+// the older blocks a late event changed.
 // A per-log cache of recently used states skips decoding again: a header's event_count only grows and equal
 // counts mean the same set of events, so a cached state whose count matches the row is that row's.
 // The cache is updated only after the transaction that wrote the rows has committed.
