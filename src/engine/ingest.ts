@@ -5,8 +5,12 @@
 import { type AnyEvent, occurredAtMs } from "../events/index.js";
 import type { EventTooLate } from "./event-log-port.js";
 
-/** Most events appended in one transaction. */
-export const appendBatchMax = 5_000;
+/**
+ * Most events appended in one transaction (the importer's default batch). Each customer of a batch has their
+ * feature state loaded, advanced and saved once, so a larger batch costs less per event when customers have
+ * few events each; it also holds the write lock longer (on SQLite about 0.15 s for 10,000 events here).
+ */
+export const appendBatchMax = 10_000;
 /** Default lateness bound: 3 days, in ms. */
 export const latenessMaxMsDefault = 3 * 86_400_000;
 
