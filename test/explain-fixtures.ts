@@ -6,7 +6,9 @@ import { join, resolve } from "node:path";
 import fc from "fast-check";
 import { expect } from "vitest";
 import { parse } from "yaml";
+import type { MacroInUse, PolicyInUse } from "../src/engine/index.js";
 import type { ExplainContext, PreviousInputs } from "../src/explain/index.js";
+import { unwrapOrThrow } from "../src/kernel/index.js";
 import {
   type CompiledMacro,
   type CompiledPolicy,
@@ -310,4 +312,22 @@ export function followPlan(
     world.macro ?? ctx.macro.compiled,
   );
   return { limitMinor: outcome.limitMinor, score: score.score };
+}
+
+/** A policy document validated and compiled, as the engine holds the policy in use. */
+export function policyInUse(doc: unknown, announcementId: string | null = null): PolicyInUse {
+  const valid = unwrapOrThrow(validatePolicy(doc));
+  return {
+    policyId: valid.id,
+    version: valid.version,
+    arm: `${valid.id}@${valid.version}`,
+    compiled: compilePolicy(valid),
+    announcementId,
+  };
+}
+
+/** A macro document validated and compiled, as the engine holds the macro in use. */
+export function macroInUse(doc: unknown, announcementId: string | null = null): MacroInUse {
+  const valid = unwrapOrThrow(validateMacro(doc));
+  return { macroId: valid.id, version: valid.version, compiled: compileMacro(valid), announcementId };
 }

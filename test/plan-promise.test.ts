@@ -14,7 +14,6 @@ import {
   type DecisionResult,
   decide,
   type MacroInUse,
-  type PolicyInUse,
   productTermsOf,
 } from "../src/engine/index.js";
 import {
@@ -23,44 +22,16 @@ import {
   lineOutstandingSubject,
   renderExplanation,
 } from "../src/explain/index.js";
-import { unwrapOrThrow } from "../src/kernel/index.js";
 import { defaultProduct } from "../src/lending/index.js";
-import {
-  compileMacro,
-  compilePolicy,
-  type FeatureVector,
-  validateMacro,
-  validatePolicy,
-} from "../src/policy/index.js";
+import type { FeatureVector } from "../src/policy/index.js";
 import { loadShippedDefaults } from "../src/store/index.js";
 import { type BusinessDate, parseDateOrThrow } from "../src/time/index.js";
-import { goodFeatures, today } from "./explain-fixtures.js";
+import { goodFeatures, macroInUse, policyInUse, today } from "./explain-fixtures.js";
 
 const shipped = loadShippedDefaults();
-const policyDoc = unwrapOrThrow(validatePolicy(shipped.policy));
-const macroDoc = unwrapOrThrow(validateMacro(shipped.macro));
-const policy: PolicyInUse = {
-  policyId: policyDoc.id,
-  version: policyDoc.version,
-  arm: `${policyDoc.id}@${policyDoc.version}`,
-  compiled: compilePolicy(policyDoc),
-  announcementId: null,
-};
-const macro: MacroInUse = {
-  macroId: macroDoc.id,
-  version: macroDoc.version,
-  compiled: compileMacro(macroDoc),
-  announcementId: null,
-};
-const laterMacroDoc = unwrapOrThrow(
-  validateMacro({ ...(shipped.macro as object), version: macroDoc.version + 1 }),
-);
-const laterMacro: MacroInUse = {
-  macroId: laterMacroDoc.id,
-  version: laterMacroDoc.version,
-  compiled: compileMacro(laterMacroDoc),
-  announcementId: "ann-macro-2",
-};
+const policy = policyInUse(shipped.policy);
+const macro = macroInUse(shipped.macro);
+const laterMacro = macroInUse({ ...(shipped.macro as object), version: macro.version + 1 }, "ann-macro-2");
 const product = productTermsOf(defaultProduct);
 const bureau = { monthlyIncomeMinor: 2_000_000, externalDebtMinor: 1_000_000 };
 

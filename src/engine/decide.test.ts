@@ -1,30 +1,16 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { unwrapOrThrow } from "../kernel/index.js";
+import { macroInUse, policyInUse } from "../../test/explain-fixtures.js";
 import { defaultProduct } from "../lending/index.js";
-import { compileMacro, compilePolicy, validateMacro, validatePolicy } from "../policy/index.js";
 import { loadShippedDefaults } from "../store/index.js";
 import { fromYmd } from "../time/index.js";
 import { announcementOf, buildRecord, decide } from "./decide.js";
 import { productTermsOf } from "./decision-engine.js";
-import type { DecisionInputs, MacroInUse, PolicyInUse } from "./decision-types.js";
+import type { DecisionInputs } from "./decision-types.js";
 
 const shipped = loadShippedDefaults();
-const policyDoc = unwrapOrThrow(validatePolicy(shipped.policy));
-const macroDoc = unwrapOrThrow(validateMacro(shipped.macro));
-const policy: PolicyInUse = {
-  policyId: policyDoc.id,
-  version: policyDoc.version,
-  arm: `${policyDoc.id}@${policyDoc.version}`,
-  compiled: compilePolicy(policyDoc),
-  announcementId: "ann-policy-1",
-};
-const macro: MacroInUse = {
-  macroId: macroDoc.id,
-  version: macroDoc.version,
-  compiled: compileMacro(macroDoc),
-  announcementId: "ann-macro-1",
-};
+const policy = policyInUse(shipped.policy, "ann-policy-1");
+const macro = macroInUse(shipped.macro, "ann-macro-1");
 
 const nullable = (arb: fc.Arbitrary<number>) => fc.option(arb, { nil: null });
 const featuresArb = fc.record({
