@@ -96,9 +96,16 @@ export function lineOf(state: LineState): DecisionLine {
 }
 
 /** Whether a settled drawdown was repaid with nothing ever overdue. */
-function settledOnTime(state: LineState, drawdownId: string | undefined): boolean | undefined {
-  const drawdown = state.drawdowns.find((d) => d.drawdownId === drawdownId);
-  return drawdown === undefined ? undefined : drawdown.instalments.every((i) => !i.overdue);
+/**
+ * The trigger as decided: a settled repayment whose caller did not say whether it was on time is on time when
+ * none of the drawdown's instalments went overdue on the line.
+ */
+export function withOnTime(trigger: Trigger, state: LineState): Trigger {
+  if (trigger.kind !== "repayment.settled" || trigger.onTime !== undefined) return trigger;
+  const drawdown = state.drawdowns.find((d) => d.drawdownId === trigger.drawdownId);
+  return drawdown === undefined
+    ? trigger
+    : { ...trigger, onTime: drawdown.instalments.every((i) => !i.overdue) };
 }
 
 /** JSON value equality by walking both, collecting differing leaf paths. */
@@ -197,11 +204,7 @@ export class DefaultDecisionEngine implements DecisionEngine {
     const history = await this.historyOf(previousRecord);
 
     const build = (state: LineState): DecisionRecord => {
-      const onTime =
-        trigger.kind === "repayment.settled" && trigger.onTime === undefined
-          ? settledOnTime(state, trigger.drawdownId)
-          : trigger.onTime;
-      const finalTrigger: Trigger = onTime === undefined ? trigger : { ...trigger, onTime };
+      const finalTrigger = withOnTime(trigger, state);
       const inputs: DecisionInputs = {
         decisionId: decisionIdOf(trigger.triggerId),
         customerId,

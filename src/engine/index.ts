@@ -11,6 +11,7 @@ export {
   reevaluationIntervalSeconds,
   replayDifferencesMax,
   triggerOf,
+  withOnTime,
 } from "./decision-engine.js";
 export type * from "./decision-ports.js";
 export type * from "./decision-types.js";

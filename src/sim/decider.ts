@@ -15,9 +15,9 @@ import {
   type PolicyInUse,
   productTermsOf,
   reevaluationIntervalSeconds,
-  type Trigger,
   type TriggerRequest,
   triggerOf,
+  withOnTime,
 } from "../engine/index.js";
 import type { AnyEvent, LendingEvent } from "../events/index.js";
 import { applyEvents, type FeatureState, featuresAt } from "../features/index.js";
@@ -74,11 +74,6 @@ export type DecideOutcome =
       readonly rejection: string;
     };
 
-function settledOnTime(state: LineState, drawdownId: string | undefined): boolean | undefined {
-  const drawdown = state.drawdowns.find((d) => d.drawdownId === drawdownId);
-  return drawdown === undefined ? undefined : drawdown.instalments.every((i) => !i.overdue);
-}
-
 function historyOf(previous: PreviousDecision | null): DecisionHistory {
   if (previous === null) return { previousBand: null, lastIncreaseOn: null, previous: null };
   const r = previous.record;
@@ -130,11 +125,7 @@ export function decideInMemory(
     }
   }
   foldPending(c, product.timeZone);
-  const onTime =
-    trigger.kind === "repayment.settled" && trigger.onTime === undefined
-      ? settledOnTime(state, trigger.drawdownId)
-      : trigger.onTime;
-  const finalTrigger: Trigger = onTime === undefined ? trigger : { ...trigger, onTime };
+  const finalTrigger = withOnTime(trigger, state);
   const inputs: DecisionInputs = {
     decisionId: decisionIdOf(trigger.triggerId),
     customerId: c.customerId,

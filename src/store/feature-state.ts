@@ -24,6 +24,7 @@ import {
   retentionStart,
 } from "../features/index.js";
 import type { SqlValue, Tx } from "./db.js";
+import type { EventRow } from "./events-table.js";
 
 /** Customers per IN (…) list when loading states. */
 export const stateLoadChunk = 500;
@@ -563,27 +564,14 @@ export function createFeatureStateRows(): FeatureStateRows {
   };
 }
 
-/** A row just logged by another writer (lending, decisions), as `appendEventRows` receives it. */
-export interface LoggedRow {
-  readonly eventId: string;
-  readonly customerId: string;
-  readonly type: string;
-  readonly occurredAt: string;
-  readonly occurredMs: number;
-  /** Epoch day in the product's zone. */
-  readonly businessDate: number;
-  /** JSON text. */
-  readonly payload: string;
-}
-
 /**
  * Brings the feature states of the customers of `rows` (rows this transaction just logged, each new) up to
  * date in the same transaction. Only a state that held exactly the customer's other logged events is
  * advanced (its count plus the new rows equals the log's count); any other is left for the readers' rebuild.
  */
-export async function advanceFeatureStates(tx: Tx, rows: readonly LoggedRow[]): Promise<void> {
+export async function advanceFeatureStates(tx: Tx, rows: readonly EventRow[]): Promise<void> {
   if (rows.length === 0) return;
-  const byCustomer = new Map<string, LoggedRow[]>();
+  const byCustomer = new Map<string, EventRow[]>();
   for (const r of rows) {
     const list = byCustomer.get(r.customerId);
     if (list) list.push(r);
