@@ -6,21 +6,24 @@ import type { ReviewStatusName, ReviewStore } from "../engine/index.js";
 import { businessDate, formatDate } from "../time/index.js";
 import { enqueueWebhookEvent } from "./api-store.js";
 import type { Db } from "./db.js";
+import type { ReviewRunRow } from "./review-store.js";
 
-interface RunRow {
-  review_id: string;
-  kind: string;
-  status: string;
-  business_date: number;
-  total: number;
-  done: number;
-  increases: number;
-  decreases: number;
-  unchanged: number;
-  capped: number;
-  skipped: number;
-  started_ms: number;
-}
+/** The columns of a run the completion message reports. */
+type RunRow = Pick<
+  ReviewRunRow,
+  | "review_id"
+  | "kind"
+  | "status"
+  | "business_date"
+  | "total"
+  | "done"
+  | "increases"
+  | "decreases"
+  | "unchanged"
+  | "capped"
+  | "skipped"
+  | "started_ms"
+>;
 
 /** Marks a run finished; a completed run queues `review.completed` for every subscriber, atomically. */
 export async function finishReviewRun(

@@ -34,7 +34,8 @@ const decisionColumns = `decision_id, trigger_id, trigger_kind, customer_id, lin
   previous_limit_minor, new_limit_minor, model_id, policy_id, policy_version, macro_id, macro_version, arm,
   announcement_id, created_ms, record`;
 
-interface RunRow {
+/** A `review_runs` row as read. */
+export interface ReviewRunRow {
   review_id: string;
   kind: string;
   status: string;
@@ -62,7 +63,7 @@ interface PartitionRow {
   attempts: number;
 }
 
-function runOf(r: RunRow): ReviewRun {
+function runOf(r: ReviewRunRow): ReviewRun {
   return {
     reviewId: r.review_id,
     kind: r.kind as ReviewKind,
@@ -167,10 +168,24 @@ async function insertDecisions(tx: Tx, lines: readonly PreparedLine[], date: num
   }
 }
 
+/** The ids of the lines a review covers (all but closed ones), in id order, read a page at a time. */
+async function* openLineIds(tx: Tx): AsyncGenerator<string> {
+  let after = "";
+  for (;;) {
+    const rows = await tx.all<{ line_id: string }>(
+      `SELECT line_id FROM lines WHERE status <> 'closed' AND line_id > ? ORDER BY line_id LIMIT ?`,
+      [after, partitionScanPageMax],
+    );
+    if (rows.length === 0) return;
+    for (const r of rows) yield r.line_id;
+    after = (rows[rows.length - 1] as { line_id: string }).line_id;
+  }
+}
+
 /** `timeZone`: the product's zone, in which the limit-change events' business dates are taken. */
 export function createReviewStore(db: Db, timeZone: string): ReviewStore {
   const readRun = (tx: Tx, reviewId: string) =>
-    tx.get<RunRow>(`SELECT * FROM review_runs WHERE review_id = ?`, [reviewId]);
+    tx.get<ReviewRunRow>(`SELECT * FROM review_runs WHERE review_id = ?`, [reviewId]);
 
   return {
     createRun(run: NewReviewRun) {
@@ -178,7 +193,6 @@ export function createReviewStore(db: Db, timeZone: string): ReviewStore {
       return db.transaction(async (tx) => {
         let partitionNo = 0;
         let total = 0;
-        let after = "";
         let pending: string[] = [];
         const flush = async (ids: readonly string[]) => {
           await tx.run(
@@ -187,21 +201,13 @@ export function createReviewStore(db: Db, timeZone: string): ReviewStore {
             [run.reviewId, partitionNo++, ids[0] as string, ids[ids.length - 1] as string, ids.length],
           );
         };
-        for (;;) {
-          const rows = await tx.all<{ line_id: string }>(
-            `SELECT line_id FROM lines WHERE status <> 'closed' AND line_id > ? ORDER BY line_id LIMIT ?`,
-            [after, partitionScanPageMax],
-          );
-          if (rows.length === 0) break;
-          for (const r of rows) {
-            pending.push(r.line_id);
-            if (pending.length === run.partitionLines) {
-              await flush(pending);
-              pending = [];
-            }
+        for await (const lineId of openLineIds(tx)) {
+          total++;
+          pending.push(lineId);
+          if (pending.length === run.partitionLines) {
+            await flush(pending);
+            pending = [];
           }
-          total += rows.length;
-          after = (rows[rows.length - 1] as { line_id: string }).line_id;
         }
         if (pending.length > 0) await flush(pending);
         await tx.run(
@@ -220,7 +226,7 @@ export function createReviewStore(db: Db, timeZone: string): ReviewStore {
             run.nowMs,
           ],
         );
-        return runOf((await readRun(tx, run.reviewId)) as RunRow);
+        return runOf((await readRun(tx, run.reviewId)) as ReviewRunRow);
       });
     },
 
@@ -228,7 +234,6 @@ export function createReviewStore(db: Db, timeZone: string): ReviewStore {
       assert(Number.isSafeInteger(partitionLines) && partitionLines > 0, "partitions hold lines");
       return db.read(async (tx) => {
         const out: ReviewPartition[] = [];
-        let after = "";
         let pending: string[] = [];
         const flush = () => {
           out.push({
@@ -240,17 +245,9 @@ export function createReviewStore(db: Db, timeZone: string): ReviewStore {
           });
           pending = [];
         };
-        for (;;) {
-          const rows = await tx.all<{ line_id: string }>(
-            `SELECT line_id FROM lines WHERE status <> 'closed' AND line_id > ? ORDER BY line_id LIMIT ?`,
-            [after, partitionScanPageMax],
-          );
-          if (rows.length === 0) break;
-          for (const r of rows) {
-            pending.push(r.line_id);
-            if (pending.length === partitionLines) flush();
-          }
-          after = (rows[rows.length - 1] as { line_id: string }).line_id;
+        for await (const lineId of openLineIds(tx)) {
+          pending.push(lineId);
+          if (pending.length === partitionLines) flush();
         }
         if (pending.length > 0) flush();
         return out;
@@ -293,16 +290,17 @@ export function createReviewStore(db: Db, timeZone: string): ReviewStore {
       const bounded = Math.max(1, Math.min(limit, reviewListMax));
       return db.read(async (tx) =>
         (
-          await tx.all<RunRow>(`SELECT * FROM review_runs ORDER BY started_ms DESC, review_id DESC LIMIT ?`, [
-            bounded,
-          ])
+          await tx.all<ReviewRunRow>(
+            `SELECT * FROM review_runs ORDER BY started_ms DESC, review_id DESC LIMIT ?`,
+            [bounded],
+          )
         ).map(runOf),
       );
     },
 
     unfinishedRun(kind) {
       return db.read(async (tx) => {
-        const row = await tx.get<RunRow>(
+        const row = await tx.get<ReviewRunRow>(
           `SELECT * FROM review_runs WHERE status <> 'completed' ${kind === undefined ? "" : "AND kind = ?"}
             ORDER BY started_ms DESC, review_id DESC LIMIT 1`,
           kind === undefined ? [] : [kind],
