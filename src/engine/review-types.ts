@@ -145,29 +145,25 @@ export interface WhatIfLine {
   readonly riskAdjustedReturn: number;
 }
 
+/** What every task on a partition of a run carries. */
+interface RunPartitionTask {
+  readonly reviewId: string;
+  readonly kind: ReviewKind;
+  readonly businessDate: string;
+  readonly pinned: PinnedVersions;
+  readonly partition: ReviewPartition;
+  /** The shell's clock, read once per task (records' createdAt, limit-change instants, the commit's times). */
+  readonly nowMs: number;
+}
+
 /** The work a computer does for one partition. */
 export type ReviewTask =
-  | {
+  | (RunPartitionTask & {
       readonly mode: "apply";
-      readonly reviewId: string;
-      readonly kind: ReviewKind;
-      readonly businessDate: string;
-      readonly pinned: PinnedVersions;
-      readonly partition: ReviewPartition;
-      /** The shell's clock, read once per task (records' createdAt, limit-change instants, the commit's times). */
-      readonly nowMs: number;
       /** Passed to `ReviewStore.commitPartition`: stale attempts before stale lines are skipped. */
       readonly attemptsMax: number;
-    }
-  | {
-      readonly mode: "propose";
-      readonly reviewId: string;
-      readonly kind: ReviewKind;
-      readonly businessDate: string;
-      readonly pinned: PinnedVersions;
-      readonly partition: ReviewPartition;
-      readonly nowMs: number;
-    }
+    })
+  | (RunPartitionTask & { readonly mode: "propose" })
   | {
       readonly mode: "what-if";
       readonly businessDate: string;
