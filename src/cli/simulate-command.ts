@@ -194,11 +194,7 @@ export const simulateCommand: Command = async (ctx) => {
       writeError(ctx, json, error.code, `${error.message}\n${usage}`);
       return 2;
     }
-    if (error instanceof SimInvariantError) {
-      writeError(ctx, json, error.code, error.message);
-      return 1;
-    }
-    if (error instanceof StoreError) {
+    if (error instanceof SimInvariantError || error instanceof StoreError) {
       writeError(ctx, json, error.code, error.message);
       return 1;
     }
