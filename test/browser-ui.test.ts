@@ -151,6 +151,12 @@ describe("web UI in Chromium", () => {
     // Phone width: nothing wider than the screen.
     await page.setViewportSize({ width: phoneWidthPx, height: 800 });
     await page.getByTestId("limit-change").first().waitFor();
+    // Charts follow the new width on their resize callback: give the layout its turn before measuring.
+    await page
+      .waitForFunction(() => document.documentElement.scrollWidth <= window.innerWidth, null, {
+        timeout: expectTimeoutMs,
+      })
+      .catch(() => undefined);
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     expect(overflow).toBeLessThanOrEqual(0);
     await shot(page, "borrower-phone-zh");
