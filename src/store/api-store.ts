@@ -317,13 +317,14 @@ export const subscriptionsMax = 100;
  * Writes a message to the outbox for every live subscription to its type, inside the caller's transaction.
  * A message id seen before is ignored (the change was announced already). Returns the rows written.
  */
-export async function enqueueOutbox(tx: Tx, message: OutboxMessage): Promise<number> {
-  const subs = await tx.all<SubscriptionRow>(
-    "SELECT * FROM webhook_subscriptions WHERE deleted_ms IS NULL ORDER BY subscription_id LIMIT ?",
-    [subscriptionsMax],
-  );
+export async function enqueueOutbox(
+  tx: Tx,
+  message: OutboxMessage,
+  live?: readonly WebhookSubscription[],
+): Promise<number> {
+  const subs = live ?? (await liveSubscriptions(tx));
   let written = 0;
-  for (const sub of subs.map(subscriptionFromRow)) {
+  for (const sub of subs) {
     if (!sub.events.includes(message.type)) continue;
     written += await tx.run(
       `INSERT INTO webhook_outbox (message_id, subscription_id, event_type, payload, created_ms, state, attempts, next_attempt_ms, last_error, delivered_ms)
@@ -339,6 +340,15 @@ export async function enqueueOutbox(tx: Tx, message: OutboxMessage): Promise<num
     );
   }
   return written;
+}
+
+/** The subscriptions a message fans out to, read in the caller's transaction. */
+async function liveSubscriptions(tx: Tx): Promise<WebhookSubscription[]> {
+  const rows = await tx.all<SubscriptionRow>(
+    "SELECT * FROM webhook_subscriptions WHERE deleted_ms IS NULL ORDER BY subscription_id LIMIT ?",
+    [subscriptionsMax],
+  );
+  return rows.map(subscriptionFromRow);
 }
 
 export interface OutboxDelivery {
@@ -456,7 +466,8 @@ export const webhookEventTypes = [
 ] as const;
 export type WebhookEventType = (typeof webhookEventTypes)[number];
 
-const logEventTypes: ReadonlySet<string> = new Set(["limit.changed", "line.frozen", "line.unfrozen"]);
+/** The logged event types announced as webhooks. */
+export const logEventTypes: ReadonlySet<string> = new Set(["limit.changed", "line.frozen", "line.unfrozen"]);
 
 /** The message id of a webhook: stable per source fact, so a receiver de-duplicates retries and replays. */
 export function webhookMessageId(sourceId: string): string {
@@ -467,45 +478,55 @@ export function webhookMessageId(sourceId: string): string {
  * Queues the webhook for a fact inside the caller's transaction. `sourceId` identifies the fact (an event id,
  * an announcement id, a review id): queuing the same fact twice sends it once.
  */
-export async function enqueueWebhookEvent(
-  tx: Tx,
-  event: {
-    type: WebhookEventType;
-    sourceId: string;
-    occurredAt: string;
-    data: Record<string, unknown>;
-    nowMs: number;
-  },
-): Promise<number> {
-  return enqueueOutbox(tx, {
+export async function enqueueWebhookEvent(tx: Tx, event: WebhookFact): Promise<number> {
+  return enqueueOutbox(tx, webhookMessage(event));
+}
+
+interface WebhookFact {
+  readonly type: WebhookEventType;
+  readonly sourceId: string;
+  readonly occurredAt: string;
+  readonly data: Record<string, unknown>;
+  readonly nowMs: number;
+}
+
+function webhookMessage(event: WebhookFact): OutboxMessage {
+  return {
     messageId: webhookMessageId(event.sourceId),
     type: event.type,
     payload: { type: event.type, timestamp: event.occurredAt, data: event.data },
     createdMs: event.nowMs,
-  });
+  };
+}
+
+/** A row the event log has just appended. */
+export interface LoggedEventRow {
+  readonly eventId: string;
+  readonly customerId: string;
+  readonly type: string;
+  readonly occurredAt: string;
+  readonly occurredMs: number;
+  readonly payload: string;
 }
 
 /**
- * Called by the event log for every newly appended row, in the same transaction: lending's limit and freeze
- * events become webhook messages (nothing for a rolled-back change, nothing twice for a duplicate event).
+ * Called by the event log with the rows it has just appended, in the same transaction: lending's limit and
+ * freeze events become webhook messages (nothing for a rolled-back change, nothing twice for a duplicate
+ * event). The subscriptions are read once for all the rows, and not at all when none of them is announced.
  */
-export async function enqueueWebhooksForLogEvent(
-  tx: Tx,
-  row: {
-    eventId: string;
-    customerId: string;
-    type: string;
-    occurredAt: string;
-    occurredMs: number;
-    payload: string;
-  },
-): Promise<void> {
-  if (!logEventTypes.has(row.type)) return;
-  await enqueueWebhookEvent(tx, {
-    type: row.type as WebhookEventType,
-    sourceId: row.eventId,
-    occurredAt: row.occurredAt,
-    data: { eventId: row.eventId, customerId: row.customerId, ...(JSON.parse(row.payload) as object) },
-    nowMs: row.occurredMs,
-  });
+export async function enqueueWebhooksForLogEvents(tx: Tx, rows: Iterable<LoggedEventRow>): Promise<void> {
+  let live: readonly WebhookSubscription[] | null = null;
+  for (const row of rows) {
+    if (!logEventTypes.has(row.type)) continue;
+    live ??= await liveSubscriptions(tx);
+    if (live.length === 0) return;
+    const fact: WebhookFact = {
+      type: row.type as WebhookEventType,
+      sourceId: row.eventId,
+      occurredAt: row.occurredAt,
+      data: { eventId: row.eventId, customerId: row.customerId, ...(JSON.parse(row.payload) as object) },
+      nowMs: row.occurredMs,
+    };
+    await enqueueOutbox(tx, webhookMessage(fact), live);
+  }
 }

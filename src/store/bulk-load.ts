@@ -10,7 +10,7 @@ import type { FeatureState } from "../features/index.js";
 import { assert } from "../kernel/index.js";
 import type { Entry } from "../ledger/index.js";
 import { parseDate } from "../time/index.js";
-import { enqueueWebhooksForLogEvent } from "./api-store.js";
+import { enqueueWebhooksForLogEvents } from "./api-store.js";
 import type { Db, SqlValue, Tx } from "./db.js";
 import { insertDecision } from "./decision-store.js";
 import { eventRowOf } from "./events-table.js";
@@ -56,7 +56,7 @@ export async function bulkAppendEvents(tx: Tx, events: readonly AnyEvent[], time
     rows,
     (r) => [r.eventId, r.customerId, r.type, r.occurredAt, r.occurredMs, r.businessDate, r.payload],
   );
-  for (const r of rows) await enqueueWebhooksForLogEvent(tx, r);
+  await enqueueWebhooksForLogEvents(tx, rows);
 }
 
 export interface EntryGroup {

@@ -15,7 +15,7 @@ import {
 } from "../features/index.js";
 import { assert } from "../kernel/index.js";
 import { businessDateOfInstant } from "../time/index.js";
-import { enqueueWebhooksForLogEvent } from "./api-store.js";
+import { enqueueWebhooksForLogEvents, logEventTypes } from "./api-store.js";
 import type { Db, SqlValue, Tx } from "./db.js";
 import { createFeatureStateRows, type StateUpdate } from "./feature-state.js";
 
@@ -27,9 +27,6 @@ export const inListMax = 500;
 export const rebuildPageRows = 10_000;
 /** Events one read may return. */
 export const readEventsMax = 100_000;
-
-/** Event types that also become webhook messages in the same transaction (see api-store.ts). */
-const webhookTypes: ReadonlySet<string> = new Set(["limit.changed", "line.frozen", "line.unfrozen"]);
 
 interface EventRowOut {
   readonly event_id: string;
@@ -191,17 +188,20 @@ export function createEventLog(db: Db, settings: EventLogSettings): EventLog {
           const list = byCustomer.get(p.event.customerId);
           if (list) list.push(p);
           else byCustomer.set(p.event.customerId, [p]);
-          if (webhookTypes.has(p.event.type)) {
-            await enqueueWebhooksForLogEvent(tx, {
+        }
+        await enqueueWebhooksForLogEvents(
+          tx,
+          inserted
+            .filter((p) => logEventTypes.has(p.event.type))
+            .map((p) => ({
               eventId: p.event.eventId,
               customerId: p.event.customerId,
               type: p.event.type,
               occurredAt: p.event.occurredAt,
               occurredMs: p.occurredAtMs,
               payload: JSON.stringify(p.event.payload),
-            });
-          }
-        }
+            })),
+        );
         const updates: StateUpdate[] = [];
         for (const [customerId, list] of byCustomer) {
           const before = states.get(customerId);

@@ -7,7 +7,7 @@
 import type { AnyEvent } from "../events/index.js";
 import { assert } from "../kernel/index.js";
 import { businessDateOfInstant, parseInstant } from "../time/index.js";
-import { enqueueWebhooksForLogEvent } from "./api-store.js";
+import { enqueueWebhooksForLogEvents } from "./api-store.js";
 import type { SqlValue, Tx } from "./db.js";
 import { advanceFeatureStates } from "./feature-state.js";
 
@@ -70,7 +70,7 @@ export async function appendEventRows(tx: Tx, rows: readonly EventRow[]): Promis
     }
   }
   // Limit and freeze events become webhook messages in this same transaction (the transactional outbox).
-  for (const r of fresh) await enqueueWebhooksForLogEvent(tx, r);
+  await enqueueWebhooksForLogEvents(tx, fresh);
   await advanceFeatureStates(tx, fresh);
   return fresh.length;
 }
