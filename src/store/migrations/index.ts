@@ -16,6 +16,7 @@ import { reviewMigration } from "./011-review.js";
 import { portfolioMigration } from "./012-portfolio.js";
 import { featureBlocksMigration } from "./013-feature-blocks.js";
 import { eventsSeqKeyMigration } from "./014-events-seq-key.js";
+import { decisionsSeqKeyMigration } from "./015-decisions-seq-key.js";
 import { eventsCustomerIndexMigration } from "./016-events-customer-index.js";
 import type { Migration } from "./migration.js";
 
@@ -31,4 +32,5 @@ export const migrations: readonly Migration[] = [
   featureBlocksMigration,
   eventsSeqKeyMigration,
   eventsCustomerIndexMigration,
+  decisionsSeqKeyMigration,
 ];
