@@ -104,6 +104,48 @@ function macroMultiplierOf(macro: CompiledMacro, bandId: string): number {
   return macro.bandMultipliers.get(bandId) ?? macro.defaultMultiplier;
 }
 
+/** The capacity ceiling of one decision, as its fired rule reports it. */
+interface Capacity {
+  readonly ceiling: number;
+  /** The limit the ceiling allows: the ceiling, or 0 when it is below the product minimum. */
+  readonly cappedLimit: number;
+  readonly belowMin: boolean;
+  readonly monthlyIncomeMinor: number | null;
+  readonly externalDebtMinor: number;
+}
+
+function capacityRule(capacity: Capacity, fromMinor: number): FiredRule {
+  return {
+    ruleId: "capacity_ceiling",
+    code: capacity.belowMin ? "capacity_below_product_min" : "capacity_ceiling",
+    kind: "capacity",
+    effectMinor: capacity.cappedLimit - fromMinor,
+    params: {
+      ceilingMinor: capacity.ceiling,
+      monthlyIncomeMinor: capacity.monthlyIncomeMinor,
+      externalDebtMinor: capacity.externalDebtMinor,
+    },
+  };
+}
+
+/** Records a guardrail moving the limit from `fromMinor` to `toMinor`; returns the new limit. */
+function guard(
+  fired: FiredRule[],
+  ruleId: string,
+  fromMinor: number,
+  toMinor: number,
+  params: FiredRule["params"],
+): number {
+  fired.push({
+    ruleId,
+    code: `guardrail_${ruleId}`,
+    kind: "guardrail",
+    effectMinor: toMinor - fromMinor,
+    params,
+  });
+  return toMinor;
+}
+
 export function decideLimit(
   input: LimitInput,
   policy: CompiledPolicy,
@@ -222,13 +264,13 @@ export function decideLimit(
   const ceilingBelowMin = ceiling < product.limitMinMinor;
   // A ceiling below the product minimum means no line at all, never a limit between zero and the minimum.
   const cappedLimit = ceilingBelowMin ? 0 : ceiling;
-  const capacityRule = (fromMinor: number): FiredRule => ({
-    ruleId: "capacity_ceiling",
-    code: ceilingBelowMin ? "capacity_below_product_min" : "capacity_ceiling",
-    kind: "capacity",
-    effectMinor: cappedLimit - fromMinor,
-    params: { ceilingMinor: ceiling, monthlyIncomeMinor: hasIncome ? income : null, externalDebtMinor: debt },
-  });
+  const capacity: Capacity = {
+    ceiling,
+    cappedLimit,
+    belowMin: ceilingBelowMin,
+    monthlyIncomeMinor: hasIncome ? income : null,
+    externalDebtMinor: debt,
+  };
 
   // 6. Money: round once, product bounds, profit test, block, capacity.
   let limit = roundLimitToStep(Math.min(amount, product.limitMaxMinor), step);
@@ -245,7 +287,7 @@ export function decideLimit(
   }
   if (blockIncrease && limit > current) limit = current;
   if (limit > ceiling) {
-    fired.push(capacityRule(limit));
+    fired.push(capacityRule(capacity, limit));
     limit = cappedLimit;
   }
   const beforeGuardrails = limit;
@@ -255,21 +297,20 @@ export function decideLimit(
   let onTimeFloor: number | null = null;
   if (guardrails) {
     const g = policy.guardrails;
-    const guard = (ruleId: string, to: number, params: FiredRule["params"]): void => {
-      fired.push({ ruleId, code: `guardrail_${ruleId}`, kind: "guardrail", effectMinor: to - limit, params });
-      limit = to;
-    };
     if (line.status === "closed") {
-      guard("line_closed", current, {});
+      limit = guard(fired, "line_closed", limit, current, {});
     } else if (line.dpd > g.freezeDpdOver) {
       frozen = true;
-      guard("freeze_overdue", current, { dpd: line.dpd, freezeDpdOver: g.freezeDpdOver });
+      limit = guard(fired, "freeze_overdue", limit, current, {
+        dpd: line.dpd,
+        freezeDpdOver: g.freezeDpdOver,
+      });
     } else {
       if (g.noIncreaseWhileOverdue && line.dpd > 0 && limit > current)
-        guard("no_increase_while_overdue", current, { dpd: line.dpd });
+        limit = guard(fired, "no_increase_while_overdue", limit, current, { dpd: line.dpd });
       const last = input.history.lastIncreaseOn;
       if (last !== null && input.businessDate - last < g.increaseWaitingDays && limit > current)
-        guard("increase_waiting_period", current, {
+        limit = guard(fired, "increase_waiting_period", limit, current, {
           daysSinceIncrease: input.businessDate - last,
           waitingDays: g.increaseWaitingDays,
         });
@@ -297,10 +338,10 @@ export function decideLimit(
         if (floor > product.limitMaxMinor) floor = product.limitMaxMinor;
         if (floor > ceiling) {
           floor = cappedLimit;
-          if (!fired.some((f) => f.kind === "capacity")) fired.push(capacityRule(current));
+          if (!fired.some((f) => f.kind === "capacity")) fired.push(capacityRule(capacity, current));
         }
         onTimeFloor = floor;
-        if (limit < floor) guard("on_time_repayment", floor, { floorMinor: floor });
+        if (limit < floor) limit = guard(fired, "on_time_repayment", limit, floor, { floorMinor: floor });
       }
       const maxDecreasePpm = g.maxDecreasePpm;
       assert(Number.isSafeInteger(current * maxDecreasePpm), "limit × ppm stays a safe integer");
@@ -308,7 +349,8 @@ export function decideLimit(
         current,
         ceilToStep(current - Math.floor((current * maxDecreasePpm) / ppm), step),
       );
-      if (limit < lowest) guard("max_decrease", lowest, { maxDecreasePpm, lowestMinor: lowest });
+      if (limit < lowest)
+        limit = guard(fired, "max_decrease", limit, lowest, { maxDecreasePpm, lowestMinor: lowest });
       // Hard limits win over guardrail floors: never above the product maximum or the capacity ceiling.
       if (limit > product.limitMaxMinor) {
         fired.push({
@@ -321,7 +363,7 @@ export function decideLimit(
         limit = product.limitMaxMinor;
       }
       if (limit > ceiling) {
-        fired.push(capacityRule(limit));
+        fired.push(capacityRule(capacity, limit));
         limit = cappedLimit;
       }
     }
