@@ -13,9 +13,11 @@ const macroGroup = 2;
 const guardrail = 3;
 const groupNames: readonly AttributionGroup[] = ["behaviour", "model_policy", "macro", "guardrail"];
 
+/** Equal on every key either vector has (a missing key reads as null). */
 function sameFeatures(a: FeatureVector, b: FeatureVector): boolean {
-  const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
-  for (const k of keys) if ((a[k] ?? null) !== (b[k] ?? null)) return false;
+  if (a === b) return true;
+  for (const k of Object.keys(a)) if ((a[k] ?? null) !== (b[k] ?? null)) return false;
+  for (const k of Object.keys(b)) if ((a[k] ?? null) !== (b[k] ?? null)) return false;
   return true;
 }
 
@@ -30,24 +32,34 @@ function sameModel(a: Scorecard, b: Scorecard): boolean {
   return a === b || (a.modelId === b.modelId && a.contentHash === b.contentHash);
 }
 
-/** The value of a coalition (bit g set = group g at its current value), by re-running score + decideLimit. */
+function isIn(mask: number, group: number): boolean {
+  return (mask & (1 << group)) !== 0;
+}
+
+type CoalitionScore = { score: number; probability: number };
+
+/**
+ * The value of a coalition (bit g set = group g at its current value), by re-running score + decideLimit.
+ * `scores` caches the score by which of behaviour and model are current (index: bit 0 behaviour, bit 1 model).
+ */
 export function coalitionLimit(
   ctx: ExplainContext,
   mask: number,
-  scores: Map<number, { score: number; probability: number }>,
+  scores: (CoalitionScore | undefined)[],
 ): number {
   const prev = ctx.history.previous;
-  const cur = (g: number): boolean => (mask & (1 << g)) !== 0 || prev === null;
-  const features = cur(behaviour) ? ctx.features : prev!.features;
-  const bureau = cur(behaviour) ? ctx.bureau : prev!.bureau;
-  const model = cur(modelPolicy) ? ctx.model : prev!.model;
-  const policy = cur(modelPolicy) ? ctx.policy.compiled : prev!.policy.compiled;
-  const macro = cur(macroGroup) ? ctx.macro.compiled : prev!.macro.compiled;
-  const scoreKey = (cur(behaviour) ? 1 : 0) | (cur(modelPolicy) ? 2 : 0);
-  let score = scores.get(scoreKey);
+  const behaviourIn = prev === null || isIn(mask, behaviour);
+  const modelIn = prev === null || isIn(mask, modelPolicy);
+  const features = behaviourIn ? ctx.features : prev.features;
+  const bureau = behaviourIn ? ctx.bureau : prev.bureau;
+  const model = modelIn ? ctx.model : prev.model;
+  const policy = modelIn ? ctx.policy.compiled : prev.policy.compiled;
+  const macro = prev === null || isIn(mask, macroGroup) ? ctx.macro.compiled : prev.macro.compiled;
+  const scoreKey = (behaviourIn ? 1 : 0) | (modelIn ? 2 : 0);
+  let score = scores[scoreKey];
   if (score === undefined) {
     score = scoreKey === 3 ? ctx.score : quickScore(model, features);
-    scores.set(scoreKey, score);
+    scores[scoreKey] = score;
   }
   const outcome = decideLimit(
     {
@@ -63,10 +75,13 @@ export function coalitionLimit(
     },
     policy,
     macro,
-    { guardrails: (mask & (1 << guardrail)) !== 0 },
+    isIn(mask, guardrail) ? guardrailsOn : guardrailsOff,
   );
   return withCap(ctx, mask, withPromise(ctx, mask, outcome.limitMinor));
 }
+
+const guardrailsOn = { guardrails: true } as const;
+const guardrailsOff = { guardrails: false } as const;
 
 /** A recovery plan's honoured promise belongs to the guardrail group: the engine's own safeguards. */
 function withPromise(ctx: ExplainContext, mask: number, limitMinor: number): number {
@@ -106,33 +121,33 @@ export function attributeChange(ctx: ExplainContext): AttributionPart[] {
   const previousLimit = ctx.line.limitMinor;
   const newLimit = ctx.newLimitMinor ?? ctx.outcome.limitMinor;
   const changed = changedGroups(ctx);
-  const players = [0, 1, 2, 3].filter((g) => changed[g]);
+  const players: number[] = [];
+  for (let g = 0; g < groupNames.length; g++) if (changed[g]) players.push(g);
   const full = (1 << players.length) - 1;
-  const scores = new Map<number, { score: number; probability: number }>();
+  // Unchanged groups read the same input either way; marked current so that the score cache is shared.
+  let unchangedMask = 0;
+  for (let g = 0; g < groupNames.length; g++) if (!changed[g] && g !== guardrail) unchangedMask |= 1 << g;
+  const scores: (CoalitionScore | undefined)[] = [];
   const noPrevious = ctx.history.previous === null;
-  const memo = new Map<number, number>();
+  const memo: (number | undefined)[] = [];
   const value = (playerMask: number): number => {
     if (playerMask === 0) return previousLimit;
     if (playerMask === full) return newLimit;
     let groupMask = 0;
-    players.forEach((g, i) => {
-      if (playerMask & (1 << i)) groupMask |= 1 << g;
-    });
-    if (noPrevious && (groupMask & (1 << behaviour)) === 0) return withCap(ctx, groupMask, previousLimit);
-    // Unchanged groups read the same input either way; mark them current so the score cache is shared.
-    for (let g = 0; g < 4; g++) if (!changed[g] && g !== guardrail) groupMask |= 1 << g;
-    const hit = memo.get(groupMask);
+    for (let i = 0; i < players.length; i++) if (playerMask & (1 << i)) groupMask |= 1 << players[i]!;
+    if (noPrevious && !isIn(groupMask, behaviour)) return withCap(ctx, groupMask, previousLimit);
+    groupMask |= unchangedMask;
+    const hit = memo[groupMask];
     if (hit !== undefined) return hit;
     const v = coalitionLimit(ctx, groupMask, scores);
-    memo.set(groupMask, v);
+    memo[groupMask] = v;
     return v;
   };
   const parts = shapleyIntegers(players.length, value);
   const amounts = [0, 0, 0, 0];
-  players.forEach((g, i) => {
-    amounts[g] = parts[i]!;
-  });
-  return groupNames.map((group, g) => {
+  for (let i = 0; i < players.length; i++) amounts[players[i]!] = parts[i]!;
+  const out: AttributionPart[] = [];
+  for (let g = 0; g < groupNames.length; g++) {
     const amountMinor = amounts[g]!;
     const announcementId =
       amountMinor === 0
@@ -142,11 +157,12 @@ export function attributeChange(ctx: ExplainContext): AttributionPart[] {
           : g === modelPolicy
             ? ctx.policy.announcementId
             : null;
-    return {
-      group,
+    out.push({
+      group: groupNames[g]!,
       amountMinor,
       platformWide: g === macroGroup || g === modelPolicy,
       ...(announcementId === null ? {} : { announcementId }),
-    };
-  });
+    });
+  }
+  return out;
 }

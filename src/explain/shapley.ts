@@ -18,6 +18,11 @@ function popcount(mask: number): number {
   return c;
 }
 
+/** weights[n][s] = s!(n−s−1)!: the weight of a coalition of size s for n players. */
+const weights: readonly (readonly number[])[] = Array.from({ length: shapleyPlayersMax + 1 }, (_, n) =>
+  Array.from({ length: n }, (_, s) => factorial(s) * factorial(n - s - 1)),
+);
+
 /**
  * Shapley values scaled by n! (so integer games give integers): φ_i·n! = Σ_{S ∌ i} |S|!(n−|S|−1)! ·
  * (v(S ∪ {i}) − v(S)). `value` is called once per coalition (2^n calls), bit i set = player i in.
@@ -34,8 +39,7 @@ export function shapleyScaled(players: number, value: (mask: number) => number):
     assert(Number.isFinite(x), "a coalition's value is a finite number");
     v[mask] = x;
   }
-  const weight: number[] = [];
-  for (let s = 0; s < players; s++) weight.push(factorial(s) * factorial(players - s - 1));
+  const weight = weights[players]!;
   const phi: number[] = [];
   for (let i = 0; i < players; i++) {
     const bit = 1 << i;
@@ -62,21 +66,25 @@ export function shapleyValues(players: number, value: (mask: number) => number):
  */
 export function roundLargestRemainder(numerators: readonly number[], denominator: number): number[] {
   assert(Number.isSafeInteger(denominator) && denominator > 0, "a positive integer denominator");
-  assert(
-    numerators.every((x) => Number.isSafeInteger(x)),
-    "numerators are safe integers",
-  );
-  const floors = numerators.map((x) => Math.floor(x / denominator));
-  const remainders = numerators.map((x, i) => x - floors[i]! * denominator);
-  const exactTotal = numerators.reduce((s, x) => s + x, 0);
+  const n = numerators.length;
+  const parts: number[] = [];
+  const remainders: number[] = [];
+  let exactTotal = 0;
+  let floorTotal = 0;
+  for (let i = 0; i < n; i++) {
+    const x = numerators[i]!;
+    assert(Number.isSafeInteger(x), "numerators are safe integers");
+    const floor = Math.floor(x / denominator);
+    parts.push(floor);
+    remainders.push(x - floor * denominator);
+    exactTotal += x;
+    floorTotal += floor;
+  }
   assert(exactTotal % denominator === 0, "the parts must sum to a whole number");
-  let missing = exactTotal / denominator - floors.reduce((s, x) => s + x, 0);
-  assert(missing >= 0 && missing <= numerators.length, "largest remainder has at most one unit per part");
-  const order = remainders
-    .map((r, i) => ({ r, i }))
-    .sort((a, b) => b.r - a.r || a.i - b.i)
-    .map((x) => x.i);
-  const parts = [...floors];
+  let missing = exactTotal / denominator - floorTotal;
+  assert(missing >= 0 && missing <= n, "largest remainder has at most one unit per part");
+  if (missing === 0) return parts;
+  const order = Array.from(parts.keys()).sort((a, b) => remainders[b]! - remainders[a]! || a - b);
   for (const i of order) {
     if (missing === 0) break;
     parts[i]! += 1;
