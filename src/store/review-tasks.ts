@@ -45,14 +45,6 @@ interface LineRow {
   state: string;
 }
 
-interface EventRow {
-  customer_id: string;
-  event_id: string;
-  type: string;
-  occurred_at: string;
-  payload: string;
-}
-
 function epochDayOf(text: string): number {
   const parsed = parseDate(text);
   assert(parsed.ok, `a review date ${text} is YYYY-MM-DD`);
@@ -67,6 +59,13 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
   return out;
+}
+
+/** A customer's events as one JSON array of [event_id, type, occurred_at, payload], in log order. */
+function eventsAggregate(dialect: Tx["dialect"]): string {
+  return dialect === "sqlite"
+    ? "json_group_array(json_array(event_id, type, occurred_at, json(payload)) ORDER BY occurred_ms, event_id)"
+    : `json_agg(json_build_array(event_id, type, occurred_at, payload::json) ORDER BY occurred_ms, event_id)::text`;
 }
 
 /** The record fields a review reads from a customer's latest decision, in the order `summaryOf` takes them. */
@@ -132,27 +131,22 @@ export async function loadPartitionInputs(
   const events = new Map<string, AnyEvent[]>();
   const previous = new Map<string, PreviousDecisionSummary>();
   for (const ids of chunks(customers, reviewInClauseMax)) {
-    const rows = await tx.all<EventRow>(
-      `SELECT customer_id, event_id, type, occurred_at, payload FROM events
-        WHERE customer_id IN (${placeholders(ids.length)}) AND business_date <= ?
-        ORDER BY customer_id, occurred_ms, event_id`,
+    // One row per customer, its events already in log order as one JSON array: far fewer rows to step through
+    // and build objects for than one row per event.
+    const rows = await tx.all<{ customer_id: string; events: string }>(
+      `SELECT customer_id, ${eventsAggregate(tx.dialect)} AS events FROM events
+        WHERE customer_id IN (${placeholders(ids.length)}) AND business_date <= ? GROUP BY customer_id`,
       [...ids, date],
     );
     for (const r of rows) {
-      let list = events.get(r.customer_id);
-      if (list === undefined) {
-        list = [];
-        events.set(r.customer_id, list);
-      }
+      const packed = JSON.parse(r.events) as [string, string, string, unknown][];
       // The engine's feature source reads at most this many events per customer, oldest first.
-      if (list.length >= customerEventsMax) continue;
-      list.push({
-        eventId: r.event_id,
-        customerId: r.customer_id,
-        type: r.type,
-        occurredAt: r.occurred_at,
-        payload: JSON.parse(r.payload) as unknown,
-      } as AnyEvent);
+      const list: AnyEvent[] = [];
+      for (let i = 0; i < packed.length && i < customerEventsMax; i++) {
+        const [eventId, type, occurredAt, payload] = packed[i] as [string, string, string, unknown];
+        list.push({ eventId, customerId: r.customer_id, type, occurredAt, payload } as AnyEvent);
+      }
+      events.set(r.customer_id, list);
     }
     const decided = await tx.all<{ customer_id: string; summary: string }>(
       `SELECT d.customer_id, ${summarySelect(tx.dialect)} AS summary FROM decisions d
