@@ -51,10 +51,44 @@ export const planEvaluationsMax = 2_000;
 
 function moneyOf(levers: readonly SearchLever[], config: Configuration): number {
   let total = 0;
-  config.forEach((choice, i) => {
+  for (let i = 0; i < config.length; i++) {
+    const choice = config[i]!;
     if (choice >= 0) total += levers[i]!.options[choice]!.moneyMinor;
-  });
+  }
   return total;
+}
+
+/** The model's evaluations, counted against the budget. */
+class BudgetedModel {
+  evaluations = 0;
+  constructor(private readonly model: SearchModel) {}
+
+  evaluate(config: Configuration, day: number): number {
+    this.evaluations++;
+    assert(this.evaluations <= planEvaluationsMax, "plan search exceeded its evaluation budget");
+    return this.model.evaluate(config, day);
+  }
+}
+
+/** Each option's preference (its index when the lever states none): fixed, so computed once per search. */
+function preferencesOf(lever: SearchLever): number[] {
+  const preference = lever.preference;
+  return lever.options.map((o, i) => (preference ? preference(o) : i));
+}
+
+/** The free lever's preferred option available by `day` (the last of the best), or −1. */
+function preferredChoice(lever: SearchLever, preferences: readonly number[], day: number): number {
+  let choice = -1;
+  let bestPreference = Number.NEGATIVE_INFINITY;
+  for (let i = 0; i < lever.options.length; i++) {
+    if (lever.options[i]!.days > day) continue;
+    const p = preferences[i]!;
+    if (p >= bestPreference) {
+      bestPreference = p;
+      choice = i;
+    }
+  }
+  return choice;
 }
 
 /**
@@ -73,35 +107,23 @@ export function searchPlan(model: SearchModel, targetMinor: number): SearchResul
     for (const h of lever.horizons ?? []) horizonSet.add(Math.max(h, model.earliestDay));
   }
   const horizons = [...horizonSet].filter((h) => h <= model.horizonMaxDays).sort((a, b) => a - b);
-  let evaluations = 0;
-  const evaluate = (config: Configuration, day: number): number => {
-    evaluations++;
-    assert(evaluations <= planEvaluationsMax, "plan search exceeded its evaluation budget");
-    return model.evaluate(config, day);
-  };
+  const budgeted = new BudgetedModel(model);
+  const preferences = levers.map((lever) => (lever.money ? [] : preferencesOf(lever)));
+  const moneyOptions = moneyIndex < 0 ? [] : levers[moneyIndex]!.options;
 
   let best: { config: Configuration; day: number; limit: number; money: number } | null = null;
   for (const day of horizons) {
-    const free: number[] = levers.map((lever) => {
-      if (lever.money) return -1;
-      let choice = -1;
-      let bestPreference = Number.NEGATIVE_INFINITY;
-      lever.options.forEach((o, i) => {
-        if (o.days > day) return;
-        const p = lever.preference ? lever.preference(o) : i;
-        if (p >= bestPreference) {
-          bestPreference = p;
-          choice = i;
-        }
-      });
-      return choice;
-    });
-    const moneyLevels = moneyIndex < 0 ? [-1] : [-1, ...levers[moneyIndex]!.options.map((_, i) => i)];
-    for (const level of moneyLevels) {
-      if (level >= 0 && levers[moneyIndex]!.options[level]!.days > day) continue;
+    const free: number[] = [];
+    for (let i = 0; i < levers.length; i++) {
+      const lever = levers[i]!;
+      free.push(lever.money ? -1 : preferredChoice(lever, preferences[i]!, day));
+    }
+    // Money levels: none (−1), then each option in order.
+    for (let level = -1; level < moneyOptions.length; level++) {
+      if (level >= 0 && moneyOptions[level]!.days > day) continue;
       const config = free.slice();
       if (moneyIndex >= 0) config[moneyIndex] = level;
-      const limit = evaluate(config, day);
+      const limit = budgeted.evaluate(config, day);
       const money = moneyOf(levers, config);
       if (best === null || limit > best.limit || (limit === best.limit && money < best.money)) {
         best = { config, day, limit, money };
@@ -115,10 +137,10 @@ export function searchPlan(model: SearchModel, targetMinor: number): SearchResul
     return {
       config: none,
       day: model.earliestDay,
-      limitMinor: evaluate(none, model.earliestDay),
+      limitMinor: budgeted.evaluate(none, model.earliestDay),
       moneyMinor: 0,
       reachedTarget: false,
-      evaluations,
+      evaluations: budgeted.evaluations,
     };
   }
   // Drop free steps that are not needed, longest first.
@@ -131,15 +153,15 @@ export function searchPlan(model: SearchModel, targetMinor: number): SearchResul
   for (const { i } of order) {
     const saved = config[i]!;
     config[i] = -1;
-    if (evaluate(config, best.day) < goal) config[i] = saved;
+    if (budgeted.evaluate(config, best.day) < goal) config[i] = saved;
   }
-  const finalLimit = evaluate(config, best.day);
+  const finalLimit = budgeted.evaluate(config, best.day);
   return {
     config,
     day: best.day,
     limitMinor: finalLimit,
     moneyMinor: moneyOf(levers, config),
     reachedTarget: finalLimit >= targetMinor,
-    evaluations,
+    evaluations: budgeted.evaluations,
   };
 }

@@ -65,6 +65,15 @@ function pointsOf(ctx: ExplainContext, featureId: string, value: number | null):
   return c ? locateBin(c, value).bin.points : 0;
 }
 
+/** Among free options: the most points, then the smallest value. */
+function preferenceOf(ctx: ExplainContext, featureId: string, option: LeverOption): number {
+  return pointsOf(ctx, featureId, option.value) * 1e3 - option.value;
+}
+
+function isWanted(used: ReadonlySet<string>, featureId: string): boolean {
+  return used.has(featureId) && isActionable(featureId);
+}
+
 /** A "stop doing it and let the window pass" lever: the count falls to zero after the window. */
 function abstainLever(
   ctx: ExplainContext,
@@ -81,33 +90,39 @@ function abstainLever(
       id: featureId,
       money: false,
       options: [{ days: windowDays, moneyMinor: 0, value: 0 }],
-      preference: (o) => pointsOf(ctx, featureId, o.value) * 1e3 - o.value,
+      preference(o) {
+        return preferenceOf(ctx, featureId, o);
+      },
     },
     apply(p, option) {
       p.features[featureId] = option.value;
     },
-    params: () => ({ days: windowDays, feature: featureId, from: value }),
+    params() {
+      return { days: windowDays, feature: featureId, from: value };
+    },
   };
 }
 
-function buildLevers(ctx: ExplainContext, newLimit: number): LeverSpec[] {
-  const used = usedFeatures(ctx);
-  const wanted = (id: string): boolean => used.has(id) && isActionable(id);
+/** The abstain levers: feature, action, window days. */
+const abstainLevers: readonly (readonly [string, PlanAction, number])[] = [
+  ["limitQueries30d", "avoid_limit_queries", 30],
+  ["creditApplications90d", "avoid_credit_applications", 90],
+  ["drawdownCount30d", "avoid_drawdowns", 30],
+  ["drawdownCount90d", "avoid_drawdowns", 90],
+  ["drawdownAmount90dToLimit", "avoid_drawdowns", 90],
+  ["cycleCount90d", "avoid_cycling", 90],
+];
+
+function buildLevers(ctx: ExplainContext, newLimit: number, used: ReadonlySet<string>): LeverSpec[] {
   const levers: LeverSpec[] = [];
-  const push = (l: LeverSpec | null): void => {
-    if (l !== null) levers.push(l);
-  };
-  if (wanted("limitQueries30d")) push(abstainLever(ctx, "limitQueries30d", "avoid_limit_queries", 30));
-  if (wanted("creditApplications90d"))
-    push(abstainLever(ctx, "creditApplications90d", "avoid_credit_applications", 90));
-  if (wanted("drawdownCount30d")) push(abstainLever(ctx, "drawdownCount30d", "avoid_drawdowns", 30));
-  if (wanted("drawdownCount90d")) push(abstainLever(ctx, "drawdownCount90d", "avoid_drawdowns", 90));
-  if (wanted("drawdownAmount90dToLimit"))
-    push(abstainLever(ctx, "drawdownAmount90dToLimit", "avoid_drawdowns", 90));
-  if (wanted("cycleCount90d")) push(abstainLever(ctx, "cycleCount90d", "avoid_cycling", 90));
+  for (const [featureId, action, windowDays] of abstainLevers) {
+    if (!isWanted(used, featureId)) continue;
+    const lever = abstainLever(ctx, featureId, action, windowDays);
+    if (lever !== null) levers.push(lever);
+  }
 
   const level = ctx.features.verificationLevel;
-  if (wanted("verificationLevel") && typeof level === "number" && level < verificationLevelMax) {
+  if (isWanted(used, "verificationLevel") && typeof level === "number" && level < verificationLevelMax) {
     const options: LeverOption[] = [];
     for (let v = level + 1; v <= verificationLevelMax; v++)
       options.push({ days: verificationDays, moneyMinor: 0, value: v });
@@ -119,17 +134,21 @@ function buildLevers(ctx: ExplainContext, newLimit: number): LeverSpec[] {
         money: false,
         options,
         // The fewest verifications that give the most points.
-        preference: (o) => pointsOf(ctx, "verificationLevel", o.value) * 1e3 - o.value,
+        preference(o) {
+          return preferenceOf(ctx, "verificationLevel", o);
+        },
       },
       apply(p, option) {
         p.features.verificationLevel = option.value;
       },
-      params: (o) => ({ count: o.value - level, target: o.value }),
+      params(o) {
+        return { count: o.value - level, target: o.value };
+      },
     });
   }
 
   const logins = ctx.features.loginDays30d;
-  if (wanted("loginDays30d")) {
+  if (isWanted(used, "loginDays30d")) {
     const c = ctx.model.characteristics.find((x) => x.feature === "loginDays30d");
     const current = typeof logins === "number" ? logins : 0;
     const targets = new Set<number>();
@@ -145,17 +164,23 @@ function buildLevers(ctx: ExplainContext, newLimit: number): LeverSpec[] {
           id: "loginDays30d",
           money: false,
           options,
-          preference: (o) => pointsOf(ctx, "loginDays30d", o.value) * 1e3 - o.value,
+          preference(o) {
+            return preferenceOf(ctx, "loginDays30d", o);
+          },
         },
         apply(p, option) {
           p.features.loginDays30d = Math.max(option.value, current);
         },
-        params: (o) => ({ target: o.value, days: o.days }),
+        params(o) {
+          return { target: o.value, days: o.days };
+        },
       });
   }
 
   const onTime = ctx.features.onTimeRatio12m;
-  const delinquencyUsed = ["onTimeRatio12m", "maxDpd12m", "overdueCount12m"].filter(wanted);
+  const delinquencyUsed = ["onTimeRatio12m", "maxDpd12m", "overdueCount12m"].filter((id) =>
+    isWanted(used, id),
+  );
   const hasLateHistory =
     (typeof onTime === "number" && onTime < 1) ||
     (ctx.features.maxDpd12m ?? 0) > 0 ||
@@ -172,13 +197,15 @@ function buildLevers(ctx: ExplainContext, newLimit: number): LeverSpec[] {
         if (typeof p.features.maxDpd12m === "number") p.features.maxDpd12m = 0;
         if (typeof p.features.overdueCount12m === "number") p.features.overdueCount12m = 0;
       },
-      params: () => ({ days: planHorizonMaxDays }),
+      params() {
+        return { days: planHorizonMaxDays };
+      },
     });
   }
 
   // Repaying: utilisation at once (against the new limit), the 90-day average once 90 days have passed.
   const outstanding = ctx.line.outstandingMinor;
-  const repayUsed = wanted("utilisation") || wanted("avgUtilisation90d");
+  const repayUsed = isWanted(used, "utilisation") || isWanted(used, "avgUtilisation90d");
   if (repayUsed && outstanding > 0 && newLimit > 0) {
     const levels = new Set<number>([0]);
     for (const id of ["utilisation", "avgUtilisation90d"]) {
@@ -201,20 +228,22 @@ function buildLevers(ctx: ExplainContext, newLimit: number): LeverSpec[] {
       .sort((a, b) => b - a)
       .map((o) => ({ days: 0, moneyMinor: outstanding - o, value: o }));
     levers.push({
-      featureId: wanted("utilisation") ? "utilisation" : "avgUtilisation90d",
+      featureId: isWanted(used, "utilisation") ? "utilisation" : "avgUtilisation90d",
       action: "repay",
       search: {
         id: "repay",
         money: true,
         options,
-        ...(wanted("avgUtilisation90d") ? { horizons: [90] } : {}),
+        ...(isWanted(used, "avgUtilisation90d") ? { horizons: [90] } : {}),
       },
       apply(p, option, day) {
         p.outstandingMinor = option.value;
         if (day >= 90 && typeof p.features.avgUtilisation90d === "number")
           p.features.avgUtilisation90d = Math.min(p.features.avgUtilisation90d, option.value / newLimit);
       },
-      params: (o) => ({ money: o.moneyMinor, target: o.value }),
+      params(o) {
+        return { money: o.moneyMinor, target: o.value };
+      },
     });
   }
   return levers;
@@ -241,10 +270,11 @@ function project(
   newLimit: number,
 ): Projected {
   const p: Projection = { features: { ...ctx.features }, outstandingMinor: ctx.line.outstandingMinor };
-  levers.forEach((lever, i) => {
+  for (let i = 0; i < levers.length; i++) {
     const choice = config[i] ?? -1;
+    const lever = levers[i]!;
     if (choice >= 0) lever.apply(p, lever.search.options[choice]!, day);
-  });
+  }
   const f = p.features;
   // Ratios re-based on the new limit; the window sum only shrinks without new drawdowns.
   if (newLimit > 0) {
@@ -287,52 +317,65 @@ function planConditions(
   ctx: ExplainContext,
   projected: Projected,
   steps: readonly PlanStep[],
+  used: ReadonlySet<string>,
 ): PlanCondition[] {
   const now = ctx.features;
   const then = projected.features;
   const out: PlanCondition[] = [];
-  const add = (
-    code: PlanCondition["code"],
-    subject: string,
-    op: PlanCondition["op"],
-    bound: number,
-    watch: number | null,
-  ): void => {
-    out.push({ code, subject, op, bound, watch });
-  };
   for (const step of steps) {
     if (step.action === "complete_verification")
-      add("C_VERIFICATIONS", "verificationLevel", "at_least", step.targetValue, null);
+      out.push(condition("C_VERIFICATIONS", "verificationLevel", "at_least", step.targetValue, null));
     if (step.action === "stay_active")
-      add("C_ACTIVE_DAYS", "loginDays30d", "at_least", step.targetValue, null);
+      out.push(condition("C_ACTIVE_DAYS", "loginDays30d", "at_least", step.targetValue, null));
   }
   const repays = steps.some((s) => s.action === "repay");
-  add(
-    repays ? "C_REPAY_TO" : "C_NO_NEW_DRAWDOWNS",
-    lineOutstandingSubject,
-    "at_most",
-    projected.line.outstandingMinor,
-    ctx.line.outstandingMinor,
+  out.push(
+    condition(
+      repays ? "C_REPAY_TO" : "C_NO_NEW_DRAWDOWNS",
+      lineOutstandingSubject,
+      "at_most",
+      projected.line.outstandingMinor,
+      ctx.line.outstandingMinor,
+    ),
   );
-  const windowed = (code: PlanCondition["code"], id: string, watched: boolean): void => {
-    const today = numberOf(now[id]);
-    if (today === null) return;
-    add(code, id, "at_most", numberOf(then[id]) ?? today, watched ? today : null);
-  };
-  windowed("C_NO_NEW_DRAWDOWNS", "drawdownCount30d", true);
-  windowed("C_NO_NEW_DRAWDOWNS", "drawdownCount90d", true);
+  windowed(out, now, then, "C_NO_NEW_DRAWDOWNS", "drawdownCount30d", true);
+  windowed(out, now, then, "C_NO_NEW_DRAWDOWNS", "drawdownCount90d", true);
   // The re-evaluation request itself is one limit query (the projection counts it).
-  if (usedFeatures(ctx).has("limitQueries30d")) windowed("C_NO_LIMIT_QUERIES", "limitQueries30d", false);
-  windowed("C_NO_CREDIT_APPLICATIONS", "creditApplications90d", true);
+  if (used.has("limitQueries30d")) windowed(out, now, then, "C_NO_LIMIT_QUERIES", "limitQueries30d", false);
+  windowed(out, now, then, "C_NO_CREDIT_APPLICATIONS", "creditApplications90d", true);
   const current = ctx.line.dpd === 0;
-  add("C_NO_OVERDUE", lineDpdSubject, "at_most", projected.line.dpd, current ? 0 : null);
-  windowed("C_NO_OVERDUE", "overdueCount12m", current);
-  windowed("C_NO_OVERDUE", "maxDpd12m", current);
+  out.push(condition("C_NO_OVERDUE", lineDpdSubject, "at_most", projected.line.dpd, current ? 0 : null));
+  windowed(out, now, then, "C_NO_OVERDUE", "overdueCount12m", current);
+  windowed(out, now, then, "C_NO_OVERDUE", "maxDpd12m", current);
   for (const id of ["bureauDelinquencies24m", "debtToIncome"]) {
     const today = numberOf(now[id]);
-    if (today !== null) add("C_BUREAU_NO_WORSE", id, "at_most", today, today);
+    if (today !== null) out.push(condition("C_BUREAU_NO_WORSE", id, "at_most", today, today));
   }
   return out;
+}
+
+function condition(
+  code: PlanCondition["code"],
+  subject: string,
+  op: PlanCondition["op"],
+  bound: number,
+  watch: number | null,
+): PlanCondition {
+  return { code, subject, op, bound, watch };
+}
+
+/** A window count's condition: at most its projected value (watched: at most today's before the date). */
+function windowed(
+  out: PlanCondition[],
+  now: FeatureVector,
+  then: FeatureVector,
+  code: PlanCondition["code"],
+  id: string,
+  watched: boolean,
+): void {
+  const today = numberOf(now[id]);
+  if (today === null) return;
+  out.push(condition(code, id, "at_most", numberOf(then[id]) ?? today, watched ? today : null));
 }
 
 /** The pure decision on projected inputs: the current model, policy and macro, guardrails on. */
@@ -374,6 +417,10 @@ export function earliestReevaluationDay(ctx: ExplainContext): number {
   return Math.max(reevaluationMinDays, waitEnd);
 }
 
+function amountOf(attribution: readonly AttributionPart[], group: string): number {
+  return attribution.find((a) => a.group === group)?.amountMinor ?? 0;
+}
+
 function nextReview(ctx: ExplainContext): BusinessDate {
   return ctx.nextReviewDate ?? addDays(ctx.businessDate, reviewIntervalDaysDefault);
 }
@@ -388,7 +435,6 @@ export function recoveryPlan(ctx: ExplainContext, attribution: readonly Attribut
   const earliestDay = earliestReevaluationDay(ctx);
   const earliest = formatDate(addDays(ctx.businessDate, earliestDay));
   const review = formatDate(nextReview(ctx));
-  const amount = (g: string): number => attribution.find((a) => a.group === g)?.amountMinor ?? 0;
   const base = {
     targetLimitMinor: previousLimit,
     earliestReevaluation: earliest,
@@ -403,7 +449,11 @@ export function recoveryPlan(ctx: ExplainContext, attribution: readonly Attribut
       verified: true,
     };
   }
-  if (amount("macro") < 0 && amount("behaviour") >= 0 && amount("model_policy") >= 0) {
+  if (
+    amountOf(attribution, "macro") < 0 &&
+    amountOf(attribution, "behaviour") >= 0 &&
+    amountOf(attribution, "model_policy") >= 0
+  ) {
     return {
       ...base,
       status: "macro_only",
@@ -414,14 +464,16 @@ export function recoveryPlan(ctx: ExplainContext, attribution: readonly Attribut
       verified: true,
     };
   }
-  const levers = buildLevers(ctx, newLimit);
+  const used = usedFeatures(ctx);
+  const levers = buildLevers(ctx, newLimit, used);
   const result = searchPlan(
     {
       levers: levers.map((l) => l.search),
       earliestDay,
       horizonMaxDays: planHorizonMaxDays,
-      evaluate: (config, day) =>
-        decideProjected(ctx, project(ctx, levers, config, day, newLimit)).outcome.limitMinor,
+      evaluate(config, day) {
+        return decideProjected(ctx, project(ctx, levers, config, day, newLimit)).outcome.limitMinor;
+      },
     },
     previousLimit,
   );
@@ -473,7 +525,7 @@ export function recoveryPlan(ctx: ExplainContext, attribution: readonly Attribut
     steps,
     eta,
     verified: true,
-    conditions: planConditions(ctx, finalProjection, steps),
+    conditions: planConditions(ctx, finalProjection, steps, used),
     holdUntil: holdUntilOf(eta),
   };
 }
