@@ -98,6 +98,11 @@ export interface CommitmentOutcome {
   readonly inForce: ActivePlan | null;
 }
 
+/** The plan ends with this decision: no floor, nothing in force after it. */
+function ended(commitment: PlanCommitment): CommitmentOutcome {
+  return { commitment, floorMinor: null, inForce: null };
+}
+
 /** What a decision does with the plan in force before it. Pure: part of the decision's replayable inputs. */
 export function assessCommitment(inputs: CommitmentInputs): CommitmentOutcome {
   const active = inputs.active;
@@ -110,11 +115,6 @@ export function assessCommitment(inputs: CommitmentInputs): CommitmentOutcome {
     promisedLimitMinor: promised,
     eta: plan.eta,
   };
-  const ended = (commitment: PlanCommitment): CommitmentOutcome => ({
-    commitment,
-    floorMinor: null,
-    inForce: null,
-  });
   const changed = changedVersion(active.versions, inputs.versions);
   if (changed !== null) return ended({ ...base, status: "overtaken", overtakenBy: changed });
   const eta = dateOf(plan.eta);

@@ -261,15 +261,19 @@ interface Projected {
   readonly date: BusinessDate;
 }
 
+/** What every projection of one plan starts from. */
+interface ProjectionBase {
+  readonly ctx: ExplainContext;
+  readonly levers: readonly LeverSpec[];
+  readonly newLimit: number;
+  /** The decision's features as a plain object (copying a frozen one is slow, so it is copied once). */
+  readonly features: FeatureVector;
+}
+
 /** The inputs of a re-evaluation `day` days after the decision, with the chosen lever options applied. */
-function project(
-  ctx: ExplainContext,
-  levers: readonly LeverSpec[],
-  config: Configuration,
-  day: number,
-  newLimit: number,
-): Projected {
-  const p: Projection = { features: { ...ctx.features }, outstandingMinor: ctx.line.outstandingMinor };
+function project(base: ProjectionBase, config: Configuration, day: number): Projected {
+  const { ctx, levers, newLimit } = base;
+  const p: Projection = { features: { ...base.features }, outstandingMinor: ctx.line.outstandingMinor };
   for (let i = 0; i < levers.length; i++) {
     const choice = config[i] ?? -1;
     const lever = levers[i]!;
@@ -466,13 +470,14 @@ export function recoveryPlan(ctx: ExplainContext, attribution: readonly Attribut
   }
   const used = usedFeatures(ctx);
   const levers = buildLevers(ctx, newLimit, used);
+  const projection: ProjectionBase = { ctx, levers, newLimit, features: { ...ctx.features } };
   const result = searchPlan(
     {
       levers: levers.map((l) => l.search),
       earliestDay,
       horizonMaxDays: planHorizonMaxDays,
       evaluate(config, day) {
-        return decideProjected(ctx, project(ctx, levers, config, day, newLimit)).outcome.limitMinor;
+        return decideProjected(ctx, project(projection, config, day)).outcome.limitMinor;
       },
     },
     previousLimit,
@@ -487,7 +492,7 @@ export function recoveryPlan(ctx: ExplainContext, attribution: readonly Attribut
   const steps: PlanStep[] = chosen.map((x, order) => {
     partial[x.i] = x.choice;
     const day = Math.max(x.option.days, earliestDay, order === chosen.length - 1 ? result.day : 0);
-    const decision = decideProjected(ctx, project(ctx, levers, partial, day, newLimit));
+    const decision = decideProjected(ctx, project(projection, partial, day));
     return {
       order: order + 1,
       featureId: x.lever.featureId,
@@ -501,7 +506,7 @@ export function recoveryPlan(ctx: ExplainContext, attribution: readonly Attribut
     };
   });
   // Verification: an independent run of the pure decision on the final projection.
-  const finalProjection = project(ctx, levers, result.config, result.day, newLimit);
+  const finalProjection = project(projection, result.config, result.day);
   const verifiedDecision = decideProjected(ctx, finalProjection, true);
   const reachable = verifiedDecision.outcome.limitMinor;
   const improves = reachable > newLimit;
