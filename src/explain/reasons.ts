@@ -2,8 +2,8 @@
 // scored characteristics that cost points (ranked by PMML pointsBelow). Never a characteristic the model lacks.
 
 import { featureDefinitions } from "../features/index.js";
-import type { CompiledPolicy, FeatureVector, LimitOutcome } from "../policy/index.js";
-import type { ScoreResult } from "../scoring/index.js";
+import type { CompiledPolicy, FeatureVector, FiredRule, LimitOutcome } from "../policy/index.js";
+import type { Contribution, ScoreResult } from "../scoring/index.js";
 import { characteristicCode, ruleReasonCode } from "./catalogue.js";
 import type { MessageParams, ParamValue, Reason } from "./types.js";
 
@@ -26,70 +26,92 @@ function zeroOfLowerIsBetter(featureId: string, value: unknown): boolean {
   return value === 0 && def?.better === "lower";
 }
 
+function isRuleCandidate(rule: FiredRule, options: ReasonOptions): boolean {
+  if (!(rule.effectMinor < 0 || rule.params.effect === "block_increase")) return false;
+  return !(options.withoutMacroRules === true && rule.kind === "macro");
+}
+
 function ruleReasons(
   outcome: LimitOutcome,
   policy: CompiledPolicy,
   features: FeatureVector,
   options: ReasonOptions,
 ): Reason[] {
+  const fired = outcome.firedRules;
+  // Indices of the rules that lowered the limit (or blocked an increase), most negative effect first.
+  const order: number[] = [];
+  for (let i = 0; i < fired.length; i++) if (isRuleCandidate(fired[i]!, options)) order.push(i);
+  if (order.length === 0) return [];
+  order.sort((a, b) => fired[a]!.effectMinor - fired[b]!.effectMinor || a - b);
   const seen = new Set<string>();
-  const candidates = outcome.firedRules
-    .map((rule, index) => ({ rule, index }))
-    .filter(({ rule }) => rule.effectMinor < 0 || rule.params.effect === "block_increase")
-    .filter(({ rule }) => !(options.withoutMacroRules === true && rule.kind === "macro"))
-    .sort((a, b) => a.rule.effectMinor - b.rule.effectMinor || a.index - b.index);
   const reasons: Reason[] = [];
-  for (const { rule } of candidates) {
+  for (const index of order) {
+    const rule = fired[index]!;
     const code = ruleReasonCode(rule.code);
     if (seen.has(code)) continue;
     seen.add(code);
-    const params: Record<string, ParamValue> = {
-      ...rule.params,
-      rule: rule.ruleId,
-      effect: rule.effectMinor,
-    };
-    if (typeof rule.params.ceilingMinor === "number") params.ceiling = rule.params.ceilingMinor;
-    let featureId: string | undefined;
-    let value: number | null | undefined;
-    if (rule.kind === "behaviour") {
-      const compiled = policy.rules.find((r) => r.id === rule.ruleId);
-      if (compiled && compiled.features.length > 0) {
-        featureId = compiled.features[0]!;
-        value = features[featureId] ?? null;
-        params.feature = featureId;
-        params.value = value;
-        params.threshold = compiled.thresholds[0] ?? null;
-      }
-    }
-    reasons.push({
-      code,
-      kind: "rule",
-      params: params as MessageParams,
-      effectMinor: rule.effectMinor,
-      ruleId: rule.ruleId,
-      ...(featureId === undefined ? {} : { featureId, value: value ?? null }),
-    });
+    reasons.push(ruleReason(rule, code, policy, features));
   }
   return reasons;
 }
 
-function characteristicReasons(score: ScoreResult): Reason[] {
-  return score.contributions
-    .map((c, index) => ({ c, index }))
-    .filter(({ c }) => c.pointsBelow > 0)
-    .filter(({ c }) => !zeroOfLowerIsBetter(c.characteristic, c.value))
-    .sort((a, b) => b.c.pointsBelow - a.c.pointsBelow || a.index - b.index)
-    .map(({ c }) => {
-      const value = c.value === undefined ? null : c.value;
+function ruleReason(rule: FiredRule, code: string, policy: CompiledPolicy, features: FeatureVector): Reason {
+  // As {...rule.params, rule, effect}: the rule's own keys first, in their order, then the ones added.
+  const params: Record<string, ParamValue> = {};
+  for (const key of Object.keys(rule.params)) params[key] = rule.params[key]!;
+  params.rule = rule.ruleId;
+  params.effect = rule.effectMinor;
+  if (typeof rule.params.ceilingMinor === "number") params.ceiling = rule.params.ceilingMinor;
+  if (rule.kind === "behaviour") {
+    const compiled = policy.rules.find((r) => r.id === rule.ruleId);
+    if (compiled && compiled.features.length > 0) {
+      const featureId = compiled.features[0]!;
+      const value = features[featureId] ?? null;
+      params.feature = featureId;
+      params.value = value;
+      params.threshold = compiled.thresholds[0] ?? null;
       return {
-        code: characteristicCode(c.characteristic, c.reasonCode),
-        kind: "characteristic" as const,
-        params: { feature: c.characteristic, value, attribute: c.attribute, pointsBelow: c.pointsBelow },
-        featureId: c.characteristic,
+        code,
+        kind: "rule",
+        params: params as MessageParams,
+        effectMinor: rule.effectMinor,
+        ruleId: rule.ruleId,
+        featureId,
         value,
-        pointsBelow: c.pointsBelow,
       };
-    });
+    }
+  }
+  return {
+    code,
+    kind: "rule",
+    params: params as MessageParams,
+    effectMinor: rule.effectMinor,
+    ruleId: rule.ruleId,
+  };
+}
+
+/** The contributions that cost points and can be acted on, most points below the best first. */
+function characteristicCandidates(score: ScoreResult): Contribution[] {
+  const contributions = score.contributions;
+  const order: number[] = [];
+  for (let i = 0; i < contributions.length; i++) {
+    const c = contributions[i]!;
+    if (c.pointsBelow > 0 && !zeroOfLowerIsBetter(c.characteristic, c.value)) order.push(i);
+  }
+  order.sort((a, b) => contributions[b]!.pointsBelow - contributions[a]!.pointsBelow || a - b);
+  return order.map((i) => contributions[i]!);
+}
+
+function characteristicReason(c: Contribution): Reason {
+  const value = c.value === undefined ? null : c.value;
+  return {
+    code: characteristicCode(c.characteristic, c.reasonCode),
+    kind: "characteristic",
+    params: { feature: c.characteristic, value, attribute: c.attribute, pointsBelow: c.pointsBelow },
+    featureId: c.characteristic,
+    value,
+    pointsBelow: c.pointsBelow,
+  };
 }
 
 /**
@@ -104,12 +126,14 @@ export function principalReasons(
   options: ReasonOptions = {},
 ): Reason[] {
   const rules = ruleReasons(outcome, policy, features, options);
-  const characteristics = characteristicReasons(score);
+  const characteristics = characteristicCandidates(score);
   const ruleSlots = Math.max(
     Math.min(rules.length, ruleReasonsPreferredMax),
     reasonsMax - characteristics.length,
   );
-  const chosenRules = rules.slice(0, Math.min(ruleSlots, reasonsMax));
-  const chosenCharacteristics = characteristics.slice(0, reasonsMax - chosenRules.length);
-  return [...chosenRules, ...chosenCharacteristics];
+  const reasons = rules.slice(0, Math.min(ruleSlots, reasonsMax));
+  // Only the characteristics that fit become reasons.
+  for (let i = 0; i < characteristics.length && reasons.length < reasonsMax; i++)
+    reasons.push(characteristicReason(characteristics[i]!));
+  return reasons;
 }
