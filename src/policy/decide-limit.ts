@@ -203,7 +203,10 @@ export function decideLimit(
   // 3. Behaviour rules, in document order.
   let blockIncrease = false;
   let behaviourFactor = 1;
-  for (const rule of policy.rules) {
+  // Indexed loops: compiled arrays are frozen, and for-of over a frozen array is slow.
+  const rules = policy.rules;
+  for (let r = 0; r < rules.length; r++) {
+    const rule = rules[r]!;
     if (!ruleMatches(rule, input.features)) continue;
     const before = amount;
     switch (rule.effect) {
@@ -236,7 +239,9 @@ export function decideLimit(
   // 4. Macro overlays (risk appetite × liquidity × lifecycle), then the expected-profit test.
   const macroMultiplier = macroMultiplierOf(macro, band.id);
   if (macroMultiplier !== 1) {
-    for (const o of macro.overlays) {
+    const overlays = macro.overlays;
+    for (let i = 0; i < overlays.length; i++) {
+      const o = overlays[i]!;
       const m = o.bandMultipliers.get(band.id) ?? o.defaultMultiplier;
       if (m === 1) continue;
       const before = amount;
