@@ -157,12 +157,13 @@ export function attributeChange(ctx: ExplainContext): AttributionPart[] {
           : g === modelPolicy
             ? ctx.policy.announcementId
             : null;
-    out.push({
-      group: groupNames[g]!,
-      amountMinor,
-      platformWide: g === macroGroup || g === modelPolicy,
-      ...(announcementId === null ? {} : { announcementId }),
-    });
+    const group = groupNames[g]!;
+    const platformWide = g === macroGroup || g === modelPolicy;
+    out.push(
+      announcementId === null
+        ? { group, amountMinor, platformWide }
+        : { group, amountMinor, platformWide, announcementId },
+    );
   }
   return out;
 }

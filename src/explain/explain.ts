@@ -16,7 +16,7 @@ function reasonsOf(ctx: ExplainContext, attribution: readonly AttributionPart[])
 
 export function explainDecision(ctx: ExplainContext): Explanation {
   const attribution = attributeChange(ctx);
-  return {
+  const explanation: Explanation = {
     format: "headroom.explanation",
     formatVersion: 1,
     decisionId: ctx.decisionId,
@@ -26,8 +26,8 @@ export function explainDecision(ctx: ExplainContext): Explanation {
     attribution,
     // A plan still in force is shown as it was promised: the borrower keeps following it.
     plan: ctx.planInForce ?? recoveryPlan(ctx, attribution),
-    ...(ctx.commitment ? { commitment: ctx.commitment } : {}),
   };
+  return ctx.commitment ? { ...explanation, commitment: ctx.commitment } : explanation;
 }
 
 /** Reasons and attribution only (no plan search): for batch reviews that render plans on demand. */

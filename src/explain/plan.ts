@@ -443,14 +443,11 @@ export function recoveryPlan(ctx: ExplainContext, attribution: readonly Attribut
   const newLimit = ctx.newLimitMinor ?? ctx.outcome.limitMinor;
   const earliestDay = earliestReevaluationDay(ctx);
   const earliest = formatDate(addDays(ctx.businessDate, earliestDay));
-  const review = formatDate(nextReview(ctx));
-  const base = {
-    targetLimitMinor: previousLimit,
-    earliestReevaluation: earliest,
-  };
+  // Plans are written out in full (no spread of a shared head): that is much faster in V8.
   if (newLimit >= previousLimit) {
     return {
-      ...base,
+      targetLimitMinor: previousLimit,
+      earliestReevaluation: earliest,
       status: "not_needed",
       reachableLimitMinor: newLimit,
       steps: [],
@@ -458,13 +455,15 @@ export function recoveryPlan(ctx: ExplainContext, attribution: readonly Attribut
       verified: true,
     };
   }
+  const review = formatDate(nextReview(ctx));
   if (
     amountOf(attribution, "macro") < 0 &&
     amountOf(attribution, "behaviour") >= 0 &&
     amountOf(attribution, "model_policy") >= 0
   ) {
     return {
-      ...base,
+      targetLimitMinor: previousLimit,
+      earliestReevaluation: earliest,
       status: "macro_only",
       reachableLimitMinor: newLimit,
       steps: [],
@@ -519,7 +518,8 @@ export function recoveryPlan(ctx: ExplainContext, attribution: readonly Attribut
   if (reachable !== result.limitMinor || !improves || steps.length === 0) {
     // Nothing verified raises the limit: no plan is shown, only the next review date.
     return {
-      ...base,
+      targetLimitMinor: previousLimit,
+      earliestReevaluation: earliest,
       status: "partial",
       reachableLimitMinor: newLimit,
       steps: [],
@@ -529,7 +529,8 @@ export function recoveryPlan(ctx: ExplainContext, attribution: readonly Attribut
     };
   }
   return {
-    ...base,
+    targetLimitMinor: previousLimit,
+    earliestReevaluation: earliest,
     status: reachable >= previousLimit ? "restore" : "partial",
     reachableLimitMinor: reachable,
     steps,
