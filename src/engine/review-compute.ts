@@ -85,7 +85,13 @@ function historyOf(ctx: ReviewContext, previous: ReviewLineInput["previous"]): D
     decisionId: previous.decisionId,
     features: previous.features,
     model: resolved.model,
-    policy: { ...resolved.policy, arm: previous.versions.arm },
+    policy: {
+      policyId: resolved.policy.policyId,
+      version: resolved.policy.version,
+      arm: previous.versions.arm,
+      compiled: resolved.policy.compiled,
+      announcementId: resolved.policy.announcementId,
+    },
     macro: resolved.macro,
     bureau: previous.bureau,
     newLimitMinor: previous.newLimitMinor,
@@ -101,19 +107,12 @@ function historyOf(ctx: ReviewContext, previous: ReviewLineInput["previous"]): D
 /** The decision inputs of one line in a review (what `replay` later rebuilds from the record). */
 export function reviewInputsOf(ctx: ReviewContext, line: ReviewLineInput): DecisionInputs {
   const triggerId = reviewTriggerId(ctx.reviewId ?? "what-if", line.customerId);
-  const trigger: Trigger = {
-    triggerId,
-    kind: ctx.kind,
-    actor: "system",
-    ...(ctx.reviewId === null ? {} : { reviewId: ctx.reviewId }),
-    ...(line.capMinor === null ? {} : { exposureCapMinor: line.capMinor }),
-  };
   return {
     decisionId: decisionIdOf(triggerId),
     customerId: line.customerId,
     lineId: line.lineId,
     businessDate: ctx.businessDate,
-    trigger,
+    trigger: reviewTriggerOf(ctx, triggerId, line.capMinor),
     features: line.features,
     bureau: line.bureau,
     model: ctx.model.model,
@@ -123,6 +122,19 @@ export function reviewInputsOf(ctx: ReviewContext, line: ReviewLineInput): Decis
     history: historyOf(ctx, line.previous),
     product: productTermsOf(ctx.product),
   };
+}
+
+/** A review's trigger: the run's id when recorded, the budget's cap when it lowered the line. */
+function reviewTriggerOf(ctx: ReviewContext, triggerId: string, capMinor: number | null): Trigger {
+  // Literals rather than optional spreads, in the same key order: much faster in V8.
+  const kind = ctx.kind;
+  if (ctx.reviewId === null)
+    return capMinor === null
+      ? { triggerId, kind, actor: "system" }
+      : { triggerId, kind, actor: "system", exposureCapMinor: capMinor };
+  return capMinor === null
+    ? { triggerId, kind, actor: "system", reviewId: ctx.reviewId }
+    : { triggerId, kind, actor: "system", reviewId: ctx.reviewId, exposureCapMinor: capMinor };
 }
 
 function actionOf(previousLimitMinor: number, newLimitMinor: number): ReviewAction {
