@@ -112,38 +112,61 @@ export function changedGroups(ctx: ExplainContext): boolean[] {
   ];
 }
 
+/** The attribution game: a coalition of players (changed groups) is worth the limit it gives. */
+class AttributionGame {
+  private readonly previousLimit: number;
+  private readonly newLimit: number;
+  private readonly full: number;
+  /** Unchanged groups read the same input either way; marked current so that the score cache is shared. */
+  private readonly unchangedMask: number;
+  private readonly noPrevious: boolean;
+  private readonly scores: (CoalitionScore | undefined)[] = [];
+  /** Coalition values by group mask. */
+  private readonly memo: (number | undefined)[] = [];
+
+  constructor(
+    private readonly ctx: ExplainContext,
+    changed: readonly boolean[],
+    private readonly players: readonly number[],
+  ) {
+    this.previousLimit = ctx.line.limitMinor;
+    this.newLimit = ctx.newLimitMinor ?? ctx.outcome.limitMinor;
+    this.full = (1 << players.length) - 1;
+    let unchangedMask = 0;
+    for (let g = 0; g < groupNames.length; g++) if (!changed[g] && g !== guardrail) unchangedMask |= 1 << g;
+    this.unchangedMask = unchangedMask;
+    this.noPrevious = ctx.history.previous === null;
+  }
+
+  /** v(∅) = previous limit, v(all) = new limit, the rest by re-running the decision. */
+  value(playerMask: number): number {
+    if (playerMask === 0) return this.previousLimit;
+    if (playerMask === this.full) return this.newLimit;
+    let groupMask = 0;
+    for (let i = 0; i < this.players.length; i++)
+      if (playerMask & (1 << i)) groupMask |= 1 << this.players[i]!;
+    if (this.noPrevious && !isIn(groupMask, behaviour))
+      return withCap(this.ctx, groupMask, this.previousLimit);
+    groupMask |= this.unchangedMask;
+    const hit = this.memo[groupMask];
+    if (hit !== undefined) return hit;
+    const v = coalitionLimit(this.ctx, groupMask, this.scores);
+    this.memo[groupMask] = v;
+    return v;
+  }
+}
+
 /**
  * Splits newLimit − previousLimit into the four groups. Groups whose inputs did not change are not players
  * and get exactly 0; with no previous decision, the previous features are unknown, so every coalition
  * without behaviour is worth the previous limit. The parts are integers summing exactly to the change.
  */
 export function attributeChange(ctx: ExplainContext): AttributionPart[] {
-  const previousLimit = ctx.line.limitMinor;
-  const newLimit = ctx.newLimitMinor ?? ctx.outcome.limitMinor;
   const changed = changedGroups(ctx);
   const players: number[] = [];
   for (let g = 0; g < groupNames.length; g++) if (changed[g]) players.push(g);
-  const full = (1 << players.length) - 1;
-  // Unchanged groups read the same input either way; marked current so that the score cache is shared.
-  let unchangedMask = 0;
-  for (let g = 0; g < groupNames.length; g++) if (!changed[g] && g !== guardrail) unchangedMask |= 1 << g;
-  const scores: (CoalitionScore | undefined)[] = [];
-  const noPrevious = ctx.history.previous === null;
-  const memo: (number | undefined)[] = [];
-  const value = (playerMask: number): number => {
-    if (playerMask === 0) return previousLimit;
-    if (playerMask === full) return newLimit;
-    let groupMask = 0;
-    for (let i = 0; i < players.length; i++) if (playerMask & (1 << i)) groupMask |= 1 << players[i]!;
-    if (noPrevious && !isIn(groupMask, behaviour)) return withCap(ctx, groupMask, previousLimit);
-    groupMask |= unchangedMask;
-    const hit = memo[groupMask];
-    if (hit !== undefined) return hit;
-    const v = coalitionLimit(ctx, groupMask, scores);
-    memo[groupMask] = v;
-    return v;
-  };
-  const parts = shapleyIntegers(players.length, value);
+  const game = new AttributionGame(ctx, changed, players);
+  const parts = shapleyIntegers(players.length, (playerMask) => game.value(playerMask));
   const amounts = [0, 0, 0, 0];
   for (let i = 0; i < players.length; i++) amounts[players[i]!] = parts[i]!;
   const out: AttributionPart[] = [];
