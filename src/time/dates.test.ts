@@ -1,9 +1,11 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { err, ok } from "../kernel/index.js";
 import {
   addMonthsClamped,
   businessDate,
   businessDateOfInstant,
+  daysInMonth,
   formatDate,
   formatInstant,
   fromYmd,
@@ -43,6 +45,48 @@ describe("business dates", () => {
     for (const bad of ["2026-02-29", "2026-13-01", "2026-1-1", "", 20260101]) {
       expect(parseDate(bad).ok).toBe(false);
     }
+  });
+
+  it("reads and writes dates exactly as the YYYY-MM-DD pattern and padding do", () => {
+    // The straightforward form the hand-written one replaces.
+    const referenceParse = (text: string) => {
+      const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
+      if (!match) return err({ code: "invalid_date", message: "a date is written YYYY-MM-DD", value: text });
+      const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+      if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month))
+        return err({ code: "invalid_date", message: `${text} is not a calendar date`, value: text });
+      return ok(fromYmd(year, month, day));
+    };
+    const dateLike = fc
+      .array(fc.constantFrom("0", "1", "2", "9", "-", "/", " ", "\n", "a", "٣"), {
+        minLength: 8,
+        maxLength: 12,
+      })
+      .map((chars) => chars.join(""));
+    const nearDates = fc
+      .tuple(
+        fc.integer({ min: 0, max: 9999 }),
+        fc.integer({ min: 0, max: 13 }),
+        fc.integer({ min: 0, max: 32 }),
+      )
+      .map(
+        ([y, m, d]) =>
+          `${String(y).padStart(4, "0")}-${String(m).padStart(2, "0")}-${String(d).padStart(2, "0")}`,
+      );
+    fc.assert(
+      fc.property(fc.oneof(dateLike, nearDates, fc.string()), (text) => {
+        expect(parseDate(text)).toEqual(referenceParse(text));
+      }),
+      { numRuns: 2000 },
+    );
+    fc.assert(
+      fc.property(fc.integer({ min: -1_000_000, max: 3_000_000 }), (d) => {
+        const { year, month, day } = toYmd(businessDate(d));
+        const padded = `${String(year).padStart(4, "0")}-${String(month).padStart(2, "0")}-${String(day).padStart(2, "0")}`;
+        expect(formatDate(businessDate(d))).toBe(padded);
+      }),
+      { numRuns: 2000 },
+    );
   });
 
   it("takes the business date in the zone, not in UTC", () => {

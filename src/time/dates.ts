@@ -80,13 +80,31 @@ export interface InvalidDate {
   readonly value: unknown;
 }
 
-/** Parses "YYYY-MM-DD" strictly. */
+/** The number the ASCII digits text[start, start + count) write, or −1 when one of them is not a digit. */
+function digitsAt(text: string, start: number, count: number): number {
+  let n = 0;
+  for (let i = start; i < start + count; i++) {
+    const digit = text.charCodeAt(i) - 48;
+    if (!(digit >= 0 && digit <= 9)) return -1;
+    n = n * 10 + digit;
+  }
+  return n;
+}
+
+const hyphen = 45;
+
+/** Parses "YYYY-MM-DD" strictly (exactly the strings /^(\d{4})-(\d{2})-(\d{2})$/ matches, read by hand). */
 export function parseDate(text: unknown): Result<BusinessDate, InvalidDate> {
-  const match = typeof text === "string" ? /^(\d{4})-(\d{2})-(\d{2})$/.exec(text) : null;
-  if (!match) return err({ code: "invalid_date", message: "a date is written YYYY-MM-DD", value: text });
-  const year = Number(match[1]);
-  const month = Number(match[2]);
-  const day = Number(match[3]);
+  const shaped =
+    typeof text === "string" &&
+    text.length === 10 &&
+    text.charCodeAt(4) === hyphen &&
+    text.charCodeAt(7) === hyphen;
+  const year = shaped ? digitsAt(text, 0, 4) : -1;
+  const month = shaped ? digitsAt(text, 5, 2) : -1;
+  const day = shaped ? digitsAt(text, 8, 2) : -1;
+  if (year < 0 || month < 0 || day < 0)
+    return err({ code: "invalid_date", message: "a date is written YYYY-MM-DD", value: text });
   if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) {
     return err({ code: "invalid_date", message: `${text} is not a calendar date`, value: text });
   }
@@ -99,9 +117,14 @@ export function parseDateOrThrow(text: string): BusinessDate {
   return parsed.value;
 }
 
+function twoDigits(n: number): string {
+  return n < 10 ? `0${n}` : String(n);
+}
+
 export function formatDate(date: BusinessDate): string {
   const { year, month, day } = toYmd(date);
-  return `${String(year).padStart(4, "0")}-${String(month).padStart(2, "0")}-${String(day).padStart(2, "0")}`;
+  const yyyy = year >= 1000 && year <= 9999 ? String(year) : String(year).padStart(4, "0");
+  return `${yyyy}-${twoDigits(month)}-${twoDigits(day)}`;
 }
 
 export interface InvalidInstant {
@@ -110,14 +133,18 @@ export interface InvalidInstant {
   readonly value: unknown;
 }
 
+function invalidInstant(value: unknown, message: string): Result<number, InvalidInstant> {
+  return err({ code: "invalid_timestamp", message, value });
+}
+
 /** Parses an ISO-8601 instant with an explicit offset ("2026-03-01T10:15:00+08:00" or "...Z") to epoch ms. */
 export function parseInstant(text: unknown): Result<number, InvalidInstant> {
   const match =
     typeof text === "string"
       ? /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:\d{2})$/.exec(text)
       : null;
-  const fail = (message: string) => err<InvalidInstant>({ code: "invalid_timestamp", message, value: text });
-  if (!match) return fail("a timestamp is ISO-8601 with an offset, e.g. 2026-03-01T10:15:00+08:00");
+  if (!match)
+    return invalidInstant(text, "a timestamp is ISO-8601 with an offset, e.g. 2026-03-01T10:15:00+08:00");
   const [, ys, mos, ds, hs, mis, ss, frac, zone] = match;
   const year = Number(ys);
   const month = Number(mos);
@@ -126,14 +153,14 @@ export function parseInstant(text: unknown): Result<number, InvalidInstant> {
   const minute = Number(mis);
   const second = ss === undefined ? 0 : Number(ss);
   if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month))
-    return fail(`${text}: no such date`);
-  if (hour > 23 || minute > 59 || second > 59) return fail(`${text}: no such time of day`);
+    return invalidInstant(text, `${text}: no such date`);
+  if (hour > 23 || minute > 59 || second > 59) return invalidInstant(text, `${text}: no such time of day`);
   let offsetMinutes = 0;
   if (zone !== "Z" && zone !== undefined) {
     const sign = zone.startsWith("-") ? -1 : 1;
     const oh = Number(zone.slice(1, 3));
     const om = Number(zone.slice(4, 6));
-    if (oh > 14 || om > 59) return fail(`${text}: no such offset`);
+    if (oh > 14 || om > 59) return invalidInstant(text, `${text}: no such offset`);
     offsetMinutes = sign * (oh * 60 + om);
   }
   const millis = frac === undefined ? 0 : Math.floor(Number(`0.${frac}`) * 1000);
