@@ -2,7 +2,7 @@
 // the pure `decide` → persist the append-only record and apply it (limit change, freeze) in one
 // transaction. One decision per trigger id; replay recomputes a record from the versions it names.
 
-import { createHash } from "node:crypto";
+import * as crypto from "node:crypto";
 import type { AnyEvent, BehaviourEvent, LendingEvent } from "../events/index.js";
 import { assert, type Clock, err, ok, type Result } from "../kernel/index.js";
 import type { Entry } from "../ledger/index.js";
@@ -63,9 +63,15 @@ export class EngineError extends Error {
   }
 }
 
+/** SHA-256 of a text as hex: the one-shot `crypto.hash` where Node has it (20.12 on), else a Hash object. */
+const sha256Hex: (text: string) => string =
+  typeof crypto.hash === "function"
+    ? (text) => crypto.hash("sha256", text, "hex")
+    : (text) => crypto.createHash("sha256").update(text).digest("hex");
+
 /** The decision id of a trigger id: deterministic, so a retried trigger names the same decision. */
 export function decisionIdOf(triggerId: string): string {
-  return `dec-${createHash("sha256").update(triggerId).digest("hex").slice(0, decisionIdHexLength)}`;
+  return `dec-${sha256Hex(triggerId).slice(0, decisionIdHexLength)}`;
 }
 
 export function productTermsOf(product: Product): ProductTerms {
