@@ -151,13 +151,34 @@ function atMsOn(ctx: ReviewContext): number {
   return startOfBusinessDate(ctx.businessDate, ctx.product.timeZone) + noonOffsetMs;
 }
 
+/** A run's clock as every line reads it: when its records are made and when its changes take effect. */
+interface RunClock {
+  readonly createdAt: string;
+  readonly createdMs: number;
+  readonly atMs: number;
+}
+
+/** Computed once per context (a context is immutable), not once per line. */
+const runClocks = new WeakMap<ReviewContext, RunClock>();
+
+function runClockOf(ctx: ReviewContext): RunClock {
+  const known = runClocks.get(ctx);
+  if (known !== undefined) return known;
+  const createdAt = formatInstant(ctx.nowMs, ctx.product.timeZone);
+  const createdMs = parseInstant(createdAt);
+  assert(createdMs.ok, "a record's createdAt is ISO-8601");
+  const clock = { createdAt, createdMs: createdMs.value, atMs: atMsOn(ctx) };
+  runClocks.set(ctx, clock);
+  return clock;
+}
+
 /** A limit change carrying the decision id, then a freeze if the policy asks (as the engine applies them). */
 function applyTo(
   ctx: ReviewContext,
   state: LineState,
   record: DecisionRecord,
 ): { state: LineState | null; events: ReviewLineOutput["events"] } {
-  const atMs = atMsOn(ctx);
+  const atMs = runClockOf(ctx).atMs;
   let current = state;
   const events: ReviewLineOutput["events"][number][] = [];
   if (record.newLimitMinor !== current.limitMinor) {
@@ -191,12 +212,8 @@ export function decideReviewLine(ctx: ReviewContext, line: ReviewLineInput): Rev
   const inputs = reviewInputsOf(ctx, line);
   const result: DecisionResult = decide(inputs);
   const capped = result.newLimitMinor < result.outcome.limitMinor;
-  const record = buildRecord(inputs, result, {
-    createdAt: formatInstant(ctx.nowMs, ctx.product.timeZone),
-    applied: true,
-  });
-  const createdMs = parseInstant(record.createdAt);
-  assert(createdMs.ok, "a record's createdAt is ISO-8601");
+  const clock = runClockOf(ctx);
+  const record = buildRecord(inputs, result, { createdAt: clock.createdAt, applied: true });
   const applied = applyTo(ctx, line.state, record);
   return {
     lineId: line.lineId,
@@ -217,7 +234,7 @@ export function decideReviewLine(ctx: ReviewContext, line: ReviewLineInput): Rev
       macroVersion: record.versions.macroVersion,
       arm: record.versions.arm,
       announcementId: record.announcementId,
-      createdMs: createdMs.value,
+      createdMs: clock.createdMs,
     },
     recordJson: JSON.stringify(record),
     newState: applied.state,
