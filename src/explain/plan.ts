@@ -5,7 +5,7 @@
 
 import { featureDefinitions } from "../features/index.js";
 import { decideLimit, type FeatureVector, type LimitOutcome, type LineStatus } from "../policy/index.js";
-import { locateBin, scoreRow } from "../scoring/index.js";
+import { binOf, scoreRow } from "../scoring/index.js";
 import { addDays, type BusinessDate, formatDate } from "../time/index.js";
 import { holdUntilOf } from "./commitment.js";
 import { type Configuration, type LeverOption, type SearchLever, searchPlan } from "./plan-search.js";
@@ -67,7 +67,7 @@ function usedFeatures(ctx: ExplainContext): Set<string> {
 
 function pointsOf(ctx: ExplainContext, featureId: string, value: number | null): number {
   const c = ctx.model.characteristics.find((x) => x.feature === featureId);
-  return c ? locateBin(c, value).bin.points : 0;
+  return c ? binOf(c, value).points : 0;
 }
 
 /** Among free options: the most points, then the smallest value. */
@@ -108,19 +108,19 @@ function abstainLever(
   };
 }
 
-/** The abstain levers: feature, action, window days. */
-const abstainLevers: readonly (readonly [string, PlanAction, number])[] = [
-  ["limitQueries30d", "avoid_limit_queries", 30],
-  ["creditApplications90d", "avoid_credit_applications", 90],
-  ["drawdownCount30d", "avoid_drawdowns", 30],
-  ["drawdownCount90d", "avoid_drawdowns", 90],
-  ["drawdownAmount90dToLimit", "avoid_drawdowns", 90],
-  ["cycleCount90d", "avoid_cycling", 90],
+/** The abstain levers, in the order a plan lists them. */
+const abstainLevers: readonly { featureId: string; action: PlanAction; windowDays: number }[] = [
+  { featureId: "limitQueries30d", action: "avoid_limit_queries", windowDays: 30 },
+  { featureId: "creditApplications90d", action: "avoid_credit_applications", windowDays: 90 },
+  { featureId: "drawdownCount30d", action: "avoid_drawdowns", windowDays: 30 },
+  { featureId: "drawdownCount90d", action: "avoid_drawdowns", windowDays: 90 },
+  { featureId: "drawdownAmount90dToLimit", action: "avoid_drawdowns", windowDays: 90 },
+  { featureId: "cycleCount90d", action: "avoid_cycling", windowDays: 90 },
 ];
 
 function buildLevers(ctx: ExplainContext, newLimit: number, used: ReadonlySet<string>): LeverSpec[] {
   const levers: LeverSpec[] = [];
-  for (const [featureId, action, windowDays] of abstainLevers) {
+  for (const { featureId, action, windowDays } of abstainLevers) {
     if (!isWanted(used, featureId)) continue;
     const lever = abstainLever(ctx, featureId, action, windowDays);
     if (lever !== null) levers.push(lever);
@@ -222,12 +222,15 @@ function buildLevers(ctx: ExplainContext, newLimit: number, used: ReadonlySet<st
         const o = Math.ceil(b.upper * newLimit) - 1;
         if (o >= 0 && o < outstanding) levels.add(o);
       }
-      for (const r of ctx.policy.compiled.rules)
-        r.features.forEach((f, k) => {
-          if (f !== id) return;
-          const o = Math.floor(r.thresholds[k]! * newLimit) - 1;
+      const rules = ctx.policy.compiled.rules;
+      for (let r = 0; r < rules.length; r++) {
+        const rule = rules[r]!;
+        for (let k = 0; k < rule.features.length; k++) {
+          if (rule.features[k] !== id) continue;
+          const o = Math.floor(rule.thresholds[k]! * newLimit) - 1;
           if (o >= 0 && o < outstanding) levels.add(o);
-        });
+        }
+      }
     }
     const options = [...levels]
       .sort((a, b) => b - a)
@@ -490,7 +493,7 @@ export function recoveryPlan(ctx: ExplainContext, attribution: readonly Attribut
   const chosen = levers
     .map((lever, i) => ({ lever, i, choice: result.config[i] ?? -1 }))
     .filter((x) => x.choice >= 0)
-    .map((x) => ({ ...x, option: x.lever.search.options[x.choice]! }))
+    .map((x) => ({ lever: x.lever, i: x.i, choice: x.choice, option: x.lever.search.options[x.choice]! }))
     .sort((a, b) => a.option.days - b.option.days || b.option.moneyMinor - a.option.moneyMinor || a.i - b.i);
   const partial: number[] = levers.map(() => -1);
   const steps: PlanStep[] = chosen.map((x, order) => {

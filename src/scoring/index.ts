@@ -40,6 +40,7 @@ export { evaluatePredicate, type PmmlPredicate, readPredicate } from "./pmml-pre
 export {
   bestPoints,
   betterRanges,
+  binOf,
   categoryOf,
   categoryPoints,
   locateBin,

@@ -71,6 +71,15 @@ export function locateBin(characteristic: Characteristic, value: FeatureValue): 
   }
 }
 
+/** The bin a value lands in: locateBin's bin, without allocating the pair on the numeric path. */
+export function binOf(characteristic: Characteristic, value: FeatureValue): Bin {
+  if (characteristic.kind !== "numeric") return locateBin(characteristic, value).bin;
+  const x = numericValueOf(value);
+  return Number.isNaN(x)
+    ? characteristic.missing
+    : characteristic.bins[rangeBinIndex(characteristic.bins, x)]!;
+}
+
 /** The best attainable points of a characteristic (what a borrower could reach on it). */
 export function bestPoints(characteristic: Characteristic): number {
   return characteristic.maxPoints;
@@ -108,9 +117,11 @@ export function probabilityOfScore(scaling: Scaling, score: number): number {
 export function scoreRow(model: Scorecard, row: FeatureRow): ScoreResult {
   let score = model.scaling.basePoints;
   const contributions: Contribution[] = [];
-  for (const characteristic of model.characteristics) {
+  const characteristics = model.characteristics;
+  for (let i = 0; i < characteristics.length; i++) {
+    const characteristic = characteristics[i]!;
     const value = row[characteristic.feature];
-    const { bin } = locateBin(characteristic, value);
+    const bin = binOf(characteristic, value);
     score += bin.points;
     contributions.push({
       characteristic: characteristic.feature,
