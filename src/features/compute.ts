@@ -46,24 +46,6 @@ import {
 export function featuresAt(state: FeatureState, asOf: BusinessDate): FeatureVector {
   const d = asOf as number;
   const days = state.days;
-  const sum = (field: number, windowDays: number): number => {
-    const start = d - windowDays + 1;
-    let total = 0;
-    for (const b of days) {
-      const day = b[f.day]!;
-      if (day >= start && day <= d) total += b[field]!;
-    }
-    return Math.min(total, Number.MAX_SAFE_INTEGER);
-  };
-  const countDays = (windowDays: number, has: (b: DayBucket) => boolean): number => {
-    const start = d - windowDays + 1;
-    let n = 0;
-    for (const b of days) {
-      const day = b[f.day]!;
-      if (day >= start && day <= d && has(b)) n++;
-    }
-    return n;
-  };
 
   let productMask = 0;
   for (const b of days) {
@@ -96,8 +78,6 @@ export function featuresAt(state: FeatureState, asOf: BusinessDate): FeatureVect
   const limitAtD = registerAt(state.limit, state.base.limit, d);
   const hasLine = limitAtD !== null;
   const outstandingAtD = registerAt(state.outstanding, state.base.outstanding, d) ?? 0;
-  const ratioToLimit = (numerator: number): number | null =>
-    limitAtD === null || limitAtD === 0 ? null : numerator / limitAtD;
 
   const oldestOpenDue = state.openDueDates.find((due) => due < d);
   const openDpd = oldestOpenDue === undefined ? 0 : d - oldestOpenDue;
@@ -108,25 +88,26 @@ export function featuresAt(state: FeatureState, asOf: BusinessDate): FeatureVect
     if (due >= d - 365 + 1 && due <= d) overdueInstalments += keys.length;
   }
 
-  const instalmentsDue = sum(f.instalmentsDue, 365);
+  const instalmentsDue = windowSum(days, d, f.instalmentsDue, 365);
   const report = bureauAt(state, d);
 
   const vector: Record<FeatureId, number | null> = {
-    loginDays30d: countDays(30, (b) => b[f.logins]! > 0),
-    paymentCount30d: sum(f.payments, 30),
-    paymentAmount90dMinor: sum(f.paymentMinor, 90),
+    loginDays30d: windowDaysWith(days, d, f.logins, 30),
+    paymentCount30d: windowSum(days, d, f.payments, 30),
+    paymentAmount90dMinor: windowSum(days, d, f.paymentMinor, 90),
     productKinds180d: popCount(productMask),
-    limitQueries30d: sum(f.queries, 30),
-    creditApplications90d: sum(f.applications, 90),
+    limitQueries30d: windowSum(days, d, f.queries, 30),
+    creditApplications90d: windowSum(days, d, f.applications, 90),
     verificationLevel: state.verifiedOn.filter((on) => on !== null && on <= d).length,
     daysSinceLastActivity: lastActivity === null ? null : d - lastActivity,
-    drawdownCount30d: hasLine ? sum(f.drawdowns, 30) : null,
-    drawdownCount90d: hasLine ? sum(f.drawdowns, 90) : null,
-    drawdownAmount90dToLimit: ratioToLimit(sum(f.drawdownMinor, 90)),
-    cycleCount90d: hasLine ? sum(f.quickCycles, 90) : null,
-    utilisation: ratioToLimit(outstandingAtD),
+    drawdownCount30d: hasLine ? windowSum(days, d, f.drawdowns, 30) : null,
+    drawdownCount90d: hasLine ? windowSum(days, d, f.drawdowns, 90) : null,
+    drawdownAmount90dToLimit: ratioTo(limitAtD, windowSum(days, d, f.drawdownMinor, 90)),
+    cycleCount90d: hasLine ? windowSum(days, d, f.quickCycles, 90) : null,
+    utilisation: ratioTo(limitAtD, outstandingAtD),
     avgUtilisation90d: averageUtilisation(state, d, 90),
-    onTimeRatio12m: instalmentsDue === 0 ? null : sum(f.instalmentsOnTime, 365) / instalmentsDue,
+    onTimeRatio12m:
+      instalmentsDue === 0 ? null : windowSum(days, d, f.instalmentsOnTime, 365) / instalmentsDue,
     maxDpd12m: hasLine ? Math.max(dpdMax12m, openDpd) : null,
     overdueCount12m: hasLine ? overdueInstalments : null,
     daysSinceLastOverdue: lastOverdue === null ? null : d - lastOverdue,
@@ -136,6 +117,33 @@ export function featuresAt(state: FeatureState, asOf: BusinessDate): FeatureVect
     monthsOnBook: monthsBetween(state.firstLineOpenedOn, d),
   };
   return Object.freeze(vector);
+}
+
+/** Σ of a bucket field over the window d−N+1 … d. */
+function windowSum(days: readonly DayBucket[], d: number, field: number, windowDays: number): number {
+  const start = d - windowDays + 1;
+  let total = 0;
+  for (const b of days) {
+    const day = b[f.day]!;
+    if (day >= start && day <= d) total += b[field]!;
+  }
+  return Math.min(total, Number.MAX_SAFE_INTEGER);
+}
+
+/** Days in the window d−N+1 … d whose bucket field is positive. */
+function windowDaysWith(days: readonly DayBucket[], d: number, field: number, windowDays: number): number {
+  const start = d - windowDays + 1;
+  let n = 0;
+  for (const b of days) {
+    const day = b[f.day]!;
+    if (day >= start && day <= d && b[field]! > 0) n++;
+  }
+  return n;
+}
+
+/** A ratio to the limit at D: null without a line or with limit 0. */
+function ratioTo(limitAtD: number | null, numerator: number): number | null {
+  return limitAtD === null || limitAtD === 0 ? null : numerator / limitAtD;
 }
 
 function popCount(mask: number): number {
