@@ -32,6 +32,10 @@ export const reviewIntervalDaysDefault = 30;
 export const verificationDays = 1;
 export const verificationLevelMax = 6;
 
+/**
+ * A lever of one plan. Its callbacks (and the search lever's preference) are written as methods: under
+ * tsx, an arrow assigned to a property is renamed each time it is created, which costs more than its calls.
+ */
 interface LeverSpec {
   readonly featureId: string;
   readonly action: PlanAction;
