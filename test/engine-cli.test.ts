@@ -67,7 +67,7 @@ describe("decision commands", () => {
     const decided = await run(decideCommand, ["c-1", "--db", db, "--json"]);
     expect(decided.code, decided.err).toBe(0);
     const record = JSON.parse(decided.out);
-    expect(record.decisionId).toMatch(/^dec-[0-9a-f]{24}$/);
+    expect(record.decisionId).toMatch(/^dec-[0-9a-z]{9}[0-9a-f]{16}$/);
     expect(record.trigger).toBe("reevaluation.requested");
     expect(record.triggerDetail.actor).toBe("operator");
     const list = await run(decisionsListCommand, ["--customer", "c-1", "--db", db, "--json"]);

@@ -93,7 +93,7 @@ for (const dialect of dialects) {
       );
       const results = (await Promise.all(calls)).map(unwrapOrThrow);
       const ids = new Set(results.map((r) => r.record.decisionId));
-      expect([...ids]).toEqual([decisionIdOf("review-1:c-1")]);
+      expect([...ids]).toEqual([decisionIdOf("review-1:c-1", f.clock.nowMs())]);
       expect(results.filter((r) => !r.existing).length).toBe(1);
       const rows = await f.store.db.read((tx) =>
         tx.all<{ n: number }>("SELECT COUNT(*) AS n FROM decisions WHERE trigger_id = ?", ["review-1:c-1"]),

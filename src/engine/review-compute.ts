@@ -108,7 +108,7 @@ function historyOf(ctx: ReviewContext, previous: ReviewLineInput["previous"]): D
 export function reviewInputsOf(ctx: ReviewContext, line: ReviewLineInput): DecisionInputs {
   const triggerId = reviewTriggerId(ctx.reviewId ?? "what-if", line.customerId);
   return {
-    decisionId: decisionIdOf(triggerId),
+    decisionId: decisionIdOf(triggerId, ctx.nowMs),
     customerId: line.customerId,
     lineId: line.lineId,
     businessDate: ctx.businessDate,

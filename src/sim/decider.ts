@@ -127,7 +127,7 @@ export function decideInMemory(
   foldPending(c, product.timeZone);
   const finalTrigger = withOnTime(trigger, state);
   const inputs: DecisionInputs = {
-    decisionId: decisionIdOf(trigger.triggerId),
+    decisionId: decisionIdOf(trigger.triggerId, nowMs),
     customerId: c.customerId,
     lineId: state.lineId,
     businessDate: date,
