@@ -53,7 +53,9 @@ describe("webhook fan-out of logged events", () => {
         row("e1", "limit.changed"),
       ]),
     );
-    await db.transaction((tx) => appendEventRows(tx, [row("e4", "limit.changed"), row("e5", "line.unfrozen")]));
+    await db.transaction((tx) =>
+      appendEventRows(tx, [row("e4", "limit.changed"), row("e5", "line.unfrozen")]),
+    );
     const outbox = await db.read((tx) => listOutbox(tx, 100));
     const queued = outbox.map((o) => `${o.subscriptionId} ${o.messageId} ${o.eventType}`).sort();
     expect(queued).toEqual([
