@@ -62,32 +62,25 @@ function ruleReason(rule: FiredRule, code: string, policy: CompiledPolicy, featu
   params.rule = rule.ruleId;
   params.effect = rule.effectMinor;
   if (typeof rule.params.ceilingMinor === "number") params.ceiling = rule.params.ceilingMinor;
-  if (rule.kind === "behaviour") {
-    const compiled = policy.rules.find((r) => r.id === rule.ruleId);
-    if (compiled && compiled.features.length > 0) {
-      const featureId = compiled.features[0]!;
-      const value = features[featureId] ?? null;
-      params.feature = featureId;
-      params.value = value;
-      params.threshold = compiled.thresholds[0] ?? null;
-      return {
-        code,
-        kind: "rule",
-        params: params as MessageParams,
-        effectMinor: rule.effectMinor,
-        ruleId: rule.ruleId,
-        featureId,
-        value,
-      };
-    }
-  }
-  return {
+  const reason: { -readonly [K in keyof Reason]: Reason[K] } = {
     code,
     kind: "rule",
     params: params as MessageParams,
     effectMinor: rule.effectMinor,
     ruleId: rule.ruleId,
   };
+  // A behaviour rule also names the feature it read: set after the rest, so the keys keep their order.
+  const compiled = rule.kind === "behaviour" ? policy.rules.find((r) => r.id === rule.ruleId) : undefined;
+  if (compiled && compiled.features.length > 0) {
+    const featureId = compiled.features[0]!;
+    const value = features[featureId] ?? null;
+    params.feature = featureId;
+    params.value = value;
+    params.threshold = compiled.thresholds[0] ?? null;
+    reason.featureId = featureId;
+    reason.value = value;
+  }
+  return reason;
 }
 
 /** The contributions that cost points and can be acted on, most points below the best first. */
