@@ -22,6 +22,7 @@ import {
   type ReviewStore,
   type ReviewTask,
   type ReviewTaskResult,
+  reviewClockOf,
   versionsKey,
   whatIfReviewLine,
 } from "../engine/index.js";
@@ -291,7 +292,7 @@ export async function runReviewTask(
     macro,
     product,
     resolve: resolver.get,
-    nowMs: task.nowMs,
+    clock: reviewClockOf(task.nowMs, businessDate(date), product),
   };
   switch (task.mode) {
     case "apply": {
