@@ -4,8 +4,12 @@ export class AssertionError extends Error {
   override readonly name = "AssertionError";
 }
 
-export function assert(condition: unknown, message: string): asserts condition {
-  if (!condition) throw new AssertionError(message);
+/**
+ * `detail`, when given, is appended to the message only on failure: a hot path names the offending value
+ * without formatting it on every call.
+ */
+export function assert(condition: unknown, message: string, detail?: unknown): asserts condition {
+  if (!condition) throw new AssertionError(detail === undefined ? message : `${message} ${String(detail)}`);
 }
 
 export function assertNever(value: never, context = "unexpected value"): never {

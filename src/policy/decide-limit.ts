@@ -25,9 +25,7 @@ const ppm = 1_000_000;
  * (a limit is never rounded up past what the policy computed).
  */
 export function roundLimitToStep(amount: number, stepMinor: number): number {
-  // The message is formatted only on failure: formatting the amount costs more than the rounding.
-  if (!(Number.isFinite(amount) && amount >= 0))
-    assert(false, `a limit amount is finite and non-negative, got ${amount}`);
+  assert(Number.isFinite(amount) && amount >= 0, "a limit amount is finite and non-negative, got", amount);
   return Math.floor(amount / stepMinor + stepEpsilon) * stepMinor;
 }
 

@@ -8,9 +8,7 @@ export type BusinessDate = Brand<number, "BusinessDate">;
 export const msPerDay = 86_400_000;
 
 export function businessDate(epochDay: number): BusinessDate {
-  // The message is formatted only on failure: it costs more than the check.
-  if (!Number.isSafeInteger(epochDay))
-    assert(false, `a business date is an integer epoch day, got ${epochDay}`);
+  assert(Number.isSafeInteger(epochDay), "a business date is an integer epoch day, got", epochDay);
   return epochDay as BusinessDate;
 }
 
@@ -192,7 +190,7 @@ export const fixedOffsetZones: Readonly<Record<string, number>> = Object.freeze(
 
 export function zoneOffsetMinutes(timeZone: string): number {
   const offset = fixedOffsetZones[timeZone];
-  if (offset === undefined) assert(false, `unsupported time zone ${timeZone} (fixed-offset zones only)`);
+  assert(offset !== undefined, "unsupported time zone (fixed-offset zones only):", timeZone);
   return offset;
 }
 
