@@ -11,6 +11,8 @@ import {
 } from "../src/engine/index.js";
 import { unwrapOrThrow } from "../src/kernel/index.js";
 import { alwaysPaysGateway } from "../src/lending/index.js";
+import { scoreRow } from "../src/scoring/index.js";
+import { insertDecision } from "../src/store/decision-store.js";
 import { loadShippedDefaults } from "../src/store/index.js";
 import {
   bumpedMacro,
@@ -264,6 +266,36 @@ for (const dialect of dialects) {
       }
       const missing = await f.engine.replay("dec-missing");
       expect(missing.ok ? null : missing.error.code).toBe("decision_not_found");
+    });
+
+    it("records the score without contributions, and replays a record of the earlier form that kept them", async () => {
+      const decideDry = async (customerId: string) =>
+        unwrapOrThrow(
+          await f.engine.decideForCustomer(
+            customerId,
+            { kind: "review.periodic", reviewId: "earlier-form" },
+            { dryRun: true },
+          ),
+        ).record;
+      const kept = await decideDry("c-4");
+      const changed = await decideDry("c-5");
+      expect(Object.keys(kept.score)).toEqual(["score", "probability"]);
+      // The earlier form: the scorecard's contributions stored with the score.
+      const earlierForm = async (record: DecisionRecord, shift: number) => {
+        const model = (await f.registry.resolveModel(record.versions.modelId))?.model;
+        if (model === undefined) throw new Error("the record's model is registered");
+        const contributions = scoreRow(model, record.features).contributions.map((c, i) =>
+          i === 0 ? { ...c, points: c.points + shift } : c,
+        );
+        const stored = { ...record, score: { ...record.score, contributions } };
+        await f.store.db.transaction((tx) => insertDecision(tx, stored as DecisionRecord));
+      };
+      await earlierForm(kept, 0);
+      await earlierForm(changed, 1);
+      expect(unwrapOrThrow(await f.engine.replay(kept.decisionId)).differences).toEqual([]);
+      const report = unwrapOrThrow(await f.engine.replay(changed.decisionId));
+      expect(report.identical).toBe(false);
+      expect(report.differences.map((d) => d.path)).toEqual(["score.contributions.0.points"]);
     });
   });
 }

@@ -162,7 +162,7 @@ export function buildRecord(
     features: inputs.features,
     bureau: inputs.bureau,
     product: inputs.product,
-    score: result.score,
+    score: { score: result.score.score, probability: result.score.probability },
     band: result.outcome.band,
     action: result.outcome.action,
     line: {

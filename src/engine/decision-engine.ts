@@ -325,10 +325,10 @@ export class DefaultDecisionEngine implements DecisionEngine {
       return err({ code: "decision_not_found", message: `no decision ${decisionId}`, decisionId });
     }
     const inputs = await this.inputsOf(record);
-    const replayed = buildRecord(inputs, decide(inputs), {
-      createdAt: record.createdAt,
-      applied: record.applied,
-    });
+    const result = decide(inputs);
+    const rebuilt = buildRecord(inputs, result, { createdAt: record.createdAt, applied: record.applied });
+    // A record of the earlier form kept the scorecard's contributions with its score: they are checked too.
+    const replayed = "contributions" in record.score ? { ...rebuilt, score: result.score } : rebuilt;
     const differences = diffJson(record, JSON.parse(JSON.stringify(replayed)));
     return ok({ decisionId, identical: differences.length === 0, differences });
   }

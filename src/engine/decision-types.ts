@@ -136,6 +136,17 @@ export interface DecisionResult {
   readonly activePlan: ActivePlan | null;
 }
 
+/**
+ * The score as a record keeps it. The per-characteristic contributions are not stored: they are
+ * `scoreRow(model, features)` of the model and the feature vector the record names, and the explanation
+ * keeps the ones that cost the borrower points (its reasons). Records made before this form kept them in
+ * `contributions`, and replay still checks them there.
+ */
+export interface RecordedScore {
+  readonly score: number;
+  readonly probability: number;
+}
+
 /** Version references stored with a record (the artefacts themselves live in the registries). */
 export interface RecordedVersions {
   readonly modelId: string;
@@ -181,7 +192,7 @@ export interface DecisionRecord {
   readonly features: FeatureVector;
   readonly bureau: BureauFigures | null;
   readonly product: ProductTerms;
-  readonly score: ScoreResult;
+  readonly score: RecordedScore;
   readonly band: string;
   readonly action: LimitOutcome["action"];
   readonly line: RecordedLine;

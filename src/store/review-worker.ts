@@ -1,4 +1,4 @@
-// A review worker thread, in one of two roles. `compute`: opens its own connection to the database, then loads,
+// A review worker thread, in one of two roles. `compute`: opens its own connections to the database, then loads,
 // computes and commits the partitions the main thread sends (messages { id, task } → { id, result } or
 // { id, error }); on SQLite its commits never checkpoint, the pool's `checkpoint` thread does that: PASSIVE
 // checkpoints from a connection of its own until the pool raises the shared stop flag.
@@ -10,7 +10,7 @@ import { openStore } from "./open-store.js";
 import { createRegistryStore } from "./registry-store.js";
 import { createReviewStore } from "./review-store.js";
 import { ReviewResolver, runReviewTask } from "./review-tasks.js";
-import { runWalCheckpointer } from "./sqlite-db.js";
+import { openSqliteDb, runWalCheckpointer } from "./sqlite-db.js";
 
 export type ReviewWorkerInit =
   | { readonly role: "compute"; readonly location: string; readonly product: Product }
@@ -45,11 +45,21 @@ if (init.role === "checkpoint") {
   // The registry is only read here; publishing (which reads the clock) never happens in a worker.
   const registry = new RegistryService(createRegistryStore(store.db), () => 0);
   const resolver = new ReviewResolver(registry);
-  const reviews = createReviewStore(store.db, init.product.timeZone);
+  // On SQLite a partition commits over a second connection that yields while another thread holds the write
+  // lock: this thread then loads and computes its next partition instead of sleeping inside SQLite.
+  const writer =
+    store.db.dialect === "sqlite" ? openSqliteDb(store.db.location, { lockWait: "yield" }) : store.db;
+  if (writer !== store.db) {
+    await writer.transaction(async (tx) => {
+      await tx.exec("PRAGMA wal_autocheckpoint = 0");
+      await tx.exec(`PRAGMA cache_size = -${computeCacheKib}`);
+    });
+  }
+  const reviews = createReviewStore(writer, init.product.timeZone);
 
   port.on("message", (message: { id: number; task: ReviewTask } | { close: true }) => {
     if ("close" in message) {
-      void store.close().then(() => port.close());
+      void Promise.all([store.close(), writer === store.db ? null : writer.close()]).then(() => port.close());
       return;
     }
     runReviewTask(store.db, resolver, registry, init.product, message.task, reviews).then(

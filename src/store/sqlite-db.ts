@@ -2,6 +2,7 @@
 // process; transactions on it are queued (an async transaction must never interleave with another).
 
 import Database from "better-sqlite3";
+import { assert } from "../kernel/index.js";
 import {
   backoffMs,
   type Db,
@@ -34,8 +35,25 @@ function isBusy(error: unknown): boolean {
   return code === "SQLITE_BUSY" || code.startsWith("SQLITE_BUSY_") || code === "SQLITE_LOCKED";
 }
 
-export function openSqliteDb(path: string): Db {
-  const connection = new Database(path, { timeout: sqliteBusyTimeoutMs });
+export interface SqliteOptions {
+  /**
+   * How a write transaction waits for another connection's write lock. "block" (the default): inside SQLite,
+   * the thread asleep. "yield": BEGIN IMMEDIATE fails at once and is tried again after the event loop has run
+   * whatever else is ready (for up to sqliteBusyTimeoutMs), so a thread with more work queued does it meanwhile.
+   * Only write transactions may run on a "yield" connection: its reads would not wait for locks at all.
+   */
+  readonly lockWait?: "block" | "yield";
+  /** How long a write waits for the lock before failing with `store_busy` (default sqliteBusyTimeoutMs). */
+  readonly busyTimeoutMs?: number;
+}
+
+/** Pause between a yielding connection's tries at the write lock. */
+export const lockRetryMs = 1;
+
+export function openSqliteDb(path: string, options: SqliteOptions = {}): Db {
+  const yielding = options.lockWait === "yield";
+  const busyTimeoutMs = options.busyTimeoutMs ?? sqliteBusyTimeoutMs;
+  const connection = new Database(path, { timeout: yielding ? 0 : busyTimeoutMs });
   if (path !== ":memory:") connection.pragma("journal_mode = WAL");
   // WAL + NORMAL is durable against a process crash (the SIGKILL case); a power loss may drop the last commits.
   connection.pragma("synchronous = NORMAL");
@@ -82,11 +100,16 @@ export function openSqliteDb(path: string): Db {
   };
 
   const runIn = async <T>(begin: string, fn: (tx: Tx) => Promise<T>): Promise<T> => {
+    const deadline = yielding ? performance.now() + busyTimeoutMs : 0;
     for (let attempt = 1; ; attempt++) {
       try {
         connection.exec(begin);
       } catch (error) {
-        if (isBusy(error) && attempt < transactionAttemptsMax) {
+        if (isBusy(error) && yielding && performance.now() < deadline) {
+          await delay(lockRetryMs);
+          continue;
+        }
+        if (isBusy(error) && !yielding && attempt < transactionAttemptsMax) {
           await delay(backoffMs(attempt));
           continue;
         }
@@ -111,6 +134,7 @@ export function openSqliteDb(path: string): Db {
       return serialised(() => runIn("BEGIN IMMEDIATE", fn));
     },
     read<T>(fn: (tx: Tx) => Promise<T>) {
+      assert(!yielding, "a connection that yields for locks only writes");
       return serialised(() => runIn("BEGIN", fn));
     },
     async close() {
