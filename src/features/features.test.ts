@@ -7,6 +7,7 @@ import { type AnyEvent, occurredAtMs } from "../events/index.js";
 import {
   addDays,
   type BusinessDate,
+  businessDateOfInstant,
   formatDate,
   formatInstant,
   fromYmd,
@@ -21,6 +22,7 @@ import {
   featureIds,
   featuresAt,
   rebuildFeatures,
+  rebuildFromDated,
   retentionDays,
 } from "./index.js";
 
@@ -422,6 +424,30 @@ describe("the incremental state", () => {
           expect(applyEvents(emptyFeatureState(), [...events].reverse(), zone)).toEqual(incremental);
         },
       ),
+      { numRuns: 150 },
+    );
+  });
+
+  it("rebuilds from the log's own instants and business dates exactly as from the events", () => {
+    fc.assert(
+      fc.property(arbEventStream(120), fc.nat(), (events, seed) => {
+        // Distinct ids (the log's), in an order of their own: rebuildFromDated sorts them.
+        const distinct = [...new Map(events.map((e) => [e.eventId, e])).values()];
+        const dated = distinct.map((event) => {
+          const at = occurredAtMs(event);
+          return {
+            event,
+            eventId: event.eventId,
+            occurredAtMs: at,
+            businessDate: businessDateOfInstant(at, zone),
+          };
+        });
+        for (let i = dated.length - 1; i > 0; i--) {
+          const j = (seed + i * 7919) % (i + 1);
+          [dated[i], dated[j]] = [dated[j]!, dated[i]!];
+        }
+        expect(rebuildFromDated(dated)).toEqual(rebuildFeatures(distinct, zone));
+      }),
       { numRuns: 150 },
     );
   });

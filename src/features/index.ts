@@ -21,6 +21,7 @@ export {
   overdueInstalmentsPerDayMax,
   type Register,
   rebuildFeatures,
+  rebuildFromDated,
   retentionDays,
   retentionStart,
 } from "./state.js";

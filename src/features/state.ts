@@ -227,11 +227,21 @@ export function rebuildFeatures(events: readonly AnyEvent[], timeZone: string): 
     unique.push({ event, occurredAtMs: occurredAtMs(event), eventId: event.eventId });
   }
   unique.sort(compareEventOrder);
-  return applyEvents(
-    emptyFeatureState(),
-    unique.map((u) => u.event),
-    timeZone,
-  );
+  // applyEvents on the sorted events, with each instant read once (sorting already needed it).
+  const draft = copy(emptyFeatureState());
+  for (const u of unique) {
+    applyInPlace(draft, u.event, u.occurredAtMs, businessDateOfInstant(u.occurredAtMs, timeZone));
+  }
+  return seal(draft);
+}
+
+/**
+ * `rebuildFeatures` for a customer's log as the log stores it: distinct event ids, each event with its instant
+ * and business date already worked out (in the zone `rebuildFeatures` would be given). Sorts `events` in place.
+ */
+export function rebuildFromDated(events: (DatedEvent & { readonly eventId: string })[]): FeatureState {
+  events.sort(compareEventOrder);
+  return applyDatedEvents(emptyFeatureState(), events);
 }
 
 /**

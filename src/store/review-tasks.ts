@@ -1,6 +1,7 @@
-// Runs one review task against a database: bulk-loads a partition's inputs (lines, each customer's events
-// rebuilt into features exactly as the engine's feature source does, the latest decision, the budget cap)
-// in one read snapshot, resolves the versions involved, and computes with the engine's pure review functions.
+// Runs one review task against a database: bulk-loads a partition's inputs in one read snapshot (lines, each
+// customer's events rebuilt into features exactly as the engine's feature source does — with the instants and
+// business dates the log keeps for them —, the latest decision, the budget cap), resolves the versions
+// involved, and computes with the engine's pure review functions.
 // Worker threads and the in-process computer share this code.
 
 import {
@@ -28,13 +29,16 @@ import {
 } from "../engine/index.js";
 import type { AnyEvent } from "../events/index.js";
 import type { ActivePlan } from "../explain/index.js";
-import { featuresAt, rebuildFeatures } from "../features/index.js";
+import { type DatedEvent, featuresAt, rebuildFromDated } from "../features/index.js";
 import { assert, assertNever } from "../kernel/index.js";
 import type { LineState, Product } from "../lending/index.js";
 import type { BureauFigures } from "../policy/index.js";
 import { businessDate, parseDate } from "../time/index.js";
 import type { Db, Tx } from "./db.js";
 import { customerEventsMax } from "./decision-feature-source.js";
+
+/** An event of the log with the instant and business date the log keeps for it. */
+type DatedLogEvent = DatedEvent & { readonly eventId: string };
 
 /** Customer ids per `IN (…)` list. */
 export const reviewInClauseMax = 500;
@@ -62,12 +66,17 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
   return out;
 }
 
-/** A customer's events as one JSON array of [event_id, type, occurred_at, payload], in log order. */
+/**
+ * A customer's events as one JSON array of [event_id, type, occurred_at, payload, occurred_ms, business_date],
+ * in log order: the log's own instant and business date of each event spare parsing occurred_at again.
+ */
 function eventsAggregate(dialect: Tx["dialect"]): string {
   return dialect === "sqlite"
-    ? "json_group_array(json_array(event_id, type, occurred_at, json(payload)) ORDER BY occurred_ms, event_id)"
-    : `json_agg(json_build_array(event_id, type, occurred_at, payload::json) ORDER BY occurred_ms, event_id)::text`;
+    ? "json_group_array(json_array(event_id, type, occurred_at, json(payload), occurred_ms, business_date) ORDER BY occurred_ms, event_id)"
+    : `json_agg(json_build_array(event_id, type, occurred_at, payload::json, occurred_ms, business_date) ORDER BY occurred_ms, event_id)::text`;
 }
+
+type PackedEvent = [string, string, string, unknown, number, number];
 
 /** The record fields a review reads from a customer's latest decision, in the order `summaryOf` takes them. */
 const summaryPaths = [
@@ -121,7 +130,6 @@ export async function loadPartitionInputs(
   partition: ReviewPartition,
   date: number,
   reviewId: string | null,
-  timeZone: string,
 ): Promise<ReviewLineInput[]> {
   const lines = await tx.all<LineRow>(
     `SELECT line_id, customer_id, version, state FROM lines
@@ -129,7 +137,7 @@ export async function loadPartitionInputs(
     [partition.firstLineId, partition.lastLineId],
   );
   const customers = lines.map((l) => l.customer_id);
-  const events = new Map<string, AnyEvent[]>();
+  const events = new Map<string, DatedLogEvent[]>();
   const previous = new Map<string, PreviousDecisionSummary>();
   for (const ids of chunks(customers, reviewInClauseMax)) {
     // One row per customer, its events already in log order as one JSON array: far fewer rows to step through
@@ -140,12 +148,13 @@ export async function loadPartitionInputs(
       [...ids, date],
     );
     for (const r of rows) {
-      const packed = JSON.parse(r.events) as [string, string, string, unknown][];
+      const packed = JSON.parse(r.events) as PackedEvent[];
       // The engine's feature source reads at most this many events per customer, oldest first.
-      const list: AnyEvent[] = [];
+      const list: DatedLogEvent[] = [];
       for (let i = 0; i < packed.length && i < customerEventsMax; i++) {
-        const [eventId, type, occurredAt, payload] = packed[i] as [string, string, string, unknown];
-        list.push({ eventId, customerId: r.customer_id, type, occurredAt, payload } as AnyEvent);
+        const [eventId, type, occurredAt, payload, occurredMs, day] = packed[i] as PackedEvent;
+        const event = { eventId, customerId: r.customer_id, type, occurredAt, payload } as AnyEvent;
+        list.push({ event, eventId, occurredAtMs: Number(occurredMs), businessDate: Number(day) });
       }
       events.set(r.customer_id, list);
     }
@@ -169,7 +178,7 @@ export async function loadPartitionInputs(
     const list = events.get(l.customer_id) ?? [];
     let bureau: BureauFigures | null = null;
     for (let i = list.length - 1; i >= 0; i--) {
-      const event = list[i] as AnyEvent;
+      const event = (list[i] as DatedLogEvent).event;
       if (event.type === "bureau.reported") {
         bureau = {
           monthlyIncomeMinor: event.payload.monthlyIncomeMinor,
@@ -183,7 +192,7 @@ export async function loadPartitionInputs(
       lineId: l.line_id,
       state: JSON.parse(l.state) as LineState,
       version: Number(l.version),
-      features: featuresAt(rebuildFeatures(list, timeZone), businessDate(date)),
+      features: featuresAt(rebuildFromDated(list), businessDate(date)),
       bureau,
       previous: previous.get(l.customer_id) ?? null,
       capMinor: caps.get(l.line_id) ?? null,
@@ -263,9 +272,7 @@ export async function runReviewTask(
 ): Promise<ReviewTaskResult> {
   const date = epochDayOf(task.businessDate);
   const reviewId = task.mode === "what-if" ? null : task.reviewId;
-  const inputs = await db.read((tx) =>
-    loadPartitionInputs(tx, task.partition, date, reviewId, product.timeZone),
-  );
+  const inputs = await db.read((tx) => loadPartitionInputs(tx, task.partition, date, reviewId));
   await resolver.prepare(inputs);
   const pinnedPolicyFor = await resolver.policies(task.pinned);
   let policyFor = pinnedPolicyFor;
