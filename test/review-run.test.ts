@@ -371,3 +371,93 @@ describe("exposure budget, what-if and experiments (sqlite)", () => {
     }
   });
 });
+
+describe.each(dialects)("a partition commit (%s)", (dialect) => {
+  let p: Portfolio | undefined;
+  beforeAll(async () => {
+    p = await portfolio(dialect, "review-commit", 5);
+  });
+  afterAll(async () => close(p));
+
+  it("writes the status only of the lines a decision froze, and each line's columns follow its state", async () => {
+    const q = p as Portfolio;
+    const store = createReviewStore(q.store.db, defaultProduct.timeZone);
+    const reviewId = "commit-freeze";
+    await store.createRun({
+      reviewId,
+      kind: "review.periodic",
+      businessDate: reviewDate,
+      pinned: {
+        modelId: "m",
+        arms: [{ policyId: "p", version: 1, weight: 1 }],
+        macroId: "x",
+        macroVersion: 1,
+      },
+      phase: "apply",
+      actor: "test",
+      nowMs,
+      partitionLines: lines,
+    });
+    const [partition] = await store.allPartitions(reviewId);
+    const lending = createLendingStore(q.store.db, () => nowMs);
+    const [frozenLine, changedLine] = (await lending.listLines({ limit: 2 })).map((l) => l.lineId);
+    const outputs = [];
+    for (const [lineId, freeze] of [
+      [frozenLine, true],
+      [changedLine, false],
+    ] as const) {
+      const line = await lending.getLine(lineId as string);
+      if (line === null) throw new Error(`line ${lineId} is seeded`);
+      const newLimitMinor = line.state.limitMinor + 100_000;
+      outputs.push({
+        lineId: line.state.lineId,
+        customerId: line.state.customerId,
+        version: line.version,
+        columns: {
+          decisionId: `dec-${lineId}`,
+          triggerId: `${reviewId}:${line.state.customerId}`,
+          kind: "review.periodic" as const,
+          customerId: line.state.customerId,
+          lineId: line.state.lineId,
+          previousLimitMinor: line.state.limitMinor,
+          newLimitMinor,
+          modelId: "m",
+          policyId: "p",
+          policyVersion: 1,
+          macroId: "x",
+          macroVersion: 1,
+          arm: "p@1",
+          announcementId: null,
+          createdMs: nowMs,
+        },
+        recordJson: "{}",
+        newState: {
+          ...line.state,
+          limitMinor: newLimitMinor,
+          status: freeze ? ("frozen" as const) : line.state.status,
+        },
+        statusChanged: freeze,
+        events: [],
+        action: "increase" as const,
+        capped: false,
+      });
+    }
+    const commit = await store.commitPartition(reviewId, partition!, outputs, nowMs, 5);
+    expect(commit).toMatchObject({ committed: true, written: 2 });
+    const rows = await q.store.db.read((tx) =>
+      tx.all<{ line_id: string; status: string; limit_minor: number; state: string }>(
+        `SELECT line_id, status, limit_minor, state FROM lines WHERE line_id IN (?, ?) ORDER BY line_id`,
+        [frozenLine!, changedLine!],
+      ),
+    );
+    const byId = new Map(rows.map((r) => [r.line_id, r]));
+    for (const o of outputs) {
+      const row = byId.get(o.lineId);
+      const state = JSON.parse(row?.state ?? "{}") as { status: string; limitMinor: number };
+      expect([row?.status, Number(row?.limit_minor)]).toEqual([o.newState.status, o.newState.limitMinor]);
+      expect([state.status, state.limitMinor]).toEqual([o.newState.status, o.newState.limitMinor]);
+    }
+    expect(byId.get(frozenLine!)?.status).toBe("frozen");
+    expect(byId.get(changedLine!)?.status).toBe("active");
+  });
+});

@@ -173,7 +173,7 @@ function applyTo(
   ctx: ReviewContext,
   state: LineState,
   record: DecisionRecord,
-): { state: LineState | null; events: ReviewLineOutput["events"] } {
+): { state: LineState | null; statusChanged: boolean; events: ReviewLineOutput["events"] } {
   const atMs = ctx.clock.atMs;
   let current = state;
   const events: ReviewLineOutput["events"][number][] = [];
@@ -196,7 +196,11 @@ function applyTo(
       events.push(...frozen.value.events);
     }
   }
-  return { state: current === state ? null : current, events };
+  return {
+    state: current === state ? null : current,
+    statusChanged: current.status !== state.status,
+    events,
+  };
 }
 
 /**
@@ -234,6 +238,7 @@ export function decideReviewLine(ctx: ReviewContext, line: ReviewLineInput): Rev
     },
     recordJson: JSON.stringify(record),
     newState: applied.state,
+    statusChanged: applied.statusChanged,
     events: applied.events,
     action: actionOf(record.previousLimitMinor, record.newLimitMinor),
     capped,

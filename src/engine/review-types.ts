@@ -117,6 +117,8 @@ export interface ReviewLineOutput {
   readonly recordJson: string;
   /** The line after the limit change / freeze, or null when nothing changed. */
   readonly newState: LineState | null;
+  /** Whether newState's status differs from the line's (a freeze). */
+  readonly statusChanged: boolean;
   readonly events: readonly LendingEvent[];
   readonly action: ReviewAction;
   readonly capped: boolean;

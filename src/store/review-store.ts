@@ -111,8 +111,10 @@ interface PreparedLine {
   readonly output: ReviewLineOutput;
   /** The decisions row without its business date (the run's) and seq. */
   readonly decision: SqlValue[];
-  /** limit_minor, status, state, then the line id and the version it was decided on; null: unchanged. */
+  /** limit_minor, state, then the line id and the version it was decided on; null: unchanged. */
   readonly line: SqlValue[] | null;
+  /** The new status when it changed (a freeze), else null. */
+  readonly status: string | null;
   readonly events: EventRow[];
 }
 
@@ -137,10 +139,15 @@ function prepareLine(o: ReviewLineOutput, timeZone: string): PreparedLine {
     o.recordJson,
   ];
   const state = o.newState;
-  const line =
-    state === null ? null : [state.limitMinor, state.status, JSON.stringify(state), state.lineId, o.version];
+  const line = state === null ? null : [state.limitMinor, JSON.stringify(state), state.lineId, o.version];
   const events = o.events.map((event: LendingEvent) => eventRowOf(event, timeZone));
-  return { output: o, decision, line, events };
+  return {
+    output: o,
+    decision,
+    line,
+    status: state !== null && o.statusChanged ? state.status : null,
+    events,
+  };
 }
 
 async function insertDecisions(tx: Tx, lines: readonly PreparedLine[], date: number): Promise<void> {
@@ -425,13 +432,21 @@ export function createReviewStore(db: Db, timeZone: string): ReviewStore {
         const events: EventRow[] = [];
         for (const p of fresh) {
           if (p.line !== null) {
-            // A limit change or a freeze alters the limit, the status and the state only: the other columns
-            // (and the indexes over them) stay as they are.
-            const changed = await tx.run(
-              `UPDATE lines SET limit_minor = ?, status = ?, state = ?, version = version + 1, updated_ms = ?
-                WHERE line_id = ? AND version = ?`,
-              [p.line[0]!, p.line[1]!, p.line[2]!, nowMs, p.line[3]!, p.line[4]!],
-            );
+            // A limit change alters the limit and the state only, a freeze the status too: the other columns
+            // (and the indexes over them: the open-line index reads the status) stay as they are.
+            const [limitMinor, state, lineId, version] = p.line as [number, string, string, number];
+            const changed =
+              p.status === null
+                ? await tx.run(
+                    `UPDATE lines SET limit_minor = ?, state = ?, version = version + 1, updated_ms = ?
+                      WHERE line_id = ? AND version = ?`,
+                    [limitMinor, state, nowMs, lineId, version],
+                  )
+                : await tx.run(
+                    `UPDATE lines SET limit_minor = ?, status = ?, state = ?, version = version + 1, updated_ms = ?
+                      WHERE line_id = ? AND version = ?`,
+                    [limitMinor, p.status, state, nowMs, lineId, version],
+                  );
             assert(changed === 1, `line ${p.output.lineId} changed under the partition's lock`);
             events.push(...p.events);
           }
