@@ -330,7 +330,7 @@ export class ReviewService {
       const claimed = await store.claimPartitions(
         run.reviewId,
         runnerId,
-        this.options.concurrency * 2,
+        this.options.concurrency * 8,
         nowMs,
         nowMs + this.leaseMs,
       );

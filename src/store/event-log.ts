@@ -17,10 +17,9 @@ import { assert } from "../kernel/index.js";
 import { businessDateOfInstant } from "../time/index.js";
 import { enqueueWebhooksForLogEvents, logEventTypes } from "./api-store.js";
 import type { Db, SqlValue, Tx } from "./db.js";
+import { insertNewEvents } from "./events-table.js";
 import { createFeatureStateRows, type StateUpdate } from "./feature-state.js";
 
-/** Rows per multi-row INSERT (at most 8 parameters each, far below either dialect's limit). */
-export const insertChunkRows = 250;
 /** Keys per IN (…) list. */
 export const inListMax = 500;
 /** Events read per page when a state is rebuilt from the log. */
@@ -54,17 +53,6 @@ function rowToEvent(row: EventRowOut): AnyEvent {
 
 function orderBy(tx: Tx): string {
   return tx.dialect === "postgres" ? `occurred_ms, event_id COLLATE "C"` : "occurred_ms, event_id";
-}
-
-const valueRowsText = new Map<number, string>();
-/** "(?, ?, ?, ?, ?, ?, ?), …" for `count` event rows (kept per count: the same few counts recur). */
-function valueRows(count: number): string {
-  let text = valueRowsText.get(count);
-  if (text === undefined) {
-    text = Array.from({ length: count }, () => "(?, ?, ?, ?, ?, ?, ?)").join(", ");
-    if (valueRowsText.size < insertChunkRows) valueRowsText.set(count, text);
-  }
-  return text;
 }
 
 function placeholders(count: number): string {
@@ -111,54 +99,31 @@ export function createEventLog(db: Db, settings: EventLogSettings): EventLog {
     return found;
   }
 
-  /**
-   * Inserts the candidates; returns those actually new (ON CONFLICT DO NOTHING skips logged ids). seq is left to
-   * the database: SQLite's INTEGER PRIMARY KEY takes MAX(seq) + 1 (arrival order), PostgreSQL's identity its next
-   * value; a candidate already logged takes none (seq orders, it does not count).
-   */
-  async function insert(tx: Tx, candidates: readonly PlannedEvent[]): Promise<DatedPlannedEvent[]> {
-    // SQLite has one writer (BEGIN IMMEDIATE): the rows above the largest seq before the inserts are exactly this
-    // batch's new ones, so the inserts need not return them (RETURNING costs a sixth of the insert) and are read
-    // back only when some candidate was already logged. PostgreSQL's concurrent writers need RETURNING.
-    const sqlite = tx.dialect === "sqlite";
-    const seqBefore = sqlite
-      ? ((await tx.get<{ seq: number }>("SELECT COALESCE(MAX(seq), 0) AS seq FROM events"))?.seq ?? 0)
-      : 0;
-    const dated: DatedPlannedEvent[] = [];
-    const inserted: DatedPlannedEvent[] = [];
-    let added = 0;
-    for (let i = 0; i < candidates.length; i += insertChunkRows) {
-      const chunk: DatedPlannedEvent[] = [];
-      const params: SqlValue[] = [];
-      for (let j = i; j < Math.min(i + insertChunkRows, candidates.length); j++) {
-        const p = candidates[j]!;
-        const businessDate = businessDateOfInstant(p.occurredAtMs, timeZone);
-        chunk.push({ index: p.index, event: p.event, occurredAtMs: p.occurredAtMs, businessDate });
+  /** Inserts the candidates; returns those actually new (the log skips ids it holds: see insertNewEvents). */
+  function insert(tx: Tx, candidates: readonly PlannedEvent[]): Promise<DatedPlannedEvent[]> {
+    const dated = candidates.map((p) => ({
+      index: p.index,
+      event: p.event,
+      occurredAtMs: p.occurredAtMs,
+      businessDate: businessDateOfInstant(p.occurredAtMs, timeZone),
+    }));
+    return insertNewEvents(
+      tx,
+      dated,
+      (p) => {
         const e = p.event;
-        params.push(e.eventId, e.customerId, e.type, e.occurredAt, p.occurredAtMs, businessDate);
-        params.push(JSON.stringify(e.payload));
-      }
-      const sql = `INSERT INTO events (event_id, customer_id, type, occurred_at, occurred_ms, business_date, payload)
-         VALUES ${valueRows(chunk.length)} ON CONFLICT (event_id) DO NOTHING`;
-      if (sqlite) {
-        added += await tx.run(sql, params);
-        dated.push(...chunk);
-        continue;
-      }
-      const rows = await tx.all<{ event_id: string }>(`${sql} RETURNING event_id`, params);
-      if (rows.length === chunk.length) inserted.push(...chunk);
-      else {
-        const fresh = new Set(rows.map((r) => r.event_id));
-        for (const p of chunk) if (fresh.has(p.event.eventId)) inserted.push(p);
-      }
-    }
-    if (!sqlite || added === dated.length) return sqlite ? dated : inserted;
-    const fresh = new Set(
-      (await tx.all<{ event_id: string }>("SELECT event_id FROM events WHERE seq > ?", [seqBefore])).map(
-        (r) => r.event_id,
-      ),
+        return [
+          e.eventId,
+          e.customerId,
+          e.type,
+          e.occurredAt,
+          p.occurredAtMs,
+          p.businessDate,
+          JSON.stringify(e.payload),
+        ];
+      },
+      (p) => p.event.eventId,
     );
-    return dated.filter((p) => fresh.has(p.event.eventId));
   }
 
   return {

@@ -41,6 +41,65 @@ export function eventRowOf(event: AnyEvent, timeZone: string): EventRow {
   };
 }
 
+const valueRowsText = new Map<number, string>();
+/** "(?, ?, ?, ?, ?, ?, ?), …" for `count` event rows (kept per count: the same few counts recur). */
+function valueRows(count: number): string {
+  let text = valueRowsText.get(count);
+  if (text === undefined) {
+    text = Array.from({ length: count }, () => "(?, ?, ?, ?, ?, ?, ?)").join(", ");
+    if (valueRowsText.size < appendChunkRows) valueRowsText.set(count, text);
+  }
+  return text;
+}
+
+/**
+ * Inserts the items' rows into the log, skipping event ids it already holds; returns the items whose rows were
+ * new, in order. `row` gives an item's event_id, customer_id, type, occurred_at, occurred_ms, business_date and
+ * payload; the items' ids are distinct. seq is left to the database: SQLite's INTEGER PRIMARY KEY takes
+ * MAX(seq) + 1 (arrival order), PostgreSQL's identity its next value; a row already logged takes none.
+ * SQLite has one writer (BEGIN IMMEDIATE): the rows above the largest seq before the inserts are exactly the new
+ * ones, so the inserts need not return them (RETURNING costs a sixth of the insert) and are read back only when
+ * some item was already logged. PostgreSQL's concurrent writers need RETURNING.
+ */
+export async function insertNewEvents<T>(
+  tx: Tx,
+  items: readonly T[],
+  row: (item: T) => readonly SqlValue[],
+  idOf: (item: T) => string,
+): Promise<T[]> {
+  const sqlite = tx.dialect === "sqlite";
+  const seqBefore = sqlite
+    ? ((await tx.get<{ seq: number }>("SELECT COALESCE(MAX(seq), 0) AS seq FROM events"))?.seq ?? 0)
+    : 0;
+  const inserted: T[] = [];
+  let added = 0;
+  for (let i = 0; i < items.length; i += appendChunkRows) {
+    const chunk = items.slice(i, i + appendChunkRows);
+    const params: SqlValue[] = [];
+    for (const item of chunk) params.push(...row(item));
+    const sql = `INSERT INTO events (event_id, customer_id, type, occurred_at, occurred_ms, business_date, payload)
+       VALUES ${valueRows(chunk.length)} ON CONFLICT (event_id) DO NOTHING`;
+    if (sqlite) {
+      added += await tx.run(sql, params);
+      continue;
+    }
+    const rows = await tx.all<{ event_id: string }>(`${sql} RETURNING event_id`, params);
+    if (rows.length === chunk.length) inserted.push(...chunk);
+    else {
+      const fresh = new Set(rows.map((r) => r.event_id));
+      for (const item of chunk) if (fresh.has(idOf(item))) inserted.push(item);
+    }
+  }
+  if (!sqlite) return inserted;
+  if (added === items.length) return [...items];
+  const fresh = new Set(
+    (await tx.all<{ event_id: string }>("SELECT event_id FROM events WHERE seq > ?", [seqBefore])).map(
+      (r) => r.event_id,
+    ),
+  );
+  return items.filter((item) => fresh.has(idOf(item)));
+}
+
 /** Inserts the rows not already logged; returns how many were new. */
 export async function appendEventRows(tx: Tx, rows: readonly EventRow[]): Promise<number> {
   const seen = new Set<string>();
@@ -50,25 +109,12 @@ export async function appendEventRows(tx: Tx, rows: readonly EventRow[]): Promis
     seen.add(r.eventId);
     unique.push(r);
   }
-  const fresh: EventRow[] = [];
-  for (let i = 0; i < unique.length; i += appendChunkRows) {
-    const chunk = unique.slice(i, i + appendChunkRows);
-    const params: SqlValue[] = [];
-    for (const r of chunk) {
-      params.push(r.eventId, r.customerId, r.type, r.occurredAt, r.occurredMs, r.businessDate, r.payload);
-    }
-    const added = await tx.all<{ event_id: string }>(
-      `INSERT INTO events (event_id, customer_id, type, occurred_at, occurred_ms, business_date, payload)
-       VALUES ${chunk.map(() => "(?, ?, ?, ?, ?, ?, ?)").join(", ")}
-       ON CONFLICT (event_id) DO NOTHING RETURNING event_id`,
-      params,
-    );
-    if (added.length === chunk.length) fresh.push(...chunk);
-    else {
-      const ids = new Set(added.map((a) => a.event_id));
-      for (const r of chunk) if (ids.has(r.eventId)) fresh.push(r);
-    }
-  }
+  const fresh = await insertNewEvents(
+    tx,
+    unique,
+    (r) => [r.eventId, r.customerId, r.type, r.occurredAt, r.occurredMs, r.businessDate, r.payload],
+    (r) => r.eventId,
+  );
   // Limit and freeze events become webhook messages in this same transaction (the transactional outbox).
   await enqueueWebhooksForLogEvents(tx, fresh);
   await advanceFeatureStates(tx, fresh);
