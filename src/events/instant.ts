@@ -1,35 +1,9 @@
 // A fast reader of occurredAt for the ingestion hot path: the common shape "YYYY-MM-DDTHH:MM:SS[.f]±HH:MM|Z"
 // read with char codes; anything else goes to time's parseInstant. Property-tested equal to parseInstant.
 
-import { parseInstant } from "../time/index.js";
+import { daysInMonth, digitsAt, fromYmd, msPerDay, parseInstant } from "../time/index.js";
 
-const msPerDay = 86_400_000;
 const zero = 48;
-
-function digitsAt(text: string, from: number, count: number): number {
-  let value = 0;
-  for (let i = from; i < from + count; i++) {
-    const c = text.charCodeAt(i) - zero;
-    if (c < 0 || c > 9) return -1;
-    value = value * 10 + c;
-  }
-  return value;
-}
-
-function daysInMonthOf(year: number, month: number): number {
-  if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
-  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
-}
-
-/** Days from 1970-01-01 (Howard Hinnant's days_from_civil, as in time/dates.ts). */
-function epochDayOf(year: number, month: number, day: number): number {
-  const y = month <= 2 ? year - 1 : year;
-  const era = Math.floor(y / 400);
-  const yoe = y - era * 400;
-  const mp = (month + 9) % 12;
-  const doy = Math.floor((153 * mp + 2) / 5) + day - 1;
-  return era * 146097 + yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy - 719468;
-}
 
 function fastInstantMs(text: string): number | null {
   const n = text.length;
@@ -45,7 +19,7 @@ function fastInstantMs(text: string): number | null {
   if (year < 0 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23 || minute < 0 || minute > 59) {
     return null;
   }
-  if (second < 0 || second > 59 || day > daysInMonthOf(year, month)) return null;
+  if (second < 0 || second > 59 || day > daysInMonth(year, month)) return null;
   let i = 19;
   let millis = 0;
   if (text[i] === ".") {
@@ -65,7 +39,7 @@ function fastInstantMs(text: string): number | null {
     offsetMinutes = (text[i] === "-" ? -1 : 1) * (oh * 60 + om);
   } else return null;
   return (
-    epochDayOf(year, month, day) * msPerDay +
+    fromYmd(year, month, day) * msPerDay +
     ((hour * 60 + minute - offsetMinutes) * 60 + second) * 1000 +
     millis
   );

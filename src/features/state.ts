@@ -220,19 +220,20 @@ export function applyDatedEventsTracked(
 /** Rebuilds the state of one customer from their full log (any order; duplicates by eventId ignored). */
 export function rebuildFeatures(events: readonly AnyEvent[], timeZone: string): FeatureState {
   const seen = new Set<string>();
-  const unique: { event: AnyEvent; occurredAtMs: number; eventId: string }[] = [];
+  const dated: (DatedEvent & { readonly eventId: string })[] = [];
   for (const event of events) {
     if (seen.has(event.eventId)) continue;
     seen.add(event.eventId);
-    unique.push({ event, occurredAtMs: occurredAtMs(event), eventId: event.eventId });
+    // Each instant read once: sorting and dating both need it.
+    const at = occurredAtMs(event);
+    dated.push({
+      event,
+      eventId: event.eventId,
+      occurredAtMs: at,
+      businessDate: businessDateOfInstant(at, timeZone),
+    });
   }
-  unique.sort(compareEventOrder);
-  // applyEvents on the sorted events, with each instant read once (sorting already needed it).
-  const draft = copy(emptyFeatureState());
-  for (const u of unique) {
-    applyInPlace(draft, u.event, u.occurredAtMs, businessDateOfInstant(u.occurredAtMs, timeZone));
-  }
-  return seal(draft);
+  return rebuildFromDated(dated);
 }
 
 /**

@@ -111,14 +111,19 @@ interface PreparedLine {
   readonly output: ReviewLineOutput;
   /** The decisions row without its business date (the run's) and seq. */
   readonly decision: SqlValue[];
-  /** limit_minor, state, then the line id and the version it was decided on; null: unchanged. */
-  readonly line: SqlValue[] | null;
-  /** The new status when it changed (a freeze), else null. */
-  readonly status: string | null;
+  /** The line's UPDATE (guarded by the version it was decided on); null: unchanged. */
+  readonly update: { readonly sql: string; readonly params: SqlValue[] } | null;
   readonly events: EventRow[];
 }
 
-function prepareLine(o: ReviewLineOutput, timeZone: string): PreparedLine {
+// A limit change alters the limit and the state only, a freeze the status too: the other columns (and the
+// indexes over them: the open-line index reads the status) stay as they are.
+const updateLimit = `UPDATE lines SET limit_minor = ?, state = ?, version = version + 1, updated_ms = ?
+  WHERE line_id = ? AND version = ?`;
+const updateLimitAndStatus = `UPDATE lines SET limit_minor = ?, status = ?, state = ?, version = version + 1,
+  updated_ms = ? WHERE line_id = ? AND version = ?`;
+
+function prepareLine(o: ReviewLineOutput, timeZone: string, nowMs: number): PreparedLine {
   const c = o.columns;
   const decision: SqlValue[] = [
     c.decisionId,
@@ -139,15 +144,18 @@ function prepareLine(o: ReviewLineOutput, timeZone: string): PreparedLine {
     o.recordJson,
   ];
   const state = o.newState;
-  const line = state === null ? null : [state.limitMinor, JSON.stringify(state), state.lineId, o.version];
+  let update: PreparedLine["update"] = null;
+  if (state !== null) {
+    const json = JSON.stringify(state);
+    update = o.statusChanged
+      ? {
+          sql: updateLimitAndStatus,
+          params: [state.limitMinor, state.status, json, nowMs, state.lineId, o.version],
+        }
+      : { sql: updateLimit, params: [state.limitMinor, json, nowMs, state.lineId, o.version] };
+  }
   const events = o.events.map((event: LendingEvent) => eventRowOf(event, timeZone));
-  return {
-    output: o,
-    decision,
-    line,
-    status: state !== null && o.statusChanged ? state.status : null,
-    events,
-  };
+  return { output: o, decision, update, events };
 }
 
 async function insertDecisions(tx: Tx, lines: readonly PreparedLine[], date: number): Promise<void> {
@@ -381,7 +389,7 @@ export function createReviewStore(db: Db, timeZone: string): ReviewStore {
     },
 
     commitPartition(reviewId, partition, outputs, nowMs, attemptsMax): Promise<PartitionCommit> {
-      const prepared = outputs.map((o) => prepareLine(o, timeZone));
+      const prepared = outputs.map((o) => prepareLine(o, timeZone, nowMs));
       return db.transaction(async (tx) => {
         const lock = tx.dialect === "postgres" ? " FOR UPDATE" : "";
         const part = await tx.get<{ status: string; attempts: number }>(
@@ -431,22 +439,8 @@ export function createReviewStore(db: Db, timeZone: string): ReviewStore {
         // the feature-state and outbox work is then done once per partition instead of once per line.
         const events: EventRow[] = [];
         for (const p of fresh) {
-          if (p.line !== null) {
-            // A limit change alters the limit and the state only, a freeze the status too: the other columns
-            // (and the indexes over them: the open-line index reads the status) stay as they are.
-            const [limitMinor, state, lineId, version] = p.line as [number, string, string, number];
-            const changed =
-              p.status === null
-                ? await tx.run(
-                    `UPDATE lines SET limit_minor = ?, state = ?, version = version + 1, updated_ms = ?
-                      WHERE line_id = ? AND version = ?`,
-                    [limitMinor, state, nowMs, lineId, version],
-                  )
-                : await tx.run(
-                    `UPDATE lines SET limit_minor = ?, status = ?, state = ?, version = version + 1, updated_ms = ?
-                      WHERE line_id = ? AND version = ?`,
-                    [limitMinor, p.status, state, nowMs, lineId, version],
-                  );
+          if (p.update !== null) {
+            const changed = await tx.run(p.update.sql, p.update.params);
             assert(changed === 1, `line ${p.output.lineId} changed under the partition's lock`);
             events.push(...p.events);
           }

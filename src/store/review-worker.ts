@@ -36,25 +36,20 @@ if (init.role === "checkpoint") {
   port.close();
 } else {
   const store = await openStore(init.location, { migrate: false });
-  if (store.db.dialect === "sqlite") {
-    await store.db.read(async (tx) => {
-      await tx.exec("PRAGMA wal_autocheckpoint = 0");
-      await tx.exec(`PRAGMA cache_size = -${computeCacheKib}`);
-    });
+  // On SQLite a partition commits over a second connection that yields while another thread holds the write
+  // lock: this thread then loads and computes its next partition instead of sleeping inside SQLite. Its
+  // commits never checkpoint (the checkpoint thread does).
+  const writer =
+    store.db.dialect === "sqlite" ? openSqliteDb(store.db.location, { lockWait: "yield" }) : store.db;
+  if (writer !== store.db) {
+    await store.db.read((tx) => tx.exec(`PRAGMA cache_size = -${computeCacheKib}`));
+    await writer.transaction((tx) =>
+      tx.exec(`PRAGMA wal_autocheckpoint = 0; PRAGMA cache_size = -${computeCacheKib}`),
+    );
   }
   // The registry is only read here; publishing (which reads the clock) never happens in a worker.
   const registry = new RegistryService(createRegistryStore(store.db), () => 0);
   const resolver = new ReviewResolver(registry);
-  // On SQLite a partition commits over a second connection that yields while another thread holds the write
-  // lock: this thread then loads and computes its next partition instead of sleeping inside SQLite.
-  const writer =
-    store.db.dialect === "sqlite" ? openSqliteDb(store.db.location, { lockWait: "yield" }) : store.db;
-  if (writer !== store.db) {
-    await writer.transaction(async (tx) => {
-      await tx.exec("PRAGMA wal_autocheckpoint = 0");
-      await tx.exec(`PRAGMA cache_size = -${computeCacheKib}`);
-    });
-  }
   const reviews = createReviewStore(writer, init.product.timeZone);
 
   port.on("message", (message: { id: number; task: ReviewTask } | { close: true }) => {

@@ -47,9 +47,11 @@ export function isLeapYear(year: number): boolean {
   return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
 }
 
+/** Days in a month of a year (0 for a month outside 1 … 12). */
 export function daysInMonth(year: number, month: number): number {
-  const days = [31, isLeapYear(year) ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-  return days[month - 1] ?? 0;
+  if (month === 2) return isLeapYear(year) ? 29 : 28;
+  if (month === 4 || month === 6 || month === 9 || month === 11) return 30;
+  return month >= 1 && month <= 12 ? 31 : 0;
 }
 
 export function addDays(date: BusinessDate, days: number): BusinessDate {
@@ -79,7 +81,7 @@ export interface InvalidDate {
 }
 
 /** The number the ASCII digits text[start, start + count) write, or −1 when one of them is not a digit. */
-function digitsAt(text: string, start: number, count: number): number {
+export function digitsAt(text: string, start: number, count: number): number {
   let n = 0;
   for (let i = start; i < start + count; i++) {
     const digit = text.charCodeAt(i) - 48;
