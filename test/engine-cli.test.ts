@@ -150,7 +150,8 @@ describe("decision commands", () => {
       identical: true,
       differences: [],
     });
-    // Force past the append-only guard, as an attacker with file access could.
+    // Force past the append-only guard, as an attacker with file access could. The stored form keeps the new
+    // limit once, so the explanation's copy of it reads as tampered too.
     const store = await openStore(db);
     await store.db.transaction(async (tx) => {
       await tx.exec("DROP TRIGGER decisions_append_only_update");
@@ -162,8 +163,11 @@ describe("decision commands", () => {
     await store.close();
     const tampered = await run(replayCommand, [decided.decisionId, "--db", db, "--json"]);
     expect(tampered.code).toBe(3);
-    expect(JSON.parse(tampered.out).differences).toEqual([
-      { path: "newLimitMinor", recorded: 1, replayed: decided.newLimitMinor },
-    ]);
+    expect(JSON.parse(tampered.out).differences).toEqual(
+      expect.arrayContaining([
+        { path: "newLimitMinor", recorded: 1, replayed: decided.newLimitMinor },
+        { path: "explanation.newLimitMinor", recorded: 1, replayed: decided.newLimitMinor },
+      ]),
+    );
   });
 });

@@ -4,7 +4,7 @@
 // change and re-decides the portfolio with trigger macro.changed. SQLite always; PostgreSQL when it answers.
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { systemClock } from "../src/engine/index.js";
+import { decodeRecord, systemClock } from "../src/engine/index.js";
 import type { AnyEvent } from "../src/events/index.js";
 import { featuresAt, rebuildFeatures } from "../src/features/index.js";
 import { runSimulation, type SimSummary } from "../src/sim/index.js";
@@ -82,17 +82,7 @@ describe.each(dialects)("simulation into %s", (dialect) => {
     const records = await store.db.read((tx) =>
       tx.all<{ record: string }>("SELECT record FROM decisions ORDER BY seq"),
     );
-    const parsed = records.map(
-      (r) =>
-        JSON.parse(r.record) as {
-          decisionId: string;
-          triggerId: string;
-          customerId: string;
-          createdAt: string;
-          businessDate: string;
-          features: unknown;
-        },
-    );
+    const parsed = records.map((r) => decodeRecord(r.record));
     const step = Math.max(1, Math.floor(parsed.length / 60));
     for (let i = 0; i < parsed.length; i += step) {
       const record = parsed[i]!;
@@ -175,10 +165,7 @@ describe.each(dialects)("simulation into %s", (dialect) => {
       tx.all<{ record: string }>("SELECT record FROM decisions WHERE trigger_kind = 'macro.changed'"),
     );
     for (const row of macroDecisions) {
-      const record = JSON.parse(row.record) as {
-        announcementId: string | null;
-        versions: { macroVersion: number };
-      };
+      const record = decodeRecord(row.record);
       expect(record.versions.macroVersion).toBe(2);
       expect(record.announcementId).toBe(summary.macroChanges[0]!.announcementId);
     }

@@ -46,6 +46,15 @@ export {
 } from "./lending-service.js";
 export type * from "./ports.js";
 export {
+  decodeActivePlan,
+  decodeBureau,
+  decodeFeatures,
+  decodeHistory,
+  decodeRecord,
+  decodeVersions,
+  encodeRecord,
+} from "./record-codec.js";
+export {
   armSalt,
   armWeightMax,
   compiledCacheMax,

@@ -26,6 +26,7 @@ import type {
   RecordedVersions,
   Trigger,
 } from "./decision-types.js";
+import { encodeRecord } from "./record-codec.js";
 import type {
   ReviewAction,
   ReviewKind,
@@ -236,7 +237,7 @@ export function decideReviewLine(ctx: ReviewContext, line: ReviewLineInput): Rev
       announcementId: record.announcementId,
       createdMs: clock.createdMs,
     },
-    recordJson: JSON.stringify(record),
+    recordJson: encodeRecord(record),
     newState: applied.state,
     statusChanged: applied.statusChanged,
     events: applied.events,

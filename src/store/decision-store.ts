@@ -9,6 +9,7 @@ import type {
   DecisionStore,
   DecisionUnitOfWork,
 } from "../engine/index.js";
+import { decodeRecord, encodeRecord } from "../engine/index.js";
 import type { AnyEvent, BehaviourEvent } from "../events/index.js";
 import { parseDate, parseInstant } from "../time/index.js";
 import type { Db, SqlValue, Tx } from "./db.js";
@@ -43,7 +44,7 @@ function instantMs(text: string): number {
 }
 
 function parseRecord(row: { record: string } | undefined): DecisionRecord | null {
-  return row ? (JSON.parse(row.record) as DecisionRecord) : null;
+  return row ? decodeRecord(row.record) : null;
 }
 
 export async function insertDecision(tx: Tx, record: DecisionRecord): Promise<void> {
@@ -64,7 +65,7 @@ export async function insertDecision(tx: Tx, record: DecisionRecord): Promise<vo
     record.versions.arm,
     record.announcementId,
     instantMs(record.createdAt),
-    JSON.stringify(record),
+    encodeRecord(record),
   ]);
 }
 
@@ -177,7 +178,7 @@ export function createDecisionStore(db: Db, nowMs: () => number, timeZone: strin
           [customerId, kind],
         );
         for (const row of rows) {
-          const record = JSON.parse(row.record) as DecisionRecord;
+          const record = decodeRecord(row.record);
           if (record.triggerDetail.actor === actor) return record;
         }
         return null;
@@ -216,7 +217,7 @@ export function createDecisionStore(db: Db, nowMs: () => number, timeZone: strin
         const page = rows.slice(0, limit);
         const last = page[page.length - 1];
         return {
-          items: page.map((r) => JSON.parse(r.record) as DecisionRecord),
+          items: page.map((r) => decodeRecord(r.record)),
           nextCursor: rows.length > limit && last ? String(last.seq) : null,
         };
       });

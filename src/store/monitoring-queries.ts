@@ -1,6 +1,7 @@
 // Read queries behind model monitoring: the score and feature vector of a model's recent decisions, newest
 // first and bounded by the caller's limit, extracted from the records in SQL (the rest of a record stays put).
 
+import { decodeFeatures } from "../engine/index.js";
 import type { Tx } from "./db.js";
 
 /** The most decisions one monitoring query returns. */
@@ -44,6 +45,6 @@ export async function modelDecisionRows(
       customerId: r.customer_id,
       businessDay: Number(r.business_date),
       score: Number(r.score),
-      features: r.features === null ? {} : (JSON.parse(r.features) as Record<string, number | string | null>),
+      features: r.features === null ? {} : decodeFeatures(JSON.parse(r.features)),
     }));
 }

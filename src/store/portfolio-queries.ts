@@ -101,14 +101,17 @@ export async function latestScoreCounts(tx: Tx): Promise<{ score: number; count:
   return rows.filter((r) => r.score !== null).map((r) => ({ score: num(r.score), count: num(r.n) }));
 }
 
-/** Reason codes of the open-line customers' latest decisions' explanations, most frequent first. */
+/**
+ * Reason codes of the open-line customers' latest decisions' explanations, most frequent first. A reason is
+ * stored as an object or, compacted, as an array whose first element is its code (src/engine/record-codec.ts).
+ */
 export async function latestReasonCounts(tx: Tx): Promise<{ code: string; count: number }[]> {
   const sql =
     tx.dialect === "sqlite"
-      ? `SELECT json_extract(r.value, '$.code') AS code, COUNT(*) AS n
+      ? `SELECT COALESCE(json_extract(r.value, '$.code'), json_extract(r.value, '$[0]')) AS code, COUNT(*) AS n
          FROM decisions d JOIN ${latestDecisions} ld ON ld.seq = d.seq, json_each(d.record, '$.explanation.reasons') r
          GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT ${reasonCodesMax}`
-      : `SELECT r.value ->> 'code' AS code, COUNT(*) AS n
+      : `SELECT COALESCE(r.value ->> 'code', r.value ->> 0) AS code, COUNT(*) AS n
          FROM decisions d JOIN ${latestDecisions} ld ON ld.seq = d.seq
          CROSS JOIN LATERAL json_array_elements(CASE
            WHEN json_typeof(d.record::json #> '{explanation,reasons}') = 'array'

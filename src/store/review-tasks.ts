@@ -6,6 +6,11 @@
 
 import {
   decideReviewLine,
+  decodeActivePlan,
+  decodeBureau,
+  decodeFeatures,
+  decodeHistory,
+  decodeVersions,
   type MacroInUse,
   type PinnedVersions,
   type PolicyInUse,
@@ -28,7 +33,6 @@ import {
   whatIfReviewLine,
 } from "../engine/index.js";
 import type { AnyEvent } from "../events/index.js";
-import type { ActivePlan } from "../explain/index.js";
 import { type DatedEvent, featuresAt, rebuildFromDated } from "../features/index.js";
 import { assert, assertNever } from "../kernel/index.js";
 import type { LineState, Product } from "../lending/index.js";
@@ -86,11 +90,12 @@ const summaryPaths = [
   "previousLimitMinor",
   "newLimitMinor",
   "businessDate",
-  "history.lastIncreaseOn",
+  "history",
   "features",
   "bureau",
   "versions",
   "activePlan",
+  "explanation.plan",
 ] as const;
 
 /**
@@ -109,6 +114,8 @@ function summarySelect(dialect: Tx["dialect"]): string {
 function summaryOf(text: string): PreviousDecisionSummary {
   const v = JSON.parse(text) as unknown[];
   assert(Array.isArray(v) && v.length === summaryPaths.length, "a decision summary has every field");
+  const versions = decodeVersions(v[9]);
+  const madeBy = { decisionId: v[0], madeOn: v[5], versions };
   return {
     decisionId: v[0] as string,
     band: v[1] as string,
@@ -116,11 +123,11 @@ function summaryOf(text: string): PreviousDecisionSummary {
     previousLimitMinor: v[3] as number,
     newLimitMinor: v[4] as number,
     businessDate: v[5] as string,
-    lastIncreaseOn: v[6] as string | null,
-    features: v[7] as PreviousDecisionSummary["features"],
-    bureau: v[8] as BureauFigures | null,
-    versions: v[9] as RecordedVersions,
-    activePlan: (v[10] ?? null) as ActivePlan | null,
+    lastIncreaseOn: decodeHistory(v[6]).lastIncreaseOn,
+    features: decodeFeatures(v[7]),
+    bureau: decodeBureau(v[8]),
+    versions,
+    activePlan: v[10] == null ? null : decodeActivePlan(v[10], madeBy, v[11]),
   };
 }
 
