@@ -189,6 +189,28 @@ for (const dialect of dialects) {
       expect(stored.state.firstLineOpenedOn).toBe(fromYmd(2026, 3, 1));
     });
 
+    it("with newStates false, advances kept states and creates none", async () => {
+      await log.append([login("ns-1", "kept", day0Ms)]);
+      const opened = (eventId: string, customerId: string) => ({
+        eventId,
+        customerId,
+        type: "line.opened",
+        occurredAt: "2026-03-01T09:00:00+08:00",
+        occurredMs: day0Ms + 9 * hourMs,
+        businessDate: fromYmd(2026, 3, 1),
+        payload: JSON.stringify({ lineId: "l", productId: "p", limitMinor: 100_000 }),
+      });
+      await store.db.transaction((tx) =>
+        appendEventRows(tx, [opened("ns-2", "kept"), opened("ns-3", "stateless")], { newStates: false }),
+      );
+      expect(Number((await storedRow("kept"))?.event_count)).toBe(2);
+      // Its first event would have made a state by default; it is left to the readers' rebuild.
+      expect(await storedRow("stateless")).toBeUndefined();
+      expect((await log.loadFeatureState("stateless")).eventCount).toBe(1);
+      await store.db.transaction((tx) => appendEventRows(tx, [opened("ns-4", "first-events")]));
+      expect(Number((await storedRow("first-events"))?.event_count)).toBe(1);
+    });
+
     it("rebuilds a state that missed events written around the log", async () => {
       await log.append([login("r-1", "around", day0Ms)]);
       await store.db.transaction((tx) =>

@@ -100,8 +100,21 @@ export async function insertNewEvents<T>(
   return items.filter((item) => fresh.has(idOf(item)));
 }
 
+export interface AppendOptions {
+  /**
+   * Whether a customer without a feature state may get one from these rows (when they are its first events).
+   * Default true. A review passes false: its limit events never open a customer's log (the line's opening is
+   * logged before), so it spares counting the events of customers whose states are not kept.
+   */
+  readonly newStates?: boolean;
+}
+
 /** Inserts the rows not already logged; returns how many were new. */
-export async function appendEventRows(tx: Tx, rows: readonly EventRow[]): Promise<number> {
+export async function appendEventRows(
+  tx: Tx,
+  rows: readonly EventRow[],
+  options: AppendOptions = {},
+): Promise<number> {
   const seen = new Set<string>();
   const unique: EventRow[] = [];
   for (const r of rows) {
@@ -117,6 +130,6 @@ export async function appendEventRows(tx: Tx, rows: readonly EventRow[]): Promis
   );
   // Limit and freeze events become webhook messages in this same transaction (the transactional outbox).
   await enqueueWebhooksForLogEvents(tx, fresh);
-  await advanceFeatureStates(tx, fresh);
+  await advanceFeatureStates(tx, fresh, options.newStates ?? true);
   return fresh.length;
 }

@@ -568,8 +568,13 @@ export function createFeatureStateRows(): FeatureStateRows {
  * Brings the feature states of the customers of `rows` (rows this transaction just logged, each new) up to
  * date in the same transaction. Only a state that held exactly the customer's other logged events is
  * advanced (its count plus the new rows equals the log's count); any other is left for the readers' rebuild.
+ * With `newStates` false, a customer without a state is left without one (its events are not counted).
  */
-export async function advanceFeatureStates(tx: Tx, rows: readonly EventRow[]): Promise<void> {
+export async function advanceFeatureStates(
+  tx: Tx,
+  rows: readonly EventRow[],
+  newStates = true,
+): Promise<void> {
   if (rows.length === 0) return;
   const byCustomer = new Map<string, EventRow[]>();
   for (const r of rows) {
@@ -578,8 +583,11 @@ export async function advanceFeatureStates(tx: Tx, rows: readonly EventRow[]): P
     else byCustomer.set(r.customerId, [r]);
   }
   const states = createFeatureStateRows();
+  const loaded = await states.load(tx, [...byCustomer.keys()], true);
+  if (!newStates) {
+    for (const customerId of byCustomer.keys()) if (!loaded.has(customerId)) byCustomer.delete(customerId);
+  }
   const customers = [...byCustomer.keys()];
-  const loaded = await states.load(tx, customers, true);
   const logged = new Map<string, number>();
   for (let i = 0; i < customers.length; i += stateLoadChunk) {
     const chunk = customers.slice(i, i + stateLoadChunk);

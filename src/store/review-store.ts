@@ -450,7 +450,7 @@ export function createReviewStore(db: Db, timeZone: string): ReviewStore {
           else unchanged++;
           if (o.capped) capped++;
         }
-        if (events.length > 0) await appendEventRows(tx, events);
+        if (events.length > 0) await appendEventRows(tx, events, { newStates: false });
         const partitionDone = stale === 0 || giveUp;
         await tx.run(
           `UPDATE review_partitions SET status = ?, attempts = ?, claimed_by = NULL, lease_until_ms = NULL, done_ms = ?

@@ -71,16 +71,33 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
 }
 
 /**
- * A customer's events as one JSON array of [event_id, type, occurred_at, payload, occurred_ms, business_date],
- * in log order: the log's own instant and business date of each event spare parsing occurred_at again.
+ * A customer's events as one JSON array of [event_id, type, occurred_at, payload, occurred_ms, business_date]:
+ * the log's own instant and business date of each event spare parsing occurred_at again. On SQLite they come
+ * in the order of the index the query walks (customer, instant), which `inLogOrder` checks and mends: sorting
+ * them inside the aggregate cost a sort per customer.
  */
 function eventsAggregate(dialect: Tx["dialect"]): string {
   return dialect === "sqlite"
-    ? "json_group_array(json_array(event_id, type, occurred_at, json(payload), occurred_ms, business_date) ORDER BY occurred_ms, event_id)"
+    ? "json_group_array(json_array(event_id, type, occurred_at, json(payload), occurred_ms, business_date))"
     : `json_agg(json_build_array(event_id, type, occurred_at, payload::json, occurred_ms, business_date) ORDER BY occurred_ms, event_id)::text`;
 }
 
-type PackedEvent = [string, string, string, unknown, number, number];
+export type PackedEvent = [string, string, string, unknown, number, number];
+
+/** Log order on SQLite: by instant, then by event id as its BINARY collation compares them (UTF-8 bytes). */
+function compareLogOrder(a: PackedEvent, b: PackedEvent): number {
+  return Number(a[4]) - Number(b[4]) || Buffer.compare(Buffer.from(a[0]), Buffer.from(b[0]));
+}
+
+/** The packed events in log order (already so, as a rule: then as they are). */
+export function inLogOrder(packed: PackedEvent[]): PackedEvent[] {
+  for (let i = 1; i < packed.length; i++) {
+    if (compareLogOrder(packed[i - 1] as PackedEvent, packed[i] as PackedEvent) > 0) {
+      return packed.sort(compareLogOrder);
+    }
+  }
+  return packed;
+}
 
 /** The record fields a review reads from a customer's latest decision, in the order `summaryOf` takes them. */
 const summaryPaths = [
@@ -155,7 +172,8 @@ export async function loadPartitionInputs(
       [...ids, date],
     );
     for (const r of rows) {
-      const packed = JSON.parse(r.events) as PackedEvent[];
+      const parsed = JSON.parse(r.events) as PackedEvent[];
+      const packed = tx.dialect === "sqlite" ? inLogOrder(parsed) : parsed;
       // The engine's feature source reads at most this many events per customer, oldest first.
       const list: DatedLogEvent[] = [];
       for (let i = 0; i < packed.length && i < customerEventsMax; i++) {
