@@ -111,19 +111,55 @@ interface PreparedLine {
   readonly output: ReviewLineOutput;
   /** The decisions row without its business date (the run's) and seq. */
   readonly decision: SqlValue[];
-  /** The line's UPDATE (guarded by the version it was decided on); null: unchanged. */
-  readonly update: { readonly sql: string; readonly params: SqlValue[] } | null;
+  /** The line's new columns (written if it still has the version it was decided on); null: unchanged. */
+  readonly update: LineUpdate | null;
   readonly events: EventRow[];
 }
 
-// A limit change alters the limit and the state only, a freeze the status too: the other columns (and the
-// indexes over them: the open-line index reads the status) stay as they are.
-const updateLimit = `UPDATE lines SET limit_minor = ?, state = ?, version = version + 1, updated_ms = ?
-  WHERE line_id = ? AND version = ?`;
-const updateLimitAndStatus = `UPDATE lines SET limit_minor = ?, status = ?, state = ?, version = version + 1,
-  updated_ms = ? WHERE line_id = ? AND version = ?`;
+interface LineUpdate {
+  readonly lineId: string;
+  readonly version: number;
+  readonly limitMinor: number;
+  /** Set only by a freeze: a limit change leaves the column (and the open-line index over it) alone. */
+  readonly status: string | null;
+  readonly state: string;
+}
 
-function prepareLine(o: ReviewLineOutput, timeZone: string, nowMs: number): PreparedLine {
+/** Lines per multi-row UPDATE. */
+const updateRowsMax = 100;
+
+/**
+ * Writes `updates` (all with a status, or all without) in multi-row statements, each line only if it still
+ * has the version it was decided on; returns how many lines were written.
+ */
+async function updateLines(tx: Tx, updates: readonly LineUpdate[], nowMs: number): Promise<number> {
+  let written = 0;
+  for (let i = 0; i < updates.length; i += updateRowsMax) {
+    const slice = updates.slice(i, i + updateRowsMax);
+    const withStatus = slice[0]?.status !== null;
+    const params: SqlValue[] = [nowMs];
+    for (const u of slice) {
+      params.push(u.lineId, u.version, u.limitMinor, u.state);
+      if (withStatus) params.push(u.status);
+    }
+    const columns = withStatus ? 5 : 4;
+    // SQLite names a VALUES list's columns column1…; PostgreSQL takes names, and types for the comparisons.
+    const sql =
+      tx.dialect === "sqlite"
+        ? `UPDATE lines SET limit_minor = v.column3, state = v.column4,${withStatus ? " status = v.column5," : ""}
+             version = lines.version + 1, updated_ms = ?
+           FROM (VALUES ${values(slice.length, columns)}) AS v
+           WHERE lines.line_id = v.column1 AND lines.version = v.column2`
+        : `UPDATE lines SET limit_minor = v.limit_minor::bigint, state = v.state,${withStatus ? " status = v.status," : ""}
+             version = lines.version + 1, updated_ms = ?
+           FROM (VALUES ${values(slice.length, columns)}) AS v(line_id, version, limit_minor, state${withStatus ? ", status" : ""})
+           WHERE lines.line_id = v.line_id AND lines.version = v.version::integer`;
+    written += await tx.run(sql, params);
+  }
+  return written;
+}
+
+function prepareLine(o: ReviewLineOutput, timeZone: string): PreparedLine {
   const c = o.columns;
   const decision: SqlValue[] = [
     c.decisionId,
@@ -144,16 +180,16 @@ function prepareLine(o: ReviewLineOutput, timeZone: string, nowMs: number): Prep
     o.recordJson,
   ];
   const state = o.newState;
-  let update: PreparedLine["update"] = null;
-  if (state !== null) {
-    const json = JSON.stringify(state);
-    update = o.statusChanged
-      ? {
-          sql: updateLimitAndStatus,
-          params: [state.limitMinor, state.status, json, nowMs, state.lineId, o.version],
-        }
-      : { sql: updateLimit, params: [state.limitMinor, json, nowMs, state.lineId, o.version] };
-  }
+  const update: LineUpdate | null =
+    state === null
+      ? null
+      : {
+          lineId: state.lineId,
+          version: o.version,
+          limitMinor: state.limitMinor,
+          status: o.statusChanged ? state.status : null,
+          state: JSON.stringify(state),
+        };
   const events = o.events.map((event: LendingEvent) => eventRowOf(event, timeZone));
   return { output: o, decision, update, events };
 }
@@ -389,7 +425,7 @@ export function createReviewStore(db: Db, timeZone: string): ReviewStore {
     },
 
     commitPartition(reviewId, partition, outputs, nowMs, attemptsMax): Promise<PartitionCommit> {
-      const prepared = outputs.map((o) => prepareLine(o, timeZone, nowMs));
+      const prepared = outputs.map((o) => prepareLine(o, timeZone));
       return db.transaction(async (tx) => {
         const lock = tx.dialect === "postgres" ? " FOR UPDATE" : "";
         const part = await tx.get<{ status: string; attempts: number }>(
@@ -438,10 +474,11 @@ export function createReviewStore(db: Db, timeZone: string): ReviewStore {
         // One append for the partition's limit/freeze events (in line order, as line by line would log them):
         // the feature-state and outbox work is then done once per partition instead of once per line.
         const events: EventRow[] = [];
+        const limitUpdates: LineUpdate[] = [];
+        const statusUpdates: LineUpdate[] = [];
         for (const p of fresh) {
           if (p.update !== null) {
-            const changed = await tx.run(p.update.sql, p.update.params);
-            assert(changed === 1, `line ${p.output.lineId} changed under the partition's lock`);
+            (p.update.status === null ? limitUpdates : statusUpdates).push(p.update);
             events.push(...p.events);
           }
           const o = p.output;
@@ -450,6 +487,12 @@ export function createReviewStore(db: Db, timeZone: string): ReviewStore {
           else unchanged++;
           if (o.capped) capped++;
         }
+        const written =
+          (await updateLines(tx, limitUpdates, nowMs)) + (await updateLines(tx, statusUpdates, nowMs));
+        assert(
+          written === limitUpdates.length + statusUpdates.length,
+          "no line changed under the partition's lock",
+        );
         if (events.length > 0) await appendEventRows(tx, events, { newStates: false });
         const partitionDone = stale === 0 || giveUp;
         await tx.run(
