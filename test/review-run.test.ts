@@ -379,10 +379,10 @@ describe.each(dialects)("a partition commit (%s)", (dialect) => {
   });
   afterAll(async () => close(p));
 
-  it("writes the status only of the lines a decision froze, and each line's columns follow its state", async () => {
+  /** A run of its own over the portfolio's lines (one partition), and the store that commits it. */
+  async function startRun(reviewId: string) {
     const q = p as Portfolio;
     const store = createReviewStore(q.store.db, defaultProduct.timeZone);
-    const reviewId = "commit-freeze";
     await store.createRun({
       reviewId,
       kind: "review.periodic",
@@ -400,49 +400,62 @@ describe.each(dialects)("a partition commit (%s)", (dialect) => {
     });
     const [partition] = await store.allPartitions(reviewId);
     const lending = createLendingStore(q.store.db, () => nowMs);
-    const [frozenLine, changedLine] = (await lending.listLines({ limit: 2 })).map((l) => l.lineId);
-    const outputs = [];
-    for (const [lineId, freeze] of [
-      [frozenLine, true],
-      [changedLine, false],
-    ] as const) {
-      const line = await lending.getLine(lineId as string);
-      if (line === null) throw new Error(`line ${lineId} is seeded`);
-      const newLimitMinor = line.state.limitMinor + 100_000;
-      outputs.push({
-        lineId: line.state.lineId,
+    return { q, store, partition: partition!, lending };
+  }
+
+  /** A decided line raising the limit by 1,000.00 (and freezing the line if asked), as a worker returns it. */
+  async function outputFor(
+    lending: ReturnType<typeof createLendingStore>,
+    reviewId: string,
+    lineId: string,
+    freeze: boolean,
+  ) {
+    const line = await lending.getLine(lineId);
+    if (line === null) throw new Error(`line ${lineId} is seeded`);
+    const newLimitMinor = line.state.limitMinor + 100_000;
+    return {
+      lineId: line.state.lineId,
+      customerId: line.state.customerId,
+      version: line.version,
+      columns: {
+        decisionId: `dec-${reviewId}-${lineId}`,
+        triggerId: `${reviewId}:${line.state.customerId}`,
+        kind: "review.periodic" as const,
         customerId: line.state.customerId,
-        version: line.version,
-        columns: {
-          decisionId: `dec-${lineId}`,
-          triggerId: `${reviewId}:${line.state.customerId}`,
-          kind: "review.periodic" as const,
-          customerId: line.state.customerId,
-          lineId: line.state.lineId,
-          previousLimitMinor: line.state.limitMinor,
-          newLimitMinor,
-          modelId: "m",
-          policyId: "p",
-          policyVersion: 1,
-          macroId: "x",
-          macroVersion: 1,
-          arm: "p@1",
-          announcementId: null,
-          createdMs: nowMs,
-        },
-        recordJson: "{}",
-        newState: {
-          ...line.state,
-          limitMinor: newLimitMinor,
-          status: freeze ? ("frozen" as const) : line.state.status,
-        },
-        statusChanged: freeze,
-        events: [],
-        action: "increase" as const,
-        capped: false,
-      });
-    }
-    const commit = await store.commitPartition(reviewId, partition!, outputs, nowMs, 5);
+        lineId: line.state.lineId,
+        previousLimitMinor: line.state.limitMinor,
+        newLimitMinor,
+        modelId: "m",
+        policyId: "p",
+        policyVersion: 1,
+        macroId: "x",
+        macroVersion: 1,
+        arm: "p@1",
+        announcementId: null,
+        createdMs: nowMs,
+      },
+      recordJson: "{}",
+      newState: {
+        ...line.state,
+        limitMinor: newLimitMinor,
+        status: freeze ? ("frozen" as const) : line.state.status,
+      },
+      statusChanged: freeze,
+      events: [],
+      action: "increase" as const,
+      capped: false,
+    };
+  }
+
+  it("writes the status only of the lines a decision froze, and each line's columns follow its state", async () => {
+    const reviewId = "commit-freeze";
+    const { q, store, partition, lending } = await startRun(reviewId);
+    const [frozenLine, changedLine] = (await lending.listLines({ limit: 2 })).map((l) => l.lineId);
+    const outputs = [
+      await outputFor(lending, reviewId, frozenLine as string, true),
+      await outputFor(lending, reviewId, changedLine as string, false),
+    ];
+    const commit = await store.commitPartition(reviewId, partition, outputs, nowMs, 5);
     expect(commit).toMatchObject({ committed: true, written: 2 });
     const rows = await q.store.db.read((tx) =>
       tx.all<{ line_id: string; status: string; limit_minor: number; state: string }>(
@@ -459,5 +472,62 @@ describe.each(dialects)("a partition commit (%s)", (dialect) => {
     }
     expect(byId.get(frozenLine!)?.status).toBe("frozen");
     expect(byId.get(changedLine!)?.status).toBe("active");
+  });
+
+  it("leaves a line that changed since it was read for the partition's next attempt, which decides only it", async () => {
+    const reviewId = "commit-stale";
+    const { q, store, partition, lending } = await startRun(reviewId);
+    const ids = (await lending.listLines({ limit: lines })).map((l) => l.lineId);
+    const first = await Promise.all(ids.map((id) => outputFor(lending, reviewId, id, false)));
+    // The first line changed after the worker read it.
+    const staleFirst = [{ ...first[0]!, version: first[0]!.version - 1 }, ...first.slice(1)];
+    expect(await store.commitPartition(reviewId, partition, staleFirst, nowMs, 5)).toEqual({
+      committed: true,
+      written: ids.length - 1,
+      stale: 1,
+      partitionDone: false,
+    });
+    // The next attempt reads every line again (the others now carry this run's decisions).
+    const again = await Promise.all(ids.map((id) => outputFor(lending, reviewId, id, false)));
+    const [pending] = await store.allPartitions(reviewId);
+    expect(pending?.attempts).toBe(1);
+    expect(await store.commitPartition(reviewId, pending!, again, nowMs, 5)).toEqual({
+      committed: true,
+      written: 1,
+      stale: 0,
+      partitionDone: true,
+    });
+    const decided = await q.store.db.read((tx) =>
+      tx.all<{ trigger_id: string; n: number }>(
+        "SELECT trigger_id, COUNT(*) AS n FROM decisions WHERE trigger_id LIKE ? GROUP BY trigger_id",
+        [`${reviewId}:%`],
+      ),
+    );
+    expect(decided.length).toBe(ids.length);
+    expect(decided.every((d) => Number(d.n) === 1)).toBe(true);
+    const run = await store.getRun(reviewId);
+    expect(run?.done).toBe(ids.length);
+  });
+
+  it("refuses, writing nothing, a first attempt whose line was somehow decided already", async () => {
+    const reviewId = "commit-twice";
+    const { q, store, partition, lending } = await startRun(reviewId);
+    const ids = (await lending.listLines({ limit: lines })).map((l) => l.lineId);
+    const outputs = await Promise.all(ids.map((id) => outputFor(lending, reviewId, id, false)));
+    await store.commitPartition(reviewId, partition, outputs, nowMs, 5);
+    // As if the partition had never been attempted: its decisions are there all the same.
+    await q.store.db.transaction((tx) =>
+      tx.run("UPDATE review_partitions SET status = 'pending', attempts = 0 WHERE review_id = ?", [reviewId]),
+    );
+    const counts = () =>
+      q.store.db.read((tx) =>
+        tx.get<{ d: number; v: number }>(
+          "SELECT (SELECT COUNT(*) FROM decisions) AS d, (SELECT SUM(version) FROM lines) AS v",
+        ),
+      );
+    const before = await counts();
+    const again = await Promise.all(ids.map((id) => outputFor(lending, reviewId, id, false)));
+    await expect(store.commitPartition(reviewId, partition, again, nowMs, 5)).rejects.toThrow();
+    expect(await counts()).toEqual(before);
   });
 });

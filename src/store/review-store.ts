@@ -445,8 +445,12 @@ export function createReviewStore(db: Db, timeZone: string): ReviewStore {
         )) {
           if (r.status !== "closed") current.set(r.line_id, Number(r.version));
         }
+        // Lines an earlier attempt of this partition already decided (it left stale ones pending). A first
+        // attempt has none: a partition's decisions commit with its attempt count, and a customer's one open
+        // line is in one partition only. Were one there, its insert would break the unique trigger id and
+        // roll the commit back.
         const decided = new Set<string>();
-        const triggerIds = outputs.map((o) => o.columns.triggerId);
+        const triggerIds = Number(part.attempts) === 0 ? [] : outputs.map((o) => o.columns.triggerId);
         for (let i = 0; i < triggerIds.length; i += inListMax) {
           const ids = triggerIds.slice(i, i + inListMax);
           for (const r of await tx.all<{ trigger_id: string }>(
