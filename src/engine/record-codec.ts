@@ -1,6 +1,6 @@
 // The stored form of a decision record: the same record without what it says twice and without the keys of
 // its fixed-shape parts. A review writes a million of these; the full JSON (~3.8 KB) spilled most rows onto a
-// second page, and every byte went through the WAL and the checkpoint. The stored form (~1.5 KB) fits two
+// second page, and every byte went through the WAL and the checkpoint. The stored form (~1.4 KB) fits two
 // rows a page.
 //
 // The form is exact: `decodeRecord(encodeRecord(r))` is `r` with the same keys in the same order, so its
@@ -10,10 +10,11 @@
 // explanation, an object without the key the full part always starts with). A part stored as it is that
 // would read as compacted is wrapped as {"=": part}, and so is one that looks like such a wrapper.
 //
-// What SQL reads in place keeps its path: the top-level keys, `score.score`, `score.probability`,
-// `history.lastIncreaseOn` and `explanation.reasons` (each reason's code is its `code` key, or the first
-// element of a compacted reason). `features` and `versions` are read through `decodeFeatures` and
-// `decodeVersions`. Rows written before this form are plain record JSON and decode as such.
+// What SQL reads in place keeps its path: `decisionId`, `businessDate`, `band`, `applied`, the two limits,
+// `score.score`, `score.probability`, `explanation.plan` and `explanation.reasons` (each reason's code is its
+// `code` key, or the first element of a compacted reason). `features`, `bureau`, `versions`, `history` and
+// `activePlan`, read whole, go through their `decode…` functions. Rows written before this form are plain
+// record JSON and decode as such; a plain record whose text would start like the stored form is wrapped.
 
 import type { ActivePlan } from "../explain/index.js";
 import { featureIds } from "../features/index.js";

@@ -1,6 +1,7 @@
 // Decision records over SQL, both dialects: append-only rows (the schema refuses UPDATE/DELETE), unique per
-// trigger id, the full record as JSON next to the columns lists filter on. A decision's unit of work
-// composes the lending unit of work, so a record and the limit change it causes commit together.
+// trigger id, the record in its stored form (src/engine/record-codec.ts) next to the columns lists filter
+// on. A decision's unit of work composes the lending unit of work, so a record and the limit change it
+// causes commit together.
 
 import type {
   DecisionFilter,
