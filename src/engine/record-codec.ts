@@ -129,13 +129,6 @@ const traceKeys = [
   "macroId",
   "macroVersion",
 ];
-const explanationHeaderKeys = [
-  "format",
-  "formatVersion",
-  "decisionId",
-  "previousLimitMinor",
-  "newLimitMinor",
-];
 const characteristicKeys = ["code", "kind", "params", "featureId", "value", "pointsBelow"];
 const characteristicParamKeys = ["feature", "value", "attribute", "pointsBelow"];
 const attributionKeys = ["group", "amountMinor", "platformWide"];
@@ -178,24 +171,37 @@ function encodeVersions(v: unknown): unknown {
   return [v.modelId, v.modelHash, v.policyId, v.policyVersion, arm, v.macroId, v.macroVersion];
 }
 
-/** The trigger detail without its id and kind (the record's own), else as it is. */
-function encodeTriggerDetail(record: DecisionRecord): unknown {
-  const detail = record.triggerDetail as unknown;
-  if (!isObject(detail)) return asIsWithout(detail, "triggerId");
+/**
+ * The keys of `value` after its leading `header` keys, when it starts with exactly those keys holding exactly
+ * those values; else null.
+ */
+function restAfter(value: Obj, header: readonly (readonly [string, unknown])[]): Obj | null {
   const rest: Obj = {};
   let i = 0;
-  for (const key in detail) {
-    const value = detail[key];
-    if (i === 0 && (key !== "triggerId" || value !== record.triggerId))
-      return asIsWithout(detail, "triggerId");
-    if (i === 1 && (key !== "kind" || value !== record.trigger)) return asIsWithout(detail, "triggerId");
-    if (i >= 2) {
-      if (key === "__proto__") return asIsWithout(detail, "triggerId");
-      rest[key] = value;
+  for (const key in value) {
+    const expected = header[i];
+    if (expected !== undefined) {
+      if (key !== expected[0] || value[key] !== expected[1]) return null;
+    } else if (key === "__proto__") {
+      return null;
+    } else {
+      rest[key] = value[key];
     }
     i++;
   }
-  return i >= 2 ? rest : asIsWithout(detail, "triggerId");
+  return i >= header.length ? rest : null;
+}
+
+/** The trigger detail without its id and kind (the record's own), else as it is. */
+function encodeTriggerDetail(record: DecisionRecord): unknown {
+  const detail = record.triggerDetail as unknown;
+  const rest = isObject(detail)
+    ? restAfter(detail, [
+        ["triggerId", record.triggerId],
+        ["kind", record.trigger],
+      ])
+    : null;
+  return rest ?? asIsWithout(detail, "triggerId");
 }
 
 function encodeTrace(trace: unknown, record: DecisionRecord): unknown {
@@ -268,29 +274,16 @@ function encodePlan(plan: unknown): unknown {
 /** The explanation without its header (the record's id and limits), its parts compacted; else as it is. */
 function encodeExplanation(record: DecisionRecord): unknown {
   const e = record.explanation as unknown;
-  if (!isObject(e)) return asIsWithout(e, "format");
-  const out: Obj = {};
-  let i = 0;
-  for (const key in e) {
-    if (i < explanationHeaderKeys.length) {
-      if (key !== explanationHeaderKeys[i]) return asIsWithout(e, "format");
-    } else if (key === "__proto__") {
-      return asIsWithout(e, "format");
-    } else {
-      out[key] = e[key];
-    }
-    i++;
-  }
-  if (
-    i < explanationHeaderKeys.length ||
-    e.format !== "headroom.explanation" ||
-    e.formatVersion !== 1 ||
-    e.decisionId !== record.decisionId ||
-    e.previousLimitMinor !== record.previousLimitMinor ||
-    e.newLimitMinor !== record.newLimitMinor ||
-    !Array.isArray(out.reasons) ||
-    !Array.isArray(out.attribution)
-  ) {
+  const out = isObject(e)
+    ? restAfter(e, [
+        ["format", "headroom.explanation"],
+        ["formatVersion", 1],
+        ["decisionId", record.decisionId],
+        ["previousLimitMinor", record.previousLimitMinor],
+        ["newLimitMinor", record.newLimitMinor],
+      ])
+    : null;
+  if (out === null || !Array.isArray(out.reasons) || !Array.isArray(out.attribution)) {
     return asIsWithout(e, "format");
   }
   out.reasons = out.reasons.map(encodeReason);
