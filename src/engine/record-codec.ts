@@ -154,9 +154,13 @@ const planKeysWithReview = [...planKeys.slice(0, 6), "nextReviewDate", "verified
 
 // --- encoding ---------------------------------------------------------------------------------------------
 
+/**
+ * The values of an object whose keys were checked to be exactly `keys` (or to start with them), in order:
+ * `Object.values` reads them in that order, and faster than a lookup per key.
+ */
 function valuesOf(value: Obj, keys: readonly string[]): unknown[] {
-  const out = new Array<unknown>(keys.length);
-  for (let i = 0; i < keys.length; i++) out[i] = value[keys[i] as string];
+  const out = Object.values(value);
+  out.length = keys.length;
   return out;
 }
 
