@@ -21,10 +21,10 @@ import { featureIds } from "../features/index.js";
 import type { BureauFigures, FeatureVector } from "../policy/index.js";
 import type { DecisionRecord, RecordedHistory, RecordedVersions } from "./decision-types.js";
 
-/** The stored form's first key and version. Plain record JSON starts with `{"decisionId":`. */
+/** The stored form's first key (written out where the form is built) and version. Plain record JSON starts with `{"decisionId":`. */
 const formKey = "~";
 const formVersion = 1;
-/** The stored form's last key: the parts nothing reads in place, by position. */
+/** The stored form's key of the parts nothing reads in place, by position. */
 const restKey = "r";
 
 type Obj = Record<string, unknown>;
@@ -333,8 +333,10 @@ function plainText(record: DecisionRecord): string {
 export function encodeRecord(record: DecisionRecord): string {
   const withPlan = record.activePlan !== undefined;
   if (!hasExactKeys(record, withPlan ? recordKeysWithPlan : recordKeys)) return plainText(record);
+  const explanation = encodeExplanation(record);
+  // One object literal (with the form's key written out, not computed) keeps V8's fast shape for stringify.
   const stored: Obj = {
-    [formKey]: formVersion,
+    "~": formVersion,
     decisionId: record.decisionId,
     businessDate: record.businessDate,
     band: record.band,
@@ -346,28 +348,27 @@ export function encodeRecord(record: DecisionRecord): string {
     bureau: encodeFixed(record.bureau, bureauKeys),
     versions: encodeVersions(record.versions),
     history: encodeFixed(record.history, historyKeys),
-    explanation: encodeExplanation(record),
+    explanation,
+    // The rest, which nothing reads in place, by position.
+    r: [
+      record.triggerId,
+      record.trigger,
+      encodeTriggerDetail(record),
+      record.customerId,
+      record.lineId,
+      encodeFixed(record.product, productKeys),
+      record.action,
+      encodeFixed(record.line, lineKeys),
+      record.freeze,
+      encodeOutcome(record),
+      record.announcementId,
+      record.createdAt,
+    ],
   };
   if (withPlan) {
-    const e = stored.explanation;
-    const compact = isObject(e) && !isWrapper(e) && !("format" in e) && "plan" in e;
-    stored.activePlan = encodeActivePlan(record, compact);
+    const compact = isObject(explanation) && !isWrapper(explanation) && !("format" in explanation);
+    stored.activePlan = encodeActivePlan(record, compact && "plan" in explanation);
   }
-  // The rest, which nothing reads in place, by position.
-  stored[restKey] = [
-    record.triggerId,
-    record.trigger,
-    encodeTriggerDetail(record),
-    record.customerId,
-    record.lineId,
-    encodeFixed(record.product, productKeys),
-    record.action,
-    encodeFixed(record.line, lineKeys),
-    record.freeze,
-    encodeOutcome(record),
-    record.announcementId,
-    record.createdAt,
-  ];
   return JSON.stringify(stored);
 }
 
