@@ -531,3 +531,56 @@ describe.each(dialects)("a partition commit (%s)", (dialect) => {
     expect(await counts()).toEqual(before);
   });
 });
+
+describe.each(dialects)("cutting a run into partitions (%s)", (dialect) => {
+  let p: Portfolio | undefined;
+  beforeAll(async () => {
+    p = await portfolio(dialect, "review-cut", 7);
+  });
+  afterAll(async () => close(p));
+
+  it("covers every open line once, in id order, a partition's worth at a time, and skips closed ones", async () => {
+    const q = p as Portfolio;
+    const ids = (
+      await q.store.db.read((tx) => tx.all<{ line_id: string }>("SELECT line_id FROM lines ORDER BY line_id"))
+    ).map((r) => r.line_id);
+    const closed = ids[2] as string;
+    await q.store.db.transaction((tx) =>
+      tx.run("UPDATE lines SET status = 'closed' WHERE line_id = ?", [closed]),
+    );
+    const open = ids.filter((id) => id !== closed);
+    const store = createReviewStore(q.store.db, defaultProduct.timeZone);
+    for (const size of [1, 2, 4, 6, 50]) {
+      const partitions = await store.planPartitions(size);
+      const expected = [];
+      for (let i = 0; i < open.length; i += size) {
+        const chunk = open.slice(i, i + size);
+        expected.push({
+          partitionNo: expected.length,
+          firstLineId: chunk[0],
+          lastLineId: chunk[chunk.length - 1],
+          lines: chunk.length,
+          attempts: 0,
+        });
+      }
+      expect(partitions).toEqual(expected);
+    }
+    const run = await store.createRun({
+      reviewId: "cut",
+      kind: "review.periodic",
+      businessDate: reviewDate,
+      pinned: {
+        modelId: "m",
+        arms: [{ policyId: "p", version: 1, weight: 1 }],
+        macroId: "x",
+        macroVersion: 1,
+      },
+      phase: "apply",
+      actor: "test",
+      nowMs,
+      partitionLines: 4,
+    });
+    expect(run.total).toBe(open.length);
+    expect(await store.allPartitions("cut")).toEqual(await store.planPartitions(4));
+  });
+});

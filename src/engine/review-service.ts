@@ -223,8 +223,18 @@ export class ReviewService {
     onProgress?: (p: ReviewProgress) => void,
   ): Promise<{ run: ReviewRun; resumed: boolean }> {
     const unfinished = await this.options.store.unfinishedRun(options.kind ?? "review.periodic");
-    const run = unfinished ?? (await this.create(options));
-    return { run: await this.execute(run.reviewId, onProgress), resumed: unfinished !== null };
+    if (unfinished !== null)
+      return { run: await this.execute(unfinished.reviewId, onProgress), resumed: true };
+    // The computer's threads start while the run is cut into partitions.
+    const computer = this.options.computer();
+    let run: ReviewRun;
+    try {
+      run = await this.create(options);
+    } catch (error) {
+      await computer.close();
+      throw error;
+    }
+    return { run: await this.execute(run.reviewId, onProgress, computer), resumed: false };
   }
 
   /** Starts a run in the background (the API's POST /v1/reviews); poll `get` for progress. */
@@ -254,25 +264,33 @@ export class ReviewService {
     await Promise.allSettled([...this.running.values()]);
   }
 
-  /** Runs (or resumes) a created run until every partition is done. */
-  async execute(reviewId: string, onProgress?: (p: ReviewProgress) => void): Promise<ReviewRun> {
+  /**
+   * Runs (or resumes) a created run until every partition is done, on `computer` (default: a new one), which
+   * it closes.
+   */
+  async execute(
+    reviewId: string,
+    onProgress?: (p: ReviewProgress) => void,
+    computer: ReviewComputer = this.options.computer(),
+  ): Promise<ReviewRun> {
     const { store, clock } = this.options;
-    const found = await store.getRun(reviewId);
-    assert(found !== null, `review ${reviewId} exists`);
-    // A failed run is resumed like a killed one: its committed partitions stay, the rest are decided now.
-    if (found.status === "completed") return found;
-    const computer = this.options.computer();
     try {
-      let run = found;
-      if (run.phase === "propose") {
-        await this.proposeAndCap(run, computer, onProgress);
-        run = (await store.getRun(reviewId)) as ReviewRun;
+      const found = await store.getRun(reviewId);
+      assert(found !== null, `review ${reviewId} exists`);
+      // A failed run is resumed like a killed one: its committed partitions stay, the rest are decided now.
+      if (found.status === "completed") return found;
+      try {
+        let run = found;
+        if (run.phase === "propose") {
+          await this.proposeAndCap(run, computer, onProgress);
+          run = (await store.getRun(reviewId)) as ReviewRun;
+        }
+        await this.applyAll(run, computer, onProgress);
+        await store.finishRun(reviewId, "completed", clock.nowMs(), null);
+      } catch (error) {
+        await store.finishRun(reviewId, "failed", clock.nowMs(), (error as Error).message ?? String(error));
+        throw error;
       }
-      await this.applyAll(run, computer, onProgress);
-      await store.finishRun(reviewId, "completed", clock.nowMs(), null);
-    } catch (error) {
-      await store.finishRun(reviewId, "failed", clock.nowMs(), (error as Error).message ?? String(error));
-      throw error;
     } finally {
       await computer.close();
     }

@@ -48,7 +48,7 @@ export {
   seedLinesPerTransaction,
   seedReviewPortfolio,
 } from "./review-seed.js";
-export { createReviewStore, partitionScanPageMax, reviewListMax } from "./review-store.js";
+export { createReviewStore, reviewListMax } from "./review-store.js";
 export { loadPartitionInputs, ReviewResolver, reviewInClauseMax, runReviewTask } from "./review-tasks.js";
 export {
   isDeadLocalRunner,

@@ -21,8 +21,6 @@ import { formatDate, parseDate } from "../time/index.js";
 import type { Db, SqlValue, Tx } from "./db.js";
 import { appendEventRows, type EventRow, eventRowOf } from "./events-table.js";
 
-/** Line ids read per page while cutting a run into partitions. */
-export const partitionScanPageMax = 10_000;
 /** Runs returned by one listing. */
 export const reviewListMax = 200;
 /** Rows per multi-row INSERT (well under both dialects' parameter limits). */
@@ -220,16 +218,48 @@ async function insertDecisions(tx: Tx, lines: readonly PreparedLine[], date: num
 }
 
 /** The ids of the lines a review covers (all but closed ones), in id order, read a page at a time. */
-async function* openLineIds(tx: Tx): AsyncGenerator<string> {
+/**
+ * A run's partitions: the open lines in id order, `partitionLines` at a time. The database skips through the
+ * line id index to each partition's last line (OFFSET), so the ids never travel to this thread one by one.
+ */
+async function cutPartitions(tx: Tx, partitionLines: number): Promise<ReviewPartition[]> {
+  const out: ReviewPartition[] = [];
   let after = "";
   for (;;) {
-    const rows = await tx.all<{ line_id: string }>(
-      `SELECT line_id FROM lines WHERE status <> 'closed' AND line_id > ? ORDER BY line_id LIMIT ?`,
-      [after, partitionScanPageMax],
+    const first = await tx.get<{ line_id: string }>(
+      `SELECT line_id FROM lines WHERE status <> 'closed' AND line_id > ? ORDER BY line_id LIMIT 1`,
+      [after],
     );
-    if (rows.length === 0) return;
-    for (const r of rows) yield r.line_id;
-    after = (rows[rows.length - 1] as { line_id: string }).line_id;
+    if (first === undefined) return out;
+    const partitionNo = out.length;
+    const last = await tx.get<{ line_id: string }>(
+      `SELECT line_id FROM lines WHERE status <> 'closed' AND line_id >= ? ORDER BY line_id LIMIT 1 OFFSET ?`,
+      [first.line_id, partitionLines - 1],
+    );
+    if (last !== undefined) {
+      out.push({
+        partitionNo,
+        firstLineId: first.line_id,
+        lastLineId: last.line_id,
+        lines: partitionLines,
+        attempts: 0,
+      });
+      after = last.line_id;
+      continue;
+    }
+    const rest = await tx.get<{ n: number; last: string }>(
+      `SELECT COUNT(*) AS n, MAX(line_id) AS last FROM lines WHERE status <> 'closed' AND line_id >= ?`,
+      [first.line_id],
+    );
+    assert(rest !== undefined, "the last partition has its first line");
+    out.push({
+      partitionNo,
+      firstLineId: first.line_id,
+      lastLineId: rest.last,
+      lines: Number(rest.n),
+      attempts: 0,
+    });
+    return out;
   }
 }
 
@@ -242,25 +272,24 @@ export function createReviewStore(db: Db, timeZone: string): ReviewStore {
     createRun(run: NewReviewRun) {
       assert(Number.isSafeInteger(run.partitionLines) && run.partitionLines > 0, "partitions hold lines");
       return db.transaction(async (tx) => {
-        let partitionNo = 0;
-        let total = 0;
-        let pending: string[] = [];
-        const flush = async (ids: readonly string[]) => {
+        const partitions = await cutPartitions(tx, run.partitionLines);
+        const total = partitions.reduce((sum, p) => sum + p.lines, 0);
+        for (let i = 0; i < partitions.length; i += insertRowsMax) {
+          const slice = partitions.slice(i, i + insertRowsMax);
           await tx.run(
             `INSERT INTO review_partitions (review_id, partition_no, first_line_id, last_line_id, lines, status, attempts)
-              VALUES (?, ?, ?, ?, ?, 'pending', 0)`,
-            [run.reviewId, partitionNo++, ids[0] as string, ids[ids.length - 1] as string, ids.length],
+              VALUES ${values(slice.length, 7)}`,
+            slice.flatMap((p) => [
+              run.reviewId,
+              p.partitionNo,
+              p.firstLineId,
+              p.lastLineId,
+              p.lines,
+              "pending",
+              0,
+            ]),
           );
-        };
-        for await (const lineId of openLineIds(tx)) {
-          total++;
-          pending.push(lineId);
-          if (pending.length === run.partitionLines) {
-            await flush(pending);
-            pending = [];
-          }
         }
-        if (pending.length > 0) await flush(pending);
         await tx.run(
           `INSERT INTO review_runs (review_id, kind, status, phase, business_date, pinned, total, done, increases,
              decreases, unchanged, capped, skipped, actor, started_ms, updated_ms, finished_ms, error)
@@ -283,26 +312,7 @@ export function createReviewStore(db: Db, timeZone: string): ReviewStore {
 
     async planPartitions(partitionLines) {
       assert(Number.isSafeInteger(partitionLines) && partitionLines > 0, "partitions hold lines");
-      return db.read(async (tx) => {
-        const out: ReviewPartition[] = [];
-        let pending: string[] = [];
-        const flush = () => {
-          out.push({
-            partitionNo: out.length,
-            firstLineId: pending[0] as string,
-            lastLineId: pending[pending.length - 1] as string,
-            lines: pending.length,
-            attempts: 0,
-          });
-          pending = [];
-        };
-        for await (const lineId of openLineIds(tx)) {
-          pending.push(lineId);
-          if (pending.length === partitionLines) flush();
-        }
-        if (pending.length > 0) flush();
-        return out;
-      });
+      return db.read((tx) => cutPartitions(tx, partitionLines));
     },
 
     armTotals() {
