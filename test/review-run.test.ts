@@ -155,6 +155,11 @@ describe.each(dialects)("portfolio review (%s)", (dialect) => {
       expect(replay.ok && replay.value.differences).toEqual([]);
     }
 
+    // Some promise a recovery plan: their stored form keeps it once (with the explanation's), and the second
+    // run below reads it back from there.
+    const promised = (await p.wiring.engine.listDecisions({ limit: 200 })).items.filter((d) => d.activePlan);
+    expect(promised.length).toBeGreaterThan(0);
+
     // A second run reads the first run's decisions as history (the fields it needs extracted by the database);
     // its records replay too, against history the engine rebuilds from whole records.
     p.clock.advance(60_000);
@@ -163,6 +168,10 @@ describe.each(dialects)("portfolio review (%s)", (dialect) => {
     expect(second.run.done).toBe(lines);
     const latest = await p.wiring.engine.listDecisions({ limit: 200 });
     expect(latest.items).toHaveLength(200);
+    const promisedIds = new Set(promised.map((d) => d.decisionId));
+    const carried = latest.items.filter((d) => promisedIds.has(d.history.previousDecisionId ?? ""));
+    expect(carried.length).toBeGreaterThan(0);
+    for (const d of carried) expect(d.history.activePlan).toBeDefined();
     for (const d of latest.items) {
       expect(d.history.previousDecisionId).not.toBeNull();
       const replay = await p.wiring.engine.replay(d.decisionId);
