@@ -381,6 +381,20 @@ describe("exposure budget, what-if and experiments (sqlite)", () => {
   });
 });
 
+/** A run over a test portfolio with placeholder versions: the store's own tests never decide through them. */
+function testRun(reviewId: string, partitionLines: number) {
+  return {
+    reviewId,
+    kind: "review.periodic" as const,
+    businessDate: reviewDate,
+    pinned: { modelId: "m", arms: [{ policyId: "p", version: 1, weight: 1 }], macroId: "x", macroVersion: 1 },
+    phase: "apply" as const,
+    actor: "test",
+    nowMs,
+    partitionLines,
+  };
+}
+
 describe.each(dialects)("a partition commit (%s)", (dialect) => {
   let p: Portfolio | undefined;
   beforeAll(async () => {
@@ -392,21 +406,7 @@ describe.each(dialects)("a partition commit (%s)", (dialect) => {
   async function startRun(reviewId: string) {
     const q = p as Portfolio;
     const store = createReviewStore(q.store.db, defaultProduct.timeZone);
-    await store.createRun({
-      reviewId,
-      kind: "review.periodic",
-      businessDate: reviewDate,
-      pinned: {
-        modelId: "m",
-        arms: [{ policyId: "p", version: 1, weight: 1 }],
-        macroId: "x",
-        macroVersion: 1,
-      },
-      phase: "apply",
-      actor: "test",
-      nowMs,
-      partitionLines: lines,
-    });
+    await store.createRun(testRun(reviewId, lines));
     const [partition] = await store.allPartitions(reviewId);
     const lending = createLendingStore(q.store.db, () => nowMs);
     return { q, store, partition: partition!, lending };
@@ -574,21 +574,7 @@ describe.each(dialects)("cutting a run into partitions (%s)", (dialect) => {
       }
       expect(partitions).toEqual(expected);
     }
-    const run = await store.createRun({
-      reviewId: "cut",
-      kind: "review.periodic",
-      businessDate: reviewDate,
-      pinned: {
-        modelId: "m",
-        arms: [{ policyId: "p", version: 1, weight: 1 }],
-        macroId: "x",
-        macroVersion: 1,
-      },
-      phase: "apply",
-      actor: "test",
-      nowMs,
-      partitionLines: 4,
-    });
+    const run = await store.createRun(testRun("cut", 4));
     expect(run.total).toBe(open.length);
     expect(await store.allPartitions("cut")).toEqual(await store.planPartitions(4));
   });
