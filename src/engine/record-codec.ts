@@ -316,7 +316,9 @@ function encodeActivePlan(record: DecisionRecord, explanationCompact: boolean): 
     active.versions.macroId === v.macroId &&
     active.versions.macroVersion === v.macroVersion &&
     isObject(record.explanation) &&
-    JSON.stringify(active.plan) === JSON.stringify(record.explanation.plan)
+    // `decide` hands the plan it made to both; a record read back holds two equal copies.
+    (active.plan === record.explanation.plan ||
+      JSON.stringify(active.plan) === JSON.stringify(record.explanation.plan))
   ) {
     return [];
   }

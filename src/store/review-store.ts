@@ -127,14 +127,26 @@ interface LineUpdate {
 const updateRowsMax = 100;
 
 /**
- * Writes `updates` (all with a status, or all without) in multi-row statements, each line only if it still
- * has the version it was decided on; returns how many lines were written.
+ * Writes `updates` in multi-row statements (limit changes apart from freezes, which set the status too), each
+ * line only if it still has the version it was decided on; returns how many lines were written.
  */
 async function updateLines(tx: Tx, updates: readonly LineUpdate[], nowMs: number): Promise<number> {
+  const limitOnly = updates.filter((u) => u.status === null);
+  const freezes = updates.filter((u) => u.status !== null);
+  return (
+    (await updateLinesAlike(tx, limitOnly, false, nowMs)) + (await updateLinesAlike(tx, freezes, true, nowMs))
+  );
+}
+
+async function updateLinesAlike(
+  tx: Tx,
+  updates: readonly LineUpdate[],
+  withStatus: boolean,
+  nowMs: number,
+): Promise<number> {
   let written = 0;
   for (let i = 0; i < updates.length; i += updateRowsMax) {
     const slice = updates.slice(i, i + updateRowsMax);
-    const withStatus = slice[0]?.status !== null;
     const params: SqlValue[] = [nowMs];
     for (const u of slice) {
       params.push(u.lineId, u.version, u.limitMinor, u.state);
@@ -217,7 +229,6 @@ async function insertDecisions(tx: Tx, lines: readonly PreparedLine[], date: num
   }
 }
 
-/** The ids of the lines a review covers (all but closed ones), in id order, read a page at a time. */
 /**
  * A run's partitions: the open lines in id order, `partitionLines` at a time. The database skips through the
  * line id index to each partition's last line (OFFSET), so the ids never travel to this thread one by one.
@@ -488,11 +499,10 @@ export function createReviewStore(db: Db, timeZone: string): ReviewStore {
         // One append for the partition's limit/freeze events (in line order, as line by line would log them):
         // the feature-state and outbox work is then done once per partition instead of once per line.
         const events: EventRow[] = [];
-        const limitUpdates: LineUpdate[] = [];
-        const statusUpdates: LineUpdate[] = [];
+        const updates: LineUpdate[] = [];
         for (const p of fresh) {
           if (p.update !== null) {
-            (p.update.status === null ? limitUpdates : statusUpdates).push(p.update);
+            updates.push(p.update);
             events.push(...p.events);
           }
           const o = p.output;
@@ -501,12 +511,8 @@ export function createReviewStore(db: Db, timeZone: string): ReviewStore {
           else unchanged++;
           if (o.capped) capped++;
         }
-        const written =
-          (await updateLines(tx, limitUpdates, nowMs)) + (await updateLines(tx, statusUpdates, nowMs));
-        assert(
-          written === limitUpdates.length + statusUpdates.length,
-          "no line changed under the partition's lock",
-        );
+        const written = await updateLines(tx, updates, nowMs);
+        assert(written === updates.length, "no line changed under the partition's lock");
         if (events.length > 0) await appendEventRows(tx, events, { newStates: false });
         const partitionDone = stale === 0 || giveUp;
         await tx.run(
