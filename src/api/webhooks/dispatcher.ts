@@ -1,6 +1,7 @@
 // Delivers the webhook outbox: claims due rows with a lease (so two server processes do not send the same
 // row at once), signs, POSTs, and on failure retries with exponential backoff until `attemptsMax`.
 // The clock and the timer are injected: tests drive the dispatcher by calling `runOnce` and moving the clock.
+// The default sender resolves each target once and connects only to the addresses it checked (http-sender.ts).
 
 import type { Clock } from "../../kernel/index.js";
 import {
@@ -10,8 +11,11 @@ import {
   markDelivered,
   type OutboxDelivery,
 } from "../../store/index.js";
+import { createHttpSender, type WebhookSender } from "./http-sender.js";
 import { webhookHeaders } from "./signing.js";
-import { checkWebhookUrl } from "./url-guard.js";
+import { parseWebhookUrl, type Resolver, WebhookAddressForbiddenError } from "./url-guard.js";
+
+export type { SendResult, WebhookSender } from "./http-sender.js";
 
 export const deliveryAttemptsMax = 10;
 export const backoffBaseMs = 5_000;
@@ -27,17 +31,6 @@ export function backoffDelayMs(attempt: number): number {
   return Math.min(backoffMaxMs, backoffBaseMs * 2 ** Math.max(0, attempt - 1));
 }
 
-export interface SendResult {
-  readonly status: number;
-}
-
-/** Sends one signed request; throws on a network failure. */
-export type WebhookSender = (
-  url: string,
-  headers: Record<string, string>,
-  body: string,
-) => Promise<SendResult>;
-
 export interface Timer {
   set(fn: () => void, ms: number): unknown;
   clear(handle: unknown): void;
@@ -48,22 +41,13 @@ export const realTimer: Timer = {
   clear: (handle) => clearTimeout(handle as NodeJS.Timeout),
 };
 
-export const fetchSender: WebhookSender = async (url, headers, body) => {
-  const response = await fetch(url, {
-    method: "POST",
-    headers: { "content-type": "application/json", ...headers },
-    body,
-    redirect: "manual",
-    signal: AbortSignal.timeout(deliveryTimeoutMs),
-  });
-  await response.body?.cancel().catch(() => undefined);
-  return { status: response.status };
-};
-
 export interface DispatcherOptions {
   readonly db: Db;
   readonly clock: Clock;
+  /** Replaces the pinned http sender; a replacement owns the address check of its own connections. */
   readonly send?: WebhookSender;
+  /** How the default sender resolves host names (the system resolver unless a test injects one). */
+  readonly resolve?: Resolver;
   readonly timer?: Timer;
   readonly allowPrivateUrls: boolean;
   readonly attemptsMax?: number;
@@ -106,7 +90,13 @@ async function claim(db: Db, nowMs: number): Promise<OutboxDelivery[]> {
 }
 
 export function createWebhookDispatcher(options: DispatcherOptions): WebhookDispatcher {
-  const send = options.send ?? fetchSender;
+  const send =
+    options.send ??
+    createHttpSender({
+      allowPrivate: options.allowPrivateUrls,
+      timeoutMs: deliveryTimeoutMs,
+      ...(options.resolve ? { resolve: options.resolve } : {}),
+    });
   const timer = options.timer ?? realTimer;
   const attemptsMax = options.attemptsMax ?? deliveryAttemptsMax;
   let handle: unknown = null;
@@ -119,7 +109,8 @@ export function createWebhookDispatcher(options: DispatcherOptions): WebhookDisp
     const secrets = d.secrets.filter((s) => s.expiresMs === null || s.expiresMs > nowMs).map((s) => s.secret);
     let status: number | null = null;
     let error: string | null = null;
-    const check = await checkWebhookUrl(d.url, options.allowPrivateUrls);
+    // The address check happens once, inside the send, on the very addresses the socket connects to.
+    const check = parseWebhookUrl(d.url);
     if (!check.ok) error = `webhook_url_forbidden: ${check.reason}`;
     else {
       try {
@@ -127,7 +118,10 @@ export function createWebhookDispatcher(options: DispatcherOptions): WebhookDisp
         status = (await send(d.url, { ...headers }, d.body)).status;
         if (status < 200 || status >= 300) error = `receiver answered ${status}`;
       } catch (e) {
-        error = `send failed: ${(e as Error).message}`;
+        error =
+          e instanceof WebhookAddressForbiddenError
+            ? `webhook_url_forbidden: ${e.message}`
+            : `send failed: ${(e as Error).message}`;
       }
     }
     const doneMs = options.clock.nowMs();
