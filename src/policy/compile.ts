@@ -2,7 +2,7 @@
 // conditions as parallel arrays, macro overlays multiplied out per band. Compiled objects are frozen.
 
 import { assert } from "../kernel/index.js";
-import type { MacroDoc, OverlayTableDoc, PolicyDoc } from "./schema.js";
+import { guardrailDefaults, type MacroDoc, type OverlayTableDoc, type PolicyDoc } from "./schema.js";
 import type {
   CompiledBand,
   CompiledMacro,
@@ -13,6 +13,20 @@ import type {
 } from "./types.js";
 
 const opCodes: Record<RuleOp, 0 | 1 | 2 | 3> = { ">=": 0, ">": 1, "<=": 2, "<": 3 };
+
+/** Every guardrail with its value: an omitted one takes its default, so decideLimit reads plain fields. */
+function compileGuardrails(g: PolicyDoc["guardrails"]): CompiledPolicy["guardrails"] {
+  return Object.freeze({
+    maxDecreasePpm: g.maxDecreasePpm,
+    decreaseWindowDays: g.decreaseWindowDays ?? guardrailDefaults.decreaseWindowDays,
+    increaseWaitingDays: g.increaseWaitingDays,
+    noIncreaseWhileOverdue: g.noIncreaseWhileOverdue,
+    freezeDpdOver: g.freezeDpdOver,
+    hysteresisMarginPoints: g.hysteresisMarginPoints,
+    onTimeRepaymentNeverLowers: g.onTimeRepaymentNeverLowers,
+    reevaluationNeverLowers: g.reevaluationNeverLowers ?? guardrailDefaults.reevaluationNeverLowers,
+  });
+}
 
 /** Compiles a document that validatePolicy accepted (an unvalidated one is a bug: asserts). */
 export function compilePolicy(doc: PolicyDoc): CompiledPolicy {
@@ -54,7 +68,7 @@ export function compilePolicy(doc: PolicyDoc): CompiledPolicy {
     debtToIncomeMax: doc.capacity.debtToIncomeMax,
     noIncomeCeilingMinor: doc.capacity.noIncomeCeilingMinor,
     rules: Object.freeze(rules),
-    guardrails: Object.freeze({ ...doc.guardrails }),
+    guardrails: compileGuardrails(doc.guardrails),
   });
 }
 

@@ -1,6 +1,7 @@
 // decideLimit: the pure limit decision — base, band (with hysteresis), behaviour rules, macro overlays,
 // profit test, capacity ceiling, product bounds, one rounding to the step, then guardrails.
-// Reads nothing but its arguments; the result is monotone (non-decreasing) in the score, all else fixed.
+// Reads nothing but its arguments; the result is monotone (non-decreasing) in the score, all else fixed, and
+// a fixed point: fed back as the current limit (its band, increase date and window updated), it stays.
 
 import { assert, assertNever } from "../kernel/index.js";
 import type {
@@ -146,6 +147,17 @@ function guard(
   return toMinor;
 }
 
+/**
+ * The highest limit of the decrease window: the caller's figure, never below the current limit (the current
+ * limit is held today, so it is in every window); absent, the current limit.
+ */
+function windowHighestOf(input: LimitInput, current: number): number {
+  const given = input.history.highestLimitInWindowMinor;
+  if (given === undefined || given === null) return current;
+  assert(Number.isSafeInteger(given) && given >= 0, "the window's highest limit is a non-negative integer");
+  return Math.max(given, current);
+}
+
 export function decideLimit(
   input: LimitInput,
   policy: CompiledPolicy,
@@ -155,6 +167,7 @@ export function decideLimit(
   const guardrails = options?.guardrails !== false;
   const { line, product, score } = input;
   const current = line.limitMinor;
+  const highest = windowHighestOf(input, current);
   const step = product.limitStepMinor;
   assert(Number.isFinite(score.score), "a score is a finite number");
   assert(Number.isSafeInteger(current) && current >= 0, "a credit limit is a non-negative integer");
@@ -198,8 +211,11 @@ export function decideLimit(
   let amount = base * band.multiplier;
   const bandLimit = amount;
 
-  // 3. Behaviour rules, in document order.
+  // 3. Behaviour rules, in document order. A cap-at-current rule caps the amount at this point at the window's
+  // highest limit (today's, unless it fell in the window) and, at the end, keeps the limit from rising above
+  // today's: capped at today's limit here, the rules and overlays after it would cut again at every decision.
   let blockIncrease = false;
+  let capIndex = -1;
   let behaviourFactor = 1;
   // Indexed loops: compiled arrays are frozen, and for-of over a frozen array is slow.
   const rules = policy.rules;
@@ -213,7 +229,8 @@ export function decideLimit(
         behaviourFactor *= rule.multiplier;
         break;
       case 1:
-        if (amount > current) amount = current;
+        if (amount > highest) amount = highest;
+        if (capIndex < 0) capIndex = fired.length;
         break;
       case 2:
         blockIncrease = true;
@@ -290,6 +307,18 @@ export function decideLimit(
     });
     limit = failValue;
   }
+  if (capIndex >= 0 && limit > current) {
+    // The cap rule holds the limit at today's: its effect says so (a reason for the borrower).
+    const rule = fired[capIndex]!;
+    fired[capIndex] = {
+      ruleId: rule.ruleId,
+      code: rule.code,
+      kind: rule.kind,
+      effectMinor: rule.effectMinor + (current - limit),
+      params: rule.params,
+    };
+    limit = current;
+  }
   if (blockIncrease && limit > current) limit = current;
   if (limit > ceiling) {
     fired.push(capacityRule(capacity, limit));
@@ -324,14 +353,15 @@ export function decideLimit(
         input.trigger.kind === "repayment.settled" &&
         input.trigger.onTime === true
       ) {
-        // Only named rules may lower the limit on an on-time repayment: the floor is the current limit passed
-        // through their effects. The macro factor is the smallest over this band and better ones, so a better
-        // score never gets a lower floor.
+        // Only named rules may lower the limit on an on-time repayment: the floor is the window's highest limit
+        // passed through their effects (not today's, which they may already have lowered), and never above
+        // today's. The macro factor is the smallest over this band and better ones, so a better score never
+        // gets a lower floor.
         let macroFloorFactor = macroMultiplier;
         for (let b = bandIndex + 1; b < policy.bands.length; b++)
           macroFloorFactor = Math.min(macroFloorFactor, macroMultiplierOf(macro, policy.bands[b]!.id));
         const factor = Math.min(1, behaviourFactor * macroFloorFactor);
-        let floor = factor === 1 ? current : roundLimitToStep(current * factor, step);
+        let floor = factor === 1 ? current : Math.min(current, roundLimitToStep(highest * factor, step));
         if (profitFails && floor > failValue) {
           // The profit test is what takes the floor below the current limit: its effect says so.
           const at = fired.findIndex((f) => f.ruleId === "expected_profit");
@@ -348,14 +378,36 @@ export function decideLimit(
         onTimeFloor = floor;
         if (limit < floor) limit = guard(fired, "on_time_repayment", limit, floor, { floorMinor: floor });
       }
+      if (
+        g.reevaluationNeverLowers &&
+        input.trigger.kind === "reevaluation.requested" &&
+        input.trigger.actor === "borrower" &&
+        limit < current
+      )
+        limit = guard(fired, "reevaluation_never_lowers", limit, current, {});
+      // The fall is measured from the highest limit of the window, so decisions inside it do not compound;
+      // never above today's limit (a floor does not raise what a hard rule already lowered).
       const maxDecreasePpm = g.maxDecreasePpm;
-      assert(Number.isSafeInteger(current * maxDecreasePpm), "limit × ppm stays a safe integer");
+      assert(Number.isSafeInteger(highest * maxDecreasePpm), "limit × ppm stays a safe integer");
       const lowest = Math.min(
         current,
-        ceilToStep(current - Math.floor((current * maxDecreasePpm) / ppm), step),
+        ceilToStep(highest - Math.floor((highest * maxDecreasePpm) / ppm), step),
       );
       if (limit < lowest)
-        limit = guard(fired, "max_decrease", limit, lowest, { maxDecreasePpm, lowestMinor: lowest });
+        limit = guard(
+          fired,
+          "max_decrease",
+          limit,
+          lowest,
+          highest === current
+            ? { maxDecreasePpm, lowestMinor: lowest }
+            : {
+                maxDecreasePpm,
+                lowestMinor: lowest,
+                highestMinor: highest,
+                windowDays: g.decreaseWindowDays,
+              },
+        );
       // Hard limits win over guardrail floors: never above the product maximum or the capacity ceiling.
       if (limit > product.limitMaxMinor) {
         fired.push({

@@ -27,6 +27,8 @@ export {
 export { allocateExposureBudget, type BudgetAllocation, type BudgetLine } from "./exposure-budget.js";
 export { knownFeatureIds } from "./feature-ids.js";
 export {
+  decreaseWindowDaysMax,
+  guardrailDefaults,
   type MacroDoc,
   MacroDocSchema,
   type PolicyDoc,

@@ -9,6 +9,18 @@ export const LocalizedText = Type.Object({ "zh-CN": Type.String(), en: Type.Stri
 
 export const Announcement = Type.Object({ title: LocalizedText, body: LocalizedText }, strict);
 
+/** The longest decrease window a policy may set: the caller reads a year of limit changes at most. */
+export const decreaseWindowDaysMax = 365;
+
+/**
+ * Values of the guardrails a document may omit (they came after the first documents were published): a
+ * document without them means these, so an older stored version compiles to the same guarantees.
+ */
+export const guardrailDefaults = Object.freeze({
+  decreaseWindowDays: 30,
+  reevaluationNeverLowers: true,
+} as const);
+
 const DateText = Type.String({ pattern: "^\\d{4}-\\d{2}-\\d{2}$" });
 
 export const BandDoc = Type.Object(
@@ -86,12 +98,24 @@ export const PolicyDocSchema = Type.Object(
     behaviourRules: Type.Array(BehaviourRuleDoc, { maxItems: 52 }),
     guardrails: Type.Object(
       {
+        /** The largest fall from the highest limit of the last `decreaseWindowDays` days, ppm. */
         maxDecreasePpm: Type.Integer({ minimum: 0, maximum: 1_000_000 }),
+        decreaseWindowDays: Type.Optional(
+          Type.Integer({
+            minimum: 1,
+            maximum: decreaseWindowDaysMax,
+            default: guardrailDefaults.decreaseWindowDays,
+          }),
+        ),
         increaseWaitingDays: Type.Integer({ minimum: 0, maximum: 3650 }),
         noIncreaseWhileOverdue: Type.Boolean(),
         freezeDpdOver: Type.Integer({ minimum: 0, maximum: 3650 }),
         hysteresisMarginPoints: Type.Number({ minimum: 0, maximum: 1000 }),
         onTimeRepaymentNeverLowers: Type.Boolean(),
+        /** A borrower's own re-evaluation request lowers the limit only through a hard rule. */
+        reevaluationNeverLowers: Type.Optional(
+          Type.Boolean({ default: guardrailDefaults.reevaluationNeverLowers }),
+        ),
       },
       strict,
     ),

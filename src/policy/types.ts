@@ -30,10 +30,18 @@ export const triggerKinds: readonly TriggerKind[] = [
   "bureau.reported",
 ];
 
+/** Who asked for a decision: the borrower, an operator, or the system (events, reviews). */
+export type LimitActor = "borrower" | "operator" | "system";
+
 export interface LimitTrigger {
   readonly kind: TriggerKind;
   /** For `repayment.settled`: true when the drawdown was repaid in full with nothing ever overdue. */
   readonly onTime?: boolean;
+  /**
+   * Who asked. A `reevaluation.requested` by the borrower never lowers the limit (guardrail
+   * `reevaluationNeverLowers`); absent: not the borrower.
+   */
+  readonly actor?: LimitActor;
 }
 
 export type LineStatus = "active" | "frozen" | "closed";
@@ -50,6 +58,14 @@ export interface LimitHistory {
   /** The band of the previous decision (for hysteresis), or null for a first decision. */
   readonly previousBand: string | null;
   readonly lastIncreaseOn: BusinessDate | null;
+  /**
+   * The highest limit the line held on any business date of the policy's decrease window (the last
+   * `decreaseWindowDays` days, D−N+1 … D), the current limit included: the maximum of the current limit and
+   * the limit before every change made on a date in the window. The max-decrease guardrail measures the fall
+   * from it, so decisions inside one window do not compound. Absent or null: the current limit (one decision
+   * is bounded, a sequence is not); a value below the current limit reads as the current limit.
+   */
+  readonly highestLimitInWindowMinor?: number | null;
 }
 
 export interface ProductTerms {
@@ -158,7 +174,10 @@ export interface CompiledRule {
   /** 0 ">=", 1 ">", 2 "<=", 3 "<" — one entry per condition, parallel to `features`/`thresholds`. */
   readonly ops: Uint8Array;
   readonly thresholds: Float64Array;
-  /** 0 multiplier, 1 cap at the current limit, 2 block increases. */
+  /**
+   * 0 multiplier, 1 cap at the current limit (the window's highest where it applies, today's in the end),
+   * 2 block increases.
+   */
   readonly effect: 0 | 1 | 2;
   readonly multiplier: number;
 }
@@ -191,12 +210,17 @@ export interface CompiledPolicy {
   readonly noIncomeCeilingMinor: number;
   readonly rules: readonly CompiledRule[];
   readonly guardrails: {
+    /** The largest fall from the highest limit of the decrease window, ppm of that limit. */
     readonly maxDecreasePpm: number;
+    /** The decrease window, days (≥ 1): `history.highestLimitInWindowMinor` covers this many days. */
+    readonly decreaseWindowDays: number;
     readonly increaseWaitingDays: number;
     readonly noIncreaseWhileOverdue: boolean;
     readonly freezeDpdOver: number;
     readonly hysteresisMarginPoints: number;
     readonly onTimeRepaymentNeverLowers: boolean;
+    /** A borrower's own re-evaluation request lowers the limit only through a hard rule (capacity). */
+    readonly reevaluationNeverLowers: boolean;
   };
 }
 

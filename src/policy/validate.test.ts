@@ -7,6 +7,8 @@ import {
   checkPairing,
   compileMacro,
   compilePolicy,
+  decreaseWindowDaysMax,
+  guardrailDefaults,
   type PolicyProblem,
   validateMacro,
   validatePolicy,
@@ -128,6 +130,37 @@ describe("policy validation", () => {
     expect(again).toContainEqual(
       expect.objectContaining({ code: "unknown_feature", path: "/behaviourRules/2/when/0/feature" }),
     );
+  });
+
+  it("gives a document without the later guardrails their defaults, and checks them when given", () => {
+    const doc = fresh();
+    const guardrails = doc.guardrails as Record<string, unknown>;
+    delete guardrails.decreaseWindowDays;
+    delete guardrails.reevaluationNeverLowers;
+    const older = compilePolicy(unwrapOrThrow(validatePolicy(doc)));
+    expect(older.guardrails.decreaseWindowDays).toBe(guardrailDefaults.decreaseWindowDays);
+    expect(older.guardrails.reevaluationNeverLowers).toBe(true);
+    // the shipped document spells the defaults out: both forms compile to the same guardrails
+    expect(older.guardrails).toEqual(compilePolicy(unwrapOrThrow(validatePolicy(fresh()))).guardrails);
+    // validation returns the document as written: the stored form is the author's
+    expect(unwrapOrThrow(validatePolicy(doc)).guardrails).not.toHaveProperty("decreaseWindowDays");
+
+    for (const days of [0, decreaseWindowDaysMax + 1, 2.5]) {
+      guardrails.decreaseWindowDays = days;
+      expect(problemsOf(doc)).toContainEqual(
+        expect.objectContaining({ code: "schema", path: "/guardrails/decreaseWindowDays" }),
+      );
+    }
+    guardrails.decreaseWindowDays = 1;
+    guardrails.reevaluationNeverLowers = "yes";
+    expect(problemsOf(doc)).toEqual([
+      expect.objectContaining({ code: "schema", path: "/guardrails/reevaluationNeverLowers" }),
+    ]);
+    guardrails.reevaluationNeverLowers = false;
+    expect(compilePolicy(unwrapOrThrow(validatePolicy(doc))).guardrails).toMatchObject({
+      decreaseWindowDays: 1,
+      reevaluationNeverLowers: false,
+    });
   });
 
   it("flags a macro that names unknown bands or breaks monotonicity against a policy", () => {

@@ -1,6 +1,9 @@
 // Validation of policy and macro documents: structure by TypeBox, then meaning — bands cover every score
 // exactly once, in ascending order, with non-decreasing multipliers and non-increasing PDs; multipliers in
 // range; rule ids and codes unique; features known. Every problem is reported with its JSON-pointer path.
+// Guardrails added after the first published documents (decreaseWindowDays, reevaluationNeverLowers) may be
+// omitted: the document is returned as written (so a stored version stays byte-identical) and compilePolicy
+// gives them their defaults (schema.ts `guardrailDefaults`).
 
 import { ValueErrorType } from "@sinclair/typebox/errors";
 import { Value } from "@sinclair/typebox/value";
