@@ -144,6 +144,7 @@ describe("lines and money routes", () => {
     // Another request holds the key: claim it as that request would.
     const { requestHash } = await import("../src/api/idempotency.js");
     const claim = await claimIdempotencyKey(f.store.db, {
+      scope: "line:line-a",
       keyId,
       idempotencyKey: "k-busy",
       route: "drawdown",

@@ -160,10 +160,13 @@ describe.each(dialects)("portfolio review (%s)", (dialect) => {
     const promised = (await p.wiring.engine.listDecisions({ limit: 200 })).items.filter((d) => d.activePlan);
     expect(promised.length).toBeGreaterThan(0);
 
-    // A second run reads the first run's decisions as history (the fields it needs extracted by the database);
-    // its records replay too, against history the engine rebuilds from whole records.
+    // A second run (the next business date's: one run per date and versions) reads the first run's decisions as
+    // history (the fields it needs extracted by the database); its records replay too, against history the
+    // engine rebuilds from whole records.
     p.clock.advance(60_000);
-    const second = await p.reviews.run({});
+    const again = await p.reviews.run({});
+    expect(again).toMatchObject({ run: { reviewId: run.reviewId, status: "completed" }, resumed: true });
+    const second = await p.reviews.run({ businessDate: "2026-06-02" });
     expect(second.run.reviewId).not.toBe(run.reviewId);
     expect(second.run.done).toBe(lines);
     const latest = await p.wiring.engine.listDecisions({ limit: 200 });
@@ -382,12 +385,18 @@ describe("exposure budget, what-if and experiments (sqlite)", () => {
 });
 
 /** A run over a test portfolio with placeholder versions: the store's own tests never decide through them. */
+/** A run of its own: its model id is named after it, since one review (date and versions) makes one run. */
 function testRun(reviewId: string, partitionLines: number) {
   return {
     reviewId,
     kind: "review.periodic" as const,
     businessDate: reviewDate,
-    pinned: { modelId: "m", arms: [{ policyId: "p", version: 1, weight: 1 }], macroId: "x", macroVersion: 1 },
+    pinned: {
+      modelId: `m-${reviewId}`,
+      arms: [{ policyId: "p", version: 1, weight: 1 }],
+      macroId: "x",
+      macroVersion: 1,
+    },
     phase: "apply" as const,
     actor: "test",
     nowMs,

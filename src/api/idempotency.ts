@@ -1,6 +1,8 @@
 // HTTP idempotency for money routes: `Idempotency-Key` is required; the first request claims the key, a retry
 // gets the stored response (same status, same body), the same key with another body is refused, and a retry
 // while the first is still running is told so. Only successful responses are stored: a 4xx leaves the key free.
+// A key belongs to a scope, not to the API key that sent it: a money route's to its line (two API keys of one
+// customer sending the same key and body make one drawdown), an operator route's to the operator.
 
 import { createHash } from "node:crypto";
 import type { FastifyRequest } from "fastify";
@@ -52,15 +54,32 @@ export function idempotencyKeyOf(request: FastifyRequest): string {
   return key;
 }
 
+/** Whose keys a route's Idempotency-Key is among (see `scopeKey`). */
+export type IdempotencyScope =
+  | { readonly kind: "line"; readonly lineId: string }
+  | { readonly kind: "operator"; readonly principal: Principal };
+
+/** The stored scope: `line:<lineId>`, or `key:<keyId>` for an operator (as rows from before scopes read). */
+export function scopeKey(scope: IdempotencyScope): string {
+  switch (scope.kind) {
+    case "line":
+      return `line:${scope.lineId}`;
+    case "operator":
+      return `key:${scope.principal.keyId}`;
+    default:
+      return assertNever(scope, "idempotency scope");
+  }
+}
+
 export interface IdempotentResponse {
   readonly status: number;
   readonly body: unknown;
 }
 
 /**
- * Runs `work` at most once per (caller, key). `work` gets the key scoped to the caller, to pass on as the
- * domain's own idempotency key, so that even a crash between the change and storing the response cannot
- * apply the change twice.
+ * Runs `work` at most once per (scope, key), whichever API key sends it: the database's key on the claim decides.
+ * `work` gets the key qualified by its scope, to pass on as the domain's own idempotency key, so that even a
+ * crash between the change and storing the response cannot apply the change twice.
  */
 export async function runIdempotent(
   db: Db,
@@ -68,10 +87,13 @@ export async function runIdempotent(
   principal: Principal,
   request: FastifyRequest,
   route: string,
+  scope: IdempotencyScope,
   work: (scopedKey: string) => Promise<IdempotentResponse>,
 ): Promise<IdempotentResponse & { replayed: boolean }> {
   const key = idempotencyKeyOf(request);
+  const scoped = scopeKey(scope);
   const claim = await claimIdempotencyKey(db, {
+    scope: scoped,
     keyId: principal.keyId,
     idempotencyKey: key,
     route,
@@ -98,15 +120,15 @@ export async function runIdempotent(
   }
   let response: IdempotentResponse;
   try {
-    response = await work(`http:${createHash("sha256").update(`${principal.keyId}\n${key}`).digest("hex")}`);
+    response = await work(`http:${createHash("sha256").update(`${scoped}\n${key}`).digest("hex")}`);
   } catch (error) {
-    await releaseIdempotencyKey(db, principal.keyId, key);
+    await releaseIdempotencyKey(db, scoped, key);
     throw error;
   }
   if (response.status >= 200 && response.status < 300) {
-    await completeIdempotencyKey(db, principal.keyId, key, response.status, response.body, clock.nowMs());
+    await completeIdempotencyKey(db, scoped, key, response.status, response.body, clock.nowMs());
   } else {
-    await releaseIdempotencyKey(db, principal.keyId, key);
+    await releaseIdempotencyKey(db, scoped, key);
   }
   return { ...response, replayed: false };
 }

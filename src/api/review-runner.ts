@@ -1,14 +1,9 @@
 // The API's portfolio reviews over the engine's ReviewService: runs started in the background of this process
-// (the route answers 202 at once; progress is read from the run row), dry runs (a what-if kept in memory with
-// its report), what-if summaries in the contract's shape, and the champion/challenger report by arm.
+// (the route answers 202 at once, with the run of the same review when there is one; progress is read from the
+// run row), dry runs (a what-if kept in memory with its report), what-if summaries in the contract's shape, and
+// the champion/challenger report by arm.
 
-import {
-  type RegistryService,
-  type ReviewRun,
-  type ReviewService,
-  reviewIdOf,
-  type WhatIfReport,
-} from "../engine/index.js";
+import type { RegistryService, ReviewRun, ReviewService, WhatIfReport } from "../engine/index.js";
 import type { Clock } from "../kernel/index.js";
 import type { PolicyProblem } from "../policy/index.js";
 import type { ReviewRunner, ReviewStatus, WhatIfSummary } from "./context.js";
@@ -153,17 +148,9 @@ export function createReviewRunner(
   return {
     async start(options) {
       if (options.dryRun) return startDryRun(options.actor);
-      const kind = options.kind ?? "review.periodic";
-      // Run ids come from the business date and the clock: a second start in the same instant is the same run.
-      const sameInstant = await service.get(reviewIdOf(await service.businessDate(), clock.nowMs(), kind));
-      if (sameInstant !== null) return { reviewId: sameInstant.reviewId };
-      if (kind === "review.periodic") {
-        // Resumes this process's (or a dead runner's) unfinished periodic run instead of starting a second.
-        return service.start({ dryRun: false, actor: options.actor });
-      }
-      const run = await service.create({ kind: "macro.changed", actor: options.actor });
-      track(service.execute(run.reviewId));
-      return { reviewId: run.reviewId };
+      // One run per kind, business date and versions, whichever process starts it (the store's unique run
+      // key): a second start answers with the first run's id. A periodic start resumes an unfinished one first.
+      return service.start({ dryRun: false, actor: options.actor, kind: options.kind ?? "review.periodic" });
     },
 
     async get(reviewId) {

@@ -1,6 +1,8 @@
 // Portfolio reviews: re-decide every open line once per run (trigger id `<reviewId>:<customerId>`), computed
 // and committed by a ReviewComputer (worker threads, each on its own connection) partition by partition, one
-// transaction per partition; this thread claims partitions, hands them out and reports progress. Versions are pinned when a run starts; partitions are claimed in the store, so a run killed at any
+// transaction per partition; this thread claims partitions, hands them out and reports progress. Versions are
+// pinned when a run starts, and there is one run per kind, business date and versions (a unique key in the
+// store: a second start finds the first run); partitions are claimed in the store, so a run killed at any
 // point and started again finishes with exactly the decisions an uninterrupted run makes. Also: what-if runs
 // (nothing stored) and the champion/challenger report over recorded decisions.
 
@@ -197,16 +199,26 @@ export class ReviewService {
     return { modelId: model.modelId, arms, macroId: macro.macroId, macroVersion: macro.version };
   }
 
-  /** Creates a run (versions pinned, partitions cut) without running it. */
+  /**
+   * Creates a run (versions pinned, partitions cut) without running it; or, when a run of the same kind for the
+   * same business date and versions exists already (finished or not), returns that one: the store's unique run
+   * key decides, so that concurrent starts, in one process or several, make one run.
+   */
   async create(options: StartOptions = {}): Promise<ReviewRun> {
+    return (await this.createOrFind(options)).run;
+  }
+
+  /** `create`, telling whether the run is new (its id is the one asked for) or was made before. */
+  private async createOrFind(options: StartOptions): Promise<{ run: ReviewRun; created: boolean }> {
     const kind = options.kind ?? "review.periodic";
     const date = options.businessDate ?? (await this.businessDate());
     const nowMs = this.options.clock.nowMs();
     const pinned = await this.pinNow();
     const macro = await this.options.registry.resolveMacro(pinned.macroId, pinned.macroVersion);
     const budget = macro?.compiled.exposureBudgetMinor ?? null;
-    return this.options.store.createRun({
-      reviewId: reviewIdOf(date, nowMs, kind),
+    const reviewId = reviewIdOf(date, nowMs, kind);
+    const run = await this.options.store.createRun({
+      reviewId,
       kind,
       businessDate: date,
       pinned,
@@ -215,9 +227,14 @@ export class ReviewService {
       nowMs,
       partitionLines: this.partitionLines,
     });
+    return { run, created: run.reviewId === reviewId };
   }
 
-  /** Resumes the newest unfinished (running or failed) run of the kind, else creates one; runs it to the end. */
+  /**
+   * Resumes the newest unfinished (running or failed) run of the kind, else creates one; runs it to the end.
+   * `resumed`: the run was made before this call (an unfinished one now finished, or the run of the same
+   * review, returned as it is when completed).
+   */
   async run(
     options: StartOptions = {},
     onProgress?: (p: ReviewProgress) => void,
@@ -227,22 +244,32 @@ export class ReviewService {
       return { run: await this.execute(unfinished.reviewId, onProgress), resumed: true };
     // The computer's threads start while the run is cut into partitions.
     const computer = this.options.computer();
-    let run: ReviewRun;
+    let made: { run: ReviewRun; created: boolean };
     try {
-      run = await this.create(options);
+      made = await this.createOrFind(options);
     } catch (error) {
       await computer.close();
       throw error;
     }
-    return { run: await this.execute(run.reviewId, onProgress, computer), resumed: false };
+    const { run, created } = made;
+    if (run.status === "completed") {
+      await computer.close();
+      return { run, resumed: !created };
+    }
+    return { run: await this.execute(run.reviewId, onProgress, computer), resumed: !created };
   }
 
-  /** Starts a run in the background (the API's POST /v1/reviews); poll `get` for progress. */
-  async start(options: { dryRun: boolean; actor: string }): Promise<{ reviewId: string }> {
+  /**
+   * Starts a run in the background (the API's POST /v1/reviews, a macro change's review); poll `get` for
+   * progress. A periodic start resumes the unfinished periodic run first; either kind then answers with the
+   * run of the same review when one exists (see `create`), and runs it here unless it is completed.
+   */
+  async start(options: { dryRun: boolean; actor: string; kind?: ReviewKind }): Promise<{ reviewId: string }> {
     assert(!options.dryRun, "a dry run is a what-if: call whatIf");
-    const unfinished = await this.options.store.unfinishedRun("review.periodic");
-    const run = unfinished ?? (await this.create({ actor: options.actor }));
-    if (!this.running.has(run.reviewId)) {
+    const kind = options.kind ?? "review.periodic";
+    const unfinished = kind === "review.periodic" ? await this.options.store.unfinishedRun(kind) : null;
+    const run = unfinished ?? (await this.create({ kind, actor: options.actor }));
+    if (run.status !== "completed" && !this.running.has(run.reviewId)) {
       const promise = this.execute(run.reviewId).finally(() => this.running.delete(run.reviewId));
       // A failure is recorded on the run row (status failed, error) by execute.
       promise.catch(() => undefined);

@@ -137,6 +137,12 @@ export type IdempotencyClaim =
   | { readonly kind: "in_flight" };
 
 export interface IdempotencyRequest {
+  /**
+   * Whose key space the key is in: e.g. `line:<lineId>` for a money route (whichever API key of the customer
+   * sends it), `key:<keyId>` for an operator's. The table's key is (scope, idempotency_key).
+   */
+  readonly scope: string;
+  /** The API key sending the request (kept with the claim). */
   readonly keyId: string;
   readonly idempotencyKey: string;
   readonly route: string;
@@ -151,9 +157,10 @@ export async function claimIdempotencyKey(db: Db, req: IdempotencyRequest): Prom
   return db.transaction(
     async (tx) => {
       const inserted = await tx.run(
-        `INSERT INTO http_idempotency (key_id, idempotency_key, route, request_hash, state, status, response, created_ms, updated_ms)
-         VALUES (?, ?, ?, ?, 'in_flight', NULL, NULL, ?, ?) ON CONFLICT (key_id, idempotency_key) DO NOTHING`,
-        [req.keyId, req.idempotencyKey, req.route, req.requestHash, req.nowMs, req.nowMs],
+        `INSERT INTO http_idempotency (scope, idempotency_key, key_id, route, request_hash, state, status, response,
+           created_ms, updated_ms)
+         VALUES (?, ?, ?, ?, ?, 'in_flight', NULL, NULL, ?, ?) ON CONFLICT (scope, idempotency_key) DO NOTHING`,
+        [req.scope, req.idempotencyKey, req.keyId, req.route, req.requestHash, req.nowMs, req.nowMs],
       );
       if (inserted > 0) return { kind: "claimed" } as const;
       const row = await tx.get<{
@@ -165,8 +172,8 @@ export async function claimIdempotencyKey(db: Db, req: IdempotencyRequest): Prom
         updated_ms: number;
       }>(
         `SELECT route, request_hash, state, status, response, updated_ms FROM http_idempotency
-         WHERE key_id = ? AND idempotency_key = ?${tx.dialect === "postgres" ? " FOR UPDATE" : ""}`,
-        [req.keyId, req.idempotencyKey],
+         WHERE scope = ? AND idempotency_key = ?${tx.dialect === "postgres" ? " FOR UPDATE" : ""}`,
+        [req.scope, req.idempotencyKey],
       );
       if (!row) return { kind: "in_flight" } as const;
       if (row.route !== req.route || row.request_hash !== req.requestHash)
@@ -179,9 +186,9 @@ export async function claimIdempotencyKey(db: Db, req: IdempotencyRequest): Prom
         } as const;
       }
       if (req.nowMs - Number(row.updated_ms) > req.inFlightTtlMs) {
-        await tx.run("UPDATE http_idempotency SET updated_ms = ? WHERE key_id = ? AND idempotency_key = ?", [
+        await tx.run("UPDATE http_idempotency SET updated_ms = ? WHERE scope = ? AND idempotency_key = ?", [
           req.nowMs,
-          req.keyId,
+          req.scope,
           req.idempotencyKey,
         ]);
         return { kind: "claimed" } as const;
@@ -194,7 +201,7 @@ export async function claimIdempotencyKey(db: Db, req: IdempotencyRequest): Prom
 
 export async function completeIdempotencyKey(
   db: Db,
-  keyId: string,
+  scope: string,
   idempotencyKey: string,
   status: number,
   body: unknown,
@@ -202,17 +209,17 @@ export async function completeIdempotencyKey(
 ): Promise<void> {
   await db.transaction((tx) =>
     tx.run(
-      "UPDATE http_idempotency SET state = 'done', status = ?, response = ?, updated_ms = ? WHERE key_id = ? AND idempotency_key = ?",
-      [status, JSON.stringify(body), nowMs, keyId, idempotencyKey],
+      "UPDATE http_idempotency SET state = 'done', status = ?, response = ?, updated_ms = ? WHERE scope = ? AND idempotency_key = ?",
+      [status, JSON.stringify(body), nowMs, scope, idempotencyKey],
     ),
   );
 }
 
 /** Frees a key whose request failed without effect (a 4xx or 5xx): a corrected retry may use it. */
-export async function releaseIdempotencyKey(db: Db, keyId: string, idempotencyKey: string): Promise<void> {
+export async function releaseIdempotencyKey(db: Db, scope: string, idempotencyKey: string): Promise<void> {
   await db.transaction((tx) =>
-    tx.run("DELETE FROM http_idempotency WHERE key_id = ? AND idempotency_key = ? AND state = 'in_flight'", [
-      keyId,
+    tx.run("DELETE FROM http_idempotency WHERE scope = ? AND idempotency_key = ? AND state = 'in_flight'", [
+      scope,
       idempotencyKey,
     ]),
   );

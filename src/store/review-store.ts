@@ -18,7 +18,7 @@ import type {
 import type { LendingEvent } from "../events/index.js";
 import { assert } from "../kernel/index.js";
 import { formatDate, parseDate } from "../time/index.js";
-import type { Db, SqlValue, Tx } from "./db.js";
+import { type Db, type SqlValue, StoreError, type Tx } from "./db.js";
 import { appendEventRows, type EventRow, eventRowOf } from "./events-table.js";
 
 /** Runs returned by one listing. */
@@ -274,6 +274,17 @@ async function cutPartitions(tx: Tx, partitionLines: number): Promise<ReviewPart
   }
 }
 
+/**
+ * What a run reviews: its kind, business date and pinned versions (the policy arms sorted, so that the same arms
+ * listed in another order are the same review). `review_runs.run_key` is unique: the database, not a check
+ * before the insert, keeps a second run of the same review from being made (it would decide every line again
+ * on the same date, and a decrease would compound).
+ */
+export function reviewRunKey(kind: ReviewKind, businessDate: string, pinned: PinnedVersions): string {
+  const arms = pinned.arms.map((a) => `${a.policyId}@${a.version}*${a.weight}`).sort();
+  return `${kind}|${businessDate}|model=${pinned.modelId}|arms=${arms.join(",")}|macro=${pinned.macroId}@${pinned.macroVersion}`;
+}
+
 /** `timeZone`: the product's zone, in which the limit-change events' business dates are taken. */
 export function createReviewStore(db: Db, timeZone: string): ReviewStore {
   const readRun = (tx: Tx, reviewId: string) =>
@@ -282,7 +293,33 @@ export function createReviewStore(db: Db, timeZone: string): ReviewStore {
   return {
     createRun(run: NewReviewRun) {
       assert(Number.isSafeInteger(run.partitionLines) && run.partitionLines > 0, "partitions hold lines");
+      const runKey = reviewRunKey(run.kind, run.businessDate, run.pinned);
       return db.transaction(async (tx) => {
+        // The run row first: a concurrent creation of the same review waits here on the unique key (PostgreSQL)
+        // or on the write lock (SQLite), then finds the winner's row instead of cutting partitions of its own.
+        const inserted = await tx.run(
+          `INSERT INTO review_runs (review_id, kind, status, phase, business_date, pinned, total, done, increases,
+             decreases, unchanged, capped, skipped, actor, started_ms, updated_ms, finished_ms, error, run_key)
+           VALUES (?, ?, 'running', ?, ?, ?, 0, 0, 0, 0, 0, 0, 0, ?, ?, ?, NULL, NULL, ?) ON CONFLICT DO NOTHING`,
+          [
+            run.reviewId,
+            run.kind,
+            run.phase,
+            epochDay(run.businessDate),
+            JSON.stringify(run.pinned),
+            run.actor,
+            run.nowMs,
+            run.nowMs,
+            runKey,
+          ],
+        );
+        if (inserted === 0) {
+          const existing = await tx.get<ReviewRunRow>(`SELECT * FROM review_runs WHERE run_key = ?`, [
+            runKey,
+          ]);
+          if (existing !== undefined) return runOf(existing);
+          throw new StoreError("store_conflict", `review id ${run.reviewId} is taken by another review`);
+        }
         const partitions = await cutPartitions(tx, run.partitionLines);
         const total = partitions.reduce((sum, p) => sum + p.lines, 0);
         for (let i = 0; i < partitions.length; i += insertRowsMax) {
@@ -301,22 +338,7 @@ export function createReviewStore(db: Db, timeZone: string): ReviewStore {
             ]),
           );
         }
-        await tx.run(
-          `INSERT INTO review_runs (review_id, kind, status, phase, business_date, pinned, total, done, increases,
-             decreases, unchanged, capped, skipped, actor, started_ms, updated_ms, finished_ms, error)
-           VALUES (?, ?, 'running', ?, ?, ?, ?, 0, 0, 0, 0, 0, 0, ?, ?, ?, NULL, NULL)`,
-          [
-            run.reviewId,
-            run.kind,
-            run.phase,
-            epochDay(run.businessDate),
-            JSON.stringify(run.pinned),
-            total,
-            run.actor,
-            run.nowMs,
-            run.nowMs,
-          ],
-        );
+        await tx.run(`UPDATE review_runs SET total = ? WHERE review_id = ?`, [total, run.reviewId]);
         return runOf((await readRun(tx, run.reviewId)) as ReviewRunRow);
       });
     },

@@ -1,5 +1,6 @@
 // Credit-line routes: read a line and its schedule; draw down and repay (money routes: Idempotency-Key
-// required, responses replayed on retry). A borrower sees only their own lines; any other id is a 404.
+// required, responses replayed on retry; a key is the line's, whichever API key sends it). A borrower sees only
+// their own lines; any other id is a 404.
 
 import { Type } from "@sinclair/typebox";
 import type { FastifyInstance } from "fastify";
@@ -162,6 +163,7 @@ export function registerLineRoutes(app: FastifyInstance, ctx: ApiContext): void 
         principal,
         request,
         "drawdown",
+        { kind: "line", lineId },
         async (key) => {
           const outcome = await ctx.engine.lending.drawdown(lineId, body, { idempotencyKey: key });
           if (!outcome.ok) throw fromRejection(outcome.error);
@@ -216,6 +218,7 @@ export function registerLineRoutes(app: FastifyInstance, ctx: ApiContext): void 
         principal,
         request,
         "repayment",
+        { kind: "line", lineId },
         async (key) => {
           const outcome = await ctx.engine.lending.repay(lineId, body, { idempotencyKey: key });
           if (!outcome.ok) throw fromRejection(outcome.error);

@@ -18,6 +18,7 @@ import { featureBlocksMigration } from "./013-feature-blocks.js";
 import { eventsSeqKeyMigration } from "./014-events-seq-key.js";
 import { decisionsSeqKeyMigration } from "./015-decisions-seq-key.js";
 import { eventsCustomerIndexMigration } from "./016-events-customer-index.js";
+import { reviewUniqueMigration } from "./018-review-unique.js";
 import type { Migration } from "./migration.js";
 
 export type { Migration } from "./migration.js";
@@ -33,4 +34,5 @@ export const migrations: readonly Migration[] = [
   eventsSeqKeyMigration,
   eventsCustomerIndexMigration,
   decisionsSeqKeyMigration,
+  reviewUniqueMigration,
 ];
