@@ -14,6 +14,9 @@ export const errorStatus = {
   macro_invalid: 400,
   model_invalid: 400,
   invalid_cursor: 400,
+  invalid_date: 400,
+  json_too_deep: 400,
+  invalid_url: 400,
   // Identity and access
   unauthorized: 401,
   forbidden: 403,
@@ -28,6 +31,7 @@ export const errorStatus = {
   line_not_active: 409,
   review_in_progress: 409,
   payload_too_large: 413,
+  uri_too_long: 414,
   unsupported_media_type: 415,
   // Domain rules (the request was well formed, the rule said no)
   idempotency_key_mismatch: 422,
@@ -114,6 +118,20 @@ function validationProblems(error: FastifyError): ValidationProblem[] {
   });
 }
 
+/** Fastify's own request errors, by their FST_ code: our code and a message that does not echo the input. */
+const frameworkErrorCodes: Readonly<Record<string, readonly [ErrorCode, string]>> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: ["payload_too_large", "the request body is too large"],
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: [
+    "unsupported_media_type",
+    "the content type is not accepted: send application/json",
+  ],
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: ["invalid_request", "the content length does not match the body"],
+  FST_ERR_CTP_EMPTY_JSON_BODY: ["invalid_request", "the JSON body is empty"],
+  FST_ERR_CTP_INVALID_JSON_BODY: ["invalid_json", "the body is not valid JSON"],
+  FST_ERR_BAD_URL: ["invalid_url", "the URL is not valid percent-encoded UTF-8"],
+  FST_ERR_MAX_PARAM_LENGTH: ["uri_too_long", "a path segment is too long"],
+};
+
 /** Maps anything thrown in a route or by Fastify itself to a status and an error body. */
 export function toErrorResponse(error: unknown): {
   status: number;
@@ -146,37 +164,19 @@ export function toErrorResponse(error: unknown): {
       headers: {},
     };
   }
-  switch (e.code) {
-    case "FST_ERR_CTP_BODY_TOO_LARGE":
-      return {
-        status: 413,
-        body: errorBody("payload_too_large", "the request body is too large"),
-        headers: {},
-      };
-    case "FST_ERR_CTP_INVALID_MEDIA_TYPE":
-      return {
-        status: 415,
-        body: errorBody("unsupported_media_type", "unsupported content type"),
-        headers: {},
-      };
-    case "FST_ERR_CTP_EMPTY_JSON_BODY":
-      return { status: 400, body: errorBody("invalid_request", "the JSON body is empty"), headers: {} };
-    case "FST_ERR_CTP_INVALID_JSON_BODY":
-      return { status: 400, body: errorBody("invalid_json", "the body is not valid JSON"), headers: {} };
+  const framework = typeof e.code === "string" ? frameworkErrorCodes[e.code] : undefined;
+  if (framework !== undefined) {
+    const [code, message] = framework;
+    return { status: statusOf(code), body: errorBody(code, message), headers: {} };
   }
   if (error instanceof SyntaxError || (e.statusCode === 400 && /JSON/i.test(e.message ?? ""))) {
     return { status: 400, body: errorBody("invalid_json", "the body is not valid JSON"), headers: {} };
   }
-  // Any other client error Fastify raised (bad header, bad URL encoding …) stays a 4xx.
+  // Any other client error Fastify raised (bad header …) stays a 4xx with a code of the table.
   if (typeof e.statusCode === "number" && e.statusCode >= 400 && e.statusCode < 500) {
-    return {
-      status: e.statusCode === 413 ? 413 : 400,
-      body: errorBody(
-        e.statusCode === 413 ? "payload_too_large" : "invalid_request",
-        e.message ?? "bad request",
-      ),
-      headers: {},
-    };
+    const code =
+      e.statusCode === 413 ? "payload_too_large" : e.statusCode === 414 ? "uri_too_long" : "invalid_request";
+    return { status: statusOf(code), body: errorBody(code, e.message ?? "bad request"), headers: {} };
   }
   return { status: 500, body: errorBody("internal_error", "internal error"), headers: {} };
 }
@@ -184,13 +184,20 @@ export function toErrorResponse(error: unknown): {
 /** Answers an unmatched request instead of the 404 body (e.g. the web UI's index for its client-side routes). */
 export type NotFoundFallback = (request: FastifyRequest, reply: FastifyReply) => Promise<boolean>;
 
+/**
+ * Answers any failure in the one body shape. The server's error handler, and Fastify's `frameworkErrors`
+ * too: the router's own refusals (a bad percent-encoding, a path parameter over `maxParamLength`) come here
+ * before any route or hook runs.
+ */
+export function errorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  const { status, body, headers } = toErrorResponse(error);
+  if (status >= 500) request.log.error({ err: error }, "request failed");
+  void reply.status(status).headers(headers).send(body);
+}
+
 /** Installs the error and not-found handlers: one body shape for every failure. */
 export function installErrorHandlers(app: FastifyInstance, fallback?: NotFoundFallback): void {
-  app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
-    const { status, body, headers } = toErrorResponse(error);
-    if (status >= 500) request.log.error({ err: error }, "request failed");
-    void reply.status(status).headers(headers).send(body);
-  });
+  app.setErrorHandler(errorHandler);
   app.setNotFoundHandler(async (request: FastifyRequest, reply: FastifyReply) => {
     if (fallback && (await fallback(request, reply))) return reply;
     return reply

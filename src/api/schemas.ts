@@ -2,6 +2,7 @@
 // Bodies are closed (`additionalProperties: false`) so a field a caller may not set is a 400, not ignored.
 
 import { type TSchema, Type } from "@sinclair/typebox";
+import { parseDate } from "../time/index.js";
 import { ApiError } from "./errors.js";
 
 export const pageSizeMax = 200;
@@ -78,4 +79,38 @@ export function decodeCursor<T>(cursor: string | undefined, check: (v: unknown) 
     // not base64url JSON: reported below like any other malformed cursor
   }
   throw new ApiError("invalid_cursor", "the cursor is not one this server issued");
+}
+
+/**
+ * A query's or body's date, checked as a calendar date (the schema's pattern lets 2026-02-30 through):
+ * `invalid_date` (400) names the field, instead of a store that cannot read it failing with a 500.
+ */
+export function checkedDate(field: string, text: string | undefined): string | undefined {
+  if (text === undefined) return undefined;
+  const parsed = parseDate(text);
+  if (!parsed.ok)
+    throw new ApiError("invalid_date", `${field}: ${parsed.error.message}`, { field, value: text });
+  return text;
+}
+
+/** The longest decimal a decision cursor (a row's sequence number) is written with: Number.MAX_SAFE_INTEGER. */
+const decisionCursorDigitsMax = 16;
+
+/**
+ * A decision page's cursor as the engine issued it (the last row's sequence number, a positive decimal), or
+ * `invalid_cursor`: the decision store reads a cursor it cannot parse as "from the start", which would answer
+ * the first page again to a caller who asked for a later one.
+ */
+export function checkedDecisionCursor(cursor: string | undefined): string | undefined {
+  if (cursor === undefined) return undefined;
+  const n = Number(cursor);
+  const issued =
+    cursor.length <= decisionCursorDigitsMax && /^[1-9][0-9]*$/.test(cursor) && Number.isSafeInteger(n);
+  if (!issued) throw new ApiError("invalid_cursor", "the cursor is not one this server issued");
+  return cursor;
+}
+
+/** For a list this server never pages (its `nextCursor` is always null): any cursor is one it did not issue. */
+export function refuseCursor(cursor: string | undefined): void {
+  if (cursor !== undefined) throw new ApiError("invalid_cursor", "this list has no further pages to ask for");
 }

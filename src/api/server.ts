@@ -15,7 +15,7 @@ import type { Store } from "../store/index.js";
 import { type AccessLevel, createAuthenticator, type Principal, requireLevel } from "./auth.js";
 import type { ApiConfig } from "./config.js";
 import type { ApiContext, ApiEngine } from "./context.js";
-import { installErrorHandlers, type NotFoundFallback } from "./errors.js";
+import { ApiError, errorHandler, installErrorHandlers, type NotFoundFallback } from "./errors.js";
 import { Metrics } from "./metrics.js";
 import { registerAuditRoutes } from "./routes/audit.js";
 import { registerCustomerRoutes } from "./routes/customers.js";
@@ -67,6 +67,80 @@ function validatorCompilers() {
   return { body, text };
 }
 
+/** Nesting of a JSON body past which it is refused unread: no route takes anything near it (a policy is ~6). */
+export const jsonDepthMax = 64;
+/** Request target (path and query) length past which a request is refused before routing or auth. */
+export const urlLengthMax = 4_096;
+/** The routes that take an XML body (a PMML model); every other route refuses XML with 415. */
+const xmlBodyRoutes: ReadonlySet<string> = new Set(["POST /v1/models"]);
+
+const quote = 34;
+const backslash = 92;
+const openBracket = 91;
+const closeBracket = 93;
+const openBrace = 123;
+const closeBrace = 125;
+
+/**
+ * Whether JSON text nests arrays and objects deeper than `depthMax`: one pass over the characters, strings
+ * skipped, before anything parses it (so a 10 KB `[[[[…]]]]` never reaches a recursive walk). Malformed text
+ * is counted the same way; the parser refuses it afterwards.
+ */
+export function isJsonDeeperThan(text: string, depthMax: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === backslash) i++;
+      else if (c === quote) inString = false;
+    } else if (c === quote) {
+      inString = true;
+    } else if (c === openBracket || c === openBrace) {
+      depth++;
+      if (depth > depthMax) return true;
+    } else if (c === closeBracket || c === closeBrace) {
+      depth--;
+    }
+  }
+  return false;
+}
+
+/**
+ * Body parsers: JSON (depth-checked, then Fastify's own parser with its prototype-poisoning checks) on every
+ * route, XML as text on the routes that take it. Fastify's default text/plain parser is removed, so any other
+ * content type is a 415 instead of a string body that fails the schema with a misleading 400.
+ */
+function installBodyParsers(app: FastifyInstance, bodyLimit: number): void {
+  const parseJson = app.getDefaultJsonParser("error", "error");
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser("application/json", { parseAs: "string", bodyLimit }, (request, body, done) => {
+    const text = typeof body === "string" ? body : body.toString("utf8");
+    if (isJsonDeeperThan(text, jsonDepthMax)) {
+      done(
+        new ApiError("json_too_deep", `the JSON body nests deeper than ${jsonDepthMax} levels`, {
+          depthMax: jsonDepthMax,
+        }),
+        undefined,
+      );
+      return;
+    }
+    parseJson(request, text, done);
+  });
+  app.addContentTypeParser(
+    ["application/xml", "text/xml"],
+    { parseAs: "string", bodyLimit },
+    (request, body, done) => {
+      const route = request.routeOptions.url;
+      if (route !== undefined && !xmlBodyRoutes.has(`${request.method} ${route}`)) {
+        done(new ApiError("unsupported_media_type", "this route takes application/json, not XML"), undefined);
+        return;
+      }
+      done(null, body);
+    },
+  );
+}
+
 /** Paths the SPA never owns: the API and the server's own documents. */
 const nonSpaPath = /^\/(v1|docs|openapi\.json|healthz|readyz|metrics)(\/|$)/;
 
@@ -94,6 +168,8 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
     logger: config.logRequests,
     return503OnClosing: true,
     routerOptions: { maxParamLength: 200 },
+    // The router's own refusals (bad percent-encoding, an over-long path parameter) in the house shape.
+    frameworkErrors: errorHandler,
   });
   const compilers = validatorCompilers();
   app.setValidatorCompiler(({ schema, httpPart }) =>
@@ -101,11 +177,7 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
   );
   app.addSchema(ErrorResponse);
   installErrorHandlers(app, spaFallback(config.webDistDir));
-  app.addContentTypeParser(
-    ["application/xml", "text/xml"],
-    { parseAs: "string", bodyLimit: config.bodyLimitBytes },
-    (_request, body, done) => done(null, body),
-  );
+  installBodyParsers(app, config.bodyLimitBytes);
 
   const metrics = new Metrics();
   const context: ApiContext = {
@@ -128,6 +200,13 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
   });
 
   app.decorateRequest("principal", null);
+  // First of the hooks: an over-long URL is refused before auth reads a key or a route looks anything up.
+  app.addHook("onRequest", async (request) => {
+    if (request.url.length > urlLengthMax)
+      throw new ApiError("uri_too_long", `the URL is longer than ${urlLengthMax} characters`, {
+        lengthMax: urlLengthMax,
+      });
+  });
   app.addHook("onRequest", async (request) => {
     const access = request.routeOptions.config?.access;
     if (access === undefined || access === "none") return;

@@ -12,6 +12,7 @@ import { type ApiContext, required } from "../context.js";
 import { ApiError, fromRejection } from "../errors.js";
 import { renderDecisionSummary, renderExplanationResponse } from "../render.js";
 import {
+  checkedDecisionCursor,
   decodeCursor,
   encodeCursor,
   errorResponses,
@@ -166,12 +167,13 @@ export function registerCustomerRoutes(app: FastifyInstance, ctx: ApiContext): v
     async (request) => {
       const { customerId } = request.params as { customerId: string };
       const q = request.query as { limit?: number; cursor?: string; lang?: "zh-CN" | "en" };
+      const cursor = checkedDecisionCursor(q.cursor);
       await visibleCustomerLine(ctx, request.principal!, customerId);
       const decisions = required(ctx.engine.decisions, "the decision engine");
       const page = await decisions.listDecisions({
         customerId,
         limit: pageSize(q.limit),
-        ...(q.cursor !== undefined ? { cursor: q.cursor } : {}),
+        ...(cursor !== undefined ? { cursor } : {}),
       });
       return {
         items: page.items.map((r) => renderDecisionSummary(r, q.lang ?? "en")),

@@ -9,7 +9,16 @@ import { actorOf, canSeeCustomer, notFound } from "../auth.js";
 import { type ApiContext, required } from "../context.js";
 import { fromRejection } from "../errors.js";
 import { renderDecisionRecord, renderDecisionSummary } from "../render.js";
-import { DateText, errorResponses, Id, Lang, PageQuery, pageSize } from "../schemas.js";
+import {
+  checkedDate,
+  checkedDecisionCursor,
+  DateText,
+  errorResponses,
+  Id,
+  Lang,
+  PageQuery,
+  pageSize,
+} from "../schemas.js";
 
 const DecisionParams = Type.Object({ decisionId: Id }, { additionalProperties: false });
 export const announcementsPageMax = 100;
@@ -66,14 +75,17 @@ export function registerDecisionRoutes(app: FastifyInstance, ctx: ApiContext): v
         to?: string;
         lang?: "zh-CN" | "en";
       };
+      const cursor = checkedDecisionCursor(q.cursor);
+      const from = checkedDate("from", q.from);
+      const to = checkedDate("to", q.to);
       const decisions = required(ctx.engine.decisions, "the decision engine");
       const page = await decisions.listDecisions({
         limit: pageSize(q.limit),
-        ...(q.cursor !== undefined ? { cursor: q.cursor } : {}),
+        ...(cursor !== undefined ? { cursor } : {}),
         ...(q.customerId !== undefined ? { customerId: q.customerId } : {}),
         ...(q.trigger !== undefined ? { trigger: q.trigger as TriggerKind } : {}),
-        ...(q.from !== undefined ? { from: q.from } : {}),
-        ...(q.to !== undefined ? { to: q.to } : {}),
+        ...(from !== undefined ? { from } : {}),
+        ...(to !== undefined ? { to } : {}),
       });
       return {
         items: page.items.map((r) => ({

@@ -40,7 +40,7 @@ import {
   histogramOfCounts,
   scoreHistogramBins,
 } from "../portfolio.js";
-import { errorResponses, Id, PageQuery, pageSize } from "../schemas.js";
+import { errorResponses, Id, PageQuery, pageSize, refuseCursor } from "../schemas.js";
 
 const Doc = Type.Record(Type.String(), Type.Unknown());
 
@@ -321,11 +321,10 @@ export function registerOperatorRoutes(app: FastifyInstance, ctx: ApiContext): v
     "/v1/reviews",
     { config: op, schema: { tags: ["reviews"], querystring: PageQuery, response: errorResponses } },
     async (request) => {
+      const q = request.query as { limit?: number; cursor?: string };
+      refuseCursor(q.cursor);
       const reviews = required(ctx.engine.reviews, "portfolio reviews");
-      return {
-        items: await reviews.list(pageSize((request.query as { limit?: number }).limit)),
-        nextCursor: null,
-      };
+      return { items: await reviews.list(pageSize(q.limit)), nextCursor: null };
     },
   );
 
