@@ -31,6 +31,11 @@ export const defaultModel: Scorecard = JSON.parse(
   readFileSync(join(root, "data/models/default-behaviour.json"), "utf8"),
 );
 
+/** The card trained on simulated customers: the one the simulator and the `npm start` demo decide with. */
+export const trainedModel: Scorecard = JSON.parse(
+  readFileSync(join(root, "data/models/behaviour-default.json"), "utf8"),
+);
+
 export function policyFromDoc(doc: unknown): CompiledPolicy {
   const checked = validatePolicy(doc);
   if (!checked.ok) throw new Error(JSON.stringify(checked.error));
@@ -235,6 +240,40 @@ export const triggerArb: fc.Arbitrary<LimitTrigger> = fc.oneof(
 );
 
 export const bandArb = fc.constantFrom(null, "E", "D", "C", "B", "A", "AA");
+
+/** A decision's inputs at random: borrower, line, history, trigger, and a platform-wide change or none. */
+export const scenarioArb = fc.record({
+  features: featuresArb,
+  previousFeatures: featuresArb,
+  bureau: bureauArb,
+  line: lineArb,
+  previousBand: bandArb,
+  trigger: triggerArb,
+  hasPrevious: fc.boolean(),
+  macroCut: fc.constantFrom(null, 0.7, 0.9),
+  policyScale: fc.constantFrom(null, 0.8, 1.2),
+  lastIncreaseAgo: fc.oneof(fc.constant(null), fc.integer({ min: 0, max: 90 })),
+});
+
+export type ScenarioDraw = typeof scenarioArb extends fc.Arbitrary<infer T> ? T : never;
+
+/** The context of a drawn scenario, decided with `model` (the default card unless given). */
+export function contextOfDraw(s: ScenarioDraw, model?: Scorecard): ExplainContext {
+  return contextFor({
+    features: s.features,
+    bureau: s.bureau,
+    line: s.line,
+    previousBand: s.previousBand,
+    lastIncreaseOn: s.lastIncreaseAgo === null ? null : ((today - s.lastIncreaseAgo) as BusinessDate),
+    trigger: s.trigger,
+    previous: s.hasPrevious
+      ? previousOf(s.previousFeatures, { bureau: s.bureau, ...(model === undefined ? {} : { model }) })
+      : null,
+    ...(model === undefined ? {} : { model }),
+    ...(s.macroCut === null ? {} : { macro: tightenedMacro(s.macroCut) }),
+    ...(s.policyScale === null ? {} : { policy: scaledPolicy(s.policyScale) }),
+  });
+}
 
 /**
  * The borrower follows the plan: each step's feature reaches its target value by the step's day, money is

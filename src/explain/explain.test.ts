@@ -62,31 +62,37 @@ function bestValue(c: NumericCharacteristic): number | null {
 }
 
 describe("reasons", () => {
-  it("are at most four, ordered, each a model characteristic or a fired rule", () => {
+  it("are at most four, ordered, each a model characteristic, missing data or a fired rule", () => {
     fc.assert(
       fc.property(scenarioArb, (s) => {
         const ctx = contextOf(s);
         const e = explainDecision(ctx);
         expect(e.reasons.length).toBeLessThanOrEqual(4);
+        expect(new Set(e.reasons.map((r) => r.code)).size).toBe(e.reasons.length);
         const used = new Set(ctx.model.characteristics.map((c) => c.feature));
         const fired = new Set(ctx.outcome.firedRules.map((r) => r.ruleId));
-        let seenCharacteristic = false;
+        const isRule = (r: (typeof e.reasons)[number]) => r.ruleId !== undefined;
+        let seenScored = false;
         let lastPoints = Number.POSITIVE_INFINITY;
-        let lastEffect = Number.NEGATIVE_INFINITY;
         for (const r of e.reasons) {
-          if (r.kind === "characteristic") {
-            seenCharacteristic = true;
-            expect(used.has(r.featureId!)).toBe(true);
-            expect(r.pointsBelow!).toBeGreaterThan(0);
+          if (!isRule(r)) {
+            seenScored = true;
+            if (r.kind === "characteristic") expect(used.has(r.featureId!)).toBe(true);
+            else for (const id of r.featureIds!) expect(used.has(id)).toBe(true);
+            expect(r.pointsBelow!).toBeGreaterThanOrEqual(5);
             expect(r.pointsBelow!).toBeLessThanOrEqual(lastPoints);
             lastPoints = r.pointsBelow!;
           } else {
             expect(fired.has(r.ruleId!)).toBe(true);
-            expect(seenCharacteristic && e.reasons.filter((x) => x.kind === "rule").length <= 2).toBe(false);
-            expect(r.effectMinor!).toBeGreaterThanOrEqual(lastEffect);
-            lastEffect = r.effectMinor!;
+            expect(seenScored && e.reasons.filter(isRule).length <= 2).toBe(false);
           }
         }
+        // Holds first, then the rules by their effect, most negative first.
+        const rules = e.reasons.filter(isRule);
+        const held = rules.filter((r) => r.params.phrase === "held").length;
+        expect(rules.slice(0, held).every((r) => r.params.phrase === "held")).toBe(true);
+        for (let i = held + 1; i < rules.length; i++)
+          expect(rules[i]!.effectMinor!).toBeGreaterThanOrEqual(rules[i - 1]!.effectMinor!);
       }),
       { numRuns: 300 },
     );
@@ -138,7 +144,7 @@ describe("reasons", () => {
       policyScale: null,
       lastIncreaseAgo: null,
     } as unknown as Parameters<typeof contextOf>[0]);
-    const reasons = principalReasons(score, ctx.outcome, ctx.policy.compiled, ctx.features);
+    const reasons = principalReasons(score, ctx.outcome, ctx.policy.compiled, ctx.features, ctx.model);
     const characteristics = reasons.filter((r) => r.kind === "characteristic");
     expect(characteristics.map((r) => r.featureId)).toEqual(["loginDays30d"]);
   });
@@ -168,14 +174,22 @@ describe("reasons", () => {
       pointsBelow: 10,
     };
     expect(renderReason(reason, "zh-CN")).toBe("您近30天借款5次");
-    expect(renderReason(reason, "en")).toBe("you drew 5 times in the last 30 days");
+    expect(renderReason(reason, "en")).toBe("You made 5 drawdowns in the last 30 days");
+    expect(renderReason({ ...reason, value: 1, params: { ...reason.params, value: 1 } }, "en")).toBe(
+      "You made 1 drawdown in the last 30 days",
+    );
+    const better = { ...reason, betterAt: 2, direction: "lower" as const };
+    expect(renderReason(better, "en")).toBe(
+      "You made 5 drawdowns in the last 30 days; 2 or fewer scores higher",
+    );
+    expect(renderReason(better, "zh-CN")).toBe("您近30天借款5次；2次及以下评分更高");
     const money = {
       ...reason,
       params: { feature: "paymentAmount90dMinor", value: 123_456 },
       featureId: "paymentAmount90dMinor",
     };
-    expect(renderReason(money, "en")).toBe("you paid CNY 1,234.56 with the app in the last 90 days");
-    expect(renderReason(money, "zh-CN")).toBe("您近90天通过本平台支付1,234.56元");
+    expect(renderReason(money, "en")).toBe("You paid CNY 1,234.56 with the app in the last 90 days");
+    expect(renderReason(money, "zh-CN")).toBe("您近90天通过本平台支付¥1,234.56");
   });
 });
 
@@ -243,7 +257,7 @@ describe("attribution", () => {
     expect(byGroup.macro!.announcementId).toBe("macro-2");
     const en = renderExplanation(e, "en");
     const zh = renderExplanation(e, "zh-CN");
-    expect(en.attribution[2]!.label).toContain("platform-wide, not specific to you");
+    expect(en.attribution[2]!.label).toContain("Platform-wide, not specific to you");
     expect(zh.attribution[2]!.label).toContain("全平台调整，并非针对您个人");
     expect(e.plan.status).toBe("macro_only");
     expect(e.plan.nextReviewDate).toBe("2026-07-15");

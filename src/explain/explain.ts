@@ -9,8 +9,9 @@ import type { AttributionPart, ExplainContext, Explanation } from "./types.js";
 /** Macro rules are principal reasons only when the macro group moved the limit. */
 function reasonsOf(ctx: ExplainContext, attribution: readonly AttributionPart[]) {
   const macro = attribution.find((a) => a.group === "macro")?.amountMinor ?? 0;
-  return principalReasons(ctx.score, ctx.outcome, ctx.policy.compiled, ctx.features, {
+  return principalReasons(ctx.score, ctx.outcome, ctx.policy.compiled, ctx.features, ctx.model, {
     withoutMacroRules: macro === 0,
+    newLimitMinor: ctx.newLimitMinor ?? ctx.outcome.limitMinor,
   });
 }
 

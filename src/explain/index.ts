@@ -1,7 +1,12 @@
 // explain: reason codes, limit-change attribution (Shapley over four groups), verified recovery plans,
 // and the zh-CN / en message catalogue. Pure; explanations are stored language-neutral and rendered on read.
 export { attributeChange, changedGroups } from "./attribution.js";
-export { characteristicCatalogue, ruleCatalogue } from "./catalogue.js";
+export {
+  characteristicCatalogue,
+  missingActionCatalogue,
+  missingCatalogue,
+  ruleCatalogue,
+} from "./catalogue.js";
 export {
   adoptablePlan,
   assessCommitment,
@@ -12,8 +17,11 @@ export {
   planHoldDays,
 } from "./commitment.js";
 export { explainChange, explainDecision } from "./explain.js";
+export { formatMoney } from "./format.js";
+export { missingCodes, missingDataActions, missingSourceOf } from "./missing-data.js";
 export {
   earliestReevaluationDay,
+  planActions,
   planHorizonMaxDays,
   recoveryPlan,
   reevaluationMinDays,
@@ -26,12 +34,14 @@ export {
   type SearchModel,
   searchPlan,
 } from "./plan-search.js";
-export { principalReasons, reasonsMax } from "./reasons.js";
+export { directionOf, type Reach, reachOf, reasonPointsMinDefault, reasonPointsMinOf } from "./reach.js";
+export { type LimitChange, limitChangeOf, principalReasons, reasonsMax } from "./reasons.js";
 export {
   renderAttributionLabel,
   renderCommitment,
   renderConditions,
   renderExplanation,
+  renderHeadline,
   renderReason,
 } from "./render.js";
 export { roundLargestRemainder, shapleyIntegers, shapleyScaled, shapleyValues } from "./shapley.js";

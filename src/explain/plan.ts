@@ -8,14 +8,17 @@ import { decideLimit, type FeatureVector, type LimitOutcome, type LineStatus } f
 import { binOf, scoreRow } from "../scoring/index.js";
 import { addDays, type BusinessDate, formatDate } from "../time/index.js";
 import { holdUntilOf } from "./commitment.js";
+import { missingDataActions } from "./missing-data.js";
 import { type Configuration, type LeverOption, type SearchLever, searchPlan } from "./plan-search.js";
 import { quickScore } from "./quick-score.js";
+import { reasonPointsMinOf } from "./reach.js";
 import {
   type AttributionPart,
   type ExplainContext,
   lineDpdSubject,
   lineOutstandingSubject,
   type MessageParams,
+  type MissingDataAction,
   type PlanAction,
   type PlanCondition,
   type PlanStep,
@@ -442,10 +445,40 @@ function nextReview(ctx: ExplainContext): BusinessDate {
 }
 
 /**
- * Builds and verifies the recovery plan. A decrease that only the macro group explains is "macro_only"
- * (no steps); a limit that did not fall needs none. A plan whose verification fails is not shown.
+ * What the borrower can do to supply data the decision lacked (a bureau report, verifications, …): for the
+ * plan's `actions`. Not steps: what the data will say is not known, so nothing about it is verified.
+ */
+export function planActions(ctx: ExplainContext): MissingDataAction[] {
+  return missingDataActions(
+    ctx.model.characteristics,
+    ctx.features,
+    ctx.outcome.firedRules,
+    reasonPointsMinOf(ctx.policy.compiled),
+  );
+}
+
+/** The plan with its missing-data actions, when there are any (the common plan keeps its compact shape). */
+function withActions(plan: RecoveryPlan, actions: readonly MissingDataAction[]): RecoveryPlan {
+  return actions.length === 0 ? plan : { ...plan, actions };
+}
+
+/**
+ * Builds and verifies the recovery plan, with the actions that supply missing data. A decrease that only the
+ * macro group explains is "macro_only" (no steps); a limit that did not fall needs none. A plan whose
+ * verification fails is not shown: it says why (`missing`).
  */
 export function recoveryPlan(ctx: ExplainContext, attribution: readonly AttributionPart[]): RecoveryPlan {
+  const actions = planActions(ctx);
+  const plan = searchedPlan(ctx, attribution);
+  if (plan.verified) return withActions(plan, actions);
+  return {
+    ...plan,
+    ...(actions.length === 0 ? {} : { actions }),
+    missing: actions.length === 0 ? "no_verified_steps" : "missing_data",
+  };
+}
+
+function searchedPlan(ctx: ExplainContext, attribution: readonly AttributionPart[]): RecoveryPlan {
   const previousLimit = ctx.line.limitMinor;
   const newLimit = ctx.newLimitMinor ?? ctx.outcome.limitMinor;
   const earliestDay = earliestReevaluationDay(ctx);

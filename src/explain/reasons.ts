@@ -1,11 +1,15 @@
-// Principal reasons: at most four, from the policy rules that lowered the limit (ranked by effect) and the
-// scored characteristics that cost points (ranked by PMML pointsBelow). Never a characteristic the model lacks.
+// Principal reasons: at most four, from the policy rules that moved or held the limit (ranked by effect), the
+// scored characteristics whose value sits in a bin materially worse than one the borrower can reach (ranked by
+// the points between them), and missing data, told as missing. Never a characteristic the model lacks.
+// A rule reads in the direction the limit moved; a rule that only stops a rise is never a reason to fall.
 
-import { featureDefinitions } from "../features/index.js";
 import type { CompiledPolicy, FeatureVector, FiredRule, LimitOutcome } from "../policy/index.js";
-import type { Contribution, ScoreResult } from "../scoring/index.js";
+import type { Characteristic, Contribution, Scorecard, ScoreResult } from "../scoring/index.js";
+import { numericValueOf } from "../scoring/index.js";
 import { characteristicCode, ruleReasonCode } from "./catalogue.js";
-import type { MessageParams, ParamValue, Reason } from "./types.js";
+import { isCapacityWithoutIncome, missingCodes, missingSourceOf } from "./missing-data.js";
+import { reachOf, reasonPointsMinOf } from "./reach.js";
+import type { MessageParams, MissingSource, ParamValue, Reason, RuleEffectPhrase } from "./types.js";
 
 export const reasonsMax = 4;
 /** Rule reasons take at most this many slots while characteristic reasons remain to fill the rest. */
@@ -15,55 +19,105 @@ export const ruleReasonsPreferredMax = 2;
 export interface ReasonOptions {
   /** Leave out the macro overlays' rules (the macro group's part of the change is 0). */
   readonly withoutMacroRules?: boolean;
+  /** The limit applied, when it differs from the outcome's (an exposure-budget cap, a promise honoured). */
+  readonly newLimitMinor?: number;
+}
+
+export type LimitChange = "decrease" | "unchanged" | "increase";
+
+/** Whether the limit fell, stayed or rose: the previous limit is the one the decision started from. */
+export function limitChangeOf(previousLimitMinor: number, newLimitMinor: number): LimitChange {
+  return newLimitMinor < previousLimitMinor
+    ? "decrease"
+    : newLimitMinor > previousLimitMinor
+      ? "increase"
+      : "unchanged";
+}
+
+/** Rules that only stop a rise: at most they keep the limit where it is. */
+const holdOnlyGuardrails = new Set(["increase_waiting_period", "no_increase_while_overdue"]);
+/** Rules that keep the line where it is, whichever way the policy pointed. */
+const standstillGuardrails = new Set(["freeze_overdue", "line_closed"]);
+
+function isHoldOnly(rule: FiredRule): boolean {
+  if (rule.kind === "guardrail") return holdOnlyGuardrails.has(rule.ruleId);
+  return rule.params.effect === "cap_at_current" || rule.params.effect === "block_increase";
 }
 
 /**
- * A count the borrower should keep low that is already zero: nothing to do less of, so never a reason
- * (a scorecard with a peaked bin can give 0 fewer points than 1–2; "0 of your drawdowns …" explains nothing).
+ * How a fired rule reads given the change, or null when it is no reason for it: a rule that stopped a rise
+ * (or a floor that stopped a fall) holds an unchanged limit; a rule that lowered the running limit lowered a
+ * decrease, and otherwise reduced what we could offer.
  */
-function zeroOfLowerIsBetter(featureId: string, value: unknown): boolean {
-  const def = (featureDefinitions as Readonly<Record<string, { better?: string } | undefined>>)[featureId];
-  return value === 0 && def?.better === "lower";
+function phraseOf(rule: FiredRule, change: LimitChange): RuleEffectPhrase | null {
+  if (rule.kind === "guardrail" && standstillGuardrails.has(rule.ruleId))
+    return change === "unchanged" ? "held" : null;
+  if (isHoldOnly(rule))
+    return change === "unchanged" && (rule.effectMinor < 0 || rule.params.effect === "block_increase")
+      ? "held"
+      : null;
+  if (rule.effectMinor > 0) return change === "unchanged" && rule.kind === "guardrail" ? "held" : null;
+  if (rule.effectMinor < 0) return change === "decrease" ? "lowered" : "reduced";
+  return null;
 }
 
-function isRuleCandidate(rule: FiredRule, options: ReasonOptions): boolean {
-  if (!(rule.effectMinor < 0 || rule.params.effect === "block_increase")) return false;
-  return !(options.withoutMacroRules === true && rule.kind === "macro");
+interface RuleCandidate {
+  readonly rule: FiredRule;
+  readonly phrase: RuleEffectPhrase;
+  readonly index: number;
+}
+
+/** Holds first (what keeps an unchanged limit where it is), then the most negative effect; then rule order. */
+function byWeight(a: RuleCandidate, b: RuleCandidate): number {
+  const ha = a.phrase === "held" ? 0 : 1;
+  const hb = b.phrase === "held" ? 0 : 1;
+  return ha - hb || a.rule.effectMinor - b.rule.effectMinor || a.index - b.index;
 }
 
 function ruleReasons(
   outcome: LimitOutcome,
   policy: CompiledPolicy,
   features: FeatureVector,
+  change: LimitChange,
   options: ReasonOptions,
 ): Reason[] {
   const fired = outcome.firedRules;
-  // Indices of the rules that lowered the limit (or blocked an increase), most negative effect first.
-  const order: number[] = [];
-  for (let i = 0; i < fired.length; i++) if (isRuleCandidate(fired[i]!, options)) order.push(i);
-  if (order.length === 0) return [];
-  order.sort((a, b) => fired[a]!.effectMinor - fired[b]!.effectMinor || a - b);
+  const candidates: RuleCandidate[] = [];
+  for (let i = 0; i < fired.length; i++) {
+    const rule = fired[i]!;
+    if (options.withoutMacroRules === true && rule.kind === "macro") continue;
+    const phrase = phraseOf(rule, change);
+    if (phrase !== null) candidates.push({ rule, phrase, index: i });
+  }
+  candidates.sort(byWeight);
   const seen = new Set<string>();
   const reasons: Reason[] = [];
-  for (const index of order) {
-    const rule = fired[index]!;
-    const code = ruleReasonCode(rule.code);
-    if (seen.has(code)) continue;
-    seen.add(code);
-    reasons.push(ruleReason(rule, code, policy, features));
+  for (const { rule, phrase } of candidates) {
+    const reason = isCapacityWithoutIncome(rule)
+      ? missingBureauCapReason(rule, phrase)
+      : ruleReason(rule, phrase, policy, features);
+    if (seen.has(reason.code)) continue;
+    seen.add(reason.code);
+    reasons.push(reason);
   }
   return reasons;
 }
 
-function ruleReason(rule: FiredRule, code: string, policy: CompiledPolicy, features: FeatureVector): Reason {
-  // As {...rule.params, rule, effect}: the rule's own keys first, in their order, then the ones added.
+function ruleReason(
+  rule: FiredRule,
+  phrase: RuleEffectPhrase,
+  policy: CompiledPolicy,
+  features: FeatureVector,
+): Reason {
+  // As {...rule.params, rule, effect, phrase}: the rule's own keys first, in their order, then the ones added.
   const params: Record<string, ParamValue> = {};
   for (const key of Object.keys(rule.params)) params[key] = rule.params[key]!;
   params.rule = rule.ruleId;
   params.effect = rule.effectMinor;
+  params.phrase = phrase;
   if (typeof rule.params.ceilingMinor === "number") params.ceiling = rule.params.ceilingMinor;
   const reason: { -readonly [K in keyof Reason]: Reason[K] } = {
-    code,
+    code: ruleReasonCode(rule.code),
     kind: "rule",
     params: params as MessageParams,
     effectMinor: rule.effectMinor,
@@ -83,50 +137,141 @@ function ruleReason(rule: FiredRule, code: string, policy: CompiledPolicy, featu
   return reason;
 }
 
-/** The contributions that cost points and can be acted on, most points below the best first. */
-function characteristicCandidates(score: ScoreResult): Contribution[] {
-  const contributions = score.contributions;
-  const order: number[] = [];
-  for (let i = 0; i < contributions.length; i++) {
-    const c = contributions[i]!;
-    if (c.pointsBelow > 0 && !zeroOfLowerIsBetter(c.characteristic, c.value)) order.push(i);
-  }
-  order.sort((a, b) => contributions[b]!.pointsBelow - contributions[a]!.pointsBelow || a - b);
-  return order.map((i) => contributions[i]!);
-}
-
-function characteristicReason(c: Contribution): Reason {
-  const value = c.value === undefined ? null : c.value;
+/** The capacity ceiling fell back for want of a bureau income: the bureau report is what is missing. */
+function missingBureauCapReason(rule: FiredRule, phrase: RuleEffectPhrase): Reason {
+  const ceiling = typeof rule.params.ceilingMinor === "number" ? rule.params.ceilingMinor : null;
   return {
-    code: characteristicCode(c.characteristic, c.reasonCode),
-    kind: "characteristic",
-    params: { feature: c.characteristic, value, attribute: c.attribute, pointsBelow: c.pointsBelow },
-    featureId: c.characteristic,
-    value,
-    pointsBelow: c.pointsBelow,
+    code: missingCodes.bureau_report,
+    kind: "missing_data",
+    params: { missing: "bureau_report", ceiling, effect: rule.effectMinor, phrase },
+    effectMinor: rule.effectMinor,
+    ruleId: rule.ruleId,
+    missing: "bureau_report",
   };
 }
 
+interface Ranked {
+  readonly reason: Reason;
+  readonly order: number;
+}
+
+function characteristicReason(
+  c: Characteristic,
+  contribution: Contribution,
+  pointsMin: number,
+): Reason | null {
+  const raw = contribution.value === undefined ? null : contribution.value;
+  if (c.kind === "categorical") {
+    const gap = c.maxPoints - contribution.points;
+    if (gap < pointsMin) return null;
+    return {
+      code: characteristicCode(c.feature, contribution.reasonCode),
+      kind: "characteristic",
+      params: { feature: c.feature, value: raw, attribute: contribution.attribute, pointsBelow: gap },
+      featureId: c.feature,
+      value: raw,
+      pointsBelow: gap,
+    };
+  }
+  const reach = reachOf(c, numericValueOf(raw));
+  if (reach === null || reach.gap < pointsMin) return null;
+  return {
+    code: characteristicCode(c.feature, contribution.reasonCode),
+    kind: "characteristic",
+    params: {
+      feature: c.feature,
+      value: raw,
+      attribute: contribution.attribute,
+      pointsBelow: reach.gap,
+      betterAt: reach.betterAt,
+    },
+    featureId: c.feature,
+    value: raw,
+    pointsBelow: reach.gap,
+    betterAt: reach.betterAt,
+    direction: reach.direction,
+  };
+}
+
+function isMissing(c: Characteristic, value: Contribution["value"]): boolean {
+  if (value === null || value === undefined || value === "") return true;
+  return c.kind === "numeric" && Number.isNaN(numericValueOf(value));
+}
+
 /**
- * The principal reasons: rules that lowered the limit first (at most two while characteristics remain),
- * then characteristics by points below the best attainable, then any further rules; at most four.
+ * Characteristic and missing-data reasons, most points first (ties: the model's order). Missing features are
+ * gathered by what they lack: one reason per source, its points summed.
+ */
+function scoredReasons(model: Scorecard, score: ScoreResult, pointsMin: number): Reason[] {
+  const ranked: Ranked[] = [];
+  const missing = new Map<MissingSource, { points: number; featureIds: string[]; order: number }>();
+  const contributions = score.contributions;
+  for (let i = 0; i < contributions.length; i++) {
+    const contribution = contributions[i]!;
+    const c = model.characteristics.find((x) => x.feature === contribution.characteristic);
+    if (c === undefined) continue;
+    if (isMissing(c, contribution.value)) {
+      const source = missingSourceOf(c.feature);
+      // The missing bin's points are the contribution's: the gap to the best bin a supplied value may reach.
+      const gap = c.maxPoints - contribution.points;
+      if (source === null || gap < pointsMin) continue;
+      const group = missing.get(source) ?? { points: 0, featureIds: [], order: i };
+      group.points += gap;
+      group.featureIds.push(c.feature);
+      missing.set(source, group);
+      continue;
+    }
+    const reason = characteristicReason(c, contribution, pointsMin);
+    if (reason !== null) ranked.push({ reason, order: i });
+  }
+  for (const [source, group] of missing) {
+    ranked.push({
+      order: group.order,
+      reason: {
+        code: missingCodes[source],
+        kind: "missing_data",
+        params: { missing: source, feature: group.featureIds[0]!, pointsBelow: group.points },
+        pointsBelow: group.points,
+        missing: source,
+        featureIds: group.featureIds,
+      },
+    });
+  }
+  ranked.sort((a, b) => b.reason.pointsBelow! - a.reason.pointsBelow! || a.order - b.order);
+  return ranked.map((r) => r.reason);
+}
+
+/** A rule-born missing-data reason also counts the points the same source costs on the card. */
+function merged(rules: Reason[], scored: Reason[]): Reason[] {
+  const byCode = new Map(scored.map((r) => [r.code, r]));
+  return rules.map((r) => {
+    const same = r.kind === "missing_data" ? byCode.get(r.code) : undefined;
+    return same === undefined
+      ? r
+      : { ...r, pointsBelow: same.pointsBelow!, featureIds: same.featureIds ?? [] };
+  });
+}
+
+/**
+ * The principal reasons: rules that moved or held the limit first (at most two while scored reasons remain),
+ * then characteristics and missing data by points, then any further rules; at most four, one per code.
  */
 export function principalReasons(
   score: ScoreResult,
   outcome: LimitOutcome,
   policy: CompiledPolicy,
   features: FeatureVector,
+  model: Scorecard,
   options: ReasonOptions = {},
 ): Reason[] {
-  const rules = ruleReasons(outcome, policy, features, options);
-  const characteristics = characteristicCandidates(score);
-  const ruleSlots = Math.max(
-    Math.min(rules.length, ruleReasonsPreferredMax),
-    reasonsMax - characteristics.length,
-  );
+  const change = limitChangeOf(outcome.trace.previousLimitMinor, options.newLimitMinor ?? outcome.limitMinor);
+  const ruleBorn = ruleReasons(outcome, policy, features, change, options);
+  const ruleCodes = new Set(ruleBorn.map((r) => r.code));
+  const allScored = scoredReasons(model, score, reasonPointsMinOf(policy));
+  const rules = merged(ruleBorn, allScored);
+  const scored = allScored.filter((r) => !ruleCodes.has(r.code));
+  const ruleSlots = Math.max(Math.min(rules.length, ruleReasonsPreferredMax), reasonsMax - scored.length);
   const reasons = rules.slice(0, Math.min(ruleSlots, reasonsMax));
-  // Only the characteristics that fit become reasons.
-  for (let i = 0; i < characteristics.length && reasons.length < reasonsMax; i++)
-    reasons.push(characteristicReason(characteristics[i]!));
+  for (let i = 0; i < scored.length && reasons.length < reasonsMax; i++) reasons.push(scored[i]!);
   return reasons;
 }

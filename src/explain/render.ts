@@ -1,23 +1,31 @@
-// Renders a stored, language-neutral explanation in zh-CN or en (read time): messages from the catalogue
-// filled with the borrower's own figures, attribution labels, the plan's summary.
+// Renders a stored, language-neutral explanation in zh-CN or en (read time): sentences from the catalogue
+// filled with the borrower's own figures and the better level, attribution labels, the plan's summary, its
+// actions and, when nothing is verified, why. Borrowers read sentences; codes stay in the JSON beside them.
 
+import {
+  characteristicCatalogue,
+  fill,
+  missingActionCatalogue,
+  missingBureauCapMessage,
+  missingCatalogue,
+  missingValueMessage,
+  otherBetterMessages,
+  otherCharacteristicMessage,
+  ruleTemplate,
+} from "./catalogue.js";
+import { type LocalizedTemplate, sentence } from "./format.js";
 import {
   actionCatalogue,
   announcementSuffix,
   attributionLabels,
-  characteristicCatalogue,
   commitmentCatalogue,
   conditionCatalogue,
-  fillTemplate,
-  lifecycleRuleMessage,
-  missingValueMessage,
-  otherCharacteristicMessage,
-  otherRuleMessage,
+  headlines,
   overtakenByLabels,
+  planMissingMessages,
   planSummaries,
-  ruleCatalogue,
-  ruleWithFeatureMessage,
-} from "./catalogue.js";
+} from "./plan-catalogue.js";
+import { limitChangeOf } from "./reasons.js";
 import type {
   AttributionPart,
   Explanation,
@@ -27,10 +35,13 @@ import type {
   PlanConditionCode,
   Reason,
   RenderedExplanation,
+  RuleEffectPhrase,
 } from "./types.js";
 
-/** One message per condition code, in the plan's order, with the bound the borrower keeps. */
-export function renderConditions(
+const clauseSeparator: Readonly<Record<Lang, string>> = { "zh-CN": "；", en: "; " };
+
+/** The conditions' texts as parts of a longer sentence (lower-case in en). */
+function conditionTexts(
   conditions: readonly PlanCondition[],
   lang: Lang,
 ): { code: PlanConditionCode; message: string }[] {
@@ -39,20 +50,28 @@ export function renderConditions(
   for (const c of conditions) {
     if (seen.has(c.code)) continue;
     seen.add(c.code);
-    out.push({ code: c.code, message: fillTemplate(conditionCatalogue[c.code], { target: c.bound }, lang) });
+    out.push({ code: c.code, message: fill(conditionCatalogue[c.code], { target: c.bound }, lang) });
   }
   return out;
 }
 
+/** One message per condition code, in the plan's order, with the bound the borrower keeps. */
+export function renderConditions(
+  conditions: readonly PlanCondition[],
+  lang: Lang,
+): { code: PlanConditionCode; message: string }[] {
+  return conditionTexts(conditions, lang).map((c) => ({ code: c.code, message: sentence(c.message, lang) }));
+}
+
 export function renderCommitment(commitment: PlanCommitment, lang: Lang): string {
   const lifted = commitment.status === "honoured" && commitment.liftedFromMinor !== undefined;
-  const broken = renderConditions(
+  const broken = conditionTexts(
     (commitment.broken ?? []).map((b) => ({ ...b, op: "at_most" as const, watch: null })),
     lang,
   )
     .map((c) => c.message)
-    .join(lang === "zh-CN" ? "；" : "; ");
-  return fillTemplate(
+    .join(clauseSeparator[lang]);
+  const text = fill(
     commitmentCatalogue[lifted ? "honoured_lifted" : commitment.status],
     {
       made: commitment.madeOn,
@@ -64,50 +83,139 @@ export function renderCommitment(commitment: PlanCommitment, lang: Lang): string
     },
     lang,
   );
+  return sentence(text, lang);
+}
+
+/** "fact; better level" when the reason carries a better level, else the fact. */
+function withBetter(
+  fact: LocalizedTemplate,
+  better: LocalizedTemplate | undefined,
+  reason: Reason,
+  lang: Lang,
+) {
+  const text = fill(fact, reason.params, lang);
+  if (better === undefined || reason.betterAt === undefined) return text;
+  return `${text}${clauseSeparator[lang]}${fill(better, { ...reason.params, betterAt: reason.betterAt }, lang)}`;
+}
+
+function characteristicText(reason: Reason, lang: Lang): string {
+  const entry = reason.featureId === undefined ? undefined : characteristicCatalogue[reason.featureId];
+  // Stored before missing data had reasons of its own.
+  if (reason.value === null || reason.value === undefined)
+    return fill(missingValueMessage, reason.params, lang);
+  if (entry) {
+    const none = reason.betterAt === 0 && reason.direction === "lower" ? entry.betterZero : undefined;
+    return withBetter(entry.message, none ?? entry.better, reason, lang);
+  }
+  const better = reason.direction === undefined ? undefined : otherBetterMessages[reason.direction];
+  return withBetter(otherCharacteristicMessage, better, reason, lang);
+}
+
+/** Stored before rule reasons said how they read: a negative effect lowered the limit. */
+function phraseOf(reason: Reason): RuleEffectPhrase {
+  const phrase = reason.params.phrase;
+  return phrase === "lowered" || phrase === "reduced" || phrase === "held" ? phrase : "lowered";
+}
+
+function reasonText(reason: Reason, lang: Lang): string {
+  switch (reason.kind) {
+    case "characteristic":
+      return characteristicText(reason, lang);
+    case "missing_data": {
+      const source = reason.missing ?? "other";
+      const capped = source === "bureau_report" && typeof reason.params.ceiling === "number";
+      return fill(capped ? missingBureauCapMessage : missingCatalogue[source], reason.params, lang);
+    }
+    case "rule":
+      return fill(
+        ruleTemplate(reason.code, phraseOf(reason), reason.featureId !== undefined),
+        reason.params,
+        lang,
+      );
+    default:
+      return reason.kind satisfies never;
+  }
 }
 
 export function renderReason(reason: Reason, lang: Lang): string {
-  if (reason.kind === "characteristic") {
-    const entry = reason.featureId === undefined ? undefined : characteristicCatalogue[reason.featureId];
-    if (!entry) return fillTemplate(otherCharacteristicMessage, reason.params, lang);
-    return reason.value === null || reason.value === undefined
-      ? fillTemplate(missingValueMessage, reason.params, lang)
-      : fillTemplate(entry.message, reason.params, lang);
-  }
-  const template =
-    ruleCatalogue[reason.code] ??
-    (reason.code.startsWith("P_MACRO_LIFECYCLE_")
-      ? lifecycleRuleMessage
-      : reason.featureId === undefined
-        ? otherRuleMessage
-        : ruleWithFeatureMessage);
-  return fillTemplate(template, reason.params, lang);
+  return sentence(reasonText(reason, lang), lang);
 }
 
 export function renderAttributionLabel(part: AttributionPart, lang: Lang): string {
   const label = attributionLabels[part.group][lang];
-  return part.announcementId === undefined
-    ? label
-    : `${label}${fillTemplate(announcementSuffix, { id: part.announcementId }, lang)}`;
+  const text =
+    part.announcementId === undefined
+      ? label
+      : `${label}${fill(announcementSuffix, { id: part.announcementId }, lang)}`;
+  return sentence(text, lang);
+}
+
+/** What happened to the limit; an unchanged limit says the reasons are what hold it. */
+export function renderHeadline(explanation: Explanation, lang: Lang): string {
+  const from = explanation.previousLimitMinor;
+  const to = explanation.newLimitMinor;
+  const change = limitChangeOf(from, to);
+  const kind =
+    change === "unchanged"
+      ? explanation.reasons.length === 0
+        ? "unchanged_no_reasons"
+        : "unchanged"
+      : change;
+  return sentence(fill(headlines[kind], { from, to }, lang), lang);
+}
+
+function renderPlan(explanation: Explanation, lang: Lang): RenderedExplanation["plan"] {
+  const plan = explanation.plan;
+  const next = plan.nextReviewDate ?? plan.eta;
+  const summary = fill(
+    planSummaries[plan.verified ? plan.status : "unverified"],
+    { target: plan.targetLimitMinor, reachable: plan.reachableLimitMinor, eta: plan.eta, next },
+    lang,
+  );
+  // Nothing verified, nothing promised: no steps, no target, no date; `missing` says why.
+  const missingCode = plan.verified ? undefined : (plan.missing ?? "no_verified_steps");
+  return {
+    status: plan.status,
+    summary: sentence(summary, lang),
+    targetLimitMinor: plan.verified ? plan.targetLimitMinor : null,
+    reachableLimitMinor: plan.reachableLimitMinor,
+    steps: (plan.verified ? plan.steps : []).map((s) => ({
+      order: s.order,
+      featureId: s.featureId,
+      action: s.action,
+      message: sentence(fill(actionCatalogue[s.action], { ...s.params, feature: s.featureId }, lang), lang),
+      days: s.days,
+      moneyMinor: s.moneyMinor,
+      projectedScore: s.projectedScore,
+      projectedLimitMinor: s.projectedLimitMinor,
+    })),
+    eta: plan.verified ? plan.eta : null,
+    earliestReevaluation: plan.earliestReevaluation,
+    ...(plan.nextReviewDate === undefined ? {} : { nextReviewDate: plan.nextReviewDate }),
+    verified: plan.verified,
+    ...(plan.conditions === undefined ? {} : { conditions: renderConditions(plan.conditions, lang) }),
+    ...(plan.holdUntil === undefined ? {} : { holdUntil: plan.holdUntil }),
+    ...(plan.actions === undefined
+      ? {}
+      : {
+          actions: plan.actions.map((a) => ({
+            kind: a.kind,
+            message: sentence(fill(missingActionCatalogue[a.kind], {}, lang), lang),
+          })),
+        }),
+    ...(missingCode === undefined
+      ? {}
+      : { missing: sentence(fill(planMissingMessages[missingCode], { next }, lang), lang), missingCode }),
+  };
 }
 
 export function renderExplanation(explanation: Explanation, lang: Lang): RenderedExplanation {
-  const plan = explanation.plan;
-  const summary = fillTemplate(
-    planSummaries[plan.verified ? plan.status : "unverified"],
-    {
-      target: plan.targetLimitMinor,
-      reachable: plan.reachableLimitMinor,
-      eta: plan.eta,
-      next: plan.nextReviewDate ?? plan.eta,
-    },
-    lang,
-  );
   return {
     decisionId: explanation.decisionId,
     lang,
     previousLimitMinor: explanation.previousLimitMinor,
     newLimitMinor: explanation.newLimitMinor,
+    headline: renderHeadline(explanation, lang),
     reasons: explanation.reasons.map((r) => ({
       code: r.code,
       kind: r.kind,
@@ -116,6 +224,9 @@ export function renderExplanation(explanation: Explanation, lang: Lang): Rendere
       ...(r.value === undefined ? {} : { value: r.value }),
       ...(r.pointsBelow === undefined ? {} : { pointsBelow: r.pointsBelow }),
       ...(r.effectMinor === undefined ? {} : { effectMinor: r.effectMinor }),
+      ...(r.betterAt === undefined ? {} : { betterAt: r.betterAt }),
+      ...(r.direction === undefined ? {} : { direction: r.direction }),
+      ...(r.missing === undefined ? {} : { missing: r.missing }),
     })),
     attribution: explanation.attribution.map((a) => ({
       group: a.group,
@@ -124,28 +235,7 @@ export function renderExplanation(explanation: Explanation, lang: Lang): Rendere
       ...(a.announcementId === undefined ? {} : { announcementId: a.announcementId }),
       platformWide: a.platformWide,
     })),
-    plan: {
-      status: plan.status,
-      summary,
-      targetLimitMinor: plan.targetLimitMinor,
-      reachableLimitMinor: plan.reachableLimitMinor,
-      steps: plan.steps.map((s) => ({
-        order: s.order,
-        featureId: s.featureId,
-        action: s.action,
-        message: fillTemplate(actionCatalogue[s.action], { ...s.params, feature: s.featureId }, lang),
-        days: s.days,
-        moneyMinor: s.moneyMinor,
-        projectedScore: s.projectedScore,
-        projectedLimitMinor: s.projectedLimitMinor,
-      })),
-      eta: plan.eta,
-      earliestReevaluation: plan.earliestReevaluation,
-      ...(plan.nextReviewDate === undefined ? {} : { nextReviewDate: plan.nextReviewDate }),
-      verified: plan.verified,
-      ...(plan.conditions === undefined ? {} : { conditions: renderConditions(plan.conditions, lang) }),
-      ...(plan.holdUntil === undefined ? {} : { holdUntil: plan.holdUntil }),
-    },
+    plan: renderPlan(explanation, lang),
     ...(explanation.commitment === undefined
       ? {}
       : {

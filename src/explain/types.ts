@@ -75,21 +75,67 @@ export interface ExplainContext {
 export type ParamValue = number | string | boolean | null;
 export type MessageParams = Readonly<Record<string, ParamValue>>;
 
-export type ReasonKind = "characteristic" | "rule";
+/**
+ * characteristic: a scored value in a bin worse than one the borrower can reach; rule: a policy rule that
+ * moved or held the limit; missing_data: a figure we do not have (never told as the borrower's conduct).
+ */
+export type ReasonKind = "characteristic" | "rule" | "missing_data";
+
+/** Which way a feature's value scores higher, as a person reads it. */
+export type Direction = "higher" | "lower";
+
+/** What a missing-data reason says is missing. */
+export type MissingSource =
+  | "bureau_report"
+  | "repayment_history"
+  | "verification"
+  | "app_activity"
+  | "line_history"
+  | "tenure"
+  | "other";
+
+/** What the borrower can do to supply missing data (a plan's `actions`). */
+export type MissingDataActionKind =
+  | "supply_bureau_report"
+  | "complete_verification"
+  | "build_repayment_history"
+  | "use_app";
+
+export interface MissingDataAction {
+  readonly kind: MissingDataActionKind;
+  /** What it supplies. */
+  readonly source: MissingSource;
+}
+
+/** How a rule reason's sentence reads, given the direction the limit moved (set when explaining). */
+export type RuleEffectPhrase = "lowered" | "reduced" | "held";
 
 export interface Reason {
-  /** Stable code from the catalogue (docs in src/explain/README.md): R_* characteristics, P_* rules. */
+  /**
+   * Stable code from the catalogue (docs in src/explain/README.md): R_* characteristics, P_* rules,
+   * R_MISSING_* / R_NO_* missing data.
+   */
   readonly code: string;
   readonly kind: ReasonKind;
   readonly params: MessageParams;
   readonly featureId?: string;
   readonly value?: number | string | null;
-  /** Characteristic reasons: points below the best attainable (PMML "pointsBelow"). */
+  /**
+   * Characteristic reasons: points below the best bin the borrower can reach; missing data: points below the
+   * best bin, summed over the missing features.
+   */
   readonly pointsBelow?: number;
   /** Rule reasons: how much the rule moved the limit (negative lowers). */
   readonly effectMinor?: number;
   /** Rule reasons: the rule's id and kind in the policy. */
   readonly ruleId?: string;
+  /** Characteristic reasons on a numeric feature: the nearest value in the best bin the borrower can reach. */
+  readonly betterAt?: number;
+  /** Characteristic reasons: which way from `value` scores higher (`betterAt` lies that way). */
+  readonly direction?: Direction;
+  /** Missing-data reasons: what is missing, and the features that lack it. */
+  readonly missing?: MissingSource;
+  readonly featureIds?: readonly string[];
 }
 
 export type AttributionGroup = "behaviour" | "model_policy" | "macro" | "guardrail";
@@ -165,6 +211,9 @@ export interface PlanCondition {
   readonly watch: number | null;
 }
 
+/** Why a plan has no steps although the limit fell (language-neutral; rendered as a sentence). */
+export type PlanMissingCode = "missing_data" | "no_verified_steps";
+
 export interface RecoveryPlan {
   readonly status: PlanStatus;
   readonly targetLimitMinor: number;
@@ -184,6 +233,10 @@ export interface RecoveryPlan {
   readonly conditions?: readonly PlanCondition[];
   /** "YYYY-MM-DD": until when the promised limit holds once reached, while the conditions hold. */
   readonly holdUntil?: string;
+  /** What the borrower can do to supply missing data (absent: nothing is missing). Not verified steps. */
+  readonly actions?: readonly MissingDataAction[];
+  /** Unverified plans: why there are no steps. */
+  readonly missing?: PlanMissingCode;
 }
 
 /** The versions a promise was verified with: a change of any of them overtakes it (platform-wide). */
@@ -258,6 +311,8 @@ export interface RenderedExplanation {
   readonly lang: Lang;
   readonly previousLimitMinor: number;
   readonly newLimitMinor: number;
+  /** One sentence on what happened to the limit: it fell, rose, or stays (then the reasons are what hold it). */
+  readonly headline?: string;
   readonly reasons: readonly {
     readonly code: string;
     readonly kind: ReasonKind;
@@ -266,6 +321,9 @@ export interface RenderedExplanation {
     readonly value?: number | string | null;
     readonly pointsBelow?: number;
     readonly effectMinor?: number;
+    readonly betterAt?: number;
+    readonly direction?: Direction;
+    readonly missing?: MissingSource;
   }[];
   readonly attribution: readonly {
     readonly group: AttributionGroup;
@@ -277,7 +335,8 @@ export interface RenderedExplanation {
   readonly plan: {
     readonly status: PlanStatus;
     readonly summary: string;
-    readonly targetLimitMinor: number;
+    /** null when the plan is not verified: nothing is promised. */
+    readonly targetLimitMinor: number | null;
     readonly reachableLimitMinor: number;
     readonly steps: readonly {
       readonly order: number;
@@ -289,12 +348,18 @@ export interface RenderedExplanation {
       readonly projectedScore: number;
       readonly projectedLimitMinor: number;
     }[];
-    readonly eta: string;
+    /** null when the plan is not verified. */
+    readonly eta: string | null;
     readonly earliestReevaluation: string;
     readonly nextReviewDate?: string;
     readonly verified: boolean;
     readonly conditions?: readonly { readonly code: PlanConditionCode; readonly message: string }[];
     readonly holdUntil?: string;
+    /** What the borrower can do to supply missing data. */
+    readonly actions?: readonly { readonly kind: MissingDataActionKind; readonly message: string }[];
+    /** Unverified plans: why there are no steps, in a sentence (and its code). */
+    readonly missing?: string;
+    readonly missingCode?: PlanMissingCode;
   };
   readonly commitment?: PlanCommitment & { readonly message: string };
 }
