@@ -89,7 +89,7 @@ async function ingest(db: Db, events: readonly AnyEvent[]): Promise<number> {
   const log = createEventLog(db, { timeZone: zone, latenessMaxMs: latenessMaxMsDefault });
   const start = performance.now();
   for (let i = 0; i < events.length; i += appendBatchMax) {
-    const result = await log.append(events.slice(i, i + appendBatchMax));
+    const result = await log.append(events.slice(i, i + appendBatchMax), "import");
     if (result.accepted !== Math.min(appendBatchMax, events.length - i))
       throw new Error("bench rows refused");
   }

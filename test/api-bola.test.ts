@@ -37,6 +37,8 @@ const cases: Record<string, Case> = {
   },
   "GET /v1/decisions/:decisionId": { url: () => `/v1/decisions/${decisionId}` },
   "POST /v1/decisions/:decisionId/replay": { url: () => `/v1/decisions/${decisionId}/replay`, payload: {} },
+  "GET /v1/decisions/:decisionId/sources": { url: () => `/v1/decisions/${decisionId}/sources` },
+  "DELETE /v1/keys/:keyId": { url: () => "/v1/keys/key_0000" },
   "POST /v1/policies/:policyId/versions/:version/activate": {
     url: () => "/v1/policies/default/versions/1/activate",
     payload: {},
@@ -103,17 +105,42 @@ describe("borrower isolation (BOLA)", () => {
         (!route.includes("customers/:") && !route.includes("lines/:") && !route.includes("decisions/:"))
       )
         continue;
+      const access = f.app.routeTable.find((r) => `${r.method} ${r.url}` === route)?.access;
+      if (access !== "borrower") continue;
       const r = await f.app.inject({ url: c.url(), headers: bearer(f.keys.borrowerA) });
       expect(r.statusCode, `${route}: ${r.body}`).toBe(200);
     }
   });
 
-  it("refuses a batch of events naming another customer, writing nothing", async () => {
+  it("refuses events from a borrower key, naming another customer or itself, writing nothing", async () => {
     const before = await f.counts();
+    for (const customerId of ["cust-a", "cust-b"]) {
+      const r = await f.app.inject({
+        method: "POST",
+        url: "/v1/events",
+        headers: bearer(f.keys.borrowerB),
+        payload: {
+          events: [
+            {
+              eventId: `e-bola-${customerId}`,
+              customerId,
+              type: "app.login",
+              occurredAt: "2026-03-02T10:00:00+08:00",
+              payload: {},
+            },
+          ],
+        },
+      });
+      expect(r.statusCode).toBe(403);
+    }
+    expect(await f.counts()).toEqual(before);
+  });
+
+  it("accepts an integration key's events for any customer, but lets it read no customer", async () => {
     const r = await f.app.inject({
       method: "POST",
       url: "/v1/events",
-      headers: bearer(f.keys.borrowerB),
+      headers: bearer(f.keys.integration),
       payload: {
         events: [
           {
@@ -126,8 +153,10 @@ describe("borrower isolation (BOLA)", () => {
         ],
       },
     });
-    expect(r.statusCode).toBe(404);
-    expect(await f.counts()).toEqual(before);
+    expect(r.statusCode).toBe(200);
+    expect(r.json()).toMatchObject({ accepted: 1, rejected: [] });
+    const read = await f.app.inject({ url: "/v1/customers/cust-a", headers: bearer(f.keys.integration) });
+    expect(read.statusCode).toBe(403);
   });
 
   it("makes ids not enumerable: an unknown id and another customer's id answer alike", async () => {

@@ -41,7 +41,7 @@ export interface ApiFixture {
   readonly store: Store;
   readonly engine: ApiEngine;
   readonly clock: ManualClock;
-  readonly keys: { admin: string; operator: string; borrowerA: string; borrowerB: string };
+  readonly keys: { admin: string; operator: string; integration: string; borrowerA: string; borrowerB: string };
   readonly customers: { a: string; b: string };
   readonly lines: { a: string; b: string };
   counts(): Promise<Record<string, number>>;
@@ -68,11 +68,12 @@ export async function startApi(
     const opened = await engine.lending.openLine({ customerId: c, limitMinor: fixtureLimitMinor, lineId: l });
     if (!opened.ok) throw new Error(`open line: ${opened.error.code}`);
   }
-  const key = async (role: "admin" | "operator" | "borrower", customerId?: string) =>
+  const key = async (role: "admin" | "operator" | "integration" | "borrower", customerId?: string) =>
     (await createApiKey(store.db, clock, { role, customerId: customerId ?? null })).key;
   const keys = {
     admin: await key("admin"),
     operator: await key("operator"),
+    integration: await key("integration"),
     borrowerA: await key("borrower", customers.a),
     borrowerB: await key("borrower", customers.b),
   };

@@ -92,6 +92,7 @@ async function insertDelinquency(
       const overdue = "overdue" in f;
       const date = overdue ? f.overdue : f.cured;
       return {
+        source: "import",
         eventId: `ev-t-${eventNo}`,
         customerId,
         type: overdue ? "instalment.overdue" : "overdue.cured",

@@ -58,9 +58,13 @@ describe("system routes", () => {
 describe("auth", () => {
   it("tells each key its role and customer", async () => {
     const me = async (key: string) => (await f.app.inject({ url: "/v1/me", headers: bearer(key) })).json();
-    expect(await me(f.keys.borrowerA)).toEqual({ role: "borrower", customerId: "cust-a" });
-    expect(await me(f.keys.operator)).toEqual({ role: "operator", customerId: null });
-    expect(await me(f.keys.admin)).toEqual({ role: "admin", customerId: null });
+    expect(await me(f.keys.borrowerA)).toMatchObject({ role: "borrower", customerId: "cust-a" });
+    expect(await me(f.keys.operator)).toMatchObject({ role: "operator", customerId: null });
+    expect(await me(f.keys.admin)).toMatchObject({ role: "admin", customerId: null });
+    expect(await me(f.keys.integration)).toMatchObject({ role: "integration", customerId: null });
+    const ids = await Promise.all([f.keys.borrowerA, f.keys.integration].map(async (k) => (await me(k)).keyId));
+    expect(ids[0]).toMatch(/^key_/);
+    expect(ids[0]).not.toBe(ids[1]);
   });
 
   it("refuses a missing, malformed or unknown key with 401 and a borrower on an operator route with 403", async () => {
@@ -386,7 +390,7 @@ describe("events", () => {
     const r = await f.app.inject({
       method: "POST",
       url: "/v1/events",
-      headers: bearer(f.keys.borrowerA),
+      headers: bearer(f.keys.integration),
       payload: { events },
     });
     expect(r.statusCode).toBe(200);

@@ -139,6 +139,7 @@ describe("webhooks", () => {
       f.store.db.transaction(async (tx) => {
         await appendEventRows(tx, [
           {
+            source: "import",
             eventId: "rolled-back-limit",
             customerId: "cust-b",
             type: "limit.changed",

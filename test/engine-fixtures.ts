@@ -57,6 +57,7 @@ export async function logEvents(store: Store, events: readonly BehaviourEvent[])
         const ms = parseInstant(e.occurredAt);
         if (!ms.ok) throw new Error(e.occurredAt);
         return {
+          source: "import",
           eventId: e.eventId,
           customerId: e.customerId,
           type: e.type,

@@ -73,7 +73,7 @@ for (const dialect of dialects) {
         login("o-B", "order", day0Ms + 2 * hourMs), // "B" < "a" in byte order
         login("o-c", "order", day0Ms + hourMs),
       ];
-      expect(await log.append(events)).toEqual({ accepted: 3, duplicates: 0, refused: [] });
+      expect(await log.append(events, "import")).toEqual({ accepted: 3, duplicates: 0, refused: [] });
       const read = await log.readCustomerEvents("order", { limit: 10 });
       expect(read.map((e) => e.eventId)).toEqual(["o-c", "o-B", "o-a"]);
       const stored = await log.loadFeatureState("order");
@@ -84,8 +84,8 @@ for (const dialect of dialects) {
     it("ignores duplicates by eventId, within a batch and across batches, and counts them", async () => {
       const a = login("d-1", "dups", day0Ms);
       const b = login("d-2", "dups", day0Ms + hourMs);
-      expect(await log.append([a, a, b])).toMatchObject({ accepted: 2, duplicates: 1 });
-      expect(await log.append([b, login("d-3", "dups", day0Ms + 2 * hourMs)])).toMatchObject({
+      expect(await log.append([a, a, b], "import")).toMatchObject({ accepted: 2, duplicates: 1 });
+      expect(await log.append([b, login("d-3", "dups", day0Ms + 2 * hourMs)], "import")).toMatchObject({
         accepted: 1,
         duplicates: 1,
       });
@@ -96,10 +96,10 @@ for (const dialect of dialects) {
 
     it("places late events within the bound and refuses later ones with event_too_late", async () => {
       const latest = day0Ms + 10 * 24 * hourMs;
-      expect(await log.append([login("l-latest", "late", latest)])).toMatchObject({ accepted: 1 });
+      expect(await log.append([login("l-latest", "late", latest)], "import")).toMatchObject({ accepted: 1 });
       const atBound = login("l-bound", "late", latest - latenessMaxMsDefault);
       const beyond = login("l-beyond", "late", latest - latenessMaxMsDefault - 1_000);
-      const result = await log.append([beyond, atBound]);
+      const result = await log.append([beyond, atBound], "import");
       expect(result.accepted).toBe(1);
       expect(result.refused).toEqual([
         {
@@ -114,7 +114,7 @@ for (const dialect of dialects) {
       const read = await log.readCustomerEvents("late", { limit: 10 });
       expect(read.map((e) => e.eventId)).toEqual(["l-bound", "l-latest"]);
       // A retry of an event already logged is a duplicate even when it is now "too late".
-      const retry = await log.append([atBound]);
+      const retry = await log.append([atBound], "import");
       expect(retry).toEqual({ accepted: 0, duplicates: 1, refused: [] });
     });
 
@@ -129,12 +129,12 @@ for (const dialect of dialects) {
         failingDb(store.db, Number.POSITIVE_INFINITY, () => statementCount++),
         log.settings,
       );
-      expect(await counting.append(batch("g", "gauge"))).toMatchObject({ accepted: 20 });
+      expect(await counting.append(batch("g", "gauge"), "import")).toMatchObject({ accepted: 20 });
       expect(statementCount).toBeGreaterThan(3);
       const events = batch("f", "fail");
       for (let failAt = 1; failAt <= statementCount; failAt++) {
         const broken = createEventLog(failingDb(store.db, failAt), log.settings);
-        await expect(broken.append(events)).rejects.toThrow("injected failure");
+        await expect(broken.append(events, "import")).rejects.toThrow("injected failure");
       }
       const counts = await store.db.read((tx) =>
         tx.get<{ events: number; states: number }>(
@@ -144,7 +144,7 @@ for (const dialect of dialects) {
       );
       expect(Number(counts?.events)).toBe(0);
       expect(Number(counts?.states)).toBe(0);
-      expect(await log.append(events)).toMatchObject({ accepted: 20 });
+      expect(await log.append(events, "import")).toMatchObject({ accepted: 20 });
     });
 
     /** The stored row as it stands, without the log's freshness check (which would rebuild a stale one). */
@@ -164,10 +164,11 @@ for (const dialect of dialects) {
       );
 
     it("advances the state with events other writers log through appendEventRows, in their transaction", async () => {
-      await log.append([login("w-1", "writer", day0Ms)]);
+      await log.append([login("w-1", "writer", day0Ms)], "import");
       await store.db.transaction((tx) =>
         appendEventRows(tx, [
           {
+            source: "import",
             eventId: "w-2",
             customerId: "writer",
             type: "line.opened",
@@ -190,8 +191,9 @@ for (const dialect of dialects) {
     });
 
     it("with newStates false, advances kept states and creates none", async () => {
-      await log.append([login("ns-1", "kept", day0Ms)]);
+      await log.append([login("ns-1", "kept", day0Ms)], "import");
       const opened = (eventId: string, customerId: string) => ({
+        source: "lending",
         eventId,
         customerId,
         type: "line.opened",
@@ -212,7 +214,7 @@ for (const dialect of dialects) {
     });
 
     it("rebuilds a state that missed events written around the log", async () => {
-      await log.append([login("r-1", "around", day0Ms)]);
+      await log.append([login("r-1", "around", day0Ms)], "import");
       await store.db.transaction((tx) =>
         tx.run(
           tx.dialect === "sqlite"
@@ -236,6 +238,7 @@ for (const dialect of dialects) {
       await store.db.transaction((tx) =>
         appendEventRows(tx, [
           {
+            source: "import",
             eventId: "r-3",
             customerId: "around",
             type: "limit.changed",
@@ -277,6 +280,7 @@ for (const dialect of dialects) {
                 await store.db.transaction((tx) =>
                   appendEventRows(tx, [
                     {
+                      source: "import",
                       eventId: event.eventId,
                       customerId,
                       type: event.type,
@@ -287,7 +291,7 @@ for (const dialect of dialects) {
                     },
                   ]),
                 );
-              } else expect((await log.append([event])).accepted).toBe(1);
+              } else expect((await log.append([event], "import")).accepted).toBe(1);
             }
             expect(Number((await storedRow(customerId))?.event_count ?? 0)).toBe(
               await countLogged(customerId),
@@ -319,7 +323,7 @@ for (const dialect of dialects) {
             let accepted = 0;
             let duplicates = 0;
             for (let i = 0; i < arrivals.length; i += batchSize) {
-              const result = await log.append(arrivals.slice(i, i + batchSize));
+              const result = await log.append(arrivals.slice(i, i + batchSize), "import");
               expect(result.refused).toEqual([]);
               accepted += result.accepted;
               duplicates += result.duplicates;

@@ -106,7 +106,7 @@ describe.each(dialects)("simulation into %s", (dialect) => {
       const atMs = created.ok ? created.value : 0;
       const later = parsed.slice(i);
       const laterIds = new Set(later.map((r) => r.decisionId));
-      const laterRequests = new Set(later.map((r) => `reeval:${r.triggerId}`));
+      const laterRequests = new Set(later.map((r) => `sys:reeval:${r.triggerId}`));
       const caused = (r: { type: string; event_id: string; payload: string }): boolean => {
         const payload = JSON.parse(r.payload) as { decisionId?: string; reason?: string };
         return (

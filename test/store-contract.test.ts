@@ -172,7 +172,7 @@ for (const dialect of dialects) {
         // 2026-03-01 is epoch day 20513 (56 years of 365 days plus 14 leap days, plus January and February's 59).
         expect(events).toEqual([
           {
-            event_id: "L-1:opened",
+            event_id: "sys:L-1:opened",
             customer_id: "c-1",
             type: "line.opened",
             occurred_at: "2026-03-01T10:00:00+08:00",

@@ -20,6 +20,7 @@ afterEach(async () => {
 
 function row(eventId: string, type: string): EventRow {
   return {
+    source: "lending",
     eventId,
     customerId: "cust-1",
     type,

@@ -1,5 +1,6 @@
 // API keys: 32 random bytes, base64url, prefixed `hr_`; only the SHA-256 hash is stored. Roles borrower (bound
-// to one customer), operator, admin (operator + key management). A borrower reaching for another customer's
+// to one customer: reads its own data, draws, repays, asks for re-evaluation), integration (the lender's own
+// systems: posts behaviour events, nothing else), operator, admin (operator + key management). A borrower reaching for another customer's
 // resource gets 404, never 403, so ids cannot be probed.
 
 import { createHash, randomBytes } from "node:crypto";
@@ -14,7 +15,12 @@ export const keyCacheTtlMs = 10_000;
 export const keyCacheEntriesMax = 10_000;
 export const apiKeyLabelLengthMax = 200;
 
-export const apiRoles = ["borrower", "operator", "admin"] as const satisfies readonly ApiRole[];
+export const apiRoles = [
+  "borrower",
+  "integration",
+  "operator",
+  "admin",
+] as const satisfies readonly ApiRole[];
 
 /** Who is calling. */
 export interface Principal {
@@ -24,8 +30,12 @@ export interface Principal {
   readonly customerId: string | null;
 }
 
-/** What a route demands. "none": public; "borrower": any valid key; "operator": operator or admin. */
-export type AccessLevel = "none" | "borrower" | "operator" | "admin";
+/**
+ * What a route demands. "none": public; "key": any valid key; "borrower": a borrower, operator or admin key (an
+ * integration key only posts events); "events": an integration, operator or admin key; "operator": operator or
+ * admin; "admin".
+ */
+export type AccessLevel = "none" | "key" | "borrower" | "events" | "operator" | "admin";
 
 export function hashApiKey(key: string): string {
   return createHash("sha256").update(key).digest("hex");
@@ -75,6 +85,8 @@ export async function createApiKey(
 export interface Authenticator {
   /** The principal for an Authorization header, or null when there is none or it is not valid. */
   authenticate(header: string | undefined): Promise<Principal | null>;
+  /** Drops every cached look-up (after a revocation, so it takes effect at once in this process). */
+  forget(): void;
 }
 
 export function createAuthenticator(db: Db, clock: Clock): Authenticator {
@@ -98,6 +110,9 @@ export function createAuthenticator(db: Db, clock: Clock): Authenticator {
       if (r.revokedMs !== null || (r.expiresMs !== null && r.expiresMs <= nowMs)) return null;
       return { keyId: r.keyId, role: r.role, customerId: r.customerId };
     },
+    forget() {
+      cache.clear();
+    },
   };
 }
 
@@ -110,13 +125,19 @@ export function requireLevel(principal: Principal | null, level: AccessLevel): v
   if (level === "none") return;
   if (!principal)
     throw new ApiError("unauthorized", "a valid API key is required (Authorization: Bearer hr_…)");
+  if (level === "borrower" && principal.role === "integration") {
+    throw new ApiError("forbidden", "an integration key only posts events");
+  }
+  if (level === "events" && principal.role === "borrower") {
+    throw new ApiError("forbidden", "behaviour events come from the lender's systems (an integration key)");
+  }
   if (level === "operator" && !isOperator(principal)) throw new ApiError("forbidden", "operators only");
   if (level === "admin" && principal.role !== "admin") throw new ApiError("forbidden", "admins only");
 }
 
 /** A borrower may see only their own customer; anything else is "not found". */
 export function canSeeCustomer(principal: Principal, customerId: string): boolean {
-  return isOperator(principal) || principal.customerId === customerId;
+  return isOperator(principal) || (principal.role === "borrower" && principal.customerId === customerId);
 }
 
 export function notFound(what: string): ApiError {

@@ -2,6 +2,7 @@
 // the authenticator. Engine services that are optional answer 503 `feature_unavailable` when absent.
 
 import type { DecisionEngine, LendingService, RegistryService, WhatIfReport } from "../engine/index.js";
+import type { EventSource, SourceRules } from "../events/index.js";
 import type { Clock } from "../kernel/index.js";
 import type { Store } from "../store/index.js";
 import type { Authenticator } from "./auth.js";
@@ -11,7 +12,12 @@ import type { Metrics } from "./metrics.js";
 
 /** Batch ingestion of behaviour events (the events engineer's ingest service). */
 export interface EventIngest {
-  ingest(events: readonly unknown[]): Promise<{
+  /** Validates each event, holds it against what `source` may send, logs the rest with the source recorded. */
+  ingest(
+    events: readonly unknown[],
+    source: EventSource,
+    rules: SourceRules,
+  ): Promise<{
     accepted: number;
     duplicates: number;
     rejected: readonly { index: number; code: string; message: string }[];

@@ -19,9 +19,11 @@ import { ApiError, errorHandler, installErrorHandlers, type NotFoundFallback } f
 import { Metrics } from "./metrics.js";
 import { registerAuditRoutes } from "./routes/audit.js";
 import { registerCustomerRoutes } from "./routes/customers.js";
+import { registerDecisionSourceRoutes } from "./routes/decision-sources.js";
 import { registerDecisionRoutes } from "./routes/decisions.js";
 import { registerDemoRoutes } from "./routes/demo.js";
 import { registerEventRoutes } from "./routes/events.js";
+import { registerKeyRoutes } from "./routes/keys.js";
 import { registerLineRoutes } from "./routes/lines.js";
 import { registerOperatorRoutes } from "./routes/operator.js";
 import { registerSystemRoutes } from "./routes/system.js";
@@ -246,6 +248,8 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
     registerLineRoutes(scope, context);
     registerDecisionRoutes(scope, context);
     registerEventRoutes(scope, context);
+    registerKeyRoutes(scope, context);
+    registerDecisionSourceRoutes(scope, context);
     registerOperatorRoutes(scope, context);
     registerAuditRoutes(scope, context);
     registerWebhookRoutes(scope, context);

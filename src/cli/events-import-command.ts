@@ -1,5 +1,6 @@
 // `headroom events import <file.ndjson>`: batch ingestion into the event log with the feature state updated in
-// the same transactions; bad lines are rejected one by one and the rest kept. Progress on stderr.
+// the same transactions; bad lines are rejected one by one and the rest kept. Progress on stderr. Events are
+// recorded with source `import`; lending types are refused unless --lending-history says a book is migrated.
 import { createReadStream, statSync } from "node:fs";
 import { createInterface } from "node:readline";
 import { SingleBar } from "cli-progress";
@@ -29,10 +30,11 @@ export const eventsImportCommand: Command = (ctx) =>
       ...storeOptions,
       "lateness-days": { type: "string" },
       "batch-size": { type: "string" },
+      "lending-history": { type: "boolean" },
     });
     const file = positionals[0];
     if (file === undefined || positionals.length > 1)
-      throw new UsageError("usage: headroom events import <file.ndjson>");
+      throw new UsageError("usage: headroom events import <file.ndjson> [--lending-history]");
     const latenessDays = values["lateness-days"] === undefined ? null : numberArg(values["lateness-days"]);
     if (latenessDays !== null && !(Number.isSafeInteger(latenessDays) && latenessDays >= 0)) {
       throw new UsageError("--lateness-days is a whole number of days");
@@ -84,6 +86,7 @@ export const eventsImportCommand: Command = (ctx) =>
     const summary = await importEventLines(counted(), log, {
       nowMs: () => systemClock.nowMs(),
       onProgress,
+      lendingHistory: values["lending-history"] === true,
       ...(batchSize === undefined ? {} : { batchSize }),
     });
     if (bar) {

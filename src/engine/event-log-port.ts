@@ -44,8 +44,11 @@ export interface EventLogSettings {
 
 export interface EventLog {
   readonly settings: EventLogSettings;
-  /** Appends a batch (at most `appendBatchMax` events, already validated) in one transaction. */
-  append(events: readonly AnyEvent[]): Promise<AppendResult>;
+  /**
+   * Appends a batch (at most `appendBatchMax` events, already validated and allowed for their source: see
+   * `checkEventSource`) in one transaction; `source` is recorded on each row (`sourceText` of the sender).
+   */
+  append(events: readonly AnyEvent[], source: string): Promise<AppendResult>;
   /** A customer's events in log order, optionally only those with business date ≤ `throughDate`. */
   readCustomerEvents(
     customerId: string,

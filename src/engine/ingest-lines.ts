@@ -1,7 +1,7 @@
 // Batch import of NDJSON event lines: each line is validated on its own (a bad line is rejected with its
 // number and reason, the rest kept); valid events go to the log in batches, each batch one transaction.
 
-import { type AnyEvent, parseEventLine } from "../events/index.js";
+import { type AnyEvent, checkEventSource, type EventSource, parseEventLine } from "../events/index.js";
 import type { EventLog } from "./event-log-port.js";
 import { appendBatchMax } from "./ingest.js";
 
@@ -36,6 +36,11 @@ export interface ImportOptions {
   readonly batchSize?: number;
   readonly futureToleranceMs?: number;
   readonly payloadBytesMax?: number;
+  /**
+   * Accept lending event types (a book's history migrated from another system). Off by default: lending events
+   * are the lending service's to write.
+   */
+  readonly lendingHistory?: boolean;
   readonly onProgress?: (progress: ImportProgress) => void;
 }
 
@@ -61,7 +66,7 @@ export async function importEventLines(
     options.onProgress?.({ linesRead: lineNumber, accepted, duplicates, rejected: rejectedCount });
   const flush = async () => {
     if (batch.length === 0) return;
-    const result = await log.append(batch);
+    const result = await log.append(batch, "import");
     accepted += result.accepted;
     duplicates += result.duplicates;
     for (const { index, rejection } of result.refused) {
@@ -77,6 +82,8 @@ export async function importEventLines(
     ...(options.futureToleranceMs === undefined ? {} : { futureToleranceMs: options.futureToleranceMs }),
     ...(options.payloadBytesMax === undefined ? {} : { payloadBytesMax: options.payloadBytesMax }),
   };
+  const source: EventSource = { kind: "import", lendingHistory: options.lendingHistory === true };
+  const rules = { trustedRoles: new Set<never>() };
   for await (const raw of lines) {
     lineNumber++;
     const text = raw.endsWith("\r") ? raw.slice(0, -1) : raw;
@@ -86,6 +93,11 @@ export async function importEventLines(
       const path = parsed.error.path;
       const where = path === undefined || parsed.error.message.includes(path) ? "" : ` (${path})`;
       reject({ line: lineNumber, code: parsed.error.code, message: `${parsed.error.message}${where}` });
+      continue;
+    }
+    const refusal = checkEventSource(parsed.value.type, source, rules);
+    if (refusal !== null) {
+      reject({ line: lineNumber, code: refusal.code, message: refusal.message });
       continue;
     }
     batch.push(parsed.value);

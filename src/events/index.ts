@@ -3,4 +3,5 @@
 export { instantMs } from "./instant.js";
 export * from "./parse.js";
 export * from "./schema.js";
+export * from "./sources.js";
 export type * from "./types.js";

@@ -5,6 +5,7 @@ import { assert, err, ok, type Result } from "../kernel/index.js";
 import { type BusinessDate, businessDateOfInstant, parseDate, parseInstant } from "../time/index.js";
 import { instantMs } from "./instant.js";
 import { isEventType, payloadCheckers, payloadDateFields } from "./schema.js";
+import { isReservedEventId, reservedEventIdPrefix } from "./sources.js";
 import type { AnyEvent, EventType } from "./types.js";
 
 /** Longest eventId (the idempotency key), in characters. */
@@ -129,6 +130,13 @@ export function validateEvent(value: unknown, options: ParseEventOptions): Resul
     return rejection(
       "invalid_event_id",
       `eventId is a string of 1–${eventIdLengthMax} characters without control characters`,
+      "/eventId",
+    );
+  }
+  if (isReservedEventId(eventId)) {
+    return rejection(
+      "invalid_event_id",
+      `eventIds starting with ${reservedEventIdPrefix} are reserved for the engine's own events`,
       "/eventId",
     );
   }

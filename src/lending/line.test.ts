@@ -225,7 +225,7 @@ describe("line lifecycle", () => {
     ]);
     expect(out.events).toEqual([
       {
-        eventId: "L1:dd:d1",
+        eventId: "sys:L1:dd:d1",
         customerId: "c1",
         type: "drawdown.made",
         occurredAt: "2026-01-15T10:00:00+08:00",

@@ -19,7 +19,7 @@ import {
   triggerOf,
   withOnTime,
 } from "../engine/index.js";
-import type { AnyEvent, LendingEvent } from "../events/index.js";
+import { type AnyEvent, type LendingEvent, systemEventId } from "../events/index.js";
 import { applyEvents, type FeatureState, featuresAt } from "../features/index.js";
 import { assert } from "../kernel/index.js";
 import type { Entry } from "../ledger/index.js";
@@ -183,7 +183,7 @@ export function decideInMemory(
   if (trigger.kind === "reevaluation.requested" && trigger.actor === "borrower") {
     c.lastBorrowerReevaluationMs = nowMs;
     requestEvent = {
-      eventId: `reeval:${trigger.triggerId}`,
+      eventId: systemEventId(`reeval:${trigger.triggerId}`),
       customerId: c.customerId,
       type: "reevaluation.requested",
       occurredAt: createdAt,

@@ -156,3 +156,57 @@ export async function portfolioTotals(tx: Tx): Promise<PortfolioTotals> {
     })),
   };
 }
+
+/** The events of one source and type a decision's inputs were built from. */
+export interface EventSourceCount {
+  /** `lending`, `engine`, `import`, `sim`, `<role>:<keyId>`, or null for events logged before sources were kept. */
+  readonly source: string | null;
+  readonly type: string;
+  readonly events: number;
+}
+
+/** A logged event that moves limit inputs directly (a bureau report or a verification), with its source. */
+export interface LimitInputEvent {
+  readonly eventId: string;
+  readonly type: string;
+  readonly occurredAt: string;
+  readonly source: string | null;
+}
+
+/** Limit-input events listed for one decision, at most. */
+export const limitInputEventsMax = 100;
+
+/**
+ * The sources of the customer's events with business date ≤ `throughDate` that occurred by `throughMs` (what a
+ * decision on that date, taken at that instant, read), counted by source and type; and the bureau reports and
+ * verifications among them, newest first.
+ */
+export async function eventSourcesThrough(
+  tx: Tx,
+  customerId: string,
+  throughDate: number,
+  throughMs: number,
+): Promise<{ counts: EventSourceCount[]; limitInputs: LimitInputEvent[] }> {
+  const counts = await tx.all<{ source: string | null; type: string; n: number }>(
+    `SELECT source, type, COUNT(*) AS n FROM events
+      WHERE customer_id = ? AND business_date <= ? AND occurred_ms <= ?
+      GROUP BY source, type ORDER BY source, type`,
+    [customerId, throughDate, throughMs],
+  );
+  const inputs = await tx.all<{ event_id: string; type: string; occurred_at: string; source: string | null }>(
+    `SELECT event_id, type, occurred_at, source FROM events
+      WHERE customer_id = ? AND business_date <= ? AND occurred_ms <= ?
+        AND type IN ('bureau.reported', 'verification.completed')
+      ORDER BY occurred_ms DESC, event_id LIMIT ?`,
+    [customerId, throughDate, throughMs, limitInputEventsMax],
+  );
+  return {
+    counts: counts.map((r) => ({ source: r.source, type: r.type, events: Number(r.n) })),
+    limitInputs: inputs.map((r) => ({
+      eventId: r.event_id,
+      type: r.type,
+      occurredAt: r.occurred_at,
+      source: r.source,
+    })),
+  };
+}

@@ -4,7 +4,8 @@
 
 import type { Db, Tx } from "./db.js";
 
-export type ApiRole = "borrower" | "operator" | "admin";
+/** borrower: one customer's own data; integration: the lender's systems posting events; operator; admin. */
+export type ApiRole = "borrower" | "integration" | "operator" | "admin";
 
 export interface ApiKeyRecord {
   readonly keyId: string;
@@ -61,6 +62,18 @@ export async function insertApiKey(tx: Tx, key: ApiKeyRecord): Promise<void> {
 export async function findApiKeyByHash(tx: Tx, keyHash: string): Promise<ApiKeyRecord | null> {
   const row = await tx.get<ApiKeyRow>("SELECT * FROM api_keys WHERE key_hash = ?", [keyHash]);
   return row ? keyFromRow(row) : null;
+}
+
+/** Every key (never its hash), newest first, at most `limit`. */
+export async function listApiKeys(tx: Tx, limit: number): Promise<Omit<ApiKeyRecord, "keyHash">[]> {
+  const rows = await tx.all<ApiKeyRow>(
+    "SELECT * FROM api_keys ORDER BY created_ms DESC, key_id DESC LIMIT ?",
+    [limit],
+  );
+  return rows.map((r) => {
+    const { keyHash: _hash, ...rest } = keyFromRow(r);
+    return rest;
+  });
 }
 
 export async function revokeApiKey(tx: Tx, keyId: string, nowMs: number): Promise<boolean> {

@@ -5,19 +5,22 @@
 // advanced here; `saveFeatureStates` writes final states computed by the caller from the same events.
 
 import type { DecisionRecord, LendingUnitOfWork, StoredFeatureState } from "../engine/index.js";
-import type { AnyEvent } from "../events/index.js";
+import { type AnyEvent, lendingEventTypes } from "../events/index.js";
 import type { FeatureState } from "../features/index.js";
 import { assert } from "../kernel/index.js";
 import type { Entry } from "../ledger/index.js";
 import { parseDate } from "../time/index.js";
 import { enqueueWebhooksForLogEvents } from "./api-store.js";
+import { chainAfter, lockChainHead, nextSeqs, saveChainHead } from "./audit/chain.js";
+import { auditKeyInUse } from "./audit/key.js";
+import { ledgerRecordHash } from "./audit/records.js";
 import type { Db, SqlValue, Tx } from "./db.js";
 import { insertDecision } from "./decision-store.js";
 import { eventRowOf } from "./events-table.js";
 import { createFeatureStateRows } from "./feature-state.js";
 import { unitOfWork } from "./lending-store.js";
 
-/** Rows per multi-row INSERT: at most 8 parameters a row keeps a statement under 2,000 parameters. */
+/** Rows per multi-row INSERT: at most 9 parameters a row keeps a statement under 2,500 parameters. */
 export const bulkChunkRows = 250;
 
 /** Runs one multi-row INSERT per chunk of `rows`; `row` gives each row's parameters (always `width` of them). */
@@ -48,13 +51,16 @@ async function insertRows<T>(
  * transaction, as the event log does.
  */
 export async function bulkAppendEvents(tx: Tx, events: readonly AnyEvent[], timeZone: string): Promise<void> {
-  const rows = events.map((event) => eventRowOf(event, timeZone));
+  // The simulator's behaviour events stand for the lender's systems; its lending events are the lending service's.
+  const rows = events.map((event) =>
+    eventRowOf(event, timeZone, lendingEventTypes.has(event.type) ? "lending" : "sim"),
+  );
   await insertRows(
     tx,
-    "INSERT INTO events (event_id, customer_id, type, occurred_at, occurred_ms, business_date, payload)",
-    7,
+    "INSERT INTO events (event_id, customer_id, type, occurred_at, occurred_ms, business_date, payload, source)",
+    8,
     rows,
-    (r) => [r.eventId, r.customerId, r.type, r.occurredAt, r.occurredMs, r.businessDate, r.payload],
+    (r) => [r.eventId, r.customerId, r.type, r.occurredAt, r.occurredMs, r.businessDate, r.payload, r.source],
   );
   await enqueueWebhooksForLogEvents(tx, rows);
 }
@@ -90,18 +96,29 @@ export async function bulkAppendEntries(tx: Tx, groups: readonly EntryGroup[]): 
     }
   }
   if (entries.length === 0) return;
+  // Appended to the ledger chain, in the given order, under its head's lock (the lending store's lock order).
+  const key = auditKeyInUse();
+  const head = await lockChainHead(tx, "ledger_entries", key);
+  const chained = chainAfter(
+    head,
+    await nextSeqs(tx, "ledger_entries", head, entries.length),
+    entries.map(({ lineId, entry, atMs }) => ledgerRecordHash({ entry, lineId, recordedMs: atMs })),
+  );
   await insertRows(
     tx,
-    "INSERT INTO ledger_entries (entry_id, line_id, business_date, kind, entry, recorded_ms)",
-    6,
-    entries,
-    ({ lineId, entry, atMs }) => [
+    "INSERT INTO ledger_entries (entry_id, line_id, business_date, kind, entry, recorded_ms, seq, record_hash, chain_hash)",
+    9,
+    entries.map((e, i) => ({ ...e, i })),
+    ({ lineId, entry, atMs, i }) => [
       entry.entryId,
       lineId,
       epochDay(entry.businessDate),
       entry.kind,
       JSON.stringify(entry),
       atMs,
+      chained.seqs[i] as number,
+      chained.recordHashes[i] as string,
+      chained.chainHashes[i] as string,
     ],
   );
   await insertRows(tx, "INSERT INTO postings (entry_id, n, account, amount_minor)", 4, postings, (p) => [
@@ -123,6 +140,7 @@ export async function bulkAppendEntries(tx: Tx, groups: readonly EntryGroup[]): 
     },
     " ON CONFLICT (account) DO UPDATE SET balance_minor = balances.balance_minor + excluded.balance_minor",
   );
+  await saveChainHead(tx, "ledger_entries", chained.head, key);
 }
 
 /**

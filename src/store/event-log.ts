@@ -100,7 +100,7 @@ export function createEventLog(db: Db, settings: EventLogSettings): EventLog {
   }
 
   /** Inserts the candidates; returns those actually new (the log skips ids it holds: see insertNewEvents). */
-  function insert(tx: Tx, candidates: readonly PlannedEvent[]): Promise<DatedPlannedEvent[]> {
+  function insert(tx: Tx, candidates: readonly PlannedEvent[], source: string): Promise<DatedPlannedEvent[]> {
     const dated = candidates.map((p) => ({
       index: p.index,
       event: p.event,
@@ -120,6 +120,7 @@ export function createEventLog(db: Db, settings: EventLogSettings): EventLog {
           p.occurredAtMs,
           p.businessDate,
           JSON.stringify(e.payload),
+          source,
         ];
       },
       (p) => p.event.eventId,
@@ -129,7 +130,7 @@ export function createEventLog(db: Db, settings: EventLogSettings): EventLog {
   return {
     settings,
 
-    append(events) {
+    append(events, source) {
       assert(events.length <= appendBatchMax, `an append holds at most ${appendBatchMax} events`);
       if (events.length === 0) return Promise.resolve({ accepted: 0, duplicates: 0, refused: [] });
       const committed = db.transaction(async (tx) => {
@@ -142,7 +143,7 @@ export function createEventLog(db: Db, settings: EventLogSettings): EventLog {
           }
         }
         const plan = planBatch(events, (c) => states.get(c)?.latestOccurredMs ?? null, latenessMaxMs);
-        const inserted = await insert(tx, plan.candidates);
+        const inserted = await insert(tx, plan.candidates, source);
         const lateLogged = await existingIds(
           tx,
           plan.late.map((l) => l.planned.event.eventId),

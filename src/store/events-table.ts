@@ -4,14 +4,14 @@
 // (increasing, but concurrent commits may land out of seq order). Rows go in multi-row statements.
 // The customers' feature states advance with the new rows in the same transaction (see feature-state.ts).
 
-import type { AnyEvent } from "../events/index.js";
+import { type AnyEvent, isReservedEventId, lendingEventTypes } from "../events/index.js";
 import { assert } from "../kernel/index.js";
 import { businessDateOfInstant, parseInstant } from "../time/index.js";
 import { enqueueWebhooksForLogEvents } from "./api-store.js";
 import type { SqlValue, Tx } from "./db.js";
 import { advanceFeatureStates } from "./feature-state.js";
 
-/** Rows per multi-row INSERT (7 parameters each, far below either dialect's limit). */
+/** Rows per multi-row INSERT (8 parameters each, far below either dialect's limit). */
 export const appendChunkRows = 250;
 
 export interface EventRow {
@@ -24,10 +24,22 @@ export interface EventRow {
   readonly businessDate: number;
   /** JSON text. */
   readonly payload: string;
+  /** Who sent it (see `sourceText` in src/events): `lending`, `engine`, `import`, `sim` or `<role>:<keyId>`. */
+  readonly source: string;
 }
 
-/** The row of an event for the log: its instant parsed, its business date in `timeZone`, its payload as JSON. */
-export function eventRowOf(event: AnyEvent, timeZone: string): EventRow {
+/** The source of an event the engine writes itself: lending types are the lending service's, reserved ids the engine's. */
+export function engineSourceOf(event: AnyEvent): string {
+  if (lendingEventTypes.has(event.type)) return "lending";
+  assert(isReservedEventId(event.eventId), `event ${event.eventId} written by the engine has a reserved id`);
+  return "engine";
+}
+
+/**
+ * The row of an event for the log: its instant parsed, its business date in `timeZone`, its payload as JSON, its
+ * source (by default the engine's own: see engineSourceOf).
+ */
+export function eventRowOf(event: AnyEvent, timeZone: string, source = engineSourceOf(event)): EventRow {
   const instant = parseInstant(event.occurredAt);
   assert(instant.ok, `event ${event.eventId} has an ISO-8601 occurredAt`);
   return {
@@ -38,15 +50,16 @@ export function eventRowOf(event: AnyEvent, timeZone: string): EventRow {
     occurredMs: instant.value,
     businessDate: businessDateOfInstant(instant.value, timeZone),
     payload: JSON.stringify(event.payload),
+    source,
   };
 }
 
 const valueRowsText = new Map<number, string>();
-/** "(?, ?, ?, ?, ?, ?, ?), …" for `count` event rows (kept per count: the same few counts recur). */
+/** "(?, ?, ?, ?, ?, ?, ?, ?), …" for `count` event rows (kept per count: the same few counts recur). */
 function valueRows(count: number): string {
   let text = valueRowsText.get(count);
   if (text === undefined) {
-    text = Array.from({ length: count }, () => "(?, ?, ?, ?, ?, ?, ?)").join(", ");
+    text = Array.from({ length: count }, () => "(?, ?, ?, ?, ?, ?, ?, ?)").join(", ");
     if (valueRowsText.size < appendChunkRows) valueRowsText.set(count, text);
   }
   return text;
@@ -54,8 +67,8 @@ function valueRows(count: number): string {
 
 /**
  * Inserts the items' rows into the log, skipping event ids it already holds; returns the items whose rows were
- * new, in order. `row` gives an item's event_id, customer_id, type, occurred_at, occurred_ms, business_date and
- * payload; the items' ids are distinct. seq is left to the database: SQLite's INTEGER PRIMARY KEY takes
+ * new, in order. `row` gives an item's event_id, customer_id, type, occurred_at, occurred_ms, business_date,
+ * payload and source; the items' ids are distinct. seq is left to the database: SQLite's INTEGER PRIMARY KEY takes
  * MAX(seq) + 1 (arrival order), PostgreSQL's identity its next value; a row already logged takes none.
  * SQLite has one writer (BEGIN IMMEDIATE): the rows above the largest seq before the inserts are exactly the new
  * ones, so the inserts need not return them (RETURNING costs a sixth of the insert) and are read back only when
@@ -77,7 +90,7 @@ export async function insertNewEvents<T>(
     const chunk = items.slice(i, i + appendChunkRows);
     const params: SqlValue[] = [];
     for (const item of chunk) params.push(...row(item));
-    const sql = `INSERT INTO events (event_id, customer_id, type, occurred_at, occurred_ms, business_date, payload)
+    const sql = `INSERT INTO events (event_id, customer_id, type, occurred_at, occurred_ms, business_date, payload, source)
        VALUES ${valueRows(chunk.length)} ON CONFLICT (event_id) DO NOTHING`;
     if (sqlite) {
       added += await tx.run(sql, params);
@@ -125,7 +138,7 @@ export async function appendEventRows(
   const fresh = await insertNewEvents(
     tx,
     unique,
-    (r) => [r.eventId, r.customerId, r.type, r.occurredAt, r.occurredMs, r.businessDate, r.payload],
+    (r) => [r.eventId, r.customerId, r.type, r.occurredAt, r.occurredMs, r.businessDate, r.payload, r.source],
     (r) => r.eventId,
   );
   // Limit and freeze events become webhook messages in this same transaction (the transactional outbox).

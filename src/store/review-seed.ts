@@ -4,6 +4,7 @@
 // calls, no webhooks. Deterministic: the same seed gives the same rows.
 
 import { businessDateSetting } from "../engine/index.js";
+import { type EventType, lendingEventTypes } from "../events/index.js";
 import { assert, createRng } from "../kernel/index.js";
 import { defaultProduct, type LineState, openLine, type Product } from "../lending/index.js";
 import {
@@ -60,7 +61,7 @@ export async function seedReviewPortfolio(db: Db, options: SeedOptions): Promise
       Number((await tx.get<{ n: number }>(`SELECT COALESCE(MAX(seq), 0) AS n FROM events`))?.n ?? 0),
     );
   }
-  const eventHead = `INSERT INTO events (event_id, customer_id, type, occurred_at, occurred_ms, business_date, payload${withSeq ? ", seq" : ""})`;
+  const eventHead = `INSERT INTO events (event_id, customer_id, type, occurred_at, occurred_ms, business_date, payload, source${withSeq ? ", seq" : ""})`;
   const instant = (day: number, hour: number) => startOfBusinessDate(day as never, zone) + hour * 3_600_000;
 
   for (let start = 0; start < options.lines; start += seedLinesPerTransaction) {
@@ -76,6 +77,7 @@ export async function seedReviewPortfolio(db: Db, options: SeedOptions): Promise
         ms,
         businessDateOfInstant(ms, zone),
         JSON.stringify(payload),
+        lendingEventTypes.has(type as EventType) ? "lending" : "sim",
       ];
       if (withSeq) row.push(++seq);
       eventRows.push(row);
@@ -146,7 +148,7 @@ export async function seedReviewPortfolio(db: Db, options: SeedOptions): Promise
         11,
         lineRows,
       );
-      await insertRows(tx, eventHead, withSeq ? 8 : 7, eventRows);
+      await insertRows(tx, eventHead, withSeq ? 9 : 8, eventRows);
     });
     options.onProgress?.(end);
   }

@@ -26,6 +26,7 @@ async function logEvents(store: Store, events: readonly BehaviourEvent[]): Promi
         const ms = parseInstant(e.occurredAt);
         if (!ms.ok) throw new Error(`bad instant ${e.occurredAt}`);
         return {
+          source: "import",
           eventId: e.eventId,
           customerId: e.customerId,
           type: e.type,

@@ -1,10 +1,11 @@
-// Behaviour-event ingestion over HTTP: a batch of up to 1,000 events; each is validated on its own (rejected
-// ones are reported by index, the rest kept). A borrower may send events only for their own customer: a batch
-// naming anyone else is refused whole with 404, and nothing is written.
+// Behaviour-event ingestion over HTTP: a batch of up to 1,000 events from the lender's systems (integration,
+// operator and admin keys; a borrower key is refused with 403, since a borrower must not tell the engine its
+// own income or activity). Each event is validated on its own and held against what its source may send
+// (rejected ones are reported by index, the rest kept); each stored event records the key that sent it.
 
 import { Type } from "@sinclair/typebox";
 import type { FastifyInstance } from "fastify";
-import { isOperator, notFound } from "../auth.js";
+import { assert } from "../../kernel/index.js";
 import { type ApiContext, required } from "../context.js";
 import { errorResponses } from "../schemas.js";
 
@@ -14,7 +15,7 @@ export function registerEventRoutes(app: FastifyInstance, ctx: ApiContext): void
   app.post(
     "/v1/events",
     {
-      config: { access: "borrower" },
+      config: { access: "events" },
       schema: {
         tags: ["events"],
         summary: "Ingest behaviour events (NDJSON contract as JSON objects)",
@@ -37,15 +38,13 @@ export function registerEventRoutes(app: FastifyInstance, ctx: ApiContext): void
     async (request) => {
       const { events } = request.body as { events: unknown[] };
       const principal = request.principal!;
-      if (!isOperator(principal)) {
-        for (const e of events) {
-          const customerId = (e as { customerId?: unknown } | null)?.customerId;
-          if (typeof customerId === "string" && customerId !== principal.customerId)
-            throw notFound("customer");
-        }
-      }
+      assert(principal.role !== "borrower", "the route's access level keeps borrower keys out");
       const ingest = required(ctx.engine.ingest, "event ingestion");
-      const result = await ingest.ingest(events);
+      const result = await ingest.ingest(
+        events,
+        { kind: "key", role: principal.role, keyId: principal.keyId },
+        { trustedRoles: new Set(ctx.config.trustedEventRoles) },
+      );
       ctx.metrics.inc("headroom_events_ingested_total", { outcome: "accepted" }, result.accepted);
       ctx.metrics.inc("headroom_events_ingested_total", { outcome: "duplicate" }, result.duplicates);
       ctx.metrics.inc("headroom_events_ingested_total", { outcome: "rejected" }, result.rejected.length);

@@ -60,13 +60,19 @@ export function registerSystemRoutes(app: FastifyInstance, ctx: ApiContext): voi
   app.get(
     "/v1/me",
     {
-      config: { access: "borrower" },
+      config: { access: "key" },
       schema: {
         tags: ["identity"],
-        summary: "The caller's role and customer",
+        summary: "The caller's key, role and customer",
         response: {
           200: Type.Object({
-            role: Type.Union([Type.Literal("borrower"), Type.Literal("operator"), Type.Literal("admin")]),
+            keyId: Type.String(),
+            role: Type.Union([
+              Type.Literal("borrower"),
+              Type.Literal("integration"),
+              Type.Literal("operator"),
+              Type.Literal("admin"),
+            ]),
             customerId: Type.Union([Type.String(), Type.Null()]),
           }),
           ...errorResponses,
@@ -75,7 +81,7 @@ export function registerSystemRoutes(app: FastifyInstance, ctx: ApiContext): voi
     },
     async (request) => {
       const p = request.principal!;
-      return { role: p.role, customerId: p.customerId };
+      return { keyId: p.keyId, role: p.role, customerId: p.customerId };
     },
   );
 }

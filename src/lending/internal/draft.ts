@@ -1,7 +1,12 @@
 // Internal plumbing for commands: a deep-mutable copy of the state, the outcome accumulator, event and
 // entry helpers, id and date checks. Not exported from index.ts.
 
-import type { LendingEvent, LendingEventType, LendingPayloads } from "../../events/index.js";
+import {
+  type LendingEvent,
+  type LendingEventType,
+  type LendingPayloads,
+  systemEventId,
+} from "../../events/index.js";
 import { type Entry, type EntryKind, makeEntry, type Posting } from "../../ledger/index.js";
 import {
   type BusinessDate,
@@ -58,7 +63,7 @@ export function emit<T extends LendingEventType>(
   payload: LendingPayloads[T],
 ): void {
   acc.events.push({
-    eventId: `${line.lineId}:${idSuffix}`,
+    eventId: systemEventId(`${line.lineId}:${idSuffix}`),
     customerId: line.customerId,
     type,
     occurredAt,

@@ -1,0 +1,91 @@
+// Key management for admins: list every key (never its hash) and revoke one. A revocation is written with its
+// audit entry in one transaction and takes effect at once in this process (the authenticator forgets its cache);
+// other processes stop accepting the key within the authenticator's cache lifetime (keyCacheTtlMs).
+
+import { Type } from "@sinclair/typebox";
+import type { FastifyInstance } from "fastify";
+import { appendAudit, listApiKeys, revokeApiKey } from "../../store/index.js";
+import { actorOf, notFound } from "../auth.js";
+import type { ApiContext } from "../context.js";
+import { errorResponses, Id } from "../schemas.js";
+
+/** Keys one listing returns. */
+export const keysListMax = 1_000;
+
+const KeyView = Type.Object({
+  keyId: Type.String(),
+  role: Type.String(),
+  customerId: Type.Union([Type.String(), Type.Null()]),
+  label: Type.String(),
+  createdAt: Type.String(),
+  expiresAt: Type.Union([Type.String(), Type.Null()]),
+  revokedAt: Type.Union([Type.String(), Type.Null()]),
+});
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+export function registerKeyRoutes(app: FastifyInstance, ctx: ApiContext): void {
+  app.get(
+    "/v1/keys",
+    {
+      config: { access: "admin" },
+      schema: {
+        tags: ["keys"],
+        summary: "Every API key, newest first (ids, roles and dates; never the key or its hash)",
+        response: { 200: Type.Object({ items: Type.Array(KeyView) }), ...errorResponses },
+      },
+    },
+    async () => {
+      const keys = await ctx.store.db.read((tx) => listApiKeys(tx, keysListMax));
+      return {
+        items: keys.map((k) => ({
+          keyId: k.keyId,
+          role: k.role,
+          customerId: k.customerId,
+          label: k.label,
+          createdAt: iso(k.createdMs) as string,
+          expiresAt: iso(k.expiresMs),
+          revokedAt: iso(k.revokedMs),
+        })),
+      };
+    },
+  );
+
+  app.delete(
+    "/v1/keys/:keyId",
+    {
+      config: { access: "admin" },
+      schema: {
+        tags: ["keys"],
+        summary: "Revoke a key (it stops working at once here, within seconds everywhere)",
+        params: Type.Object({ keyId: Id }, { additionalProperties: false }),
+        response: {
+          200: Type.Object({ keyId: Type.String(), revoked: Type.Boolean() }),
+          ...errorResponses,
+        },
+      },
+    },
+    async (request) => {
+      const { keyId } = request.params as { keyId: string };
+      const principal = request.principal!;
+      const nowMs = ctx.clock.nowMs();
+      const revoked = await ctx.store.db.transaction(async (tx) => {
+        const done = await revokeApiKey(tx, keyId, nowMs);
+        if (done) {
+          await appendAudit(tx, {
+            atMs: nowMs,
+            actor: actorOf(principal),
+            action: "key.revoked",
+            target: keyId,
+            before: null,
+            after: { revokedAt: iso(nowMs) },
+          });
+        }
+        return done;
+      });
+      if (!revoked) throw notFound("active key");
+      ctx.auth.forget();
+      return { keyId, revoked: true };
+    },
+  );
+}
