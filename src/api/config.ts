@@ -18,6 +18,30 @@ export interface ApiConfig {
   readonly logRequests: boolean;
 }
 
+  /**
+   * Key roles whose bureau reports and verifications are accepted (`HEADROOM_TRUSTED_EVENT_ROLES`, a comma
+   * list of integration, operator, admin; default all three). Borrower keys never post events.
+   */
+  readonly trustedEventRoles: readonly TrustedEventRole[];
+}
+
+export type TrustedEventRole = "integration" | "operator" | "admin";
+const trustedEventRoleNames: readonly TrustedEventRole[] = ["integration", "operator", "admin"];
+
+function parseTrustedRoles(value: string | undefined): readonly TrustedEventRole[] {
+  if (value === undefined || value.trim() === "") return trustedEventRoleNames;
+  const roles = value
+    .split(",")
+    .map((r) => r.trim())
+    .filter((r) => r !== "");
+  for (const role of roles) {
+    if (!(trustedEventRoleNames as readonly string[]).includes(role)) {
+      throw new ConfigError(
+        `HEADROOM_TRUSTED_EVENT_ROLES lists roles among ${trustedEventRoleNames.join(", ")}, got "${role}"`,
+      );
+    }
+  }
+  return Object.freeze([...new Set(roles)] as TrustedEventRole[]);
 export const portDefault = 3000;
 export const hostDefault = "127.0.0.1";
 export const bodyLimitDefaultBytes = 1_048_576;
@@ -71,3 +95,4 @@ export function loadApiConfig(
     logRequests: overrides.logRequests ?? parseFlag(env.HEADROOM_LOG_REQUESTS),
   });
 }
+    trustedEventRoles: overrides.trustedEventRoles ?? parseTrustedRoles(env.HEADROOM_TRUSTED_EVENT_ROLES),

@@ -3,7 +3,7 @@
 // transaction. One decision per trigger id; replay recomputes a record from the versions it names.
 
 import * as crypto from "node:crypto";
-import type { AnyEvent, BehaviourEvent, LendingEvent } from "../events/index.js";
+import { type AnyEvent, type BehaviourEvent, type LendingEvent, systemEventId } from "../events/index.js";
 import { assert, type Clock, err, ok, type Result } from "../kernel/index.js";
 import type { Entry } from "../ledger/index.js";
 import { changeLimit, defaultProduct, freezeLine, type LineState, type Product } from "../lending/index.js";
@@ -271,7 +271,7 @@ export class DefaultDecisionEngine implements DecisionEngine {
       if (trigger.kind === "reevaluation.requested" && trigger.actor === "borrower") {
         // The request itself counts as a limit query for later decisions (DESIGN.md).
         const event: BehaviourEvent = {
-          eventId: `reeval:${trigger.triggerId}`,
+          eventId: systemEventId(`reeval:${trigger.triggerId}`),
           customerId,
           type: "reevaluation.requested",
           occurredAt: record.createdAt,

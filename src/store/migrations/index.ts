@@ -20,6 +20,7 @@ import { decisionsSeqKeyMigration } from "./015-decisions-seq-key.js";
 import { eventsCustomerIndexMigration } from "./016-events-customer-index.js";
 import { reviewUniqueMigration } from "./018-review-unique.js";
 import type { Migration } from "./migration.js";
+import { eventSourcesMigration } from "./019-event-sources.js";
 
 export type { Migration } from "./migration.js";
 
@@ -36,3 +37,4 @@ export const migrations: readonly Migration[] = [
   decisionsSeqKeyMigration,
   reviewUniqueMigration,
 ];
+  eventSourcesMigration,
