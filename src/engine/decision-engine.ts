@@ -18,7 +18,7 @@ import {
   startOfBusinessDate,
 } from "../time/index.js";
 import { buildRecord, decide } from "./decide.js";
-import type { DecisionStore, FeatureSource } from "./decision-ports.js";
+import type { DecisionStore, DecisionUnitOfWork, FeatureSource } from "./decision-ports.js";
 import type {
   DecideOptions,
   DecisionEngine,
@@ -45,6 +45,7 @@ import type { RegistryService } from "./registry-service.js";
 
 /** A borrower may ask for a re-evaluation once per this many seconds. */
 export const reevaluationIntervalSeconds = 24 * 3600;
+const reevaluationIntervalMs = reevaluationIntervalSeconds * 1000;
 /** Differences reported by one replay (the first ones, in field order). */
 export const replayDifferencesMax = 100;
 /** Where in a business date a change decided for another date is placed: noon. */
@@ -89,6 +90,42 @@ export function productTermsOf(product: Product): ProductTerms {
     limitMaxMinor: product.limitMaxMinor,
     limitStepMinor: product.limitStepMinor,
     dailyRatePpm: product.dailyRatePpm,
+  };
+}
+
+/**
+ * The trigger id of a borrower's re-evaluation: the customer and the rate-limit window (`reevaluationIntervalMs`
+ * long, counted from the epoch) it was decided in. Trigger ids are unique in the decision log, so the database
+ * itself refuses a second decision in one window; the window before and after are checked under the line's lock
+ * (see `reevaluationRefusal`).
+ */
+export function reevaluationTriggerId(customerId: string, window: number): string {
+  return `reevaluation.requested:${customerId}:borrower:${window}`;
+}
+
+/**
+ * Why a borrower's re-evaluation at `nowMs` is refused, or null: a decision recorded in this rate-limit window or
+ * the one either side less than the interval away. Runs in the decision's write, after the line is locked (the
+ * PostgreSQL row lock, or SQLite's write lock), so what it reads cannot change before the insert commits.
+ */
+async function reevaluationRefusal(
+  uow: DecisionUnitOfWork,
+  customerId: string,
+  nowMs: number,
+): Promise<DecisionRejection | null> {
+  const window = Math.floor(nowMs / reevaluationIntervalMs);
+  let latestMs: number | null = null;
+  for (const w of [window - 1, window, window + 1]) {
+    const found = await uow.findDecisionByTrigger(reevaluationTriggerId(customerId, w));
+    const at = found === null ? null : parseInstant(found.createdAt);
+    if (at?.ok && Math.abs(nowMs - at.value) < reevaluationIntervalMs)
+      latestMs = Math.max(latestMs ?? 0, at.value);
+  }
+  if (latestMs === null) return null;
+  return {
+    code: "reevaluation_rate_limited",
+    message: `one re-evaluation per ${reevaluationIntervalSeconds / 3600} h; try again later`,
+    retryAfterSeconds: Math.max(1, Math.ceil((latestMs + reevaluationIntervalMs - nowMs) / 1000)),
   };
 }
 
@@ -185,15 +222,25 @@ export class DefaultDecisionEngine implements DecisionEngine {
       request.businessDate !== undefined
         ? epochDayOf(request.businessDate)
         : await this.currentBusinessDate();
-    const trigger = triggerOf(customerId, request, date, nowMs);
-    const existing = await this.decisions.findDecisionByTrigger(trigger.triggerId);
+    const requested = triggerOf(customerId, request, date, nowMs);
+    // A borrower's re-evaluation is rate-limited: it is recorded under its window's trigger id (one per window,
+    // held by the unique trigger id) and refused, not answered with an earlier decision, when one is too recent.
+    const rateLimited = requested.kind === "reevaluation.requested" && requested.actor === "borrower";
+    const trigger = rateLimited
+      ? {
+          ...requested,
+          triggerId: reevaluationTriggerId(customerId, Math.floor(nowMs / reevaluationIntervalMs)),
+        }
+      : requested;
+    const existing = rateLimited ? null : await this.decisions.findDecisionByTrigger(trigger.triggerId);
     if (existing !== null && options.dryRun !== true) return ok({ record: existing, existing: true });
 
-    if (trigger.kind === "reevaluation.requested" && trigger.actor === "borrower") {
+    if (rateLimited) {
+      // Answers a plain repeat before any work; the check that holds under concurrency is in the write below.
       const last = await this.decisions.latestDecisionBy(customerId, trigger.kind, "borrower");
       const lastMs = last === null ? null : parseInstant(last.createdAt);
       if (lastMs?.ok) {
-        const waitMs = lastMs.value + reevaluationIntervalSeconds * 1000 - nowMs;
+        const waitMs = lastMs.value + reevaluationIntervalMs - nowMs;
         if (waitMs > 0) {
           return err({
             code: "reevaluation_rate_limited",
@@ -252,12 +299,18 @@ export class DefaultDecisionEngine implements DecisionEngine {
     }
 
     return this.decisions.write(async (uow): Promise<Result<DecisionOutcome, DecisionRejection>> => {
-      const again = await uow.findDecisionByTrigger(trigger.triggerId);
-      if (again !== null) return ok({ record: again, existing: true });
+      if (!rateLimited) {
+        const again = await uow.findDecisionByTrigger(trigger.triggerId);
+        if (again !== null) return ok({ record: again, existing: true });
+      }
       const line = await uow.lending.lockLine(lineId);
       if (line === null) throw new EngineError("line_missing", `line ${lineId} vanished`);
       if (line.state.status === "closed") {
         return err({ code: "line_closed", message: `line ${lineId} is closed`, lineId });
+      }
+      if (rateLimited) {
+        const refused = await reevaluationRefusal(uow, customerId, nowMs);
+        if (refused !== null) return err(refused);
       }
       const record = build(line.state);
       const applied = this.applyTo(line.state, record, this.atMsOn(date, nowMs));
@@ -268,7 +321,7 @@ export class DefaultDecisionEngine implements DecisionEngine {
         for (const entries of applied.value.entries) await uow.lending.appendEntries(lineId, entries);
         await uow.lending.appendEvents(applied.value.events, this.product.timeZone);
       }
-      if (trigger.kind === "reevaluation.requested" && trigger.actor === "borrower") {
+      if (rateLimited) {
         // The request itself counts as a limit query for later decisions (DESIGN.md).
         const event: BehaviourEvent = {
           eventId: systemEventId(`reeval:${trigger.triggerId}`),
