@@ -1,6 +1,8 @@
 // The server's configuration: read once from the environment and explicit overrides, validated, frozen.
 // This module is the only reader of process.env in the API; everything below receives the frozen object.
 
+import { type AuditKey, auditKeyFromText, auditKeyLengthMin } from "../store/index.js";
+
 export interface ApiConfig {
   readonly port: number;
   readonly host: string;
@@ -16,8 +18,6 @@ export interface ApiConfig {
   readonly demoSessionTtlSeconds: number;
   /** Log requests (pino via Fastify) when set. */
   readonly logRequests: boolean;
-}
-
   /**
    * Key roles whose bureau reports and verifications are accepted (`HEADROOM_TRUSTED_EVENT_ROLES`, a comma
    * list of integration, operator, admin; default all three). Borrower keys never post events.
@@ -42,6 +42,8 @@ function parseTrustedRoles(value: string | undefined): readonly TrustedEventRole
     }
   }
   return Object.freeze([...new Set(roles)] as TrustedEventRole[]);
+}
+
 export const portDefault = 3000;
 export const hostDefault = "127.0.0.1";
 export const bodyLimitDefaultBytes = 1_048_576;
@@ -93,6 +95,23 @@ export function loadApiConfig(
     webDistDir: overrides.webDistDir === undefined ? null : overrides.webDistDir,
     demoSessionTtlSeconds,
     logRequests: overrides.logRequests ?? parseFlag(env.HEADROOM_LOG_REQUESTS),
+    trustedEventRoles: overrides.trustedEventRoles ?? parseTrustedRoles(env.HEADROOM_TRUSTED_EVENT_ROLES),
   });
 }
-    trustedEventRoles: overrides.trustedEventRoles ?? parseTrustedRoles(env.HEADROOM_TRUSTED_EVENT_ROLES),
+
+/** The audit key anchoring the hash chains of decisions and the ledger (docs/security.md). */
+export interface AuditConfig {
+  /** HEADROOM_AUDIT_KEY (at least auditKeyLengthMin characters); unset: the public development key. */
+  readonly auditKey: AuditKey;
+}
+
+/** Reads and validates HEADROOM_AUDIT_KEY (the store's threads read the same variable by the same rule). */
+export function loadAuditConfig(
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): AuditConfig {
+  const text = env.HEADROOM_AUDIT_KEY;
+  if (text !== undefined && text !== "" && text.length < auditKeyLengthMin) {
+    throw new ConfigError(`HEADROOM_AUDIT_KEY must have at least ${auditKeyLengthMin} characters`);
+  }
+  return Object.freeze({ auditKey: auditKeyFromText(text) });
+}

@@ -9,7 +9,7 @@ export {
   hashApiKey,
   type Principal,
 } from "./auth.js";
-export { type ApiConfig, ConfigError, loadApiConfig } from "./config.js";
+export { type ApiConfig, type AuditConfig, ConfigError, loadApiConfig, loadAuditConfig } from "./config.js";
 export type {
   ApiContext,
   ApiEngine,

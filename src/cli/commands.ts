@@ -59,6 +59,12 @@ export const commands: readonly CommandEntry[] = [
     load: async () => (await import("./line-verify-command.js")).ledgerVerifyCommand,
   },
   {
+    name: "audit",
+    summary:
+      "tamper evidence: verify (the hash chains of decisions and ledger) | seal | grant-app-role --role R",
+    load: async () => (await import("./audit-command.js")).auditCommand,
+  },
+  {
     name: "events import",
     summary: "ingest NDJSON events: <file.ndjson> [--lateness-days 3] [--batch-size n]",
     load: async () => (await import("./events-import-command.js")).eventsImportCommand,
@@ -164,7 +170,18 @@ export const commands: readonly CommandEntry[] = [
   },
   {
     name: "keys create",
-    summary: "make an API key: --role borrower --customer <id> | --role operator | --role admin",
+    summary:
+      "make an API key: --role borrower --customer <id> | --role integration | --role operator | --role admin [--label L]",
     load: async () => (await import("./keys-command.js")).keysCreateCommand,
+  },
+  {
+    name: "keys list",
+    summary: "every API key: id, role, customer, label, created, expires, revoked (never the key)",
+    load: async () => (await import("./keys-command.js")).keysListCommand,
+  },
+  {
+    name: "keys revoke",
+    summary: "revoke an API key: <keyId> (exit 1 when no active key has that id)",
+    load: async () => (await import("./keys-command.js")).keysRevokeCommand,
   },
 ];

@@ -1,6 +1,9 @@
 // `headroom replay <decisionId>`: recomputes a recorded decision from the model, policy and macro versions it
-// names; exits 0 when identical, 3 when any field differs (listing each), 1 when there is no such decision.
+// names, and checks every stored column of its row against the record (`row.customer_id`, … and
+// `row.record_hash`: a row moved to another customer or line is a difference too); exits 0 when identical, 3
+// when any field differs (listing each), 1 when there is no such decision.
 import type { ReplayReport } from "../engine/index.js";
+import { storedDecisionDifferences } from "../store/index.js";
 import type { Command } from "./commands.js";
 import { parseCommandArgs, printResult, runStoreCommand, storeOptions, UsageError } from "./db-options.js";
 import { engineOn } from "./decision-cli.js";
@@ -24,7 +27,19 @@ export const replayCommand: Command = (ctx) =>
     if (!decisionId || positionals.length > 1) throw new UsageError("usage: headroom replay <decisionId>");
     const { store } = await open(values.db);
     const { engine } = await engineOn(store);
-    const result = await engine.replay(decisionId);
+    const replayed = await engine.replay(decisionId);
+    const stored = replayed.ok ? await storedDecisionDifferences(store.db, decisionId) : null;
+    const result =
+      replayed.ok && stored !== null && stored.length > 0
+        ? {
+            ok: true as const,
+            value: {
+              ...replayed.value,
+              identical: false,
+              differences: [...replayed.value.differences, ...stored],
+            },
+          }
+        : replayed;
     const code = printResult(ctx, json, result, render);
     return result.ok && !result.value.identical ? replayDifferentExitCode : code;
   });

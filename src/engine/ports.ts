@@ -71,6 +71,10 @@ export interface StoredLedgerVerification {
   readonly totalMinor: number;
   readonly mismatches: readonly { accountId: string; storedMinor: number; expectedMinor: number }[];
   readonly unbalancedEntries: readonly { entryId: string; sumMinor: number }[];
+  /** Entries with no postings (every entry moves money). */
+  readonly entriesWithoutPostings: readonly string[];
+  /** Postings whose entry the ledger does not hold (the entry was removed). */
+  readonly postingsWithoutEntry: readonly { entryId: string; postings: number }[];
   /** Lines whose outstanding principal differs from their principal-receivable balance. */
   readonly lineMismatches: readonly { lineId: string; outstandingMinor: number; receivableMinor: number }[];
 }

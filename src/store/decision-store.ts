@@ -1,7 +1,7 @@
-// Decision records over SQL, both dialects: append-only rows (the schema refuses UPDATE/DELETE), unique per
-// trigger id, the record in its stored form (src/engine/record-codec.ts) next to the columns lists filter
-// on. A decision's unit of work composes the lending unit of work, so a record and the limit change it
-// causes commit together.
+// Decision records over SQL, both dialects: append-only rows (the schema refuses UPDATE/DELETE), hash-chained
+// in seq order (./audit/chain.ts), unique per trigger id, the record in its stored form
+// (src/engine/record-codec.ts) next to the columns lists filter on. A decision's unit of work composes the
+// lending unit of work, so a record and the limit change it causes commit together.
 
 import type {
   DecisionFilter,
@@ -13,6 +13,9 @@ import type {
 import { decodeRecord, encodeRecord } from "../engine/index.js";
 import type { AnyEvent, BehaviourEvent } from "../events/index.js";
 import { parseDate, parseInstant } from "../time/index.js";
+import { chainAfter, lockChainHead, nextSeqs, saveChainHead } from "./audit/chain.js";
+import { auditKeyInUse } from "./audit/key.js";
+import { decisionRecordHash } from "./audit/records.js";
 import type { Db, SqlValue, Tx } from "./db.js";
 import { appendEventRows, eventRowOf } from "./events-table.js";
 import { unitOfWork } from "./lending-store.js";
@@ -23,14 +26,11 @@ export const decisionPageSizeDefault = 50;
 /** Event ids looked up by one `eventsByIds` call. */
 export const eventIdsPerReadMax = 500;
 
-const insertSqlite = `INSERT INTO decisions (decision_id, trigger_id, trigger_kind, customer_id, line_id, business_date,
+/** The decisions columns a writer gives, in table order: the record's columns, then seq and the chain's two. */
+const insertSql = `INSERT INTO decisions (decision_id, trigger_id, trigger_kind, customer_id, line_id, business_date,
   previous_limit_minor, new_limit_minor, model_id, policy_id, policy_version, macro_id, macro_version, arm,
-  announcement_id, created_ms, record, seq)
-  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM decisions))`;
-const insertPostgres = `INSERT INTO decisions (decision_id, trigger_id, trigger_kind, customer_id, line_id, business_date,
-  previous_limit_minor, new_limit_minor, model_id, policy_id, policy_version, macro_id, macro_version, arm,
-  announcement_id, created_ms, record)
-  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+  announcement_id, created_ms, record, seq, record_hash, chain_hash)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
 
 function epochDay(text: string): number {
   const parsed = parseDate(text);
@@ -48,8 +48,14 @@ function parseRecord(row: { record: string } | undefined): DecisionRecord | null
   return row ? decodeRecord(row.record) : null;
 }
 
+/** Appends a record to the decisions chain (under the chain head's lock, held until the transaction ends). */
 export async function insertDecision(tx: Tx, record: DecisionRecord): Promise<void> {
-  await tx.run(tx.dialect === "sqlite" ? insertSqlite : insertPostgres, [
+  const key = auditKeyInUse();
+  const head = await lockChainHead(tx, "decisions", key);
+  const seqs = await nextSeqs(tx, "decisions", head, 1);
+  const recordHash = decisionRecordHash(record);
+  const chained = chainAfter(head, seqs, [recordHash]);
+  await tx.run(insertSql, [
     record.decisionId,
     record.triggerId,
     record.trigger,
@@ -67,7 +73,11 @@ export async function insertDecision(tx: Tx, record: DecisionRecord): Promise<vo
     record.announcementId,
     instantMs(record.createdAt),
     encodeRecord(record),
+    chained.head.seq,
+    recordHash,
+    chained.head.chainHash,
   ]);
+  await saveChainHead(tx, "decisions", chained.head, key);
 }
 
 async function findByTrigger(tx: Tx, triggerId: string): Promise<DecisionRecord | null> {

@@ -2,6 +2,28 @@
 
 export * from "./api-queries.js";
 export * from "./api-store.js";
+export { appendOnlyTables, appRoleGrantSql, grantAppRole, isRoleName } from "./audit/app-role.js";
+export { canonicalJson } from "./audit/canonical.js";
+export { anchorHmac, type ChainTable, chainTables, linkHash, sealAuditChains } from "./audit/chain.js";
+export {
+  type AuditKey,
+  auditKeyDevelopmentText,
+  auditKeyFromText,
+  auditKeyInUse,
+  auditKeyLengthMin,
+  auditKeyOf,
+  developmentAuditKey,
+  setAuditKey,
+} from "./audit/key.js";
+export { decisionRecordHash, ledgerRecordHash } from "./audit/records.js";
+export {
+  type AuditReport,
+  type AuditViolation,
+  type StoredColumnDifference,
+  storedDecisionDifferences,
+  verifyAuditChains,
+  verifyAuditChainsIn,
+} from "./audit/verify.js";
 export { type BulkLoader, type BulkWriter, createBulkLoader, type EntryGroup } from "./bulk-load.js";
 export {
   type Db,

@@ -1,6 +1,8 @@
-// The lending port over SQL, both dialects: lines as versioned JSON documents, entries with postings and
-// per-account balances, lending events into the shared `events` log, client idempotency keys.
-// Lock order inside a transaction: the line row first, then balances in account-id order (no deadlocks).
+// The lending port over SQL, both dialects: lines as versioned JSON documents, entries with postings
+// (append-only, hash-chained in seq order: ./audit/chain.ts) and per-account balances, lending events into the
+// shared `events` log, client idempotency keys.
+// Lock order inside a transaction: the line row first, then the ledger chain's head, then balances in
+// account-id order (no deadlocks).
 
 import type {
   LendingStore,
@@ -13,6 +15,9 @@ import { assert } from "../kernel/index.js";
 import type { Entry } from "../ledger/index.js";
 import { availableMinor, type LineState } from "../lending/index.js";
 import { parseDate } from "../time/index.js";
+import { chainAfter, lockChainHead, nextSeqs, saveChainHead } from "./audit/chain.js";
+import { auditKeyInUse } from "./audit/key.js";
+import { ledgerRecordHash } from "./audit/records.js";
 import type { Db, Tx } from "./db.js";
 import { appendEventRows, eventRowOf } from "./events-table.js";
 
@@ -83,10 +88,30 @@ export function unitOfWork(tx: Tx, nowMs: () => number): LendingUnitOfWork {
     async appendEntries(lineId, entries) {
       if (entries.length === 0) return;
       const deltas = new Map<string, number>();
-      for (const entry of entries) {
+      // Appended to the ledger chain under its head's lock, held until the transaction ends.
+      const key = auditKeyInUse();
+      const head = await lockChainHead(tx, "ledger_entries", key);
+      const recordedMs = nowMs();
+      const chained = chainAfter(
+        head,
+        await nextSeqs(tx, "ledger_entries", head, entries.length),
+        entries.map((entry) => ledgerRecordHash({ entry, lineId, recordedMs })),
+      );
+      for (const [i, entry] of entries.entries()) {
         await tx.run(
-          `INSERT INTO ledger_entries (entry_id, line_id, business_date, kind, entry, recorded_ms) VALUES (?, ?, ?, ?, ?, ?)`,
-          [entry.entryId, lineId, epochDay(entry.businessDate), entry.kind, JSON.stringify(entry), nowMs()],
+          `INSERT INTO ledger_entries (entry_id, line_id, business_date, kind, entry, recorded_ms, seq, record_hash,
+             chain_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          [
+            entry.entryId,
+            lineId,
+            epochDay(entry.businessDate),
+            entry.kind,
+            JSON.stringify(entry),
+            recordedMs,
+            chained.seqs[i] as number,
+            chained.recordHashes[i] as string,
+            chained.chainHashes[i] as string,
+          ],
         );
         let n = 0;
         for (const p of entry.postings) {
@@ -108,6 +133,7 @@ export function unitOfWork(tx: Tx, nowMs: () => number): LendingUnitOfWork {
           [accountId, owner, delta],
         );
       }
+      await saveChainHead(tx, "ledger_entries", chained.head, key);
     },
 
     async appendEvents(events: readonly LendingEvent[], timeZone: string) {
@@ -248,7 +274,10 @@ export function createLendingStore(db: Db, nowMs: () => number): LendingStore {
   };
 }
 
-/** Recomputes every balance from the postings in SQL (one snapshot) and checks the line invariant. */
+/**
+ * Recomputes every balance from the postings in SQL (one snapshot), checks that entries and postings belong
+ * together (each balanced, none without the other) and the line invariant.
+ */
 async function verifyStoredLedger(tx: Tx): Promise<StoredLedgerVerification> {
   // A union and one grouping, not a full outer join: linear in the postings on both engines.
   const mismatches = await tx.all<{ account: string; stored: number | null; expected: number | null }>(
@@ -264,6 +293,18 @@ async function verifyStoredLedger(tx: Tx): Promise<StoredLedgerVerification> {
     `SELECT entry_id, SUM(amount_minor) AS total FROM postings GROUP BY entry_id HAVING SUM(amount_minor) <> 0
       ORDER BY entry_id`,
   );
+  // Entries and postings belong together: an entry without postings, or postings left by a removed entry.
+  const bare = await tx.all<{ entry_id: string }>(
+    `SELECT entry_id FROM ledger_entries e WHERE NOT EXISTS (SELECT 1 FROM postings p WHERE p.entry_id = e.entry_id)
+      ORDER BY entry_id LIMIT ?`,
+    [scanPageSizeMax],
+  );
+  const orphans = await tx.all<{ entry_id: string; n: number }>(
+    `SELECT entry_id, COUNT(*) AS n FROM postings p
+      WHERE NOT EXISTS (SELECT 1 FROM ledger_entries e WHERE e.entry_id = p.entry_id)
+      GROUP BY entry_id ORDER BY entry_id LIMIT ?`,
+    [scanPageSizeMax],
+  );
   const lineMismatches = await tx.all<{ line_id: string; outstanding: number; receivable: number | null }>(
     `SELECT l.line_id, l.outstanding_minor AS outstanding, b.balance_minor AS receivable
        FROM lines l LEFT JOIN balances b ON b.account = 'line:' || l.line_id || ':principal_receivable'
@@ -276,7 +317,13 @@ async function verifyStoredLedger(tx: Tx): Promise<StoredLedgerVerification> {
   );
   const totalMinor = Number(totals?.total ?? 0);
   return {
-    ok: mismatches.length === 0 && unbalanced.length === 0 && lineMismatches.length === 0 && totalMinor === 0,
+    ok:
+      mismatches.length === 0 &&
+      unbalanced.length === 0 &&
+      bare.length === 0 &&
+      orphans.length === 0 &&
+      lineMismatches.length === 0 &&
+      totalMinor === 0,
     entries: totals?.entries ?? 0,
     postings: totals?.postings ?? 0,
     accounts: totals?.accounts ?? 0,
@@ -287,6 +334,8 @@ async function verifyStoredLedger(tx: Tx): Promise<StoredLedgerVerification> {
       expectedMinor: Number(m.expected ?? 0),
     })),
     unbalancedEntries: unbalanced.map((u) => ({ entryId: u.entry_id, sumMinor: Number(u.total) })),
+    entriesWithoutPostings: bare.map((b) => b.entry_id),
+    postingsWithoutEntry: orphans.map((o) => ({ entryId: o.entry_id, postings: Number(o.n) })),
     lineMismatches: lineMismatches.map((l) => ({
       lineId: l.line_id,
       outstandingMinor: l.outstanding,

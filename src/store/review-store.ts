@@ -15,9 +15,13 @@ import type {
   ReviewStatusName,
   ReviewStore,
 } from "../engine/index.js";
+import { decodeRecord } from "../engine/index.js";
 import type { LendingEvent } from "../events/index.js";
 import { assert } from "../kernel/index.js";
 import { formatDate, parseDate } from "../time/index.js";
+import { chainAfter, lockChainHead, nextSeqs, saveChainHead } from "./audit/chain.js";
+import { auditKeyInUse } from "./audit/key.js";
+import { decisionRecordHash } from "./audit/records.js";
 import { type Db, type SqlValue, StoreError, type Tx } from "./db.js";
 import { appendEventRows, type EventRow, eventRowOf } from "./events-table.js";
 
@@ -107,8 +111,10 @@ function values(rows: number, columns: number): string {
 /** A decided line's rows, serialized before its partition's transaction so the write lock only runs statements. */
 interface PreparedLine {
   readonly output: ReviewLineOutput;
-  /** The decisions row without its business date (the run's) and seq. */
+  /** The decisions row without its business date (the run's), seq and chain columns. */
   readonly decision: SqlValue[];
+  /** The record's hash (./audit/records.ts), taken here, outside the write lock; the chain link is taken at insert. */
+  readonly recordHash: string;
   /** The line's new columns (written if it still has the version it was decided on); null: unchanged. */
   readonly update: LineUpdate | null;
   readonly events: EventRow[];
@@ -201,32 +207,36 @@ function prepareLine(o: ReviewLineOutput, timeZone: string): PreparedLine {
           state: JSON.stringify(state),
         };
   const events = o.events.map((event: LendingEvent) => eventRowOf(event, timeZone));
-  return { output: o, decision, update, events };
+  const recordHash = decisionRecordHash(decodeRecord(o.recordJson));
+  return { output: o, decision, recordHash, update, events };
 }
 
+/** Appends the lines' records to the decisions chain, in order, under the chain head's lock (held to commit). */
 async function insertDecisions(tx: Tx, lines: readonly PreparedLine[], date: number): Promise<void> {
-  // seq follows commit order in SQLite (max + 1 under the single writer), as the decision store assigns it.
-  let seq =
-    tx.dialect === "sqlite"
-      ? Number((await tx.get<{ n: number }>(`SELECT COALESCE(MAX(seq), 0) AS n FROM decisions`))?.n ?? 0)
-      : 0;
+  if (lines.length === 0) return;
+  const key = auditKeyInUse();
+  const head = await lockChainHead(tx, "decisions", key);
+  const chained = chainAfter(
+    head,
+    await nextSeqs(tx, "decisions", head, lines.length),
+    lines.map((l) => l.recordHash),
+  );
   for (let i = 0; i < lines.length; i += insertRowsMax) {
     const slice = lines.slice(i, i + insertRowsMax);
     const params: SqlValue[] = [];
-    for (const l of slice) {
+    for (const [j, l] of slice.entries()) {
       const d = l.decision;
       // The row in column order: business_date goes after line_id.
       params.push(d[0]!, d[1]!, d[2]!, d[3]!, d[4]!, date);
       for (let k = 5; k < d.length; k++) params.push(d[k] as SqlValue);
-      if (tx.dialect === "sqlite") params.push(++seq);
+      params.push(chained.seqs[i + j]!, l.recordHash, chained.chainHashes[i + j]!);
     }
-    const columns = tx.dialect === "sqlite" ? 18 : 17;
     await tx.run(
-      `INSERT INTO decisions (${decisionColumns}${tx.dialect === "sqlite" ? ", seq" : ""})
-        VALUES ${values(slice.length, columns)}`,
+      `INSERT INTO decisions (${decisionColumns}, seq, record_hash, chain_hash) VALUES ${values(slice.length, 20)}`,
       params,
     );
   }
+  await saveChainHead(tx, "decisions", chained.head, key);
 }
 
 /**

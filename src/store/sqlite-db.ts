@@ -58,6 +58,10 @@ export function openSqliteDb(path: string, options: SqliteOptions = {}): Db {
   // WAL + NORMAL is durable against a process crash (the SIGKILL case); a power loss may drop the last commits.
   connection.pragma("synchronous = NORMAL");
   connection.pragma("foreign_keys = ON");
+  // REPLACE deletes the row it conflicts with, and fires DELETE triggers only with recursive triggers on: this
+  // makes `INSERT OR REPLACE` into an append-only table meet the table's DELETE refusal instead of rewriting a
+  // record. (No trigger of the schema writes to a table with triggers, so nothing recurses.)
+  connection.pragma("recursive_triggers = ON");
   // Statement journals (a multi-row statement inside a longer transaction saves the pages it re-touches) and
   // sort spills stay in memory: they never serve crash recovery, and as temp files they doubled a batch's writes.
   connection.pragma("temp_store = MEMORY");

@@ -18,9 +18,10 @@ import { featureBlocksMigration } from "./013-feature-blocks.js";
 import { eventsSeqKeyMigration } from "./014-events-seq-key.js";
 import { decisionsSeqKeyMigration } from "./015-decisions-seq-key.js";
 import { eventsCustomerIndexMigration } from "./016-events-customer-index.js";
+import { auditChainMigration } from "./017-audit-chain.js";
 import { reviewUniqueMigration } from "./018-review-unique.js";
-import type { Migration } from "./migration.js";
 import { eventSourcesMigration } from "./019-event-sources.js";
+import type { Migration } from "./migration.js";
 
 export type { Migration } from "./migration.js";
 
@@ -35,6 +36,7 @@ export const migrations: readonly Migration[] = [
   eventsSeqKeyMigration,
   eventsCustomerIndexMigration,
   decisionsSeqKeyMigration,
+  auditChainMigration,
   reviewUniqueMigration,
-];
   eventSourcesMigration,
+];
