@@ -347,6 +347,27 @@ describe("for any borrower, on either shipped card", () => {
     );
   });
 
+  it("a behaviour rule's reason carries the value at which the rule no longer applies", () => {
+    const holds = (op: number, x: number, t: number) =>
+      op === 0 ? x >= t : op === 1 ? x > t : op === 2 ? x <= t : x < t;
+    fc.assert(
+      fc.property(arb, ({ s, card }) => {
+        const ctx = contextOfDraw(s, card);
+        for (const r of explainDecision(ctx).reasons) {
+          if (r.kind !== "rule" || r.featureId === undefined) continue;
+          const rule = ctx.policy.compiled.rules.find((x) => x.id === r.ruleId)!;
+          const value = ctx.features[r.featureId] as number;
+          expect(holds(rule.ops[0]!, value, rule.thresholds[0]!)).toBe(true);
+          expect(r.direction).toBe(better[r.featureId]);
+          expect(holds(rule.ops[0]!, r.betterAt!, rule.thresholds[0]!)).toBe(false);
+          if (r.direction === "higher") expect(r.betterAt!).toBeGreaterThan(value);
+          else expect(r.betterAt!).toBeLessThan(value);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it("a missing feature never yields a misconduct code", () => {
     fc.assert(
       fc.property(arb, ({ s, card }) => {

@@ -465,17 +465,10 @@ function withActions(plan: RecoveryPlan, actions: readonly MissingDataAction[]):
 /**
  * Builds and verifies the recovery plan, with the actions that supply missing data. A decrease that only the
  * macro group explains is "macro_only" (no steps); a limit that did not fall needs none. A plan whose
- * verification fails is not shown: it says why (`missing`).
+ * verification fails is not shown (rendered with why: missing data when it has actions).
  */
 export function recoveryPlan(ctx: ExplainContext, attribution: readonly AttributionPart[]): RecoveryPlan {
-  const actions = planActions(ctx);
-  const plan = searchedPlan(ctx, attribution);
-  if (plan.verified) return withActions(plan, actions);
-  return {
-    ...plan,
-    ...(actions.length === 0 ? {} : { actions }),
-    missing: actions.length === 0 ? "no_verified_steps" : "missing_data",
-  };
+  return withActions(searchedPlan(ctx, attribution), planActions(ctx));
 }
 
 function searchedPlan(ctx: ExplainContext, attribution: readonly AttributionPart[]): RecoveryPlan {

@@ -141,3 +141,31 @@ export function reachOf(c: NumericCharacteristic, value: number): Reach | null {
   if (down === null) return up;
   return down.gap > up.gap ? down : up;
 }
+
+/** A rule's condition on one feature: its compiled op (0 ">=", 1 ">", 2 "<=", 3 "<") and threshold. */
+export interface RuleCondition {
+  readonly featureId: string;
+  readonly op: number;
+  readonly threshold: number;
+}
+
+/**
+ * The nearest value, on the feature's grid and in range, at which the condition no longer holds, and which
+ * way it lies; null when there is none (the condition holds over the whole range).
+ */
+export function escapeOf(condition: RuleCondition): { betterAt: number; direction: Direction } | null {
+  const grid = gridOf(condition.featureId);
+  if (grid.step === 0) return null;
+  const t = units(condition.threshold, grid.step);
+  const n =
+    condition.op === 0
+      ? Math.ceil(t) - 1
+      : condition.op === 1
+        ? Math.floor(t)
+        : condition.op === 2
+          ? Math.floor(t) + 1
+          : Math.ceil(t);
+  const betterAt = onGrid(n, grid.step);
+  if (betterAt < grid.min || betterAt > grid.max) return null;
+  return { betterAt, direction: condition.op <= 1 ? "lower" : "higher" };
+}

@@ -8,7 +8,7 @@ import type { Characteristic, Contribution, Scorecard, ScoreResult } from "../sc
 import { numericValueOf } from "../scoring/index.js";
 import { characteristicCode, ruleReasonCode } from "./catalogue.js";
 import { isCapacityWithoutIncome, missingCodes, missingSourceOf } from "./missing-data.js";
-import { reachOf, reasonPointsMinOf } from "./reach.js";
+import { escapeOf, reachOf, reasonPointsMinOf } from "./reach.js";
 import type { MessageParams, MissingSource, ParamValue, Reason, RuleEffectPhrase } from "./types.js";
 
 export const reasonsMax = 4;
@@ -133,6 +133,11 @@ function ruleReason(
     params.threshold = compiled.thresholds[0] ?? null;
     reason.featureId = featureId;
     reason.value = value;
+    const escape = escapeOf({ featureId, op: compiled.ops[0]!, threshold: compiled.thresholds[0]! });
+    if (escape !== null) {
+      reason.betterAt = escape.betterAt;
+      reason.direction = escape.direction;
+    }
   }
   return reason;
 }

@@ -33,6 +33,7 @@ import type {
   PlanCommitment,
   PlanCondition,
   PlanConditionCode,
+  PlanMissingCode,
   Reason,
   RenderedExplanation,
   RuleEffectPhrase,
@@ -173,7 +174,11 @@ function renderPlan(explanation: Explanation, lang: Lang): RenderedExplanation["
     lang,
   );
   // Nothing verified, nothing promised: no steps, no target, no date; `missing` says why.
-  const missingCode = plan.verified ? undefined : (plan.missing ?? "no_verified_steps");
+  const missingCode: PlanMissingCode | undefined = plan.verified
+    ? undefined
+    : plan.actions !== undefined && plan.actions.length > 0
+      ? "missing_data"
+      : "no_verified_steps";
   return {
     status: plan.status,
     summary: sentence(summary, lang),

@@ -129,9 +129,12 @@ export interface Reason {
   readonly effectMinor?: number;
   /** Rule reasons: the rule's id and kind in the policy. */
   readonly ruleId?: string;
-  /** Characteristic reasons on a numeric feature: the nearest value in the best bin the borrower can reach. */
+  /**
+   * Characteristic reasons on a numeric feature: the nearest value in the best bin the borrower can reach.
+   * Behaviour-rule reasons: the nearest value at which the rule's condition no longer holds.
+   */
   readonly betterAt?: number;
-  /** Characteristic reasons: which way from `value` scores higher (`betterAt` lies that way). */
+  /** Which way from `value` scores higher (or escapes the rule): `betterAt` lies that way. */
   readonly direction?: Direction;
   /** Missing-data reasons: what is missing, and the features that lack it. */
   readonly missing?: MissingSource;
@@ -211,7 +214,7 @@ export interface PlanCondition {
   readonly watch: number | null;
 }
 
-/** Why a plan has no steps although the limit fell (language-neutral; rendered as a sentence). */
+/** Why an unverified plan has no steps (rendered as a sentence, `missing`, with this code). */
 export type PlanMissingCode = "missing_data" | "no_verified_steps";
 
 export interface RecoveryPlan {
@@ -233,10 +236,11 @@ export interface RecoveryPlan {
   readonly conditions?: readonly PlanCondition[];
   /** "YYYY-MM-DD": until when the promised limit holds once reached, while the conditions hold. */
   readonly holdUntil?: string;
-  /** What the borrower can do to supply missing data (absent: nothing is missing). Not verified steps. */
+  /**
+   * What the borrower can do to supply missing data (absent: nothing is missing). Not verified steps. An
+   * unverified plan with actions is unverified for want of that data (rendered `missing`).
+   */
   readonly actions?: readonly MissingDataAction[];
-  /** Unverified plans: why there are no steps. */
-  readonly missing?: PlanMissingCode;
 }
 
 /** The versions a promise was verified with: a change of any of them overtakes it (platform-wide). */
