@@ -1,9 +1,11 @@
-// `headroom keys create --role borrower --customer <id> | --role operator | --role admin [--label L]`: makes an
-// API key, stores its SHA-256 only, and prints the key once (`{ key, keyId, role, customerId }` with --json).
+// `headroom keys create --role borrower --customer <id> | --role integration | --role operator | --role admin
+// [--label L]`: makes an API key, stores its SHA-256 only, and prints the key once (`{ key, keyId, role,
+// customerId }` with --json). `keys list` shows every key but never the key; `keys revoke <keyId>` revokes one
+// (audited, as the API's revocation is).
 
 import { ApiError, apiRoles, createApiKey } from "../api/index.js";
 import { systemClock } from "../engine/index.js";
-import type { ApiRole } from "../store/index.js";
+import { type ApiRole, appendAudit, listApiKeys, revokeApiKey } from "../store/index.js";
 import type { Command } from "./commands.js";
 import {
   parseCommandArgs,
@@ -48,4 +50,68 @@ export const keysCreateCommand: Command = (ctx) =>
       }
       throw error;
     }
+  });
+
+/** Keys `keys list` prints, at most. */
+export const keysListMax = 10_000;
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+export const keysListCommand: Command = (ctx) =>
+  runStoreCommand(ctx, async (json, open) => {
+    const { values, positionals } = parseCommandArgs(ctx.argv, storeOptions);
+    if (positionals.length > 0) throw new UsageError("usage: headroom keys list [--db …] [--json]");
+    const { store } = await open(values.db);
+    const keys = await store.db.read((tx) => listApiKeys(tx, keysListMax));
+    const rows = keys.map((k) => ({
+      keyId: k.keyId,
+      role: k.role,
+      customerId: k.customerId,
+      label: k.label,
+      createdAt: iso(k.createdMs),
+      expiresAt: iso(k.expiresMs),
+      revokedAt: iso(k.revokedMs),
+    }));
+    if (json) writeJson(ctx, rows);
+    else {
+      for (const r of rows) {
+        const state = r.revokedAt ? `revoked ${r.revokedAt}` : "active";
+        ctx.stdout.write(
+          `${r.keyId}  ${r.role}${r.customerId ? ` of ${r.customerId}` : ""}  ${r.label}  created ${r.createdAt}  ${state}\n`,
+        );
+      }
+      if (rows.length === 0) ctx.stdout.write("no keys\n");
+    }
+    return 0;
+  });
+
+export const keysRevokeCommand: Command = (ctx) =>
+  runStoreCommand(ctx, async (json, open) => {
+    const { values, positionals } = parseCommandArgs(ctx.argv, storeOptions);
+    const keyId = positionals[0];
+    if (keyId === undefined || positionals.length > 1)
+      throw new UsageError("usage: headroom keys revoke <keyId> [--db …] [--json]");
+    const { store } = await open(values.db);
+    const nowMs = systemClock.nowMs();
+    const revoked = await store.db.transaction(async (tx) => {
+      const done = await revokeApiKey(tx, keyId, nowMs);
+      if (done) {
+        await appendAudit(tx, {
+          atMs: nowMs,
+          actor: "cli",
+          action: "key.revoked",
+          target: keyId,
+          before: null,
+          after: { revokedAt: iso(nowMs) },
+        });
+      }
+      return done;
+    });
+    if (!revoked) {
+      writeError(ctx, json, "not_found", `no active key ${keyId}`);
+      return 1;
+    }
+    if (json) writeJson(ctx, { keyId, revoked: true });
+    else ctx.stdout.write(`revoked ${keyId}\n`);
+    return 0;
   });
