@@ -64,6 +64,8 @@ describe("headroom start", () => {
     // What a stop part-way leaves: the marker still "running" and only some of the portfolio written.
     const file = new Database(db);
     file.prepare("UPDATE settings SET value = 'running' WHERE key = 'demo_seed'").run();
+    // Ledger rows are append-only; a stop part-way never wrote them, so the refusals step aside to unwrite them.
+    file.exec("DROP TRIGGER postings_append_only_delete; DROP TRIGGER ledger_entries_append_only_delete;");
     const removed = file
       .prepare(
         "DELETE FROM postings WHERE entry_id IN (SELECT entry_id FROM ledger_entries WHERE business_date > 20500)",
