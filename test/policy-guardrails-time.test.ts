@@ -9,6 +9,7 @@ import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
+import { ruleCatalogue } from "../src/explain/index.js";
 import { unwrapOrThrow } from "../src/kernel/index.js";
 import {
   type CompiledMacro,
@@ -219,6 +220,10 @@ describe("guardrails over time: worked examples (issue #17)", () => {
     );
     expect(borrower.limitMinor).toBe(5_010_000);
     expect(codesOf(borrower)).toContain("guardrail_reevaluation_never_lowers");
+    // the borrower reads why the limit held, in both languages
+    const held = ruleCatalogue.P_GUARDRAIL_REEVALUATION_NEVER_LOWERS?.held;
+    expect(held?.en).toMatch(/asked/);
+    expect(held?.["zh-CN"]).toMatch(/申请/);
     const operator = decideLimit(
       inputOf({ limitMinor: 5_010_000, trigger: { kind: "reevaluation.requested", actor: "operator" } }),
       defaultPolicy,

@@ -465,6 +465,14 @@ export const ruleCatalogue: Readonly<Record<string, RuleEntry>> = {
       en: "one decision may lower a limit only so far, so your limit stays at its current level",
     },
   },
+  // A borrower's own re-evaluation request never lowers the limit (policy guardrail reevaluationNeverLowers):
+  // a floor at the current limit, so it only ever reads "held".
+  P_GUARDRAIL_REEVALUATION_NEVER_LOWERS: {
+    held: {
+      "zh-CN": "本次评估由您本人申请，主动申请评估不会使额度下降，额度维持当前水平",
+      en: "you asked for this review yourself, and asking never lowers your limit, so it stays at its current level",
+    },
+  },
 };
 
 /** Macro lifecycle overlays have one code per stage (P_MACRO_LIFECYCLE_GROWTH, …): one entry serves all. */
