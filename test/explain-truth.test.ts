@@ -191,6 +191,47 @@ describe("what the demo portfolio showed", () => {
     expect(zh.headline).toMatch(/¥50,000\.00/);
     for (const reason of en.reasons) expect(reason.message).not.toMatch(/lowered|raised|fell|rose/);
     expect(en.reasons[0]!.message).toMatch(/stays at its current level/);
+    // What holds it is the block: a better score would not move the limit now.
+    expect(e.reasons.every((r) => r.kind === "rule")).toBe(true);
+  });
+
+  it("explains an unchanged limit with no rule holding it by the characteristics that keep its band", () => {
+    // Band B (618 points): 1.5 × 3 × income stays under the ceiling of 6 × income.
+    const features = {
+      ...goodFeatures,
+      loginDays30d: 3,
+      utilisation: 0.5,
+      verificationLevel: 2,
+      monthsOnBook: 6,
+      limitQueries30d: 3,
+      creditApplications90d: 1,
+      cycleCount90d: 1,
+      debtToIncome: 0.4,
+    };
+    const first = contextFor({
+      features,
+      bureau: { monthlyIncomeMinor: 1_000_000, externalDebtMinor: 0 },
+      line: line(5_000_000),
+      previousBand: null,
+      lastIncreaseOn: null,
+      trigger: { kind: "review.periodic" },
+      previous: null,
+    });
+    const ctx = contextFor({
+      features,
+      bureau: { monthlyIncomeMinor: 1_000_000, externalDebtMinor: 0 },
+      line: line(first.outcome.limitMinor),
+      previousBand: first.outcome.band,
+      lastIncreaseOn: null,
+      trigger: { kind: "review.periodic" },
+      previous: null,
+    });
+    expect(ctx.outcome.limitMinor).toBe(first.outcome.limitMinor);
+    const e = explainDecision(ctx);
+    expect(ctx.outcome.band).toBe("B");
+    expect(e.reasons.length).toBeGreaterThan(0);
+    expect(e.reasons.every((r) => r.kind === "characteristic")).toBe(true);
+    expect(renderExplanation(e, "en").headline).toMatch(/stays at/);
   });
 
   it("reads naturally: plurals, sentence case, one money format per language, no codes", () => {

@@ -136,7 +136,7 @@ describe("reasons", () => {
       features: goodFeatures,
       previousFeatures: goodFeatures,
       bureau: null,
-      line: { limitMinor: 2_000_000, outstandingMinor: 0, status: "active", dpd: 0, openedOn: today - 400 },
+      line: { limitMinor: 1_000_000, outstandingMinor: 0, status: "active", dpd: 0, openedOn: today - 400 },
       previousBand: null,
       trigger: { kind: "review.periodic" },
       hasPrevious: false,

@@ -56,6 +56,8 @@ function phraseOf(rule: FiredRule, change: LimitChange): RuleEffectPhrase | null
     return change === "unchanged" && (rule.effectMinor < 0 || rule.params.effect === "block_increase")
       ? "held"
       : null;
+  // A ceiling that bound an unchanged limit is what holds it there.
+  if (rule.kind === "capacity" && rule.effectMinor < 0 && change === "unchanged") return "held";
   if (rule.effectMinor > 0) return change === "unchanged" && rule.kind === "guardrail" ? "held" : null;
   if (rule.effectMinor < 0) return change === "decrease" ? "lowered" : "reduced";
   return null;
@@ -133,10 +135,10 @@ function ruleReason(
     params.threshold = compiled.thresholds[0] ?? null;
     reason.featureId = featureId;
     reason.value = value;
-    const escape = escapeOf({ featureId, op: compiled.ops[0]!, threshold: compiled.thresholds[0]! });
-    if (escape !== null) {
-      reason.betterAt = escape.betterAt;
-      reason.direction = escape.direction;
+    const out = escapeOf({ featureId, op: compiled.ops[0]!, threshold: compiled.thresholds[0]! });
+    if (out !== null) {
+      reason.betterAt = out.betterAt;
+      reason.direction = out.direction;
     }
   }
   return reason;
@@ -183,13 +185,7 @@ function characteristicReason(
   return {
     code: characteristicCode(c.feature, contribution.reasonCode),
     kind: "characteristic",
-    params: {
-      feature: c.feature,
-      value: raw,
-      attribute: contribution.attribute,
-      pointsBelow: reach.gap,
-      betterAt: reach.betterAt,
-    },
+    params: { feature: c.feature, value: raw, attribute: contribution.attribute, pointsBelow: reach.gap },
     featureId: c.feature,
     value: raw,
     pointsBelow: reach.gap,
@@ -259,7 +255,9 @@ function merged(rules: Reason[], scored: Reason[]): Reason[] {
 
 /**
  * The principal reasons: rules that moved or held the limit first (at most two while scored reasons remain),
- * then characteristics and missing data by points, then any further rules; at most four, one per code.
+ * then characteristics and missing data by points, then any further rules; at most four, one per code. An
+ * unchanged limit that rules hold is explained by those rules alone; with no hold (the policy's own answer
+ * is the current limit) the characteristics are what hold it.
  */
 export function principalReasons(
   score: ScoreResult,
@@ -271,6 +269,9 @@ export function principalReasons(
 ): Reason[] {
   const change = limitChangeOf(outcome.trace.previousLimitMinor, options.newLimitMinor ?? outcome.limitMinor);
   const ruleBorn = ruleReasons(outcome, policy, features, change, options);
+  // An unchanged limit a rule holds is explained by the holds: a better score would not move it now.
+  if (change === "unchanged" && ruleBorn.some((r) => r.params.phrase === "held"))
+    return ruleBorn.slice(0, reasonsMax);
   const ruleCodes = new Set(ruleBorn.map((r) => r.code));
   const allScored = scoredReasons(model, score, reasonPointsMinOf(policy));
   const rules = merged(ruleBorn, allScored);
