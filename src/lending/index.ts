@@ -25,10 +25,14 @@ export {
   availableMinor,
   drawdownOwedMinor,
   dueMinor,
+  type InstalmentStatus,
+  type InstalmentView,
   instalmentOwedMinor,
+  instalmentView,
   type LineView,
   lineView,
   owedMinor,
+  scheduleView,
 } from "./queries.js";
 export {
   buildSchedule,

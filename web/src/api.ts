@@ -116,9 +116,12 @@ export interface Instalment {
   readonly dueDate: string;
   readonly principalMinor: number;
   readonly interestMinor: number;
+  readonly penaltyMinor: number;
+  /** Principal + interest + penalty; `paidMinor` counts the same three. */
   readonly totalMinor: number;
   readonly paidMinor: number;
-  readonly status: "paid" | "due" | "overdue" | "upcoming";
+  /** Against the store's business date: due_today only on the due date itself. */
+  readonly status: "paid" | "due_today" | "overdue" | "upcoming";
 }
 
 export interface Announcement {

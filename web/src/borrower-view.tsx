@@ -489,7 +489,11 @@ function Instalments({ api, lineId }: { readonly api: HeadroomApi; readonly line
             </thead>
             <tbody>
               {upcoming.map((i) => (
-                <tr key={`${i.drawdownId}-${i.n}`} className={i.status === "overdue" ? "overdue" : undefined}>
+                <tr
+                  key={`${i.drawdownId}-${i.n}`}
+                  data-status={i.status}
+                  className={i.status === "overdue" ? "overdue" : undefined}
+                >
                   <td>{i.dueDate}</td>
                   <td>{i.n}</td>
                   <td>

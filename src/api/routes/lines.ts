@@ -5,7 +5,7 @@
 import { Type } from "@sinclair/typebox";
 import type { FastifyInstance } from "fastify";
 import type { AnyEvent } from "../../events/index.js";
-import { instalmentOwedMinor, type LineState, lineView } from "../../lending/index.js";
+import { type LineState, lineView, scheduleView } from "../../lending/index.js";
 import { eventsByIds } from "../../store/index.js";
 import { canSeeCustomer, notFound, type Principal } from "../auth.js";
 import type { ApiContext } from "../context.js";
@@ -15,20 +15,25 @@ import { errorResponses, Id, LineResponse, Minor, PositiveMinor } from "../schem
 
 const LineParams = Type.Object({ lineId: Id }, { additionalProperties: false });
 
+// An instalment on the store's business date (src/lending `instalmentView`): total = principal + interest +
+// penalty, and paid counts the same three, so the two compare like with like.
 const ScheduleItem = Type.Object({
   drawdownId: Type.String(),
   n: Type.Integer(),
   dueDate: Type.String(),
   principalMinor: Minor,
   interestMinor: Minor,
+  penaltyMinor: Minor,
   totalMinor: Minor,
   paidMinor: Minor,
-  status: Type.Union([
-    Type.Literal("paid"),
-    Type.Literal("due"),
-    Type.Literal("overdue"),
-    Type.Literal("upcoming"),
-  ]),
+  status: Type.Union(
+    [Type.Literal("paid"), Type.Literal("due_today"), Type.Literal("overdue"), Type.Literal("upcoming")],
+    {
+      description:
+        "paid: nothing owed and nothing more can fall on it; due_today: due on the business date; " +
+        "upcoming: due later; overdue: its due date has passed with something unpaid",
+    },
+  ),
 });
 
 const IdempotencyHeaders = Type.Object({
@@ -51,48 +56,6 @@ const DrawdownBody = Type.Object(
 );
 
 const RepaymentBody = Type.Object({ amountMinor: PositiveMinor }, { additionalProperties: false });
-
-type ScheduleItemValue = {
-  drawdownId: string;
-  n: number;
-  dueDate: string;
-  principalMinor: number;
-  interestMinor: number;
-  totalMinor: number;
-  paidMinor: number;
-  status: "paid" | "due" | "overdue" | "upcoming";
-};
-
-/** Every instalment of the line's unsettled drawdowns (settled ones too, as paid), by due date. */
-export function scheduleOf(state: LineState, drawdownId?: string): ScheduleItemValue[] {
-  const items: ScheduleItemValue[] = [];
-  for (const d of state.drawdowns) {
-    if (drawdownId !== undefined && d.drawdownId !== drawdownId) continue;
-    let nextFound = false;
-    for (const i of d.instalments) {
-      const owed = instalmentOwedMinor(i);
-      const paid = i.principalPaidMinor + i.interestPaidMinor + i.penaltyPaidMinor;
-      let status: ScheduleItemValue["status"];
-      if (owed === 0 && (i.principalPaidMinor >= i.principalMinor || d.settledOn !== null)) status = "paid";
-      else if (i.overdue) status = "overdue";
-      else if (!nextFound) {
-        status = "due";
-        nextFound = true;
-      } else status = "upcoming";
-      items.push({
-        drawdownId: d.drawdownId,
-        n: i.n,
-        dueDate: i.dueDate,
-        principalMinor: i.principalMinor,
-        interestMinor: i.interestMinor,
-        totalMinor: i.totalMinor,
-        paidMinor: paid,
-        status,
-      });
-    }
-  }
-  return items.sort((a, b) => (a.dueDate < b.dueDate ? -1 : a.dueDate > b.dueDate ? 1 : a.n - b.n));
-}
 
 /** Loads a line the caller may see, or throws 404 (the same answer for "absent" and "not yours"). */
 export async function visibleLine(ctx: ApiContext, principal: Principal, lineId: string): Promise<LineState> {
@@ -126,7 +89,8 @@ export function registerLineRoutes(app: FastifyInstance, ctx: ApiContext): void 
     },
     async (request) => {
       const { lineId } = request.params as { lineId: string };
-      return { items: scheduleOf(await visibleLine(ctx, request.principal!, lineId)) };
+      const state = await visibleLine(ctx, request.principal!, lineId);
+      return { items: scheduleView(state, await ctx.engine.lending.businessDate()) };
     },
   );
 
@@ -176,7 +140,7 @@ export function registerLineRoutes(app: FastifyInstance, ctx: ApiContext): void 
               drawdownId,
               lineId,
               amountMinor: body.amountMinor,
-              schedule: stored ? scheduleOf(stored.state, drawdownId) : [],
+              schedule: stored ? scheduleView(stored.state, receipt.businessDate, drawdownId) : [],
               line: receipt.line,
             },
           };
