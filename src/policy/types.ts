@@ -95,7 +95,10 @@ export interface LimitInput {
 }
 
 export interface DecideOptions {
-  /** false skips the guardrail stage (hysteresis, max decrease, waiting period, DPD rules, on-time floor). */
+  /**
+   * false skips the guardrail stage (hysteresis, max decrease over the window, waiting period, DPD rules,
+   * on-time floor, re-evaluation floor).
+   */
   readonly guardrails?: boolean;
 }
 
