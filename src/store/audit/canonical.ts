@@ -13,14 +13,45 @@ export function canonicalJson(value: unknown): string {
   return write(value, 0);
 }
 
+/** Characters JSON.stringify escapes (and lone surrogates, which it writes as \u escapes). */
+const needsEscape = /["\\\u0000-\u001f\ud800-\udfff]/;
+
+/** A string as JSON.stringify writes it; most keys and values need no escaping and skip the call. */
+function quote(text: string): string {
+  return needsEscape.test(text) ? JSON.stringify(text) : `"${text}"`;
+}
+
+/** Quoted keys by key: a record's keys repeat across records. Bounded; past the bound keys are quoted anew. */
+const quotedKeys = new Map<string, string>();
+const quotedKeysMax = 4_096;
+
+function quoteKey(key: string): string {
+  let quoted = quotedKeys.get(key);
+  if (quoted === undefined) {
+    quoted = quote(key);
+    if (quotedKeys.size < quotedKeysMax) quotedKeys.set(key, quoted);
+  }
+  return quoted;
+}
+
+/** Own enumerable keys in code-unit order; already sorted (often, for small objects) skips the sort. */
+function sortedKeys(obj: Record<string, unknown>): string[] {
+  const keys = Object.keys(obj);
+  for (let i = 1; i < keys.length; i++) {
+    if ((keys[i - 1] as string) > (keys[i] as string)) return keys.sort();
+  }
+  return keys;
+}
+
 function write(value: unknown, depth: number): string {
   assert(depth <= canonicalDepthMax, "a canonical record nests at most canonicalDepthMax levels");
   switch (typeof value) {
     case "string":
-      return JSON.stringify(value);
+      return quote(value);
     case "number":
       assert(Number.isFinite(value), "a canonical record holds finite numbers, not", value);
-      return JSON.stringify(value);
+      // Number-to-string is what JSON.stringify writes for a finite number (-0 included: "0").
+      return `${value}`;
     case "boolean":
       return value ? "true" : "false";
     case "object": {
@@ -37,15 +68,12 @@ function write(value: unknown, depth: number): string {
       const proto = Object.getPrototypeOf(value);
       assert(proto === Object.prototype || proto === null, "a canonical record holds plain objects only");
       const obj = value as Record<string, unknown>;
-      const keys = Object.keys(obj).sort();
       let out = "{";
-      let first = true;
-      for (const key of keys) {
+      for (const key of sortedKeys(obj)) {
         const v = obj[key];
         if (v === undefined) continue;
-        if (!first) out += ",";
-        first = false;
-        out += `${JSON.stringify(key)}:${write(v, depth + 1)}`;
+        if (out.length > 1) out += ",";
+        out += `${quoteKey(key)}:${write(v, depth + 1)}`;
       }
       return `${out}}`;
     }
