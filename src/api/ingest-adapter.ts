@@ -1,9 +1,10 @@
 // Event ingestion for `POST /v1/events`: each event validated on its own by src/events, then held against what
 // its source may say (`checkEventSource`: lending types never, bureau reports and verifications only from the
 // configured trusted roles), the valid ones appended to the log in one batch with their source recorded, then
-// decisions for the triggering types.
+// decisions for the triggering types. "In the future" is measured from the later of the wall clock and the end of
+// the store's business date, so a demo or a back-dated store accepts events on its own today.
 
-import type { DecisionEngine, EventLog } from "../engine/index.js";
+import { type DecisionEngine, type EventLog, eventsNowMs } from "../engine/index.js";
 import {
   type AnyEvent,
   checkEventSource,
@@ -15,13 +16,26 @@ import {
 import type { Clock } from "../kernel/index.js";
 import type { EventIngest } from "./context.js";
 
-export function createEventIngest(log: EventLog, clock: Clock, decisions?: DecisionEngine): EventIngest {
+/** Where the store's business date comes from (the lending service's `businessDate()`) and its zone. */
+export interface BusinessDateSource {
+  readonly businessDate: () => Promise<string | null>;
+  readonly timeZone: string;
+}
+
+export function createEventIngest(
+  log: EventLog,
+  clock: Clock,
+  decisions?: DecisionEngine,
+  business?: BusinessDateSource,
+): EventIngest {
   return {
     async ingest(items, source: EventSource, rules: SourceRules) {
       const rejected: { index: number; code: string; message: string }[] = [];
       const batch: AnyEvent[] = [];
       const indexOf: number[] = [];
-      const nowMs = clock.nowMs();
+      const nowMs = business
+        ? eventsNowMs(clock.nowMs(), await business.businessDate(), business.timeZone)
+        : clock.nowMs();
       items.forEach((item, index) => {
         const parsed = validateEvent(item, { nowMs });
         if (!parsed.ok) {

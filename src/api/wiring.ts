@@ -67,7 +67,10 @@ export async function openApiEngine(
     lending,
     decisions: engine,
     registry,
-    ingest: createEventIngest(log, clock, engine),
+    ingest: createEventIngest(log, clock, engine, {
+      businessDate: () => lending.businessDate(),
+      timeZone: lending.product.timeZone,
+    }),
     reviews: createReviewRunner(reviewService, registry, clock),
   };
 }

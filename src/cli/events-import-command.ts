@@ -4,7 +4,13 @@
 import { createReadStream, statSync } from "node:fs";
 import { createInterface } from "node:readline";
 import { SingleBar } from "cli-progress";
-import { type ImportProgress, importEventLines, latenessMaxMsDefault, systemClock } from "../engine/index.js";
+import {
+  eventsNowMs,
+  type ImportProgress,
+  importEventLines,
+  latenessMaxMsDefault,
+  systemClock,
+} from "../engine/index.js";
 import { defaultProduct } from "../lending/index.js";
 import { createEventLog } from "../store/index.js";
 import type { Command } from "./commands.js";
@@ -50,7 +56,9 @@ export const eventsImportCommand: Command = (ctx) =>
       writeError(ctx, json, "file_not_found", `${file}: ${(error as Error).message}`);
       return 1;
     }
-    const { store } = await open(values.db);
+    const { store, service } = await open(values.db);
+    // Events on the store's own business date are not "in the future", even when it is ahead of the wall clock.
+    const businessDate = await service.businessDate();
     const log = createEventLog(store.db, {
       timeZone: defaultProduct.timeZone,
       latenessMaxMs: latenessDays === null ? latenessMaxMsDefault : latenessDays * msPerDay,
@@ -84,7 +92,7 @@ export const eventsImportCommand: Command = (ctx) =>
       }
     }
     const summary = await importEventLines(counted(), log, {
-      nowMs: () => systemClock.nowMs(),
+      nowMs: () => eventsNowMs(systemClock.nowMs(), businessDate, defaultProduct.timeZone),
       onProgress,
       lendingHistory: values["lending-history"] === true,
       ...(batchSize === undefined ? {} : { batchSize }),

@@ -1,14 +1,26 @@
 // `headroom start` (what `npm start` runs): builds the web UI when web/dist is missing, opens the embedded
 // database (./headroom.db, --db or DATABASE_URL), seeds a demo portfolio by simulation on first start (an empty
-// database), then serves the API and the web UI in demo mode. Later starts reuse the database as it is; a
-// seeding that was stopped part-way (marked by the demo_seed setting) is started over on the next start.
+// database), then serves the API and the web UI in demo mode. The demo's year ends where the clock stands: its
+// business date after seeding is today. Later starts reuse the database as it is; a seeding that was stopped
+// part-way (marked by the demo_seed setting) is started over on the next start.
 
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { systemClock } from "../engine/index.js";
+import type { Clock } from "../kernel/index.js";
+import { defaultProduct } from "../lending/index.js";
 import { SimInvariantError, type SimOptions } from "../sim/index.js";
 import { createLendingStore, openStore, StoreError } from "../store/index.js";
+import {
+  addDays,
+  addMonthsClamped,
+  type BusinessDate,
+  businessDateOfInstant,
+  formatDate,
+  parseDateOrThrow,
+  toYmd,
+} from "../time/index.js";
 import type { Command } from "./commands.js";
 import { parseCommandArgs, resolveDbLocation, storeOptions, UsageError, writeError } from "./db-options.js";
 import { serveCommand } from "./serve-command.js";
@@ -18,7 +30,7 @@ const root = fileURLToPath(new URL("../../", import.meta.url));
 /**
  * The demo portfolio: 2,000 customers over a year, liquidity tightening in its tenth month. The simulation runs
  * on this thread while a writer thread stores each month in bulk (README: about a minute on two cores); other
- * sizes with --demo-customers.
+ * sizes with --demo-customers. Its start date is a placeholder: `demoPortfolioOn` places the year before today.
  */
 export const demoPortfolio: SimOptions = {
   customers: 2_000,
@@ -31,6 +43,22 @@ export const demoPortfolio: SimOptions = {
 export const demoCustomersMax = 20_000;
 /** Setting that marks a demo seeding under way ("running") or finished ("done"). */
 export const demoSeedSetting = "demo_seed";
+
+/**
+ * The demo portfolio whose simulated months end on the eve of `today` ("YYYY-MM-DD"), so the store's business
+ * date after seeding (the day after the last simulated one) is today: events, drawdowns and schedules on the
+ * demo's today are on the wall clock's. Months run on the start's day of month (clamped); when no start gives
+ * exactly today (today a 29 February, a year on), the latest that ends before it is taken.
+ */
+export function demoPortfolioOn(today: string, customers: number = demoPortfolio.customers): SimOptions {
+  const end = parseDateOrThrow(today);
+  const months = demoPortfolio.months;
+  const endOf = (start: BusinessDate) => addMonthsClamped(start, months, toYmd(start).day);
+  let start = addMonthsClamped(end, -months);
+  // Clamping can land a few days early (a start on the 28th for a 31st); move on while the months still fit.
+  while (endOf(addDays(start, 1)) <= end) start = addDays(start, 1);
+  return { ...demoPortfolio, customers, startDate: formatDate(start) };
+}
 
 /** An interrupted demo can be discarded only where it is a file of its own (not a shared server database). */
 function canDiscard(dialect: string, location: string): boolean {
@@ -49,7 +77,14 @@ function buildWebIfMissing(stderr: NodeJS.WritableStream): void {
   if (built.status !== 0) stderr.write("headroom: the web UI build failed; serving the API only\n");
 }
 
-export const startCommand: Command = async (ctx) => {
+/** `headroom start` on a clock (the system clock from the command line; tests pass their own). */
+export function startCommandOn(clock: Clock): Command {
+  return (ctx) => start(ctx, clock);
+}
+
+export const startCommand: Command = startCommandOn(systemClock);
+
+async function start(ctx: Parameters<Command>[0], clock: Clock): Promise<number> {
   const json = ctx.argv.includes("--json");
   let location: string;
   let customers: number;
@@ -75,9 +110,9 @@ export const startCommand: Command = async (ctx) => {
     throw error;
   }
   try {
-    let store = await openStore(location, { nowMs: systemClock.nowMs() });
+    let store = await openStore(location, { nowMs: clock.nowMs() });
     try {
-      let lending = createLendingStore(store.db, () => systemClock.nowMs());
+      let lending = createLendingStore(store.db, () => clock.nowMs());
       if ((await lending.getSetting(demoSeedSetting)) === "running") {
         // A seeding that did not finish (the process was stopped): the demo file is made again from the start,
         // which the simulation's determinism makes the same portfolio an uninterrupted first start gives.
@@ -95,8 +130,8 @@ export const startCommand: Command = async (ctx) => {
         );
         await store.close();
         for (const suffix of ["", "-wal", "-shm"]) rmSync(`${store.db.location}${suffix}`, { force: true });
-        store = await openStore(location, { nowMs: systemClock.nowMs() });
-        lending = createLendingStore(store.db, () => systemClock.nowMs());
+        store = await openStore(location, { nowMs: clock.nowMs() });
+        lending = createLendingStore(store.db, () => clock.nowMs());
       }
       const lines = await lending.countLines();
       if (lines === 0) {
@@ -105,7 +140,8 @@ export const startCommand: Command = async (ctx) => {
         );
         const started = performance.now();
         await lending.write((uow) => uow.setSetting(demoSeedSetting, "running"));
-        const result = await simulateWithProgress(ctx, { ...demoPortfolio, customers }, { store });
+        const today = formatDate(businessDateOfInstant(clock.nowMs(), defaultProduct.timeZone));
+        const result = await simulateWithProgress(ctx, demoPortfolioOn(today, customers), { store });
         await lending.write((uow) => uow.setSetting(demoSeedSetting, "done"));
         ctx.stderr.write(
           `${summaryText(result.summary)}\n  seeded in ${((performance.now() - started) / 1000).toFixed(1)} s\n`,
@@ -137,4 +173,4 @@ export const startCommand: Command = async (ctx) => {
     ? passThrough
     : [...passThrough, "--db", location];
   return serveCommand({ ...ctx, argv: ["--demo", ...withDb] });
-};
+}

@@ -24,6 +24,7 @@ export {
   planBatch,
 } from "./ingest.js";
 export {
+  eventsNowMs,
   type ImportOptions,
   type ImportProgress,
   type ImportSummary,

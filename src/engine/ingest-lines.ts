@@ -2,6 +2,7 @@
 // number and reason, the rest kept); valid events go to the log in batches, each batch one transaction.
 
 import { type AnyEvent, checkEventSource, type EventSource, parseEventLine } from "../events/index.js";
+import { addDays, parseDateOrThrow, startOfBusinessDate } from "../time/index.js";
 import type { EventLog } from "./event-log-port.js";
 import { appendBatchMax } from "./ingest.js";
 
@@ -30,8 +31,20 @@ export interface ImportProgress {
   readonly rejected: number;
 }
 
+/**
+ * The instant an event is "in the future" after (before the tolerance): the later of the wall clock and the end of
+ * the store's business date in the product's zone. A demo or a back-dated store lives on its own dates, and an
+ * event on its today is never refused as being ahead of the wall clock; a store behind the wall clock changes
+ * nothing. `businessDate` is "YYYY-MM-DD" as the store keeps it, or null for a store without one.
+ */
+export function eventsNowMs(wallClockMs: number, businessDate: string | null, timeZone: string): number {
+  if (businessDate === null) return wallClockMs;
+  const endOfBusinessDateMs = startOfBusinessDate(addDays(parseDateOrThrow(businessDate), 1), timeZone) - 1;
+  return Math.max(wallClockMs, endOfBusinessDateMs);
+}
+
 export interface ImportOptions {
-  /** The instant used to refuse events from the future (the shell's clock). */
+  /** The instant events from the future are refused after: `eventsNowMs` of the shell's clock and business date. */
   readonly nowMs: () => number;
   readonly batchSize?: number;
   readonly futureToleranceMs?: number;
