@@ -79,6 +79,7 @@ describe("decision commands", () => {
         businessDate: "2026-03-01",
         previousLimitMinor: 2_000_000,
         newLimitMinor: record.newLimitMinor,
+        reasonCodes: record.explanation.reasons.map((r: { code: string }) => r.code),
       },
     ]);
     const customers = JSON.parse((await run(customersListCommand, ["--db", db, "--json"])).out);

@@ -22,6 +22,7 @@ export type {
   WhatIfSummary,
 } from "./context.js";
 export { ApiError, type ErrorCode, errorStatus, statusOf } from "./errors.js";
+export { decisionReasonCodes } from "./render.js";
 export { createReviewRunner, whatIfSummary } from "./review-runner.js";
 export { type BuildServerOptions, buildServer, type RegisteredRoute } from "./server.js";
 export {

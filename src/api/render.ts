@@ -31,6 +31,14 @@ export function renderExplanationResponse(record: DecisionRecord, lang: Lang) {
   };
 }
 
+/** The decision's reason codes, in the explanation's order (none for a record without an explanation). */
+export function decisionReasonCodes(record: DecisionRecord): string[] {
+  const explanation = record.explanation as Explanation | null;
+  if (explanation === null || explanation.format !== "headroom.explanation") return [];
+  return explanation.reasons.map((r) => r.code);
+}
+
+/** A row of a decision list: the figures, the reasons in the caller's language and their codes for operators. */
 export function renderDecisionSummary(record: DecisionRecord, lang: Lang) {
   const r = rendered(record, lang);
   return {
@@ -42,6 +50,7 @@ export function renderDecisionSummary(record: DecisionRecord, lang: Lang) {
     score: record.score.score,
     band: record.band,
     reasons: (r.reasons ?? []).map((x) => ({ code: x.code, message: x.message })),
+    reasonCodes: decisionReasonCodes(record),
   };
 }
 

@@ -1,5 +1,6 @@
 // `headroom decisions list [--customer <id>] [--limit n]`: recorded decisions, newest first, as
-// [{ decisionId, customerId, trigger, businessDate, previousLimitMinor, newLimitMinor }].
+// [{ decisionId, customerId, trigger, businessDate, previousLimitMinor, newLimitMinor, reasonCodes }].
+import { decisionReasonCodes } from "../api/index.js";
 import type { DecisionSummary } from "../engine/index.js";
 import { formatMinor } from "../money/index.js";
 import type { Command } from "./commands.js";
@@ -16,13 +17,19 @@ import { engineOn } from "./decision-cli.js";
 /** Decisions printed by one call (the store pages through them). */
 export const decisionsListMax = 10_000;
 
-function render(items: readonly DecisionSummary[]): string {
+/** A row of the list: the decision's figures and its reason codes (what operators search and count by). */
+export interface DecisionListRow extends DecisionSummary {
+  readonly reasonCodes: readonly string[];
+}
+
+function render(items: readonly DecisionListRow[]): string {
   if (items.length === 0) return "no decisions";
   return items
     .map(
       (d) =>
         `${d.decisionId}  ${d.businessDate}  ${d.customerId.padEnd(12)} ${d.trigger.padEnd(24)} ` +
-        `${formatMinor(d.previousLimitMinor).padStart(12)} → ${formatMinor(d.newLimitMinor).padStart(12)}`,
+        `${formatMinor(d.previousLimitMinor).padStart(12)} → ${formatMinor(d.newLimitMinor).padStart(12)}` +
+        `  ${d.reasonCodes.length === 0 ? "—" : d.reasonCodes.join(", ")}`,
     )
     .join("\n");
 }
@@ -42,7 +49,7 @@ export const decisionsListCommand: Command = (ctx) =>
     }
     const { store } = await open(values.db);
     const { engine } = await engineOn(store);
-    const items: DecisionSummary[] = [];
+    const items: DecisionListRow[] = [];
     let cursor: string | null = null;
     do {
       const page = await engine.listDecisions({
@@ -58,6 +65,7 @@ export const decisionsListCommand: Command = (ctx) =>
           businessDate: r.businessDate,
           previousLimitMinor: r.previousLimitMinor,
           newLimitMinor: r.newLimitMinor,
+          reasonCodes: decisionReasonCodes(r),
         });
       }
       cursor = page.nextCursor;

@@ -102,6 +102,8 @@ export interface DecisionSummary {
   readonly score: number | null;
   readonly band: string | null;
   readonly reasons: readonly { readonly code: string; readonly message: string }[];
+  /** The decision's reason codes, in the explanation's order. */
+  readonly reasonCodes: readonly string[];
 }
 
 export interface Reevaluation {
