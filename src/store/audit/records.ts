@@ -1,7 +1,13 @@
 // What a chained row's hash covers and what its columns must say, one definition for writers and `audit
 // verify`: a decision row's columns are all derived from its DecisionRecord; a ledger row's domain record is the
 // entry (with its postings) plus the line it was booked on and when. Record hashes are SHA-256 over the
-// canonical text of these domain values (./canonical.ts), never over a stored encoding.
+// canonical text of these domain values, never over a stored encoding:
+// - a decision record's canonical text is its own JSON, the bytes replay compares. The engine builds every record
+//   with its keys in one order (the same inputs give the same bytes), and every stored form decodes to exactly
+//   those bytes (src/engine/record-codec.ts), so the text does not depend on how a row stores it. It costs one
+//   JSON.stringify, where sorting every key costs twice that on the review's hot path;
+// - a ledger record is rebuilt from columns and postings, so its key order is not the builder's: it is hashed
+//   over the sorted-key text of ./canonical.ts.
 
 import { createHash } from "node:crypto";
 import type { DecisionRecord } from "../../engine/index.js";
@@ -15,7 +21,7 @@ export function sha256Hex(text: string): string {
 }
 
 export function decisionRecordHash(record: DecisionRecord): string {
-  return sha256Hex(canonicalJson(record));
+  return sha256Hex(JSON.stringify(record));
 }
 
 /** A ledger row's domain record: the entry as booked, on which line, at which write time. */
