@@ -2,28 +2,79 @@
 // recovery plan). No I/O, no clock, no randomness: the same DecisionInputs give the same record bytes.
 
 import { type ActivePlan, adoptablePlan, assessCommitment, explainDecision } from "../explain/index.js";
-import { decideLimit, type LimitInput } from "../policy/index.js";
+import { decideLimit, type LimitHistory, type LimitInput, type LimitTrigger } from "../policy/index.js";
 import { scoreRow } from "../scoring/index.js";
-import { formatDate } from "../time/index.js";
-import type { DecisionInputs, DecisionRecord, DecisionResult } from "./decision-types.js";
+import { type BusinessDate, formatDate } from "../time/index.js";
+import type {
+  DecisionInputs,
+  DecisionRecord,
+  DecisionResult,
+  HeldLimit,
+  RecordedHeldLimit,
+  RecordedHistory,
+} from "./decision-types.js";
 
-/** The policy's view of the inputs. */
+/**
+ * The highest limit the line held in the policy's decrease window (D−N+1 … D) before a decision on `date`: the
+ * first held limit inside it (they are sorted by date, limits descending), else the current limit.
+ */
+export function highestLimitInWindowOf(
+  limitsHeld: readonly HeldLimit[],
+  date: BusinessDate,
+  windowDays: number,
+  currentLimitMinor: number,
+): number {
+  const from = date - windowDays + 1;
+  for (let i = 0; i < limitsHeld.length; i++) {
+    const held = limitsHeld[i] as HeldLimit;
+    if (held[0] >= from) return Math.max(held[1], currentLimitMinor);
+  }
+  return currentLimitMinor;
+}
+
+/**
+ * The policy's view of the inputs. A decision with held limits (every one since they are recorded) gives the
+ * policy its window's highest limit and the trigger's actor; a record made before is replayed as it was decided,
+ * without either.
+ */
 export function limitInputOf(
   inputs: DecisionInputs,
   score: { score: number; probability: number },
 ): LimitInput {
+  const t = inputs.trigger;
+  const h = inputs.history;
+  const held = h.limitsHeld;
+  let trigger: LimitTrigger;
+  let history: LimitHistory;
+  if (held === undefined) {
+    trigger = t.onTime === undefined ? { kind: t.kind } : { kind: t.kind, onTime: t.onTime };
+    history = { previousBand: h.previousBand, lastIncreaseOn: h.lastIncreaseOn };
+  } else {
+    trigger =
+      t.onTime === undefined
+        ? { kind: t.kind, actor: t.actor }
+        : { kind: t.kind, onTime: t.onTime, actor: t.actor };
+    const windowDays = inputs.policy.compiled.guardrails.decreaseWindowDays;
+    history = {
+      previousBand: h.previousBand,
+      lastIncreaseOn: h.lastIncreaseOn,
+      highestLimitInWindowMinor: highestLimitInWindowOf(
+        held,
+        inputs.businessDate,
+        windowDays,
+        inputs.line.limitMinor,
+      ),
+    };
+  }
   return {
     customerId: inputs.customerId,
     businessDate: inputs.businessDate,
-    trigger:
-      inputs.trigger.onTime === undefined
-        ? { kind: inputs.trigger.kind }
-        : { kind: inputs.trigger.kind, onTime: inputs.trigger.onTime },
+    trigger,
     score: { score: score.score, probability: score.probability },
     features: inputs.features,
     bureau: inputs.bureau,
     line: inputs.line,
-    history: { previousBand: inputs.history.previousBand, lastIncreaseOn: inputs.history.lastIncreaseOn },
+    history,
     product: inputs.product,
   };
 }
@@ -136,6 +187,27 @@ export function announcementOf(inputs: DecisionInputs): string | null {
   return null;
 }
 
+/** The history as a record keeps it: dates as text; held limits only when the decision had them. */
+function recordedHistoryOf(inputs: DecisionInputs): RecordedHistory {
+  const h = inputs.history;
+  const lastIncreaseOn = h.lastIncreaseOn === null ? null : formatDate(h.lastIncreaseOn);
+  const previousDecisionId = h.previous?.decisionId ?? null;
+  const plan = h.activePlan;
+  if (h.limitsHeld === undefined) {
+    return plan
+      ? { previousBand: h.previousBand, lastIncreaseOn, previousDecisionId, activePlan: plan }
+      : { previousBand: h.previousBand, lastIncreaseOn, previousDecisionId };
+  }
+  const limitsHeld: RecordedHeldLimit[] = [];
+  for (let i = 0; i < h.limitsHeld.length; i++) {
+    const [day, limitMinor] = h.limitsHeld[i] as HeldLimit;
+    limitsHeld.push([formatDate(day), limitMinor]);
+  }
+  return plan
+    ? { previousBand: h.previousBand, lastIncreaseOn, previousDecisionId, limitsHeld, activePlan: plan }
+    : { previousBand: h.previousBand, lastIncreaseOn, previousDecisionId, limitsHeld };
+}
+
 /** The record of a decision: pure, so that replay can rebuild it and compare field by field. */
 export function buildRecord(
   inputs: DecisionInputs,
@@ -172,13 +244,7 @@ export function buildRecord(
       dpd: inputs.line.dpd,
       openedOn: formatDate(inputs.line.openedOn),
     },
-    history: {
-      previousBand: inputs.history.previousBand,
-      lastIncreaseOn:
-        inputs.history.lastIncreaseOn === null ? null : formatDate(inputs.history.lastIncreaseOn),
-      previousDecisionId: inputs.history.previous?.decisionId ?? null,
-      ...(inputs.history.activePlan ? { activePlan: inputs.history.activePlan } : {}),
-    },
+    history: recordedHistoryOf(inputs),
     previousLimitMinor: result.previousLimitMinor,
     newLimitMinor: result.newLimitMinor,
     freeze: result.freeze,

@@ -3,19 +3,15 @@
 // transaction. One decision per trigger id; replay recomputes a record from the versions it names.
 
 import * as crypto from "node:crypto";
-import { type AnyEvent, type BehaviourEvent, type LendingEvent, systemEventId } from "../events/index.js";
+import { type AnyEvent, type BehaviourEvent, systemEventId } from "../events/index.js";
 import { assert, type Clock, err, ok, type Result } from "../kernel/index.js";
-import type { Entry } from "../ledger/index.js";
-import { changeLimit, defaultProduct, freezeLine, type LineState, type Product } from "../lending/index.js";
-import type { ProductTerms } from "../policy/index.js";
+import { defaultProduct, type Product } from "../lending/index.js";
 import {
   type BusinessDate,
   businessDateOfInstant,
   formatDate,
   formatInstant,
-  parseDate,
   parseInstant,
-  startOfBusinessDate,
 } from "../time/index.js";
 import { buildRecord, decide } from "./decide.js";
 import type { DecisionStore, DecisionUnitOfWork, FeatureSource } from "./decision-ports.js";
@@ -23,9 +19,7 @@ import type {
   DecideOptions,
   DecisionEngine,
   DecisionFilter,
-  DecisionHistory,
   DecisionInputs,
-  DecisionLine,
   DecisionOutcome,
   DecisionPage,
   DecisionRecord,
@@ -36,9 +30,21 @@ import type {
   PreviousDecisionInputs,
   ReplayRejection,
   ReplayReport,
+  ResolvedVersions,
   Trigger,
   TriggerRequest,
 } from "./decision-types.js";
+import {
+  changeInstantOf,
+  type DecisionRequest,
+  decideAndApply,
+  decisionInputsOf,
+  epochDayOf,
+  limitsHeldFromRecord,
+  productTermsOf,
+  recordOf,
+  summaryOfRecord,
+} from "./decision-workflow.js";
 import { businessDateSetting } from "./lending-service.js";
 import type { LendingStore } from "./ports.js";
 import type { RegistryService } from "./registry-service.js";
@@ -48,8 +54,6 @@ export const reevaluationIntervalSeconds = 24 * 3600;
 const reevaluationIntervalMs = reevaluationIntervalSeconds * 1000;
 /** Differences reported by one replay (the first ones, in field order). */
 export const replayDifferencesMax = 100;
-/** Where in a business date a change decided for another date is placed: noon. */
-const noonOffsetMs = 12 * 3_600_000;
 /** Length of the hex digest in a decision id. */
 const decisionIdHexLength = 16;
 /** Width of the creation time in a decision id: milliseconds in base 36, zero-padded (enough until year 5188). */
@@ -84,14 +88,8 @@ export function decisionIdOf(triggerId: string, atMs: number): string {
   return `dec-${time}${sha256Hex(triggerId).slice(0, decisionIdHexLength)}`;
 }
 
-export function productTermsOf(product: Product): ProductTerms {
-  return {
-    limitMinMinor: product.limitMinMinor,
-    limitMaxMinor: product.limitMaxMinor,
-    limitStepMinor: product.limitStepMinor,
-    dailyRatePpm: product.dailyRatePpm,
-  };
-}
+// The workflow's pure helpers, where callers have long imported them from.
+export { epochDayOf, lineOf, productTermsOf, withOnTime } from "./decision-workflow.js";
 
 /**
  * The trigger id of a borrower's re-evaluation: the customer and the rate-limit window (`reevaluationIntervalMs`
@@ -127,37 +125,6 @@ async function reevaluationRefusal(
     message: `one re-evaluation per ${reevaluationIntervalSeconds / 3600} h; try again later`,
     retryAfterSeconds: Math.max(1, Math.ceil((latestMs + reevaluationIntervalMs - nowMs) / 1000)),
   };
-}
-
-/** A stored "YYYY-MM-DD" as a business date (a malformed stored date is a bug). */
-export function epochDayOf(text: string): BusinessDate {
-  const parsed = parseDate(text);
-  assert(parsed.ok, `stored date ${text} is YYYY-MM-DD`);
-  return parsed.value;
-}
-
-/** The line snapshot a decision reads from a line state. */
-export function lineOf(state: LineState): DecisionLine {
-  return {
-    limitMinor: state.limitMinor,
-    outstandingMinor: state.outstandingPrincipalMinor,
-    status: state.status,
-    dpd: state.delinquency?.dpd ?? 0,
-    openedOn: epochDayOf(state.openedOn),
-  };
-}
-
-/** Whether a settled drawdown was repaid with nothing ever overdue. */
-/**
- * The trigger as decided: a settled repayment whose caller did not say whether it was on time is on time when
- * none of the drawdown's instalments went overdue on the line.
- */
-export function withOnTime(trigger: Trigger, state: LineState): Trigger {
-  if (trigger.kind !== "repayment.settled" || trigger.onTime !== undefined) return trigger;
-  const drawdown = state.drawdowns.find((d) => d.drawdownId === trigger.drawdownId);
-  return drawdown === undefined
-    ? trigger
-    : { ...trigger, onTime: drawdown.instalments.every((i) => !i.overdue) };
 }
 
 /** JSON value equality by walking both, collecting differing leaf paths. */
@@ -222,16 +189,10 @@ export class DefaultDecisionEngine implements DecisionEngine {
       request.businessDate !== undefined
         ? epochDayOf(request.businessDate)
         : await this.currentBusinessDate();
-    const requested = triggerOf(customerId, request, date, nowMs);
     // A borrower's re-evaluation is rate-limited: it is recorded under its window's trigger id (one per window,
     // held by the unique trigger id) and refused, not answered with an earlier decision, when one is too recent.
-    const rateLimited = requested.kind === "reevaluation.requested" && requested.actor === "borrower";
-    const trigger = rateLimited
-      ? {
-          ...requested,
-          triggerId: reevaluationTriggerId(customerId, Math.floor(nowMs / reevaluationIntervalMs)),
-        }
-      : requested;
+    const trigger = decidedTriggerOf(customerId, request, date, nowMs);
+    const rateLimited = isRateLimited(trigger);
     const existing = rateLimited ? null : await this.decisions.findDecisionByTrigger(trigger.triggerId);
     if (existing !== null && options.dryRun !== true) return ok({ record: existing, existing: true });
 
@@ -263,31 +224,21 @@ export class DefaultDecisionEngine implements DecisionEngine {
     if (!policyInUse.ok) return policyInUse;
     if (!macroInUse.ok) return macroInUse;
     if (model === null) throw new EngineError("registry_empty", "no active model: register and activate one");
-    const history = await this.historyOf(previousRecord);
-
-    const build = (state: LineState): DecisionRecord => {
-      const finalTrigger = withOnTime(trigger, state);
-      const inputs: DecisionInputs = {
-        decisionId: decisionIdOf(trigger.triggerId, nowMs),
-        customerId,
-        lineId,
-        businessDate: date,
-        trigger: finalTrigger,
-        features: features.features,
-        bureau: features.bureau,
-        model: model.model,
-        policy: policyInUse.value,
-        macro: macroInUse.value,
-        line: lineOf(state),
-        history,
-        product: productTermsOf(this.product),
-      };
-      const result = decide(inputs);
-      return buildRecord(inputs, result, {
-        createdAt: formatInstant(nowMs, this.product.timeZone),
-        applied: options.dryRun !== true,
-      });
+    const decisionRequest: DecisionRequest = {
+      decisionId: decisionIdOf(trigger.triggerId, nowMs),
+      customerId,
+      businessDate: date,
+      trigger,
+      features: features.features,
+      bureau: features.bureau,
+      model: model.model,
+      policy: policyInUse.value,
+      macro: macroInUse.value,
+      product: productTermsOf(this.product),
+      previous: previousRecord === null ? null : summaryOfRecord(previousRecord),
+      previousVersions: previousRecord === null ? null : await this.versionsOf(previousRecord),
     };
+    const createdAt = formatInstant(nowMs, this.product.timeZone);
 
     if (options.dryRun === true) {
       const stored = await this.lending.getLine(lineId);
@@ -295,7 +246,8 @@ export class DefaultDecisionEngine implements DecisionEngine {
       if (stored.state.status === "closed") {
         return err({ code: "line_closed", message: `line ${lineId} is closed`, lineId });
       }
-      return ok({ record: build(stored.state), existing: false });
+      const inputs = decisionInputsOf(decisionRequest, stored.state);
+      return ok({ record: recordOf(inputs, { createdAt, applied: false }), existing: false });
     }
 
     return this.decisions.write(async (uow): Promise<Result<DecisionOutcome, DecisionRejection>> => {
@@ -312,14 +264,20 @@ export class DefaultDecisionEngine implements DecisionEngine {
         const refused = await reevaluationRefusal(uow, customerId, nowMs);
         if (refused !== null) return err(refused);
       }
-      const record = build(line.state);
-      const applied = this.applyTo(line.state, record, this.atMsOn(date, nowMs));
-      if (!applied.ok) return applied;
+      const inputs = decisionInputsOf(decisionRequest, line.state);
+      const atMs = changeInstantOf(date, nowMs, this.product.timeZone);
+      const applied = decideAndApply(inputs, line.state, this.product, { createdAt, atMs });
+      if (!applied.ok) {
+        // The policy's limit must fit the product; if it does not, nothing is recorded or applied.
+        const { code, message, lendingCode } = applied.error;
+        return err({ code, message, lineId, lendingCode });
+      }
+      const { record, state, entries, events } = applied.value;
       await uow.insertDecision(record);
-      if (applied.value.changed) {
-        await uow.lending.updateLine(applied.value.state, line.version);
-        for (const entries of applied.value.entries) await uow.lending.appendEntries(lineId, entries);
-        await uow.lending.appendEvents(applied.value.events, this.product.timeZone);
+      if (state !== line.state) {
+        await uow.lending.updateLine(state, line.version);
+        if (entries.length > 0) await uow.lending.appendEntries(lineId, entries);
+        await uow.lending.appendEvents(events, this.product.timeZone);
       }
       if (rateLimited) {
         // The request itself counts as a limit query for later decisions (DESIGN.md).
@@ -430,6 +388,9 @@ export class DefaultDecisionEngine implements DecisionEngine {
         lastIncreaseOn:
           record.history.lastIncreaseOn === null ? null : epochDayOf(record.history.lastIncreaseOn),
         previous,
+        ...(record.history.limitsHeld === undefined
+          ? {}
+          : { limitsHeld: limitsHeldFromRecord(record.history.limitsHeld) }),
         activePlan: record.history.activePlan ?? null,
       },
       product: record.product,
@@ -473,9 +434,7 @@ export class DefaultDecisionEngine implements DecisionEngine {
     return ok(macro);
   }
 
-  private async versionsOf(
-    record: DecisionRecord,
-  ): Promise<{ model: DecisionInputs["model"]; policy: PolicyInUse; macro: MacroInUse }> {
+  private async versionsOf(record: DecisionRecord): Promise<ResolvedVersions> {
     const v = record.versions;
     const model = await this.registry.resolveModel(v.modelId);
     const policy = await this.registry.resolvePolicy(v.policyId, v.policyVersion);
@@ -502,66 +461,6 @@ export class DefaultDecisionEngine implements DecisionEngine {
       newLimitMinor: record.newLimitMinor,
     };
   }
-
-  private async historyOf(previous: DecisionRecord | null): Promise<DecisionHistory> {
-    if (previous === null) return { previousBand: null, lastIncreaseOn: null, previous: null };
-    const increased = previous.applied && previous.newLimitMinor > previous.previousLimitMinor;
-    const lastIncrease = increased ? previous.businessDate : previous.history.lastIncreaseOn;
-    return {
-      previousBand: previous.band,
-      lastIncreaseOn: lastIncrease === null ? null : epochDayOf(lastIncrease),
-      previous: await this.previousInputsOf(previous),
-      activePlan: previous.activePlan ?? null,
-    };
-  }
-
-  /** The instant of a change on a business date: now when that date is today, else its noon (product zone). */
-  private atMsOn(date: BusinessDate, nowMs: number): number {
-    if (businessDateOfInstant(nowMs, this.product.timeZone) === date) return nowMs;
-    return startOfBusinessDate(date, this.product.timeZone) + noonOffsetMs;
-  }
-
-  /** The line after applying a decision: a limit change carrying the decision id, a freeze if asked. */
-  private applyTo(
-    state: LineState,
-    record: DecisionRecord,
-    atMs: number,
-  ): Result<
-    { changed: boolean; state: LineState; entries: (readonly Entry[])[]; events: LendingEvent[] },
-    DecisionRejection
-  > {
-    let current = state;
-    const entries: (readonly Entry[])[] = [];
-    const events: LendingEvent[] = [];
-    if (record.newLimitMinor !== current.limitMinor) {
-      const changed = changeLimit(
-        current,
-        { newLimitMinor: record.newLimitMinor, decisionId: record.decisionId, atMs },
-        this.product,
-      );
-      if (!changed.ok) {
-        // The policy's limit must fit the product; if it does not, nothing is recorded or applied.
-        return err({
-          code: "limit_not_applicable",
-          message: `the line refused limit ${record.newLimitMinor}: ${changed.error.message}`,
-          lineId: record.lineId,
-          lendingCode: changed.error.code,
-        });
-      }
-      current = changed.value.state;
-      entries.push(changed.value.entries);
-      events.push(...changed.value.events);
-    }
-    if (record.freeze && current.status === "active") {
-      const frozen = freezeLine(current, { reason: `decision:${record.decisionId}`, atMs }, this.product);
-      if (frozen.ok) {
-        current = frozen.value.state;
-        entries.push(frozen.value.entries);
-        events.push(...frozen.value.events);
-      }
-    }
-    return ok({ changed: current !== state, state: current, entries, events });
-  }
 }
 
 /** The trigger id and detail for a request: deterministic from the request, the business date and the time. */
@@ -582,4 +481,25 @@ export function triggerOf(
     ...(request.reviewId === undefined ? {} : { reviewId: request.reviewId }),
     ...(request.drawdownId === undefined ? {} : { drawdownId: request.drawdownId }),
   };
+}
+
+/** Whether a trigger is a borrower's own re-evaluation request (rate-limited, and never lowering the limit). */
+export function isRateLimited(trigger: Trigger): boolean {
+  return trigger.kind === "reevaluation.requested" && trigger.actor === "borrower";
+}
+
+/**
+ * The trigger as the engine records it: `triggerOf`, and for a borrower's re-evaluation its rate-limit window's
+ * id (`reevaluationTriggerId`), so that the unique trigger id holds one per window.
+ */
+export function decidedTriggerOf(
+  customerId: string,
+  request: TriggerRequest,
+  date: BusinessDate,
+  nowMs: number,
+): Trigger {
+  const requested = triggerOf(customerId, request, date, nowMs);
+  if (!isRateLimited(requested)) return requested;
+  const window = Math.floor(nowMs / reevaluationIntervalMs);
+  return { ...requested, triggerId: reevaluationTriggerId(customerId, window) };
 }

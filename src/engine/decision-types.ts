@@ -96,10 +96,53 @@ export interface PreviousDecisionInputs {
   readonly newLimitMinor: number;
 }
 
+/** A limit the line held on a business date: `[date, limitMinor]`. */
+export type HeldLimit = readonly [date: BusinessDate, limitMinor: number];
+
+/** A held limit as a record keeps it: `["YYYY-MM-DD", limitMinor]`. */
+export type RecordedHeldLimit = readonly [date: string, limitMinor: number];
+
+/** The artefacts a previous decision names, resolved (the caller resolves them before deciding). */
+export interface ResolvedVersions {
+  readonly model: Scorecard;
+  readonly policy: PolicyInUse;
+  readonly macro: MacroInUse;
+}
+
+/**
+ * The latest recorded decision of a customer, as much of it as the next decision's history needs: the engine
+ * and the simulator take it from the record (`summaryOfRecord`), a review reads these fields alone from the row.
+ */
+export interface PreviousDecisionSummary {
+  readonly decisionId: string;
+  readonly band: string;
+  readonly applied: boolean;
+  readonly previousLimitMinor: number;
+  readonly newLimitMinor: number;
+  /** "YYYY-MM-DD" */
+  readonly businessDate: string;
+  readonly lastIncreaseOn: string | null;
+  /** The limits held that its decision read (absent on records made before they were recorded). */
+  readonly limitsHeld?: readonly RecordedHeldLimit[] | undefined;
+  readonly features: FeatureVector;
+  readonly bureau: BureauFigures | null;
+  readonly versions: RecordedVersions;
+  /** The recovery plan in force after it (absent or null: none). */
+  readonly activePlan?: ActivePlan | null;
+}
+
 export interface DecisionHistory {
   readonly previousBand: string | null;
   readonly lastIncreaseOn: BusinessDate | null;
   readonly previous: PreviousDecisionInputs | null;
+  /**
+   * The limits the line held before this decision on dates a decrease window may still reach (the last
+   * `decreaseWindowDaysMax` days and on), each higher than the current limit and than every one held later:
+   * dates ascending, limits descending (decision-workflow.ts `limitsHeldOf`). The policy's highest limit of its
+   * window is the first one inside the window, else the current limit. Absent: a record made before the window
+   * was fed to the policy, replayed as it was decided (no window, no actor).
+   */
+  readonly limitsHeld?: readonly HeldLimit[];
   /** The recovery plan in force before this decision (the previous record's `activePlan`), if any. */
   readonly activePlan?: ActivePlan | null;
 }
@@ -173,6 +216,8 @@ export interface RecordedHistory {
   readonly lastIncreaseOn: string | null;
   /** The previous decision this one is attributed against, or null for a first decision. */
   readonly previousDecisionId: string | null;
+  /** The limits held in reach of a decrease window (an input: replay reads it here); absent on older records. */
+  readonly limitsHeld?: readonly RecordedHeldLimit[];
   /** The recovery plan in force before this decision (an input: replay reads it here). */
   readonly activePlan?: ActivePlan;
 }

@@ -4,17 +4,33 @@ export { announcementOf, buildRecord, decide, limitInputOf } from "./decide.js";
 export {
   type DecisionEngineOptions,
   DefaultDecisionEngine,
+  decidedTriggerOf,
   decisionIdOf,
   diffJson,
   EngineError,
-  productTermsOf,
+  isRateLimited,
   reevaluationIntervalSeconds,
   replayDifferencesMax,
   triggerOf,
-  withOnTime,
 } from "./decision-engine.js";
 export type * from "./decision-ports.js";
 export type * from "./decision-types.js";
+export {
+  type AppliedDecision,
+  applyDecision,
+  changeInstantOf,
+  type DecisionRequest,
+  decideAndApply,
+  decisionInputsOf,
+  historyOf,
+  type LimitRefusal,
+  limitsHeldDaysMax,
+  limitsHeldOf,
+  productTermsOf,
+  recordOf,
+  summaryOfRecord,
+  withOnTime,
+} from "./decision-workflow.js";
 export type * from "./event-log-port.js";
 export {
   appendBatchMax,
@@ -72,7 +88,6 @@ export {
   budgetFloorMinor,
   decideReviewLine,
   proposeReviewLine,
-  type ResolvedVersions,
   type ReviewClock,
   type ReviewContext,
   reviewClockOf,

@@ -4,7 +4,7 @@ import { macroInUse, policyInUse } from "../../test/explain-fixtures.js";
 import { featureIds } from "../features/index.js";
 import { defaultProduct } from "../lending/index.js";
 import { loadShippedDefaults } from "../store/index.js";
-import { fromYmd } from "../time/index.js";
+import { type BusinessDate, fromYmd } from "../time/index.js";
 import { buildRecord, decide } from "./decide.js";
 import { productTermsOf } from "./decision-engine.js";
 import type { DecisionInputs, DecisionRecord } from "./decision-types.js";
@@ -43,6 +43,13 @@ const inputsArb = fc
     previousBand: fc.option(fc.constantFrom("A", "B", "C", "D", "E"), { nil: null }),
     kind: fc.constantFrom("review.periodic", "macro.changed", "repayment.settled", "reevaluation.requested"),
     cap: fc.option(fc.integer({ min: 10, max: 2000 }), { nil: null }),
+    // Absent: a record from before held limits were recorded (its history keeps three keys).
+    held: fc.option(
+      fc.array(fc.tuple(fc.integer({ min: 0, max: 400 }), fc.integer({ min: 10, max: 3000 })), {
+        maxLength: 4,
+      }),
+      { nil: undefined },
+    ),
   })
   .map((a): DecisionInputs => {
     const limitMinor = a.limitHundreds * 10_000;
@@ -69,7 +76,17 @@ const inputsArb = fc
         dpd: a.dpd,
         openedOn: fromYmd(2025, 11, 18),
       },
-      history: { previousBand: a.previousBand, lastIncreaseOn: null, previous: null },
+      history:
+        a.held === undefined
+          ? { previousBand: a.previousBand, lastIncreaseOn: null, previous: null }
+          : {
+              previousBand: a.previousBand,
+              lastIncreaseOn: null,
+              previous: null,
+              limitsHeld: a.held
+                .map(([back, hundreds]) => [fromYmd(2026, 6, 1) - back, hundreds * 10_000] as const)
+                .sort((x, y) => x[0] - y[0]) as [BusinessDate, number][],
+            },
       product: productTermsOf(defaultProduct),
     };
   });
@@ -163,6 +180,21 @@ describe("record codec", () => {
           ...entries.slice(at),
         ]);
         expect(roundTrip(withPlan)).toBe(JSON.stringify(withPlan));
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it("stores the history by position in each of its shapes, held limits or not, and reads it back", () => {
+    fc.assert(
+      fc.property(recordArb, fc.boolean(), (record, withPlan) => {
+        const history = withPlan
+          ? { ...record.history, activePlan: record.explanation?.plan as never }
+          : record.history;
+        const changed = { ...record, history };
+        const stored = JSON.parse(encodeRecord(changed)) as { history: unknown };
+        expect(Array.isArray(stored.history)).toBe(!withPlan || "limitsHeld" in history);
+        expect(roundTrip(changed)).toBe(JSON.stringify(changed));
       }),
       { numRuns: 200 },
     );

@@ -18,6 +18,7 @@
 
 import type { ActivePlan } from "../explain/index.js";
 import { featureIds } from "../features/index.js";
+import { assert } from "../kernel/index.js";
 import type { BureauFigures, FeatureVector } from "../policy/index.js";
 import type { DecisionRecord, RecordedHistory, RecordedVersions } from "./decision-types.js";
 
@@ -101,7 +102,13 @@ const recordKeys = [
 const recordKeysWithPlan = [...recordKeys.slice(0, 21), "activePlan", ...recordKeys.slice(21)];
 const versionKeys = ["modelId", "modelHash", "policyId", "policyVersion", "arm", "macroId", "macroVersion"];
 const bureauKeys = ["monthlyIncomeMinor", "externalDebtMinor"];
+/**
+ * The history's shapes by position, told apart by their length: records before held limits (three keys), and
+ * since, without and with a plan in force. An array of any other length is never written.
+ */
 const historyKeys = ["previousBand", "lastIncreaseOn", "previousDecisionId"];
+const historyKeysHeld = [...historyKeys, "limitsHeld"];
+const historyKeysHeldPlan = [...historyKeysHeld, "activePlan"];
 const productKeys = ["limitMinMinor", "limitMaxMinor", "limitStepMinor", "dailyRatePpm"];
 const lineKeys = ["limitMinor", "outstandingMinor", "status", "dpd", "openedOn"];
 const outcomeKeys = ["limitMinor", "band", "action", "firedRules", "trace"];
@@ -130,6 +137,8 @@ const traceKeys = [
   "macroVersion",
 ];
 const characteristicKeys = ["code", "kind", "params", "featureId", "value", "pointsBelow"];
+/** A numeric characteristic's reason also says where it gets better: stored as 7 values instead of 5. */
+const characteristicKeysWithReach = [...characteristicKeys, "betterAt", "direction"];
 const characteristicParamKeys = ["feature", "value", "attribute", "pointsBelow"];
 const attributionKeys = ["group", "amountMinor", "platformWide"];
 const standardGroups = [
@@ -148,9 +157,34 @@ const planKeys = [
   "eta",
   "verified",
 ];
+const planStepKeys = [
+  "order",
+  "featureId",
+  "action",
+  "params",
+  "days",
+  "moneyMinor",
+  "targetValue",
+  "projectedScore",
+  "projectedLimitMinor",
+];
+const planConditionKeys = ["code", "subject", "op", "bound", "watch"];
+const planStepsAt = planKeys.indexOf("steps");
+const planConditionsAt = planKeys.length;
 const activePlanKeys = ["decisionId", "madeOn", "versions", "plan"];
 const planVersionKeys = ["modelId", "modelHash", "policyId", "policyVersion", "macroId", "macroVersion"];
 const planKeysWithReview = [...planKeys.slice(0, 6), "nextReviewDate", "verified"];
+/**
+ * Plans of other shapes by position, with their number here as a last value: the two above are stored untagged
+ * (7 and 8 values, as before these), every tagged one is 9 values or more. The number is the index in this list,
+ * so shapes are only ever added at the end. A tagged plan's steps and conditions are stored by position too.
+ */
+const planShapes: readonly (readonly string[])[] = [
+  [...planKeys, "conditions", "holdUntil"],
+  [...planKeys, "conditions", "holdUntil", "actions"],
+  [...planKeys, "actions"],
+  [...planKeysWithReview, "actions"],
+];
 
 // --- encoding ---------------------------------------------------------------------------------------------
 
@@ -167,6 +201,12 @@ function valuesOf(value: Obj, keys: readonly string[]): unknown[] {
 /** An object of fixed keys by position, else as it is. */
 function encodeFixed(value: unknown, keys: readonly string[]): unknown {
   return hasExactKeys(value, keys) ? valuesOf(value, keys) : asIs(value);
+}
+
+function encodeHistory(h: unknown): unknown {
+  if (hasExactKeys(h, historyKeysHeld)) return valuesOf(h, historyKeysHeld);
+  if (hasExactKeys(h, historyKeysHeldPlan)) return valuesOf(h, historyKeysHeldPlan);
+  return encodeFixed(h, historyKeys);
 }
 
 function encodeVersions(v: unknown): unknown {
@@ -240,8 +280,11 @@ function encodeOutcome(record: DecisionRecord): unknown {
 }
 
 /** A characteristic reason as [code, feature, value, attribute, pointsBelow], else as it is. */
-function encodeReason(reason: unknown): unknown {
-  if (!hasExactKeys(reason, characteristicKeys) || reason.kind !== "characteristic") return asIs(reason);
+function encodeReason(stored: unknown): unknown {
+  const reach = hasExactKeys(stored, characteristicKeysWithReach);
+  if (!reach && !hasExactKeys(stored, characteristicKeys)) return asIs(stored);
+  const reason = stored as Obj;
+  if (reason.kind !== "characteristic") return asIs(reason);
   const p = reason.params;
   if (
     !hasExactKeys(p, characteristicParamKeys) ||
@@ -251,7 +294,9 @@ function encodeReason(reason: unknown): unknown {
   ) {
     return asIs(reason);
   }
-  return [reason.code, p.feature, p.value, p.attribute, p.pointsBelow];
+  return reach
+    ? [reason.code, p.feature, p.value, p.attribute, p.pointsBelow, reason.betterAt, reason.direction]
+    : [reason.code, p.feature, p.value, p.attribute, p.pointsBelow];
 }
 
 /** One part of the attribution: a number when it is the standard group of its place, else by position. */
@@ -272,6 +317,19 @@ function encodeAttributionPart(part: unknown, index: number): unknown {
 function encodePlan(plan: unknown): unknown {
   if (hasExactKeys(plan, planKeys)) return valuesOf(plan, planKeys);
   if (hasExactKeys(plan, planKeysWithReview)) return valuesOf(plan, planKeysWithReview);
+  for (let shape = 0; shape < planShapes.length; shape++) {
+    const keys = planShapes[shape] as readonly string[];
+    if (!hasExactKeys(plan, keys)) continue;
+    const values = valuesOf(plan, keys);
+    const steps = values[planStepsAt];
+    const conditions = keys[planConditionsAt] === "conditions" ? values[planConditionsAt] : [];
+    if (!Array.isArray(steps) || !Array.isArray(conditions)) break;
+    values[planStepsAt] = steps.map((step) => encodeFixed(step, planStepKeys));
+    if (keys[planConditionsAt] === "conditions")
+      values[planConditionsAt] = conditions.map((c) => encodeFixed(c, planConditionKeys));
+    values.push(shape);
+    return values;
+  }
   return asIs(plan);
 }
 
@@ -349,7 +407,7 @@ export function encodeRecord(record: DecisionRecord): string {
     features: encodeFixed(record.features, featureIds),
     bureau: encodeFixed(record.bureau, bureauKeys),
     versions: encodeVersions(record.versions),
-    history: encodeFixed(record.history, historyKeys),
+    history: encodeHistory(record.history),
     explanation,
     // The rest, which nothing reads in place, by position.
     r: [
@@ -406,7 +464,16 @@ export function decodeBureau(stored: unknown): BureauFigures | null {
 
 /** A stored `history` value (either form) as the record's. */
 export function decodeHistory(stored: unknown): RecordedHistory {
-  return decodeFixed(stored, historyKeys) as RecordedHistory;
+  return fromStored(stored, (values) =>
+    objectOf(
+      values.length === historyKeys.length
+        ? historyKeys
+        : values.length === historyKeysHeld.length
+          ? historyKeysHeld
+          : historyKeysHeldPlan,
+      values,
+    ),
+  ) as RecordedHistory;
 }
 
 /** A stored `features` value (either form) as the record's feature vector. */
@@ -447,14 +514,21 @@ function decodeOutcome(stored: unknown, s: Obj, action: unknown, versions: Recor
 }
 
 function decodeReason(stored: unknown): unknown {
-  return fromStored(stored, ([code, feature, value, attribute, pointsBelow]) => ({
-    code,
-    kind: "characteristic",
-    params: { feature, value, attribute, pointsBelow },
-    featureId: feature,
-    value,
-    pointsBelow,
-  }));
+  return fromStored(stored, ([code, feature, value, attribute, pointsBelow, ...reach]) => {
+    const reason: Obj = {
+      code,
+      kind: "characteristic",
+      params: { feature, value, attribute, pointsBelow },
+      featureId: feature,
+      value,
+      pointsBelow,
+    };
+    if (reach.length > 0) {
+      reason.betterAt = reach[0];
+      reason.direction = reach[1];
+    }
+    return reason;
+  });
 }
 
 function decodeAttributionPart(stored: unknown, index: number): unknown {
@@ -464,9 +538,17 @@ function decodeAttributionPart(stored: unknown, index: number): unknown {
 }
 
 function decodePlan(stored: unknown): unknown {
-  return fromStored(stored, (values) =>
-    objectOf(values.length === planKeys.length ? planKeys : planKeysWithReview, values),
-  );
+  return fromStored(stored, (values) => {
+    if (values.length === planKeys.length) return objectOf(planKeys, values);
+    if (values.length === planKeysWithReview.length) return objectOf(planKeysWithReview, values);
+    const keys = planShapes[values[values.length - 1] as number];
+    assert(keys !== undefined && keys.length === values.length - 1, "a stored plan names its shape");
+    const plan = objectOf(keys, values);
+    plan.steps = (plan.steps as unknown[]).map((step) => decodeFixed(step, planStepKeys));
+    if (keys[planConditionsAt] === "conditions")
+      plan.conditions = (plan.conditions as unknown[]).map((c) => decodeFixed(c, planConditionKeys));
+    return plan;
+  });
 }
 
 /**

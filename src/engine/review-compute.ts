@@ -1,31 +1,30 @@
-// The pure side of a portfolio review: one line's decision inputs from bulk-loaded data, its decision
-// through the engine's own `decide` + `buildRecord` (so `replay` rebuilds it bit for bit), the limit change
-// applied to the line state, and the cheap variants (budget proposal, what-if) that score and run the policy only.
+// The pure side of a portfolio review: one line's decision inputs from bulk-loaded data, its decision through
+// the engine's own workflow (decision-workflow.ts: history, `decide`, record, the change applied to the line, so
+// that `replay` rebuilds it bit for bit), and the cheap variants (budget proposal, what-if) that score and run
+// the policy only.
 
-import { assert } from "../kernel/index.js";
-import { changeLimit, freezeLine, type LineState, type Product } from "../lending/index.js";
+import { assert, err, ok, type Result } from "../kernel/index.js";
+import type { Product } from "../lending/index.js";
 import { decideLimit, expectedProfitRate } from "../policy/index.js";
 import { scoreRow } from "../scoring/index.js";
-import {
-  type BusinessDate,
-  businessDateOfInstant,
-  formatInstant,
-  parseInstant,
-  startOfBusinessDate,
-} from "../time/index.js";
-import { buildRecord, decide, limitInputOf } from "./decide.js";
-import { decisionIdOf, epochDayOf, lineOf, productTermsOf } from "./decision-engine.js";
+import { type BusinessDate, formatInstant, parseInstant } from "../time/index.js";
+import { limitInputOf } from "./decide.js";
+import { decisionIdOf } from "./decision-engine.js";
 import type {
-  DecisionHistory,
   DecisionInputs,
-  DecisionRecord,
-  DecisionResult,
   MacroInUse,
   PolicyInUse,
-  PreviousDecisionInputs,
   RecordedVersions,
+  ResolvedVersions,
   Trigger,
 } from "./decision-types.js";
+import {
+  changeInstantOf,
+  decideAndApply,
+  decisionInputsOf,
+  type LimitRefusal,
+  productTermsOf,
+} from "./decision-workflow.js";
 import { encodeRecord } from "./record-codec.js";
 import type {
   ReviewAction,
@@ -35,16 +34,6 @@ import type {
   ReviewProposal,
   WhatIfLine,
 } from "./review-types.js";
-
-/** Where in a business date a change decided for another date is placed: noon (as the engine does). */
-const noonOffsetMs = 12 * 3_600_000;
-
-/** The artefacts a previous decision named, resolved (the caller resolves them before computing). */
-export interface ResolvedVersions {
-  readonly model: DecisionInputs["model"];
-  readonly policy: PolicyInUse;
-  readonly macro: MacroInUse;
-}
 
 /** Everything a review computation reads besides the line: resolved once per run (or per worker). */
 export interface ReviewContext {
@@ -82,11 +71,12 @@ export function reviewClockOf(nowMs: number, date: BusinessDate, product: Produc
   const createdAt = formatInstant(nowMs, product.timeZone);
   const createdMs = parseInstant(createdAt);
   assert(createdMs.ok, "a record's createdAt is ISO-8601");
-  const atMs =
-    businessDateOfInstant(nowMs, product.timeZone) === date
-      ? nowMs
-      : startOfBusinessDate(date, product.timeZone) + noonOffsetMs;
-  return { nowMs, createdAt, createdMs: createdMs.value, atMs };
+  return {
+    nowMs,
+    createdAt,
+    createdMs: createdMs.value,
+    atMs: changeInstantOf(date, nowMs, product.timeZone),
+  };
 }
 
 /** The trigger id of a line in a review run: each customer is decided exactly once per run. */
@@ -99,53 +89,27 @@ export function versionsKey(v: RecordedVersions): string {
   return `${v.modelId}#${v.modelHash}|${v.policyId}@${v.policyVersion}|${v.arm}|${v.macroId}@${v.macroVersion}`;
 }
 
-/** The history the engine derives from the latest decision (same rule as decideForCustomer). */
-function historyOf(ctx: ReviewContext, previous: ReviewLineInput["previous"]): DecisionHistory {
-  if (previous === null) return { previousBand: null, lastIncreaseOn: null, previous: null };
-  const increased = previous.applied && previous.newLimitMinor > previous.previousLimitMinor;
-  const lastIncrease = increased ? previous.businessDate : previous.lastIncreaseOn;
-  const resolved = ctx.resolve(previous.versions);
-  const inputs: PreviousDecisionInputs = {
-    decisionId: previous.decisionId,
-    features: previous.features,
-    model: resolved.model,
-    policy: {
-      policyId: resolved.policy.policyId,
-      version: resolved.policy.version,
-      arm: previous.versions.arm,
-      compiled: resolved.policy.compiled,
-      announcementId: resolved.policy.announcementId,
-    },
-    macro: resolved.macro,
-    bureau: previous.bureau,
-    newLimitMinor: previous.newLimitMinor,
-  };
-  return {
-    previousBand: previous.band,
-    lastIncreaseOn: lastIncrease === null ? null : epochDayOf(lastIncrease),
-    previous: inputs,
-    activePlan: previous.activePlan ?? null,
-  };
-}
-
 /** The decision inputs of one line in a review (what `replay` later rebuilds from the record). */
 export function reviewInputsOf(ctx: ReviewContext, line: ReviewLineInput): DecisionInputs {
   const triggerId = reviewTriggerId(ctx.reviewId ?? "what-if", line.customerId);
-  return {
-    decisionId: decisionIdOf(triggerId, ctx.clock.nowMs),
-    customerId: line.customerId,
-    lineId: line.lineId,
-    businessDate: ctx.businessDate,
-    trigger: reviewTriggerOf(ctx, triggerId, line.capMinor),
-    features: line.features,
-    bureau: line.bureau,
-    model: ctx.model.model,
-    policy: ctx.policyFor(line.customerId),
-    macro: ctx.macro,
-    line: lineOf(line.state),
-    history: historyOf(ctx, line.previous),
-    product: productTermsOf(ctx.product),
-  };
+  const previous = line.previous;
+  return decisionInputsOf(
+    {
+      decisionId: decisionIdOf(triggerId, ctx.clock.nowMs),
+      customerId: line.customerId,
+      businessDate: ctx.businessDate,
+      trigger: reviewTriggerOf(ctx, triggerId, line.capMinor),
+      features: line.features,
+      bureau: line.bureau,
+      model: ctx.model.model,
+      policy: ctx.policyFor(line.customerId),
+      macro: ctx.macro,
+      product: productTermsOf(ctx.product),
+      previous,
+      previousVersions: previous === null ? null : ctx.resolve(previous.versions),
+    },
+    line.state,
+  );
 }
 
 /** A review's trigger: the run's id when recorded, the budget's cap when it lowered the line. */
@@ -169,54 +133,26 @@ function actionOf(previousLimitMinor: number, newLimitMinor: number): ReviewActi
       : "unchanged";
 }
 
-/** A limit change carrying the decision id, then a freeze if the policy asks (as the engine applies them). */
-function applyTo(
-  ctx: ReviewContext,
-  state: LineState,
-  record: DecisionRecord,
-): { state: LineState | null; statusChanged: boolean; events: ReviewLineOutput["events"] } {
-  const atMs = ctx.clock.atMs;
-  let current = state;
-  const events: ReviewLineOutput["events"][number][] = [];
-  if (record.newLimitMinor !== current.limitMinor) {
-    const changed = changeLimit(
-      current,
-      { newLimitMinor: record.newLimitMinor, decisionId: record.decisionId, atMs },
-      ctx.product,
-    );
-    assert(changed.ok, `decision ${record.decisionId}: the line refused limit ${record.newLimitMinor}`);
-    current = changed.value.state;
-    assert(changed.value.entries.length === 0, "a limit change moves no money");
-    events.push(...changed.value.events);
-  }
-  if (record.freeze && current.status === "active") {
-    const frozen = freezeLine(current, { reason: `decision:${record.decisionId}`, atMs }, ctx.product);
-    if (frozen.ok) {
-      assert(frozen.value.entries.length === 0, "a freeze moves no money");
-      current = frozen.value.state;
-      events.push(...frozen.value.events);
-    }
-  }
-  return {
-    state: current === state ? null : current,
-    statusChanged: current.status !== state.status,
-    events,
-  };
-}
-
 /**
- * One line decided in a review run: the engine's own `decide`, which applies the exposure-budget cap the
- * trigger carries (counted in the macro group), then the record and the applied state.
+ * One line decided in a review run through the engine's own workflow: `decide` applies the exposure-budget cap
+ * the trigger carries (counted in the macro group), then the record is applied to the line. A limit the line
+ * refuses is returned as such: nothing is recorded for that line, as the single decision records nothing.
  */
-export function decideReviewLine(ctx: ReviewContext, line: ReviewLineInput): ReviewLineOutput {
+export function decideReviewLine(
+  ctx: ReviewContext,
+  line: ReviewLineInput,
+): Result<ReviewLineOutput, LimitRefusal> {
   assert(ctx.reviewId !== null, "a recorded review decision belongs to a run");
-  const inputs = reviewInputsOf(ctx, line);
-  const result: DecisionResult = decide(inputs);
-  const capped = result.newLimitMinor < result.outcome.limitMinor;
   const clock = ctx.clock;
-  const record = buildRecord(inputs, result, { createdAt: clock.createdAt, applied: true });
-  const applied = applyTo(ctx, line.state, record);
-  return {
+  const inputs = reviewInputsOf(ctx, line);
+  const applied = decideAndApply(inputs, line.state, ctx.product, {
+    createdAt: clock.createdAt,
+    atMs: clock.atMs,
+  });
+  if (!applied.ok) return err(applied.error);
+  const { record, state } = applied.value;
+  assert(applied.value.entries.length === 0, "a limit change or a freeze moves no money");
+  return ok({
     lineId: line.lineId,
     customerId: line.customerId,
     version: line.version,
@@ -238,12 +174,13 @@ export function decideReviewLine(ctx: ReviewContext, line: ReviewLineInput): Rev
       createdMs: clock.createdMs,
     },
     recordJson: encodeRecord(record),
-    newState: applied.state,
-    statusChanged: applied.statusChanged,
-    events: applied.events,
+    newState: state === line.state ? null : state,
+    statusChanged: state.status !== line.state.status,
+    events: applied.value.events,
     action: actionOf(record.previousLimitMinor, record.newLimitMinor),
-    capped,
-  };
+    // The budget's cap took the limit below the policy's answer.
+    capped: record.newLimitMinor < record.outcome.limitMinor,
+  });
 }
 
 /** Score + policy only (no explanation): the limit a line would get. */

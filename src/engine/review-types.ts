@@ -2,11 +2,10 @@
 // per-line inputs a loader hands to the pure computation (they cross thread boundaries), and the ports.
 
 import type { LendingEvent } from "../events/index.js";
-import type { ActivePlan } from "../explain/index.js";
 import type { LineState } from "../lending/index.js";
 import type { BureauFigures, FeatureVector } from "../policy/index.js";
 import type { PolicyArm } from "./decision-ports.js";
-import type { RecordedVersions } from "./decision-types.js";
+import type { PreviousDecisionSummary } from "./decision-types.js";
 
 export type ReviewKind = "review.periodic" | "macro.changed";
 export type ReviewStatusName = "running" | "completed" | "failed";
@@ -53,23 +52,6 @@ export interface ReviewPartition {
   readonly lastLineId: string;
   readonly lines: number;
   readonly attempts: number;
-}
-
-/** The latest recorded decision of a customer, as much of it as the next decision's history needs. */
-export interface PreviousDecisionSummary {
-  readonly decisionId: string;
-  readonly band: string;
-  readonly applied: boolean;
-  readonly previousLimitMinor: number;
-  readonly newLimitMinor: number;
-  /** "YYYY-MM-DD" */
-  readonly businessDate: string;
-  readonly lastIncreaseOn: string | null;
-  readonly features: FeatureVector;
-  readonly bureau: BureauFigures | null;
-  readonly versions: RecordedVersions;
-  /** The recovery plan in force after it (absent or null: none). */
-  readonly activePlan?: ActivePlan | null;
 }
 
 /** One open line with everything its review decision reads, loaded in bulk. JSON-safe. */

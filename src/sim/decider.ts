@@ -1,32 +1,31 @@
-// The decision engine's shell, mirrored in memory for the simulator: the same trigger ids, decision ids,
-// inputs (features from the customer's own events as of the trigger's instant), history, pure `decide` and
-// `buildRecord`, and the same application to the line (a limit change carrying the decision id, a freeze).
+// The decision engine's shell, mirrored in memory for the simulator: the same trigger ids, decision ids and
+// inputs (features from the customer's own events as of the trigger's instant), and the engine's own workflow
+// (decision-workflow.ts: history, `decide`, record, the change applied to the line at the change instant).
 // A record made here is byte-for-byte what DefaultDecisionEngine.decideForCustomer would store; the
 // simulation tests replay stored records through the real engine to hold it to that.
 
 import {
-  buildRecord,
-  type DecisionHistory,
-  type DecisionInputs,
+  changeInstantOf,
   type DecisionRecord,
-  decide,
+  decideAndApply,
+  decidedTriggerOf,
   decisionIdOf,
+  decisionInputsOf,
+  isRateLimited,
   type MacroInUse,
   type PolicyInUse,
   productTermsOf,
   reevaluationIntervalSeconds,
+  summaryOfRecord,
   type TriggerRequest,
-  triggerOf,
-  withOnTime,
 } from "../engine/index.js";
 import { type AnyEvent, type LendingEvent, systemEventId } from "../events/index.js";
 import { applyEvents, type FeatureState, featuresAt } from "../features/index.js";
-import { assert } from "../kernel/index.js";
 import type { Entry } from "../ledger/index.js";
-import { changeLimit, freezeLine, type LineState, type Product } from "../lending/index.js";
+import type { LineState, Product } from "../lending/index.js";
 import type { BureauFigures } from "../policy/index.js";
 import type { Scorecard } from "../scoring/index.js";
-import { businessDateOfInstant, formatInstant, parseDateOrThrow } from "../time/index.js";
+import { formatInstant, parseDateOrThrow } from "../time/index.js";
 
 /** What a customer's next decision needs from the previous one (the engine reads it from the record). */
 export interface PreviousDecision {
@@ -74,27 +73,6 @@ export type DecideOutcome =
       readonly rejection: string;
     };
 
-function historyOf(previous: PreviousDecision | null): DecisionHistory {
-  if (previous === null) return { previousBand: null, lastIncreaseOn: null, previous: null };
-  const r = previous.record;
-  const increased = r.applied && r.newLimitMinor > r.previousLimitMinor;
-  const lastIncrease = increased ? r.businessDate : r.history.lastIncreaseOn;
-  return {
-    previousBand: r.band,
-    lastIncreaseOn: lastIncrease === null ? null : parseDateOrThrow(lastIncrease),
-    previous: {
-      decisionId: r.decisionId,
-      features: r.features,
-      model: previous.model,
-      policy: { ...previous.policy, arm: r.versions.arm },
-      macro: previous.macro,
-      bureau: r.bureau,
-      newLimitMinor: r.newLimitMinor,
-    },
-    activePlan: r.activePlan ?? null,
-  };
-}
-
 /** Folds the customer's pending events into the feature state (one copy per fold). */
 export function foldPending(c: DecidedCustomer, timeZone: string): void {
   if (c.pending.length === 0) return;
@@ -117,70 +95,46 @@ export function decideInMemory(
   if (state === null) return { ok: false, code: "customer_not_found" };
   if (state.status === "closed") return { ok: false, code: "line_closed" };
   const date = parseDateOrThrow(request.businessDate);
-  const trigger = triggerOf(c.customerId, request, date, nowMs);
-  if (trigger.kind === "reevaluation.requested" && trigger.actor === "borrower") {
+  const trigger = decidedTriggerOf(c.customerId, request, date, nowMs);
+  const borrower = isRateLimited(trigger);
+  if (borrower) {
     const last = c.lastBorrowerReevaluationMs;
     if (last !== null && last + reevaluationIntervalSeconds * 1000 - nowMs > 0) {
       return { ok: false, code: "reevaluation_rate_limited" };
     }
   }
   foldPending(c, product.timeZone);
-  const finalTrigger = withOnTime(trigger, state);
-  const inputs: DecisionInputs = {
-    decisionId: decisionIdOf(trigger.triggerId, nowMs),
-    customerId: c.customerId,
-    lineId: state.lineId,
-    businessDate: date,
-    trigger: finalTrigger,
-    features: featuresAt(c.features, date),
-    bureau: c.bureau,
-    model: versions.model.model,
-    policy: versions.policy,
-    macro: versions.macro,
-    line: {
-      limitMinor: state.limitMinor,
-      outstandingMinor: state.outstandingPrincipalMinor,
-      status: state.status,
-      dpd: state.delinquency?.dpd ?? 0,
-      openedOn: parseDateOrThrow(state.openedOn),
+  const previous = c.previous;
+  const inputs = decisionInputsOf(
+    {
+      decisionId: decisionIdOf(trigger.triggerId, nowMs),
+      customerId: c.customerId,
+      businessDate: date,
+      trigger,
+      features: featuresAt(c.features, date),
+      bureau: c.bureau,
+      model: versions.model.model,
+      policy: versions.policy,
+      macro: versions.macro,
+      product: productTermsOf(product),
+      previous: previous === null ? null : summaryOfRecord(previous.record),
+      previousVersions: previous,
     },
-    history: historyOf(c.previous),
-    product: productTermsOf(product),
-  };
-  const createdAt = formatInstant(nowMs, product.timeZone);
-  const record = buildRecord(inputs, decide(inputs), { createdAt, applied: true });
-  // The engine places the change at `now` when now falls on the decision's date, else at that date's noon.
-  assert(
-    businessDateOfInstant(nowMs, product.timeZone) === date,
-    "the simulator decides on the trigger's date",
+    state,
   );
-  let current = state;
-  const entries: Entry[] = [];
-  const events: LendingEvent[] = [];
-  if (record.newLimitMinor !== current.limitMinor) {
-    const changed = changeLimit(
-      current,
-      { newLimitMinor: record.newLimitMinor, decisionId: record.decisionId, atMs: nowMs },
-      product,
-    );
-    // The engine asserts here (its transaction rolls back, nothing is stored): reported, not applied.
-    if (!changed.ok) return { ok: false, code: "limit_refused", record, rejection: changed.error.code };
-    current = changed.value.state;
-    entries.push(...changed.value.entries);
-    events.push(...changed.value.events);
+  const createdAt = formatInstant(nowMs, product.timeZone);
+  const atMs = changeInstantOf(date, nowMs, product.timeZone);
+  const applied = decideAndApply(inputs, state, product, { createdAt, atMs });
+  // The engine records and applies nothing then (its rejection `limit_not_applicable`): reported, not applied.
+  if (!applied.ok) {
+    const refusal = applied.error;
+    return { ok: false, code: "limit_refused", record: refusal.record, rejection: refusal.lendingCode };
   }
-  if (record.freeze && current.status === "active") {
-    const frozen = freezeLine(current, { reason: `decision:${record.decisionId}`, atMs: nowMs }, product);
-    if (frozen.ok) {
-      current = frozen.value.state;
-      entries.push(...frozen.value.entries);
-      events.push(...frozen.value.events);
-    }
-  }
-  c.line = current;
+  const { record, entries, events } = applied.value;
+  c.line = applied.value.state;
   c.previous = { record, model: versions.model.model, policy: versions.policy, macro: versions.macro };
   let requestEvent: AnyEvent | null = null;
-  if (trigger.kind === "reevaluation.requested" && trigger.actor === "borrower") {
+  if (borrower) {
     c.lastBorrowerReevaluationMs = nowMs;
     requestEvent = {
       eventId: systemEventId(`reeval:${trigger.triggerId}`),

@@ -24,6 +24,7 @@ import {
   type ReviewContext,
   type ReviewKind,
   type ReviewLineInput,
+  type ReviewLineOutput,
   type ReviewPartition,
   type ReviewStore,
   type ReviewTask,
@@ -133,6 +134,7 @@ function summaryOf(text: string): PreviousDecisionSummary {
   assert(Array.isArray(v) && v.length === summaryPaths.length, "a decision summary has every field");
   const versions = decodeVersions(v[9]);
   const madeBy = { decisionId: v[0], madeOn: v[5], versions };
+  const history = decodeHistory(v[6]);
   return {
     decisionId: v[0] as string,
     band: v[1] as string,
@@ -140,7 +142,8 @@ function summaryOf(text: string): PreviousDecisionSummary {
     previousLimitMinor: v[3] as number,
     newLimitMinor: v[4] as number,
     businessDate: v[5] as string,
-    lastIncreaseOn: decodeHistory(v[6]).lastIncreaseOn,
+    lastIncreaseOn: history.lastIncreaseOn,
+    limitsHeld: history.limitsHeld,
     features: decodeFeatures(v[7]),
     bureau: decodeBureau(v[8]),
     versions,
@@ -328,7 +331,13 @@ export async function runReviewTask(
   };
   switch (task.mode) {
     case "apply": {
-      const outputs = inputs.map((line) => decideReviewLine(ctx, line));
+      // A line that refuses its decision's limit is left undecided, as the single decision leaves it: nothing
+      // is recorded or applied for it, and the rest of the partition commits.
+      const outputs: ReviewLineOutput[] = [];
+      for (const line of inputs) {
+        const decided = decideReviewLine(ctx, line);
+        if (decided.ok) outputs.push(decided.value);
+      }
       const commit = await reviews.commitPartition(
         task.reviewId,
         task.partition,
