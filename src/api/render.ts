@@ -23,6 +23,8 @@ export function renderExplanationResponse(record: DecisionRecord, lang: Lang) {
     trigger: record.trigger,
     previousLimitMinor: record.previousLimitMinor,
     newLimitMinor: record.newLimitMinor,
+    // One sentence on what happened to the limit, in the caller's language (absent without an explanation).
+    ...(r.headline === undefined ? {} : { headline: r.headline }),
     reasons: r.reasons ?? [],
     attribution: r.attribution ?? [],
     plan: r.plan ?? null,

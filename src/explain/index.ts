@@ -37,12 +37,14 @@ export {
 export { directionOf, type Reach, reachOf, reasonPointsMinDefault, reasonPointsMinOf } from "./reach.js";
 export { type LimitChange, limitChangeOf, principalReasons, reasonsMax } from "./reasons.js";
 export {
+  type OverdueStanding,
   renderAttributionLabel,
   renderCommitment,
   renderConditions,
   renderExplanation,
   renderHeadline,
   renderReason,
+  withOverdueRepayment,
 } from "./render.js";
 export { roundLargestRemainder, shapleyIntegers, shapleyScaled, shapleyValues } from "./shapley.js";
 export * from "./types.js";

@@ -47,6 +47,37 @@ export const actionCatalogue: Readonly<Record<PlanAction, LocalizedTemplate>> = 
   },
 };
 
+/** What repaying the arrears does: it lifts an overdue freeze, not a hold set for another reason. */
+export type OverdueRepaymentEffect = "unfreezes" | "stays_frozen" | "not_frozen";
+
+/** The first step or action of a frozen or overdue borrower's plan, naming the amount overdue. */
+export const overdueRepaymentCatalogue: Readonly<Record<OverdueRepaymentEffect, LocalizedTemplate>> = {
+  unfreezes: {
+    "zh-CN": "立即归还逾期款项{money:money}：还清后额度即解除冻结，您可以重新借款并申请重新评估",
+    en: "repay the {money:money} overdue now: once it is paid your line is no longer frozen, so you can draw again and ask for a re-evaluation",
+  },
+  stays_frozen: {
+    "zh-CN": "立即归还逾期款项{money:money}，停止罚息累积；您的额度另因其他原因冻结，需待解除后才能借款",
+    en: "repay the {money:money} overdue now, so that penalty interest stops; your line is also on hold for another reason and stays frozen until that is lifted",
+  },
+  not_frozen: {
+    "zh-CN": "立即归还逾期款项{money:money}，停止罚息累积，避免额度被冻结",
+    en: "repay the {money:money} overdue now: that stops penalty interest and keeps your line from being frozen",
+  },
+};
+
+/** A plan with nothing to recover or nothing verified, read while the line is overdue: the arrears come first. */
+export const overdueSummaries: Readonly<Record<"frozen" | "not_frozen", LocalizedTemplate>> = {
+  frozen: {
+    "zh-CN": "您有{money:money}逾期未还，额度已冻结：请先归还逾期款项",
+    en: "your line is frozen while {money:money} is overdue: repaying it comes first",
+  },
+  not_frozen: {
+    "zh-CN": "您有{money:money}逾期未还：请先归还逾期款项",
+    en: "{money:money} is overdue: repaying it comes first",
+  },
+};
+
 export const attributionLabels: Readonly<Record<AttributionGroup, LocalizedTemplate>> = {
   behaviour: { "zh-CN": "您自身的用信与还款行为", en: "your own borrowing, repayment and usage behaviour" },
   model_policy: {

@@ -21,22 +21,26 @@ import {
   commitmentCatalogue,
   conditionCatalogue,
   headlines,
+  type OverdueRepaymentEffect,
+  overdueRepaymentCatalogue,
+  overdueSummaries,
   overtakenByLabels,
   planMissingMessages,
   planSummaries,
 } from "./plan-catalogue.js";
 import { limitChangeOf } from "./reasons.js";
-import type {
-  AttributionPart,
-  Explanation,
-  Lang,
-  PlanCommitment,
-  PlanCondition,
-  PlanConditionCode,
-  PlanMissingCode,
-  Reason,
-  RenderedExplanation,
-  RuleEffectPhrase,
+import {
+  type AttributionPart,
+  type Explanation,
+  type Lang,
+  lineDpdSubject,
+  type PlanCommitment,
+  type PlanCondition,
+  type PlanConditionCode,
+  type PlanMissingCode,
+  type Reason,
+  type RenderedExplanation,
+  type RuleEffectPhrase,
 } from "./types.js";
 
 const clauseSeparator: Readonly<Record<Lang, string>> = { "zh-CN": "；", en: "; " };
@@ -250,4 +254,61 @@ export function renderExplanation(explanation: Explanation, lang: Lang): Rendere
           },
         }),
   };
+}
+
+/**
+ * A line's arrears as they stand when the plan is read. Not among a decision's inputs (the line snapshot has
+ * the DPD, not the amount), so the caller reads them from the line (lending's `dueMinor` through its last end
+ * of day) and they are never stored.
+ */
+export interface OverdueStanding {
+  /** Owed on instalments past their due date: paying it cures the delinquency. */
+  readonly overdueMinor: number;
+  readonly frozen: boolean;
+  /** True when the line is frozen for being overdue, so that curing it lifts the freeze. */
+  readonly frozenForOverdue: boolean;
+  /** What the line keeps once the arrears are paid: its limit now and the latest decision's score. */
+  readonly limitMinor: number;
+  readonly score: number;
+}
+
+function overdueEffectOf(standing: OverdueStanding): OverdueRepaymentEffect {
+  if (!standing.frozen) return "not_frozen";
+  return standing.frozenForOverdue ? "unfreezes" : "stays_frozen";
+}
+
+/**
+ * The plan of a frozen or overdue borrower starts with repaying what is overdue: its first step when the plan
+ * is verified (the steps after it renumbered; it promises only the limit the line already has), else its first
+ * action. A plan with nothing to recover or nothing verified says the arrears come first. Nothing overdue: the
+ * plan as is.
+ */
+export function withOverdueRepayment(
+  plan: RenderedExplanation["plan"],
+  standing: OverdueStanding,
+  lang: Lang,
+): RenderedExplanation["plan"] {
+  if (standing.overdueMinor <= 0) return plan;
+  const money = standing.overdueMinor;
+  const message = sentence(fill(overdueRepaymentCatalogue[overdueEffectOf(standing)], { money }, lang), lang);
+  // Where the summary would say there is nothing to do, or nothing verified, the arrears come first instead.
+  const summary =
+    plan.status === "not_needed" || !plan.verified
+      ? sentence(fill(overdueSummaries[standing.frozen ? "frozen" : "not_frozen"], { money }, lang), lang)
+      : plan.summary;
+  if (plan.verified) {
+    const first = {
+      order: 1,
+      featureId: lineDpdSubject,
+      action: "repay_overdue" as const,
+      message,
+      days: 0,
+      moneyMinor: money,
+      projectedScore: standing.score,
+      projectedLimitMinor: standing.limitMinor,
+    };
+    return { ...plan, summary, steps: [first, ...plan.steps.map((s) => ({ ...s, order: s.order + 1 }))] };
+  }
+  const first = { kind: "repay_overdue" as const, message, moneyMinor: money };
+  return { ...plan, summary, actions: [first, ...(plan.actions ?? [])] };
 }

@@ -214,6 +214,12 @@ export interface PlanCondition {
   readonly watch: number | null;
 }
 
+/**
+ * The first thing a frozen or overdue borrower does: repay what is overdue. Not among a decision's inputs (the
+ * line's arrears are read at render time), so it is never stored with a plan, only rendered at its head.
+ */
+export type OverdueRepaymentAction = "repay_overdue";
+
 /** Why an unverified plan has no steps (rendered as a sentence, `missing`, with this code). */
 export type PlanMissingCode = "missing_data" | "no_verified_steps";
 
@@ -345,7 +351,7 @@ export interface RenderedExplanation {
     readonly steps: readonly {
       readonly order: number;
       readonly featureId: string;
-      readonly action: PlanAction;
+      readonly action: PlanAction | OverdueRepaymentAction;
       readonly message: string;
       readonly days: number;
       readonly moneyMinor: number;
@@ -359,8 +365,12 @@ export interface RenderedExplanation {
     readonly verified: boolean;
     readonly conditions?: readonly { readonly code: PlanConditionCode; readonly message: string }[];
     readonly holdUntil?: string;
-    /** What the borrower can do to supply missing data. */
-    readonly actions?: readonly { readonly kind: MissingDataActionKind; readonly message: string }[];
+    /** What the borrower can do: repay what is overdue (first, with its amount), supply missing data. */
+    readonly actions?: readonly {
+      readonly kind: MissingDataActionKind | OverdueRepaymentAction;
+      readonly message: string;
+      readonly moneyMinor?: number;
+    }[];
     /** Unverified plans: why there are no steps, in a sentence (and its code). */
     readonly missing?: string;
     readonly missingCode?: PlanMissingCode;

@@ -17,6 +17,7 @@ export {
   endOfDayThrough,
   freezeLine,
   openLine,
+  overdueFreezeReason,
   repay,
   unfreezeLine,
 } from "./line.js";

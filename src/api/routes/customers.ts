@@ -1,11 +1,13 @@
 // Customer routes: the customer's line and latest decision, the explanation of the latest limit change, the
-// limit history, and a borrower-requested re-evaluation (rate-limited; counted as a limit query).
+// limit history, and a borrower-requested re-evaluation (rate-limited; counted as a limit query; withheld while
+// the line is frozen). A frozen or overdue line's arrears lead the explanation's plan, read from the line now.
 
 import { randomBytes } from "node:crypto";
 import { Type } from "@sinclair/typebox";
 import type { FastifyInstance } from "fastify";
 import type { DecisionRecord } from "../../engine/index.js";
-import { type LineState, lineView } from "../../lending/index.js";
+import { formatMoney, type OverdueStanding, withOverdueRepayment } from "../../explain/index.js";
+import { dueMinor, type LineState, lineView, overdueFreezeReason } from "../../lending/index.js";
 import { lineOfCustomer, listCustomerLines } from "../../store/index.js";
 import { notFound, type Principal, requireCustomer } from "../auth.js";
 import { type ApiContext, required } from "../context.js";
@@ -34,10 +36,39 @@ const CustomerResponse = Type.Object({
   availableMinor: Minor,
   outstandingMinor: Minor,
   status: LineStatus,
+  /** Owed on instalments past their due date (through the line's last end of day); 0 when current. */
+  overdueMinor: Minor,
   score: Nullable(Type.Number()),
   band: Nullable(Type.String()),
   latestDecisionId: Nullable(Type.String()),
 });
+
+/** What is overdue on the line: owed on instalments due through its last end of day (paying it cures). */
+export function overdueMinorOf(state: LineState): number {
+  return dueMinor(state, state.lastEndOfDay);
+}
+
+/** The line's arrears as the explanation's plan reads them (not among a decision's inputs). */
+function overdueStandingOf(state: LineState, latest: DecisionRecord): OverdueStanding {
+  return {
+    overdueMinor: overdueMinorOf(state),
+    frozen: state.status === "frozen",
+    frozenForOverdue: state.status === "frozen" && state.freezeReason === overdueFreezeReason,
+    limitMinor: state.limitMinor,
+    score: latest.score.score,
+  };
+}
+
+/** A re-evaluation is withheld while the line is frozen: it could not raise the limit, yet counts as a query. */
+function lineFrozenError(state: LineState): ApiError {
+  const overdueMinor = overdueMinorOf(state);
+  const frozenForOverdue = state.freezeReason === overdueFreezeReason;
+  const message =
+    overdueMinor > 0
+      ? `the line is frozen: repay the overdue ${formatMoney(overdueMinor, "en")} first, then ask for a re-evaluation`
+      : "the line is frozen: a re-evaluation can be asked for once the freeze is lifted";
+  return new ApiError("line_frozen", message, { overdueMinor, frozenForOverdue });
+}
 
 /** The customer's line, or 404 — for "no such customer" and "not yours" alike. */
 export async function visibleCustomerLine(
@@ -55,6 +86,7 @@ export async function visibleCustomerLine(
 function customerView(state: LineState, latest: DecisionRecord | null) {
   return {
     ...lineView(state),
+    overdueMinor: overdueMinorOf(state),
     score: latest?.score.score ?? null,
     band: latest?.band ?? null,
     latestDecisionId: latest?.decisionId ?? null,
@@ -74,7 +106,7 @@ export function registerCustomerRoutes(app: FastifyInstance, ctx: ApiContext): v
         ),
         response: {
           200: Type.Object({
-            items: Type.Array(Type.Omit(CustomerResponse, ["latestDecisionId"])),
+            items: Type.Array(Type.Omit(CustomerResponse, ["latestDecisionId", "overdueMinor"])),
             nextCursor: Nullable(Type.String()),
           }),
           ...errorResponses,
@@ -141,11 +173,17 @@ export function registerCustomerRoutes(app: FastifyInstance, ctx: ApiContext): v
     async (request) => {
       const { customerId } = request.params as { customerId: string };
       const { lang } = request.query as { lang?: "zh-CN" | "en" };
-      await visibleCustomerLine(ctx, request.principal!, customerId);
+      const state = await visibleCustomerLine(ctx, request.principal!, customerId);
       const decisions = required(ctx.engine.decisions, "the decision engine");
       const latest = await decisions.latestDecision(customerId);
       if (!latest) throw notFound("decision");
-      return renderExplanationResponse(latest, lang ?? "en");
+      const response = renderExplanationResponse(latest, lang ?? "en");
+      if (response.plan === null) return response;
+      // The arrears as they stand now lead the plan: the latest decision may predate them.
+      return {
+        ...response,
+        plan: withOverdueRepayment(response.plan, overdueStandingOf(state, latest), lang ?? "en"),
+      };
     },
   );
 
@@ -188,7 +226,8 @@ export function registerCustomerRoutes(app: FastifyInstance, ctx: ApiContext): v
       config: { access: "borrower" },
       schema: {
         tags: ["customers"],
-        summary: "Ask for a re-evaluation now (counts as a limit query; rate-limited)",
+        summary:
+          "Ask for a re-evaluation now (counts as a limit query; rate-limited; withheld while the line is frozen)",
         params: CustomerParams,
         body: Type.Object({}, { additionalProperties: false }),
         response: {
@@ -200,7 +239,8 @@ export function registerCustomerRoutes(app: FastifyInstance, ctx: ApiContext): v
     async (request) => {
       const { customerId } = request.params as { customerId: string };
       const principal = request.principal!;
-      await visibleCustomerLine(ctx, principal, customerId);
+      const state = await visibleCustomerLine(ctx, principal, customerId);
+      if (state.status === "frozen") throw lineFrozenError(state);
       const decisions = required(ctx.engine.decisions, "the decision engine");
       const outcome = await decisions.decideForCustomer(customerId, {
         kind: "reevaluation.requested",
