@@ -65,6 +65,12 @@ export const commands: readonly CommandEntry[] = [
     load: async () => (await import("./audit-command.js")).auditCommand,
   },
   {
+    name: "audit explanations",
+    summary:
+      "check every decision's explanation (zh-CN, en) against the explanation rules; exit 1 listing each",
+    load: async () => (await import("./audit-explanations-command.js")).auditExplanationsCommand,
+  },
+  {
     name: "events import",
     summary: "ingest NDJSON events: <file.ndjson> [--lateness-days 3] [--batch-size n]",
     load: async () => (await import("./events-import-command.js")).eventsImportCommand,

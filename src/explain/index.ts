@@ -2,6 +2,21 @@
 // and the zh-CN / en message catalogue. Pure; explanations are stored language-neutral and rendered on read.
 export { attributeChange, changedGroups } from "./attribution.js";
 export {
+  type AuditContext,
+  type AuditedDecision,
+  type AuditedPlan,
+  type AuditedRendering,
+  type AuditRule,
+  type AuditViolation,
+  auditDecision,
+  auditRule,
+  auditRules,
+  type HeldLimitRow,
+  renderedForAudit,
+  sentencesOf,
+  windowHighestMinor,
+} from "./audit.js";
+export {
   characteristicCatalogue,
   missingActionCatalogue,
   missingCatalogue,
