@@ -187,6 +187,16 @@ export function announcementOf(inputs: DecisionInputs): string | null {
   return null;
 }
 
+/** Held limits as a record keeps them ("YYYY-MM-DD" dates). */
+export function recordedLimitsHeld(held: readonly HeldLimit[]): RecordedHeldLimit[] {
+  const out: RecordedHeldLimit[] = [];
+  for (let i = 0; i < held.length; i++) {
+    const [day, limitMinor] = held[i] as HeldLimit;
+    out.push([formatDate(day), limitMinor]);
+  }
+  return out;
+}
+
 /** The history as a record keeps it: dates as text; held limits only when the decision had them. */
 function recordedHistoryOf(inputs: DecisionInputs): RecordedHistory {
   const h = inputs.history;
@@ -198,11 +208,7 @@ function recordedHistoryOf(inputs: DecisionInputs): RecordedHistory {
       ? { previousBand: h.previousBand, lastIncreaseOn, previousDecisionId, activePlan: plan }
       : { previousBand: h.previousBand, lastIncreaseOn, previousDecisionId };
   }
-  const limitsHeld: RecordedHeldLimit[] = [];
-  for (let i = 0; i < h.limitsHeld.length; i++) {
-    const [day, limitMinor] = h.limitsHeld[i] as HeldLimit;
-    limitsHeld.push([formatDate(day), limitMinor]);
-  }
+  const limitsHeld = recordedLimitsHeld(h.limitsHeld);
   return plan
     ? { previousBand: h.previousBand, lastIncreaseOn, previousDecisionId, limitsHeld, activePlan: plan }
     : { previousBand: h.previousBand, lastIncreaseOn, previousDecisionId, limitsHeld };

@@ -14,13 +14,7 @@ import {
   type FeatureVector,
   type ProductTerms,
 } from "../policy/index.js";
-import {
-  type BusinessDate,
-  businessDateOfInstant,
-  formatDate,
-  parseDate,
-  startOfBusinessDate,
-} from "../time/index.js";
+import { type BusinessDate, businessDateOfInstant, parseDate, startOfBusinessDate } from "../time/index.js";
 import { buildRecord, decide } from "./decide.js";
 import type {
   DecisionHistory,
@@ -167,16 +161,6 @@ export function limitsHeldOf(
     }
   }
   return held.length === 0 ? noLimitsHeld : staircase(held, currentLimitMinor);
-}
-
-/** Held limits as a record keeps them ("YYYY-MM-DD" dates). */
-export function recordedLimitsHeld(held: readonly HeldLimit[]): RecordedHeldLimit[] {
-  const out: RecordedHeldLimit[] = [];
-  for (let i = 0; i < held.length; i++) {
-    const [day, limitMinor] = held[i] as HeldLimit;
-    out.push([formatDate(day), limitMinor]);
-  }
-  return out;
 }
 
 /** Held limits from a record (its "YYYY-MM-DD" dates as business days). */
