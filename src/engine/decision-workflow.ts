@@ -138,23 +138,26 @@ export function limitsHeldOf(
   date: BusinessDate,
 ): readonly HeldLimit[] {
   if (previous === null) return noLimitsHeld;
+  const recorded = previous.limitsHeld;
+  const replaced =
+    previous.applied &&
+    previous.newLimitMinor !== previous.previousLimitMinor &&
+    previous.previousLimitMinor > currentLimitMinor;
+  const left = previous.applied && previous.newLimitMinor > currentLimitMinor;
+  // The common case on a review's hot path: nothing held, nothing replaced.
+  if (!replaced && !left && (recorded === undefined || recorded.length === 0)) return noLimitsHeld;
   const from = date - limitsHeldDaysMax + 1;
   const held: HeldLimit[] = [];
-  const recorded = previous.limitsHeld;
   if (recorded !== undefined) {
     for (let i = 0; i < recorded.length; i++) {
-      const [text, limitMinor] = recorded[i] as RecordedHeldLimit;
-      if (limitMinor <= currentLimitMinor) continue;
-      const day = epochDayOf(text);
-      if (day >= from) held.push([day, limitMinor]);
+      const entry = recorded[i] as RecordedHeldLimit;
+      if (entry[1] <= currentLimitMinor) continue;
+      const day = epochDayOf(entry[0]);
+      if (day >= from) held.push([day, entry[1]]);
     }
   }
-  if (previous.applied) {
-    const replaced =
-      previous.newLimitMinor !== previous.previousLimitMinor &&
-      previous.previousLimitMinor > currentLimitMinor;
-    const left = previous.newLimitMinor > currentLimitMinor;
-    const on = replaced || left ? epochDayOf(previous.businessDate) : date;
+  if (replaced || left) {
+    const on = epochDayOf(previous.businessDate);
     if (on >= from) {
       if (replaced) held.push([on, previous.previousLimitMinor]);
       if (left) held.push([on, previous.newLimitMinor]);
