@@ -14,6 +14,7 @@ interface PlanItem {
   readonly message: string;
   readonly moneyMinor?: number;
   readonly order?: number;
+  readonly days?: number;
 }
 interface Plan {
   readonly verified: boolean;
@@ -33,7 +34,7 @@ afterAll(async () => {
 /** Noon of a date in Asia/Shanghai (UTC+8). */
 const noonMs = (date: string) => Date.parse(`${date}T12:00:00+08:00`);
 
-async function customer(): Promise<{ status: string; overdueMinor: number }> {
+async function customer(): Promise<{ status: string; overdueMinor: number; businessDate: string }> {
   const r = await f.app.inject({ url: `/v1/customers/${f.customers.a}`, headers: bearer(f.keys.borrowerA) });
   expect(r.statusCode).toBe(200);
   return r.json();
@@ -74,7 +75,11 @@ async function expectRepayOverdueFirst(overdueMinor: number): Promise<void> {
   const amount = (overdueMinor / 100).toLocaleString("en-US", { minimumFractionDigits: 2 });
   expect(first?.message).toContain(`CNY ${amount}`);
   expect(first?.message).toContain("no longer frozen");
-  if (en.verified) expect(en.steps.map((s) => s.order)).toEqual(en.steps.map((_, i) => i + 1));
+  if (en.verified) {
+    expect(en.steps.map((s) => s.order)).toEqual(en.steps.map((_, i) => i + 1));
+    // Due on the date the plan is read (the decision's own here), never a date already passed.
+    expect(first?.days).toBe(0);
+  }
   // Never "no verified plan" or "nothing to recover" beside the arrears: the summary says they come first.
   if (!en.verified || en.steps.length === 1)
     expect(en.summary).toBe(`Your line is frozen while CNY ${amount} is overdue: repaying it comes first`);
@@ -106,6 +111,7 @@ describe("a frozen borrower", () => {
     f.clock.set(noonMs("2026-06-03"));
     const c = await customer();
     expect(c.status).toBe("frozen");
+    expect(c.businessDate).toBe("2026-06-03");
     expect(c.overdueMinor).toBeGreaterThan(900_000);
   });
 

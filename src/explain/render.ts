@@ -267,6 +267,8 @@ export interface OverdueStanding {
   readonly frozen: boolean;
   /** True when the line is frozen for being overdue, so that curing it lifts the freeze. */
   readonly frozenForOverdue: boolean;
+  /** Days from the decision's business date to the date the plan is read: the step is due then, not before. */
+  readonly dueInDays: number;
   /** What the line keeps once the arrears are paid: its limit now and the latest decision's score. */
   readonly limitMinor: number;
   readonly score: number;
@@ -302,7 +304,7 @@ export function withOverdueRepayment(
       featureId: lineDpdSubject,
       action: "repay_overdue" as const,
       message,
-      days: 0,
+      days: Math.max(0, standing.dueInDays),
       moneyMinor: money,
       projectedScore: standing.score,
       projectedLimitMinor: standing.limitMinor,

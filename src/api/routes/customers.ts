@@ -9,6 +9,7 @@ import type { DecisionRecord } from "../../engine/index.js";
 import { formatMoney, type OverdueStanding, withOverdueRepayment } from "../../explain/index.js";
 import { dueMinor, type LineState, lineView, overdueFreezeReason } from "../../lending/index.js";
 import { lineOfCustomer, listCustomerLines } from "../../store/index.js";
+import { parseDateOrThrow } from "../../time/index.js";
 import { notFound, type Principal, requireCustomer } from "../auth.js";
 import { type ApiContext, required } from "../context.js";
 import { ApiError, fromRejection } from "../errors.js";
@@ -38,6 +39,8 @@ const CustomerResponse = Type.Object({
   status: LineStatus,
   /** Owed on instalments past their due date (through the line's last end of day); 0 when current. */
   overdueMinor: Minor,
+  /** The store's business date ("YYYY-MM-DD"): what a plan's step dates are read against. */
+  businessDate: Type.String(),
   score: Nullable(Type.Number()),
   band: Nullable(Type.String()),
   latestDecisionId: Nullable(Type.String()),
@@ -49,8 +52,9 @@ export function overdueMinorOf(state: LineState): number {
 }
 
 /** The line's arrears as the explanation's plan reads them (not among a decision's inputs). */
-function overdueStandingOf(state: LineState, latest: DecisionRecord): OverdueStanding {
+function overdueStandingOf(state: LineState, latest: DecisionRecord, today: string): OverdueStanding {
   return {
+    dueInDays: parseDateOrThrow(today) - parseDateOrThrow(latest.businessDate),
     overdueMinor: overdueMinorOf(state),
     frozen: state.status === "frozen",
     frozenForOverdue: state.status === "frozen" && state.freezeReason === overdueFreezeReason,
@@ -83,10 +87,11 @@ export async function visibleCustomerLine(
   return stored.state;
 }
 
-function customerView(state: LineState, latest: DecisionRecord | null) {
+function customerView(state: LineState, latest: DecisionRecord | null, businessDate: string) {
   return {
     ...lineView(state),
     overdueMinor: overdueMinorOf(state),
+    businessDate,
     score: latest?.score.score ?? null,
     band: latest?.band ?? null,
     latestDecisionId: latest?.decisionId ?? null,
@@ -106,7 +111,9 @@ export function registerCustomerRoutes(app: FastifyInstance, ctx: ApiContext): v
         ),
         response: {
           200: Type.Object({
-            items: Type.Array(Type.Omit(CustomerResponse, ["latestDecisionId", "overdueMinor"])),
+            items: Type.Array(
+              Type.Omit(CustomerResponse, ["latestDecisionId", "overdueMinor", "businessDate"]),
+            ),
             nextCursor: Nullable(Type.String()),
           }),
           ...errorResponses,
@@ -154,7 +161,7 @@ export function registerCustomerRoutes(app: FastifyInstance, ctx: ApiContext): v
       const { customerId } = request.params as { customerId: string };
       const state = await visibleCustomerLine(ctx, request.principal!, customerId);
       const latest = ctx.engine.decisions ? await ctx.engine.decisions.latestDecision(customerId) : null;
-      return customerView(state, latest);
+      return customerView(state, latest, await ctx.engine.lending.businessDate());
     },
   );
 
@@ -182,7 +189,11 @@ export function registerCustomerRoutes(app: FastifyInstance, ctx: ApiContext): v
       // The arrears as they stand now lead the plan: the latest decision may predate them.
       return {
         ...response,
-        plan: withOverdueRepayment(response.plan, overdueStandingOf(state, latest), lang ?? "en"),
+        plan: withOverdueRepayment(
+          response.plan,
+          overdueStandingOf(state, latest, await ctx.engine.lending.businessDate()),
+          lang ?? "en",
+        ),
       };
     },
   );
