@@ -1,14 +1,16 @@
 // The web UI in Debian's Chromium against the real API server on a seeded store: both views load, the language
-// switches (and `lang` follows), a limit change opens with its reasons and plan, the borrower view fits a 375 px
-// phone, what-ifs show by band, a review is followed to completion, decisions replay. Screenshots land in
-// test-results/; no console error may occur.
+// switches (and `lang` follows), a limit change opens with its headline, reasons and plan, the borrower view fits a
+// 375 px phone, what-ifs show by band, a review is followed to completion, decisions replay. The borrower reads
+// sentences, never reason codes, and one money format per language (en CNY 9,800.00, zh-CN ¥9,800.00); a frozen
+// borrower reads the way out (repay the overdue amount first) where the re-evaluation button would be.
+// Screenshots land in test-results/; no console error may occur.
 
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { type Browser, type ConsoleMessage, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ensureWebBuild } from "../web/ensure-build.mjs";
-import { startWebApiServer, type WebApiServer } from "./support/web-api-server.js";
+import { startWebApiServer, type WebApiServer, webFrozenCustomerId } from "./support/web-api-server.js";
 
 const chromiumPath = "/usr/bin/chromium";
 const screenshotsDir = join(process.cwd(), "test-results", "browser-ui");
@@ -61,6 +63,24 @@ async function htmlLang(page: Page) {
   return page.evaluate(() => document.documentElement.lang);
 }
 
+/** Reason, rule and condition codes as the JSON carries them (R_…, P_…, C_…): never shown to a borrower. */
+const reasonCodePattern = /\b[RPC]_[A-Z0-9_]{2,}\b/;
+
+/** The borrower view's text: no reason code, and money in the language's one format only. */
+async function expectBorrowerText(page: Page, lang: "en" | "zh-CN"): Promise<string> {
+  const text = (await page.locator(".borrower").textContent()) ?? "";
+  expect(text).not.toMatch(reasonCodePattern);
+  expect(await page.locator(".borrower code").count()).toBe(0);
+  if (lang === "en") {
+    expect(text).toContain("CNY ");
+    expect(text).not.toContain("¥");
+  } else {
+    expect(text).toContain("¥");
+    expect(text).not.toContain("CNY");
+  }
+  return text;
+}
+
 /** Form controls with no accessible name (no <label>, no aria-label): must be none. */
 async function unlabelledControls(page: Page): Promise<string[]> {
   return page.evaluate(() =>
@@ -102,10 +122,13 @@ describe("web UI in Chromium", () => {
 
     // Open the latest change (a decrease): its reasons, attribution and recovery plan.
     const latest = page.getByTestId("limit-change").first();
-    expect(await latest.textContent()).toContain("−¥");
+    expect(await latest.textContent()).toContain("−CNY ");
     await latest.click();
     const detail = page.getByTestId("change-detail");
     await detail.getByTestId("reasons").locator("li").first().waitFor();
+    expect(await detail.getByTestId("headline").textContent()).toMatch(
+      /^Your limit fell from CNY [\d,]+\.\d\d to CNY/,
+    );
     expect(await detail.getByTestId("reasons").locator("li").count()).toBeGreaterThan(0);
     await detail.getByTestId("attribution-chart").locator("svg").waitFor();
     const plan = detail.getByTestId("plan");
@@ -116,6 +139,7 @@ describe("web UI in Chromium", () => {
     await steps.first().check();
     expect(await plan.textContent()).toContain(`1 of ${stepCount} steps done`);
     expect(await plan.textContent()).toMatch(/Expected by \d{4}-\d{2}-\d{2}/);
+    await expectBorrowerText(page, "en");
     await shot(page, "borrower-change-en");
 
     // The re-evaluation explains that it counts as a limit query before it runs.
@@ -145,6 +169,10 @@ describe("web UI in Chromium", () => {
     await page.keyboard.press("Enter");
     await page.getByRole("heading", { name: "如何恢复额度" }).waitFor();
     await page.waitForFunction(() => document.activeElement?.id === "change-title");
+    await detail.getByTestId("reasons").locator("li").first().waitFor();
+    await page.getByRole("heading", { name: "如何恢复额度" }).waitFor();
+    await page.waitForFunction(() => !document.querySelector(".borrower")?.textContent?.includes("CNY"));
+    await expectBorrowerText(page, "zh-CN");
     expect(await unlabelledControls(page)).toEqual([]);
     await shot(page, "borrower-change-zh");
 
@@ -224,6 +252,54 @@ describe("web UI in Chromium", () => {
       await page.getByRole("link", { name: link }).click();
       await page.getByTestId(testId).waitFor();
     }
+
+    await context.close();
+    expect(errors).toEqual([]);
+  });
+
+  it("shows a frozen borrower the amount to repay first, in place of the re-evaluation button", async () => {
+    const context = await browser.newContext({ locale: "en-US", viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    const errors = watchErrors(page);
+    page.setDefaultTimeout(expectTimeoutMs);
+
+    await page.goto(`${server.url}/#/borrower`);
+    await page.getByRole("button", { name: new RegExp(`Open ${webFrozenCustomerId} `) }).click();
+    const figures = page.getByTestId("line-figures");
+    await figures.waitFor();
+    expect(await figures.textContent()).toContain("frozen");
+    // The reason stands where the button was: repay the overdue amount first.
+    const withheld = page.getByTestId("reevaluate-withheld");
+    expect(await withheld.textContent()).toMatch(
+      /^Your line is frozen while CNY [\d,]+\.\d\d is overdue\. Repay the overdue amount first/,
+    );
+    expect(await page.getByRole("button", { name: "Request re-evaluation" }).count()).toBe(0);
+
+    // The freeze kept the limit: list unchanged decisions too, and open the latest.
+    await page.getByLabel("Also list decisions that kept the limit").check();
+    await page.getByTestId("limit-change").first().click();
+    const plan = page.getByTestId("change-detail").getByTestId("plan");
+    await plan.waitFor();
+    // The plan leads with the arrears: its first step when verified, else its first action.
+    const first = plan.locator('[data-action="repay_overdue"], [data-kind="repay_overdue"]').first();
+    expect(await first.textContent()).toMatch(
+      /Repay the CNY [\d,]+\.\d\d overdue now: once it is paid your line is no longer frozen/,
+    );
+    const leading = plan.locator("ol.checklist > li, [data-testid='plan-actions'] > li").first();
+    expect(
+      await leading.evaluate((el) => el.getAttribute("data-action") ?? el.getAttribute("data-kind")),
+    ).toBe("repay_overdue");
+    expect(await plan.textContent()).not.toContain("No verified recovery plan");
+    await expectBorrowerText(page, "en");
+    await shot(page, "borrower-frozen-en");
+
+    await page.getByLabel("Language").selectOption("zh-CN");
+    await page.getByRole("heading", { name: "如何恢复额度" }).waitFor();
+    await page.waitForFunction(() => !document.querySelector(".borrower")?.textContent?.includes("CNY"));
+    expect(await withheld.textContent()).toMatch(/^您的额度因¥[\d,]+\.\d\d逾期未还已被冻结/);
+    expect(await first.textContent()).toMatch(/^立即归还逾期款项¥[\d,]+\.\d\d/);
+    await expectBorrowerText(page, "zh-CN");
+    await shot(page, "borrower-frozen-zh");
 
     await context.close();
     expect(errors).toEqual([]);

@@ -1,6 +1,7 @@
 // The real API server for the browser suite: a throwaway SQLite store with a small seeded portfolio (lines,
-// drawdowns, penalised behaviour, a periodic review and a settled repayment, so limits rose and fell), served by
-// buildServer in demo mode with the web UI's build on a free loopback port.
+// drawdowns, penalised behaviour, a periodic review and a settled repayment, so limits rose and fell, and one
+// borrower three instalments overdue with the line frozen), served by buildServer in demo mode with the web UI's
+// build on a free loopback port.
 
 import type { FastifyInstance } from "fastify";
 import { loadApiConfig } from "../../src/api/config.js";
@@ -8,7 +9,7 @@ import { buildServer } from "../../src/api/server.js";
 import { openApiEngine } from "../../src/api/wiring.js";
 import type { AnyEvent, BehaviourEvent } from "../../src/events/index.js";
 import { ManualClock, unwrapOrThrow } from "../../src/kernel/index.js";
-import { alwaysPaysGateway } from "../../src/lending/index.js";
+import { alwaysPaysGateway, neverPaysGateway, type PaymentGateway } from "../../src/lending/index.js";
 import { appendEventRows, eventsByIds, openStore, type Store } from "../../src/store/index.js";
 import { businessDateOfInstant, parseInstant } from "../../src/time/index.js";
 import { createTestDatabase, type TestDatabase } from "./databases.js";
@@ -17,6 +18,13 @@ const zone = "Asia/Shanghai";
 /** 2026-03-10 12:00 in Asia/Shanghai: the business date the seeded portfolio was reviewed on. */
 export const webSeedNowMs = Date.UTC(2026, 2, 10, 4, 0, 0);
 export const webSeedCustomers = 6;
+/** A borrower whose line opened in December and never paid: three instalments overdue, the line frozen. */
+export const webFrozenCustomerId = "c-frozen";
+const frozenLineId = "l-frozen";
+
+/** Auto-debit collects from every line but the frozen borrower's. */
+const seedGateway: PaymentGateway = (request) =>
+  request.lineId === frozenLineId ? neverPaysGateway(request) : alwaysPaysGateway(request);
 
 async function logEvents(store: Store, events: readonly BehaviourEvent[]): Promise<void> {
   await store.db.transaction((tx) =>
@@ -98,11 +106,34 @@ export async function startWebApiServer(webDistDir: string): Promise<WebApiServe
       });
     }
   }
+  // The frozen borrower: drew in December, instalments due on 01-02, 02-02 and 03-02 all unpaid.
+  unwrapOrThrow(
+    await lending.openLine(
+      { customerId: webFrozenCustomerId, limitMinor: 5_000_000, lineId: frozenLineId },
+      { date: "2025-12-01" },
+    ),
+  );
+  unwrapOrThrow(
+    await lending.drawdown(
+      frozenLineId,
+      { amountMinor: 1_200_000, termMonths: 3, method: "equal_instalment" },
+      { date: "2025-12-02" },
+    ),
+  );
+  events.push({
+    eventId: "bureau-frozen",
+    customerId: webFrozenCustomerId,
+    type: "bureau.reported",
+    occurredAt: "2025-12-02T08:00:00+08:00",
+    payload: { monthlyIncomeMinor: 3_000_000, externalDebtMinor: 0, delinquencies24m: 0, inquiries6m: 0 },
+  });
   await logEvents(store, events);
-  unwrapOrThrow(await lending.runEndOfDay("2026-03-09", alwaysPaysGateway));
+  unwrapOrThrow(await lending.runEndOfDay("2026-03-09", seedGateway));
   clock.set(webSeedNowMs);
-  for (let c = 1; c <= webSeedCustomers; c++) {
-    const customerId = `c-${String(c).padStart(3, "0")}`;
+  for (const customerId of [
+    ...Array.from({ length: webSeedCustomers }, (_, i) => `c-${String(i + 1).padStart(3, "0")}`),
+    webFrozenCustomerId,
+  ]) {
     unwrapOrThrow(
       await decisions.decideForCustomer(customerId, {
         kind: "review.periodic",

@@ -23,17 +23,28 @@ export interface Customer {
   readonly availableMinor: number;
   readonly outstandingMinor: number;
   readonly status: LineStatus;
+  /** Owed on instalments past their due date; 0 when current (the borrower's own view only). */
+  readonly overdueMinor?: number;
+  /** The store's business date, "YYYY-MM-DD" (the borrower's own view only). */
+  readonly businessDate?: string;
   readonly score: number | null;
   readonly band: string | null;
   readonly latestDecisionId?: string | null;
 }
 
+/** A reason: the sentence is for the borrower; the code is for operators and never shown to borrowers. */
 export interface Reason {
   readonly code: string;
-  readonly kind?: string;
+  readonly kind?: "characteristic" | "rule" | "missing_data";
   readonly message: string;
   readonly featureId?: string;
-  readonly value?: unknown;
+  readonly value?: number | string | null;
+  readonly pointsBelow?: number;
+  readonly effectMinor?: number;
+  /** The nearest better value the borrower can reach, and which way from `value` it lies. */
+  readonly betterAt?: number;
+  readonly direction?: "higher" | "lower";
+  readonly missing?: string;
 }
 
 export interface AttributionPart {
@@ -47,6 +58,7 @@ export interface AttributionPart {
 export interface PlanStep {
   readonly order: number;
   readonly featureId: string;
+  /** "repay_overdue" leads the plan of a frozen or overdue borrower. */
   readonly action: string;
   readonly message: string;
   readonly days: number;
@@ -55,19 +67,34 @@ export interface PlanStep {
   readonly projectedLimitMinor: number;
 }
 
+/** What the borrower can do outside the verified steps: repay what is overdue (first), supply missing data. */
+export interface PlanAction {
+  readonly kind: string;
+  readonly message: string;
+  /** repay_overdue: the amount overdue. */
+  readonly moneyMinor?: number;
+}
+
 export interface RecoveryPlan {
   readonly status: string;
   readonly summary?: string;
-  readonly targetLimitMinor: number;
+  /** null when the plan is not verified: nothing is promised. */
+  readonly targetLimitMinor: number | null;
   readonly reachableLimitMinor: number;
+  /** Verified steps only (none when unverified). */
   readonly steps: readonly PlanStep[];
-  readonly eta: string;
+  /** null when the plan is not verified. */
+  readonly eta: string | null;
   readonly earliestReevaluation: string;
   readonly nextReviewDate?: string;
   readonly verified: boolean;
   /** What the borrower keeps until the re-evaluation for the promise to hold. */
   readonly conditions?: readonly { readonly code: string; readonly message: string }[];
   readonly holdUntil?: string;
+  readonly actions?: readonly PlanAction[];
+  /** Unverified plans: why there are no steps, as a sentence, and its code. */
+  readonly missing?: string;
+  readonly missingCode?: "missing_data" | "no_verified_steps";
 }
 
 /** What a decision did with the recovery plan in force before it. */
@@ -86,6 +113,8 @@ export interface Explanation {
   readonly trigger: string;
   readonly previousLimitMinor: number;
   readonly newLimitMinor: number;
+  /** What happened to the limit, in one sentence (absent on decisions stored without an explanation). */
+  readonly headline?: string;
   readonly reasons: readonly Reason[];
   readonly attribution: readonly AttributionPart[];
   readonly plan: RecoveryPlan | null;

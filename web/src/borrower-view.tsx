@@ -1,6 +1,8 @@
 // The borrower view: the line (limit, available, outstanding), the limit history with every change selectable,
-// a change's reasons, attribution waterfall and recovery-plan checklist, upcoming instalments, announcements,
-// and a re-evaluation request that first explains it counts as a limit query.
+// a change's headline, reasons, attribution waterfall and recovery plan (verified steps, actions, or why none is
+// verified), upcoming instalments, announcements, and a re-evaluation request that first explains it counts as a
+// limit query — withheld, with the reason, while the line is frozen. The server's sentences are shown as they
+// are; reason codes are for operators and never appear here; money has one format per language (format.ts).
 
 import { useEffect, useMemo, useRef, useState } from "react";
 import {
@@ -14,7 +16,7 @@ import {
   type RecoveryPlan,
 } from "./api.js";
 import { Chart, type ChartOption } from "./chart.js";
-import { addDays, formatMoney, formatMoneyChange, toMajor } from "./format.js";
+import { addDays, formatMajorAxis, formatMoney, formatMoneyChange, toMajor } from "./format.js";
 import { catalogues, type MessageKey, useI18n } from "./i18n.js";
 import { ErrorNote, errorText, Loading, Money, useLoad } from "./ui.js";
 
@@ -87,7 +89,15 @@ export function BorrowerView({
             {c.score !== null && c.band !== null && (
               <p className="muted">{t("scoreBand", { score: Math.round(c.score), band: c.band })}</p>
             )}
-            <Reevaluate api={api} customerId={customerId} onDone={reload} />
+            {c.status === "frozen" ? (
+              <p className="frozen-reason" data-testid="reevaluate-withheld">
+                {(c.overdueMinor ?? 0) > 0
+                  ? t("reevaluateFrozenOverdue", { amount: formatMoney(c.overdueMinor ?? 0, lang) })
+                  : t("reevaluateFrozen")}
+              </p>
+            ) : (
+              <Reevaluate api={api} customerId={customerId} onDone={reload} />
+            )}
           </>
         )}
       </section>
@@ -110,6 +120,7 @@ export function BorrowerView({
           summary={history.data.items.find((d) => d.decisionId === selected) ?? null}
           latestDecisionId={c?.latestDecisionId ?? history.data.items[0]?.decisionId ?? null}
           decisionId={selection.decisionId}
+          today={c?.businessDate ?? null}
         />
       )}
 
@@ -144,7 +155,7 @@ function Timeline({
         type: "category",
         data: [t("previousLimit"), ...oldestFirst.map((d) => d.businessDate)],
       },
-      yAxis: { type: "value", axisLabel: { formatter: (v: number) => `¥${v.toLocaleString(lang)}` } },
+      yAxis: { type: "value", axisLabel: { formatter: (v: number) => formatMajorAxis(v, lang) } },
       series: [
         {
           type: "line",
@@ -228,8 +239,11 @@ function ChangeDetail({
   latestDecisionId,
   summary,
   focusSeq,
+  today,
 }: {
   readonly focusSeq: number;
+  /** The store's business date: plan steps dated before it are marked as passed. */
+  readonly today: string | null;
   readonly api: HeadroomApi;
   readonly customerId: string;
   readonly decisionId: string;
@@ -259,15 +273,14 @@ function ChangeDetail({
       </h2>
       <ErrorNote error={explanation.error} />
       {explanation.loading && <Loading />}
+      {e?.headline !== undefined && <p data-testid="headline">{e.headline}</p>}
       <h3>{t("reasonsTitle")}</h3>
       {reasons.length === 0 ? (
         <p className="muted">{t("noReasons")}</p>
       ) : (
         <ol className="reasons" data-testid="reasons">
           {reasons.map((r) => (
-            <li key={r.code}>
-              {r.message} <code className="muted">{r.code}</code>
-            </li>
+            <li key={r.code}>{r.message}</li>
           ))}
         </ol>
       )}
@@ -280,6 +293,7 @@ function ChangeDetail({
           decisionId={e.decisionId}
           businessDate={e.businessDate}
           commitment={e.commitment ?? null}
+          today={today}
         />
       )}
     </section>
@@ -368,11 +382,13 @@ function Plan({
   decisionId: shownDecisionId,
   businessDate: shownDate,
   commitment,
+  today,
 }: {
   readonly plan: RecoveryPlan | null;
   readonly decisionId: string;
   readonly businessDate: string;
   readonly commitment: PlanCommitment | null;
+  readonly today: string | null;
 }) {
   const { t, lang } = useI18n();
   // A plan still in force is the one made earlier: its steps count from its own date, its ticks are its own.
@@ -401,14 +417,18 @@ function Plan({
     <div data-testid="plan">
       <h3>{t("planTitle")}</h3>
       {commitment !== null && <p data-testid="plan-commitment">{commitment.message}</p>}
-      <p>{statusText}</p>
-      <p className="muted">
-        {t("planTarget", {
-          target: formatMoney(plan.targetLimitMinor, lang),
-          reachable: formatMoney(plan.reachableLimitMinor, lang),
-        })}{" "}
-        · {plan.verified ? t("planVerified") : t("planNotVerified")}
-      </p>
+      <p data-testid="plan-summary">{statusText}</p>
+      {/* A target and a date only for a verified plan; an unverified one says why, in the server's words. */}
+      {plan.verified && plan.targetLimitMinor !== null && (
+        <p className="muted">
+          {t("planTarget", {
+            target: formatMoney(plan.targetLimitMinor, lang),
+            reachable: formatMoney(plan.reachableLimitMinor, lang),
+          })}{" "}
+          · {t("planVerified")}
+        </p>
+      )}
+      {!plan.verified && plan.missing !== undefined && <p data-testid="plan-missing">{plan.missing}</p>}
       {plan.steps.length > 0 && (
         <>
           <label className="progress">
@@ -420,28 +440,51 @@ function Plan({
           <ol className="checklist">
             {[...plan.steps]
               .sort((a, b) => a.order - b.order)
-              .map((s) => (
-                <li key={s.order}>
-                  <label>
-                    <input
-                      type="checkbox"
-                      checked={ticked.includes(s.order)}
-                      onChange={() => toggle(s.order)}
-                    />
-                    <span>{s.message}</span>
-                  </label>
-                  <span className="muted step-meta">
-                    {t("stepDue", { date: addDays(businessDate, s.days) })}
-                    {s.moneyMinor > 0 && ` · ${t("stepMoney", { amount: formatMoney(s.moneyMinor, lang) })}`}{" "}
-                    ·{" "}
-                    {t("stepProjection", {
-                      score: Math.round(s.projectedScore),
-                      limit: formatMoney(s.projectedLimitMinor, lang),
-                    })}
-                  </span>
-                </li>
-              ))}
+              .map((s) => {
+                const dueOn = addDays(businessDate, s.days);
+                const passed = today !== null && dueOn < today;
+                return (
+                  <li
+                    key={s.order}
+                    data-action={s.action}
+                    data-passed={passed}
+                    className={passed ? "passed" : undefined}
+                  >
+                    <label>
+                      <input
+                        type="checkbox"
+                        checked={ticked.includes(s.order)}
+                        onChange={() => toggle(s.order)}
+                      />
+                      <span>{s.message}</span>
+                    </label>
+                    <span className="muted step-meta">
+                      {t("stepDue", { date: dueOn })}
+                      {passed && ` (${t("stepPassed")})`}
+                      {s.moneyMinor > 0 &&
+                        ` · ${t("stepMoney", { amount: formatMoney(s.moneyMinor, lang) })}`}{" "}
+                      ·{" "}
+                      {t("stepProjection", {
+                        score: Math.round(s.projectedScore),
+                        limit: formatMoney(s.projectedLimitMinor, lang),
+                      })}
+                    </span>
+                  </li>
+                );
+              })}
           </ol>
+        </>
+      )}
+      {plan.actions !== undefined && plan.actions.length > 0 && (
+        <>
+          <h4>{t("planActionsTitle")}</h4>
+          <ul data-testid="plan-actions">
+            {plan.actions.map((a) => (
+              <li key={a.kind} data-kind={a.kind}>
+                {a.message}
+              </li>
+            ))}
+          </ul>
         </>
       )}
       {plan.conditions !== undefined && plan.conditions.length > 0 && (
@@ -454,7 +497,7 @@ function Plan({
           </ul>
         </>
       )}
-      <p>{t("planEta", { eta: plan.eta, earliest: plan.earliestReevaluation })}</p>
+      {plan.eta !== null && <p>{t("planEta", { eta: plan.eta, earliest: plan.earliestReevaluation })}</p>}
       {plan.nextReviewDate !== undefined && (
         <p className="muted">{t("planNextReview", { date: plan.nextReviewDate })}</p>
       )}
@@ -563,6 +606,10 @@ function Reevaluate({
     } catch (error) {
       if (error instanceof ApiClientError && error.code === "reevaluation_rate_limited") {
         setOutcome({ kind: "rate_limited", seconds: error.retryAfterSeconds });
+      } else if (error instanceof ApiClientError && error.code === "line_frozen") {
+        // Frozen since the view loaded: reloading the line replaces this button with the reason.
+        setOutcome(null);
+        onDone();
       } else setOutcome({ kind: "failed", error });
     } finally {
       setBusy(false);

@@ -6,7 +6,7 @@ import type { HeadroomApi, PortfolioSummary } from "./api.js";
 import { Chart, type ChartOption } from "./chart.js";
 import { AuditPanel, DecisionsPanel, ExperimentsPanel, ModelsPanel, ReviewsPanel } from "./console-ops.js";
 import { MacroPanel, PoliciesPanel } from "./console-policies.js";
-import { formatShare, toMajor } from "./format.js";
+import { currencyPrefix, formatShare, toMajor } from "./format.js";
 import { type MessageKey, useI18n } from "./i18n.js";
 import { ErrorNote, Loading, Money, useLoad } from "./ui.js";
 
@@ -126,7 +126,7 @@ function OverviewBody({ s }: { readonly s: PortfolioSummary }) {
   const charts = useMemo(() => {
     const compact = new Intl.NumberFormat(lang, { notation: "compact", maximumFractionDigits: 1 });
     const limit = barOption(
-      s.limitHistogram.map((b) => `¥${compact.format(toMajor(b.fromMinor))}+`),
+      s.limitHistogram.map((b) => `${currencyPrefix[lang]}${compact.format(toMajor(b.fromMinor))}+`),
       s.limitHistogram.map((b) => b.count),
       t("limitDistribution"),
     );

@@ -1,28 +1,37 @@
 // Display formatting: money from integer minor units (never through a float division), shares and dates.
-// CNY has two minor digits; grouping follows the language.
+// One money format per language, the server's own (src/explain/format.ts): zh-CN "¥9,800.00", en
+// "CNY 9,800.00", so client-formatted amounts and the server's sentences read alike. CNY has two minor digits.
 
 import type { Lang } from "./api.js";
 
 export const minorDigits = 2;
 const minorPerMajor = 10 ** minorDigits;
 
-function groupDigits(whole: number, lang: Lang): string {
-  return new Intl.NumberFormat(lang, { maximumFractionDigits: 0, useGrouping: true }).format(whole);
+/** The currency as each language writes it before an amount. */
+export const currencyPrefix: Readonly<Record<Lang, string>> = { "zh-CN": "¥", en: "CNY " };
+
+function groupDigits(whole: number): string {
+  return String(whole).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
 }
 
-/** "¥20,000.00" from 2000000; a negative amount gets a minus sign. */
+/** "CNY 20,000.00" (en) or "¥20,000.00" (zh-CN) from 2000000; a negative amount gets a minus sign. */
 export function formatMoney(minor: number, lang: Lang): string {
   if (!Number.isSafeInteger(minor)) return "—";
   const abs = Math.abs(minor);
   const whole = Math.floor(abs / minorPerMajor);
   const fraction = String(abs % minorPerMajor).padStart(minorDigits, "0");
-  return `${minor < 0 ? "−" : ""}¥${groupDigits(whole, lang)}.${fraction}`;
+  return `${minor < 0 ? "−" : ""}${currencyPrefix[lang]}${groupDigits(whole)}.${fraction}`;
 }
 
-/** A change, always signed: "+¥2,000.00", "−¥500.00", "¥0.00". */
+/** A change, always signed: "+CNY 2,000.00", "−¥500.00", "CNY 0.00". */
 export function formatMoneyChange(minor: number, lang: Lang): string {
   if (minor > 0) return `+${formatMoney(minor, lang)}`;
   return formatMoney(minor, lang);
+}
+
+/** A chart axis label in major units, in the language's money format without the minor digits. */
+export function formatMajorAxis(major: number, lang: Lang): string {
+  return `${major < 0 ? "−" : ""}${currencyPrefix[lang]}${Math.abs(major).toLocaleString("en-US")}`;
 }
 
 /** Minor units to major units for chart axes only (charts draw floats; labels use formatMoney). */
