@@ -3,21 +3,26 @@
 // each violation with its decision id and exits 1 if there is any. Pages through the store (bounded memory),
 // with progress on stderr for big stores.
 
-import type { DecisionRecord, DecisionStore } from "../engine/index.js";
+import type { DecisionRecord, DecisionStore, LendingService } from "../engine/index.js";
 import {
   type AuditContext,
+  type AuditedRendering,
   type AuditRule,
   type AuditViolation,
   auditDecision,
   auditRules,
   type Explanation,
   type HeldLimitRow,
+  type Lang,
+  type OverdueStanding,
+  renderExplanation,
   renderedForAudit,
   windowHighestMinor,
+  withOverdueRepayment,
 } from "../explain/index.js";
-import { defaultProduct } from "../lending/index.js";
+import { defaultProduct, dueMinor, overdueFreezeReason } from "../lending/index.js";
 import type { Scorecard } from "../scoring/index.js";
-import { createDecisionStore, decisionPageSizeMax } from "../store/index.js";
+import { createDecisionStore, decisionPageSizeMax, lineOfCustomer, type Store } from "../store/index.js";
 import { addDays, formatDate, parseDate } from "../time/index.js";
 import type { Command } from "./commands.js";
 import { parseCommandArgs, runStoreCommand, storeOptions, UsageError, writeJson } from "./db-options.js";
@@ -84,49 +89,99 @@ async function earlierInWindow(
   return rows;
 }
 
-async function auditOne(
-  store: DecisionStore,
-  registry: Registry,
+/** What the audit reads besides the decisions: the registry, and the lines for the latest decisions. */
+export interface AuditSources {
+  readonly decisions: DecisionStore;
+  readonly registry: Registry;
+  readonly store: Store;
+  readonly lending: LendingService;
+}
+
+/**
+ * The line's arrears as the explanation route reads them for a customer's latest decision (the route's
+ * `overdueStandingOf`); null when the record is not the latest or the line is gone.
+ */
+export async function standingOf(
+  sources: AuditSources,
   record: DecisionRecord,
-): Promise<AuditViolation[]> {
-  const versions = await versionsOf(registry, record);
+): Promise<OverdueStanding | null> {
+  const latest = await sources.decisions.listDecisions({ customerId: record.customerId, limit: 1 });
+  if (latest.items[0]?.decisionId !== record.decisionId) return null;
+  const lineId = await sources.store.db.read((tx) => lineOfCustomer(tx, record.customerId));
+  const stored = lineId === null ? null : await sources.lending.getLine(lineId);
+  if (stored === null) return null;
+  const state = stored.state;
+  const frozen = state.status === "frozen";
+  const today = parseDate(await sources.lending.businessDate());
+  const decided = parseDate(record.businessDate);
+  // Built apart from the literal: the route's standing gained fields over time (the step's due day).
+  const standing = {
+    overdueMinor: dueMinor(state, state.lastEndOfDay),
+    frozen,
+    frozenForOverdue: frozen && state.freezeReason === overdueFreezeReason,
+    dueInDays: today.ok && decided.ok ? today.value - decided.value : 0,
+    limitMinor: state.limitMinor,
+    score: record.score.score,
+  };
+  return standing;
+}
+
+const noRendering: AuditedRendering = { reasons: [], attribution: [], plan: null };
+
+/**
+ * The explanation in both languages as the API serves it: a decision as `GET /v1/decisions/{id}` renders it,
+ * a customer's latest as the explanation route does, its plan led by the arrears of the line as it stands.
+ */
+export function renderedAsServed(
+  explanation: Explanation | null,
+  standing: OverdueStanding | null,
+): Record<Lang, AuditedRendering> {
+  if (explanation === null || explanation.format !== "headroom.explanation")
+    return { "zh-CN": noRendering, en: noRendering };
+  const rendered = renderedForAudit(explanation);
+  if (standing === null) return rendered;
+  const served = (lang: Lang) => ({
+    ...rendered[lang],
+    plan: withOverdueRepayment(renderExplanation(explanation, lang).plan, standing, lang),
+  });
+  return { "zh-CN": served("zh-CN"), en: served("en") };
+}
+
+async function auditOne(sources: AuditSources, record: DecisionRecord): Promise<AuditViolation[]> {
+  const versions = await versionsOf(sources.registry, record);
   if (typeof versions === "string")
     return [{ decisionId: record.decisionId, rule: "characteristic_reach", message: versions }];
   const decreased = record.newLimitMinor < record.previousLimitMinor;
   const window = versions.policy.guardrails.decreaseWindowDays;
-  const earlier = decreased ? await earlierInWindow(store, record, window) : [];
-  const explanation = record.explanation as Explanation | null;
-  const empty = { reasons: [], attribution: [], plan: null };
+  const earlier = decreased ? await earlierInWindow(sources.decisions, record, window) : [];
+  const standing = await standingOf(sources, record);
   return auditDecision(record, {
     model: versions.model,
     policy: versions.policy,
     windowHighestMinor: windowHighestMinor(record.businessDate, record.previousLimitMinor, earlier, window),
-    rendered:
-      explanation === null || explanation.format !== "headroom.explanation"
-        ? { "zh-CN": empty, en: empty }
-        : renderedForAudit(explanation),
+    rendered: renderedAsServed(record.explanation as Explanation | null, standing),
+    ...(standing === null ? {} : { overdueMinor: standing.overdueMinor }),
   });
 }
 
 /** Audits every decision of the store, newest first, a page at a time. */
 export async function auditExplanations(
-  store: DecisionStore,
-  registry: Registry,
+  sources: AuditSources,
   onProgress: (done: number, total: number) => void = () => undefined,
 ): Promise<ExplanationAuditReport> {
-  const total = await store.countDecisions();
+  const total = await sources.decisions.countDecisions();
   const byRule = Object.fromEntries(auditRules.map((r) => [r, 0])) as Record<AuditRule, number>;
   const violations: AuditViolation[] = [];
   let decisions = 0;
   let violationCount = 0;
   let cursor: string | null = null;
   do {
-    const page = await store.listDecisions({
+    const page = await sources.decisions.listDecisions({
       limit: decisionPageSizeMax,
       ...(cursor === null ? {} : { cursor }),
     });
     for (const record of page.items) {
-      for (const v of await auditOne(store, registry, record)) {
+      for (const v of await auditOne(sources, record)) {
         violationCount++;
         byRule[v.rule]++;
         if (violations.length < violationsListedMax) violations.push(v);
@@ -157,10 +212,11 @@ export const auditExplanationsCommand: Command = (ctx) =>
   runStoreCommand(ctx, async (json, open) => {
     const { values, positionals } = parseCommandArgs(ctx.argv, { ...storeOptions });
     if (positionals.length > 0) throw new UsageError(usage);
-    const { store } = await open(values.db);
+    const { store, service } = await open(values.db);
     const { registry } = await engineOn(store);
     const decisions = createDecisionStore(store.db, () => 0, defaultProduct.timeZone);
-    const report = await auditExplanations(decisions, registry, (done, total) => {
+    const sources = { decisions, registry, store, lending: service };
+    const report = await auditExplanations(sources, (done, total) => {
       ctx.stderr.write(`audit explanations: ${done} / ${total} decisions\n`);
     });
     if (json) writeJson(ctx, report);

@@ -106,6 +106,12 @@ export interface AuditContext {
    */
   readonly windowHighestMinor: number;
   readonly rendered: Readonly<Record<Lang, AuditedRendering>>;
+  /**
+   * The arrears the rendering was made with: a customer's latest decision is read with the line as it stands
+   * (the explanation route's `withOverdueRepayment`). Absent: the record's own DPD says whether the borrower
+   * was overdue when it was made.
+   */
+  readonly overdueMinor?: number;
 }
 
 /** The explanation rendered in both languages, with its headline: what the API and `explain` show. */
@@ -386,9 +392,15 @@ function verifiedPlanProblems(plan: AuditedPlan, madeOn: string): string[] {
     if (s.order !== i + 1) problems.push(`step ${i + 1} is numbered ${s.order}`);
     if (!Number.isSafeInteger(s.days) || s.days < 0)
       problems.push(`step ${s.order} has no due day (${s.days})`);
-    else if (made.ok && eta?.ok === true && addDays(made.value, s.days) > eta.value)
+    else if (
+      s.action !== overdueAction &&
+      made.ok &&
+      eta?.ok === true &&
+      addDays(made.value, s.days) > eta.value
+    )
       problems.push(`step ${s.order} falls due after the plan's eta ${plan.eta}`);
-    if (i > 0 && s.days < (plan.steps[i - 1]?.days ?? 0))
+    const ahead = plan.steps[i - 1];
+    if (ahead !== undefined && ahead.action !== overdueAction && s.days < ahead.days)
       problems.push(`step ${s.order} is due before the one ahead of it`);
   });
   return problems;
@@ -416,16 +428,21 @@ const planCoherence: Check = (record, e, ctx) => {
 
 /** A frozen or overdue borrower's plan starts with repaying what is overdue, naming the amount. */
 const planRepayOverdue: Check = (record, _e, ctx) => {
-  if (record.line.dpd <= 0 && record.line.status !== "frozen") return [];
+  const now = ctx.overdueMinor;
+  if (now === undefined ? record.line.dpd <= 0 : now <= 0) return [];
+  const standing =
+    now === undefined
+      ? `${record.line.dpd} day(s) past due when decided (line ${record.line.status})`
+      : `${formatMoney(now, "en")} overdue now`;
   for (const lang of langsAudited) {
     const plan = ctx.rendered[lang].plan;
     const first = plan === null ? undefined : plan.verified ? plan.steps[0] : plan.actions?.[0];
     const kind = first === undefined ? undefined : "action" in first ? first.action : first.kind;
-    const money = first?.moneyMinor;
-    const standing = `line ${record.line.status}, ${record.line.dpd} day(s) past due`;
     if (kind !== overdueAction)
       return [`${standing}: the plan starts with ${kind ?? "nothing"}, not ${overdueAction} (${lang})`];
-    if (money === undefined || money <= 0 || !first?.message.includes(formatMoney(money, lang)))
+    const money = first?.moneyMinor;
+    const named = money !== undefined && money > 0 && first?.message.includes(formatMoney(money, lang));
+    if (!named || (now !== undefined && money !== now))
       return [`${standing}: ${overdueAction} does not name the amount overdue (${lang})`];
   }
   return [];
