@@ -1,6 +1,7 @@
 // The decision engine shell: on a trigger, load features, line, registries and the previous decision →
-// the pure `decide` → persist the append-only record and apply it (limit change, freeze) in one
-// transaction. One decision per trigger id; replay recomputes a record from the versions it names.
+// the shared workflow (decision-workflow.ts: history, the pure `decide`, the record applied to the line) →
+// persist the append-only record and the line in one transaction. One decision per trigger id; replay
+// recomputes a record from the versions and the history it names.
 
 import * as crypto from "node:crypto";
 import { type AnyEvent, type BehaviourEvent, systemEventId } from "../events/index.js";
