@@ -24,6 +24,7 @@ export type {
 export { ApiError, type ErrorCode, errorStatus, statusOf } from "./errors.js";
 export { decisionReasonCodes } from "./render.js";
 export { createReviewRunner, whatIfSummary } from "./review-runner.js";
+export { overdueMinorOf, overdueStandingOf } from "./routes/customers.js";
 export { type BuildServerOptions, buildServer, type RegisteredRoute } from "./server.js";
 export {
   backoffDelayMs,

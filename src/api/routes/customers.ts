@@ -51,8 +51,8 @@ export function overdueMinorOf(state: LineState): number {
   return dueMinor(state, state.lastEndOfDay);
 }
 
-/** The line's arrears as the explanation's plan reads them (not among a decision's inputs). */
-function overdueStandingOf(state: LineState, latest: DecisionRecord, today: string): OverdueStanding {
+/** The line's arrears as the explanation's plan reads them (not among a decision's inputs); the CLI's too. */
+export function overdueStandingOf(state: LineState, latest: DecisionRecord, today: string): OverdueStanding {
   return {
     dueInDays: parseDateOrThrow(today) - parseDateOrThrow(latest.businessDate),
     overdueMinor: overdueMinorOf(state),
