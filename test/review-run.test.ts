@@ -453,6 +453,7 @@ describe.each(dialects)("a partition commit (%s)", (dialect) => {
         createdMs: nowMs,
       },
       recordJson: "{}",
+      recordHash: "0".repeat(64),
       newState: {
         ...line.state,
         limitMinor: newLimitMinor,

@@ -71,6 +71,7 @@ export {
   decodeVersions,
   encodeRecord,
 } from "./record-codec.js";
+export { decisionRecordHash } from "./record-hash.js";
 export {
   armSalt,
   armWeightMax,

@@ -26,6 +26,7 @@ import {
   productTermsOf,
 } from "./decision-workflow.js";
 import { encodeRecord } from "./record-codec.js";
+import { decisionRecordHash } from "./record-hash.js";
 import type {
   ReviewAction,
   ReviewKind,
@@ -174,6 +175,7 @@ export function decideReviewLine(
       createdMs: clock.createdMs,
     },
     recordJson: encodeRecord(record),
+    recordHash: decisionRecordHash(record),
     newState: state === line.state ? null : state,
     statusChanged: state.status !== line.state.status,
     events: applied.value.events,

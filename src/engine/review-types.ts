@@ -97,6 +97,8 @@ export interface ReviewLineOutput {
   readonly version: number;
   readonly columns: DecisionRowColumns;
   readonly recordJson: string;
+  /** The record's hash in the decisions chain (record-hash.ts), taken here rather than on the write path. */
+  readonly recordHash: string;
   /** The line after the limit change / freeze, or null when nothing changed. */
   readonly newState: LineState | null;
   /** Whether newState's status differs from the line's (a freeze). */

@@ -15,13 +15,11 @@ import type {
   ReviewStatusName,
   ReviewStore,
 } from "../engine/index.js";
-import { decodeRecord } from "../engine/index.js";
 import type { LendingEvent } from "../events/index.js";
 import { assert } from "../kernel/index.js";
 import { formatDate, parseDate } from "../time/index.js";
 import { chainAfter, lockChainHead, nextSeqs, saveChainHead } from "./audit/chain.js";
 import { auditKeyInUse } from "./audit/key.js";
-import { decisionRecordHash } from "./audit/records.js";
 import { type Db, type SqlValue, StoreError, type Tx } from "./db.js";
 import { appendEventRows, type EventRow, eventRowOf } from "./events-table.js";
 
@@ -207,8 +205,7 @@ function prepareLine(o: ReviewLineOutput, timeZone: string): PreparedLine {
           state: JSON.stringify(state),
         };
   const events = o.events.map((event: LendingEvent) => eventRowOf(event, timeZone));
-  const recordHash = decisionRecordHash(decodeRecord(o.recordJson));
-  return { output: o, decision, recordHash, update, events };
+  return { output: o, decision, recordHash: o.recordHash, update, events };
 }
 
 /** Appends the lines' records to the decisions chain, in order, under the chain head's lock (held to commit). */

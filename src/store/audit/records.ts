@@ -20,9 +20,7 @@ export function sha256Hex(text: string): string {
   return createHash("sha256").update(text, "utf8").digest("hex");
 }
 
-export function decisionRecordHash(record: DecisionRecord): string {
-  return sha256Hex(JSON.stringify(record));
-}
+export { decisionRecordHash } from "../../engine/index.js";
 
 /** A ledger row's domain record: the entry as booked, on which line, at which write time. */
 export interface LedgerRecord {
