@@ -7,11 +7,13 @@ import { scoreRow } from "../scoring/index.js";
 import { type BusinessDate, formatDate } from "../time/index.js";
 import type {
   DecisionInputs,
+  DecisionLine,
   DecisionRecord,
   DecisionResult,
   HeldLimit,
   RecordedHeldLimit,
   RecordedHistory,
+  RecordedLine,
 } from "./decision-types.js";
 
 /**
@@ -214,6 +216,28 @@ function recordedHistoryOf(inputs: DecisionInputs): RecordedHistory {
     : { previousBand: h.previousBand, lastIncreaseOn, previousDecisionId, limitsHeld };
 }
 
+/** The line as a record keeps it: its opening date as text; the amount overdue only when the decision had it. */
+function recordedLineOf(line: DecisionLine): RecordedLine {
+  const l = line;
+  const openedOn = formatDate(l.openedOn);
+  return l.overdueMinor === undefined
+    ? {
+        limitMinor: l.limitMinor,
+        outstandingMinor: l.outstandingMinor,
+        status: l.status,
+        dpd: l.dpd,
+        openedOn,
+      }
+    : {
+        limitMinor: l.limitMinor,
+        outstandingMinor: l.outstandingMinor,
+        status: l.status,
+        dpd: l.dpd,
+        openedOn,
+        overdueMinor: l.overdueMinor,
+      };
+}
+
 /** The record of a decision: pure, so that replay can rebuild it and compare field by field. */
 export function buildRecord(
   inputs: DecisionInputs,
@@ -243,13 +267,7 @@ export function buildRecord(
     score: { score: result.score.score, probability: result.score.probability },
     band: result.outcome.band,
     action: result.outcome.action,
-    line: {
-      limitMinor: inputs.line.limitMinor,
-      outstandingMinor: inputs.line.outstandingMinor,
-      status: inputs.line.status,
-      dpd: inputs.line.dpd,
-      openedOn: formatDate(inputs.line.openedOn),
-    },
+    line: recordedLineOf(inputs.line),
     history: recordedHistoryOf(inputs),
     previousLimitMinor: result.previousLimitMinor,
     newLimitMinor: result.newLimitMinor,

@@ -83,6 +83,12 @@ export interface DecisionLine {
   readonly status: LineStatus;
   readonly dpd: number;
   readonly openedOn: BusinessDate;
+  /**
+   * Owed on instalments past their due date (through the line's last end of day), 0 when nothing is: what a
+   * frozen or overdue borrower's plan asks to repay first. Absent: a record made before it was recorded,
+   * replayed as it was decided.
+   */
+  readonly overdueMinor?: number;
 }
 
 /** The previous decision's inputs, resolved, for attribution (what behaviour vs versions vs macro did). */
@@ -208,6 +214,8 @@ export interface RecordedLine {
   readonly dpd: number;
   /** "YYYY-MM-DD" */
   readonly openedOn: string;
+  /** What was overdue when decided (0: nothing); absent on records made before it was recorded. */
+  readonly overdueMinor?: number;
 }
 
 export interface RecordedHistory {

@@ -7,7 +7,14 @@
 import type { LendingEvent } from "../events/index.js";
 import { assert, err, ok, type Result } from "../kernel/index.js";
 import type { Entry } from "../ledger/index.js";
-import { changeLimit, freezeLine, type LineState, type Product } from "../lending/index.js";
+import {
+  changeLimit,
+  dueMinor,
+  freezeLine,
+  type LineState,
+  overdueFreezeReason,
+  type Product,
+} from "../lending/index.js";
 import {
   type BureauFigures,
   decreaseWindowDaysMax,
@@ -49,6 +56,17 @@ export function epochDayOf(text: string): BusinessDate {
   return parsed.value;
 }
 
+/**
+ * What is overdue on the line: owed on instalments due through its last end of day (paying it cures the
+ * delinquency and lifts a freeze for arrears). Only a delinquent line, or one frozen for arrears, can owe any:
+ * the others skip the walk over their instalments (a review reads a million lines).
+ */
+export function overdueMinorOf(state: LineState): number {
+  // A freeze reason is null unless the line is frozen.
+  if ((state.delinquency?.dpd ?? 0) <= 0 && state.freezeReason !== overdueFreezeReason) return 0;
+  return dueMinor(state, state.lastEndOfDay);
+}
+
 /** The line snapshot a decision reads from a line state. */
 export function lineOf(state: LineState): DecisionLine {
   return {
@@ -57,6 +75,7 @@ export function lineOf(state: LineState): DecisionLine {
     status: state.status,
     dpd: state.delinquency?.dpd ?? 0,
     openedOn: epochDayOf(state.openedOn),
+    overdueMinor: overdueMinorOf(state),
   };
 }
 

@@ -33,6 +33,8 @@ const inputsArb = fc
     limitHundreds: fc.integer({ min: 10, max: 2000 }),
     outstandingShare: fc.double({ min: 0, max: 1, noNaN: true }),
     dpd: fc.integer({ min: 0, max: 120 }),
+    // Absent: a record from before the amount overdue was recorded (its line keeps five keys).
+    overdueMinor: fc.option(fc.integer({ min: 0, max: 5_000_000 }), { nil: undefined }),
     bureau: fc.option(
       fc.record({
         monthlyIncomeMinor: fc.integer({ min: 0, max: 5_000_000 }),
@@ -75,6 +77,7 @@ const inputsArb = fc
         status: "active",
         dpd: a.dpd,
         openedOn: fromYmd(2025, 11, 18),
+        ...(a.overdueMinor === undefined ? {} : { overdueMinor: a.overdueMinor }),
       },
       history:
         a.held === undefined
@@ -195,6 +198,25 @@ describe("record codec", () => {
         const stored = JSON.parse(encodeRecord(changed)) as { history: unknown };
         expect(Array.isArray(stored.history)).toBe(!withPlan || "limitsHeld" in history);
         expect(roundTrip(changed)).toBe(JSON.stringify(changed));
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it("stores the line by position with and without the amount overdue, and reads it back", () => {
+    /** The stored line: the eighth of the parts stored by position. */
+    const storedLine = (record: DecisionRecord) =>
+      (JSON.parse(encodeRecord(record)) as { r: unknown[] }).r[7] as unknown[];
+    fc.assert(
+      fc.property(recordArb, fc.integer({ min: 0, max: 5_000_000 }), (record, overdueMinor) => {
+        const { overdueMinor: _, ...before } = record.line;
+        const old = { ...record, line: before };
+        expect(storedLine(old)).toHaveLength(5);
+        expect(roundTrip(old)).toBe(JSON.stringify(old));
+        const recorded = { ...record, line: { ...before, overdueMinor } };
+        expect(storedLine(recorded)).toHaveLength(6);
+        expect(storedLine(recorded)[5]).toBe(overdueMinor);
+        expect(roundTrip(recorded)).toBe(JSON.stringify(recorded));
       }),
       { numRuns: 200 },
     );

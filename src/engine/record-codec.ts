@@ -110,7 +110,12 @@ const historyKeys = ["previousBand", "lastIncreaseOn", "previousDecisionId"];
 const historyKeysHeld = [...historyKeys, "limitsHeld"];
 const historyKeysHeldPlan = [...historyKeysHeld, "activePlan"];
 const productKeys = ["limitMinMinor", "limitMaxMinor", "limitStepMinor", "dailyRatePpm"];
+/**
+ * The line's shapes by position, told apart by their length: records before the amount overdue was recorded
+ * (five keys), and since (six).
+ */
 const lineKeys = ["limitMinor", "outstandingMinor", "status", "dpd", "openedOn"];
+const lineKeysOverdue = [...lineKeys, "overdueMinor"];
 const outcomeKeys = ["limitMinor", "band", "action", "firedRules", "trace"];
 const firedRuleKeys = ["ruleId", "code", "kind", "effectMinor", "params"];
 /** The trace's own values; its last five repeat the record's previous limit and version ids. */
@@ -201,6 +206,11 @@ function valuesOf(value: Obj, keys: readonly string[]): unknown[] {
 /** An object of fixed keys by position, else as it is. */
 function encodeFixed(value: unknown, keys: readonly string[]): unknown {
   return hasExactKeys(value, keys) ? valuesOf(value, keys) : asIs(value);
+}
+
+function encodeLine(line: unknown): unknown {
+  if (hasExactKeys(line, lineKeysOverdue)) return valuesOf(line, lineKeysOverdue);
+  return encodeFixed(line, lineKeys);
 }
 
 function encodeHistory(h: unknown): unknown {
@@ -418,7 +428,7 @@ export function encodeRecord(record: DecisionRecord): string {
       record.lineId,
       encodeFixed(record.product, productKeys),
       record.action,
-      encodeFixed(record.line, lineKeys),
+      encodeLine(record.line),
       record.freeze,
       encodeOutcome(record),
       record.announcementId,
@@ -474,6 +484,12 @@ export function decodeHistory(stored: unknown): RecordedHistory {
       values,
     ),
   ) as RecordedHistory;
+}
+
+function decodeLine(stored: unknown): unknown {
+  return fromStored(stored, (values) =>
+    objectOf(values.length === lineKeys.length ? lineKeys : lineKeysOverdue, values),
+  );
 }
 
 /** A stored `features` value (either form) as the record's feature vector. */
@@ -633,7 +649,7 @@ export function decodeRecord(text: string): DecisionRecord {
     score: s.score,
     band: s.band,
     action,
-    line: decodeFixed(line, lineKeys),
+    line: decodeLine(line),
     history: decodeHistory(s.history),
     previousLimitMinor: s.previousLimitMinor,
     newLimitMinor: s.newLimitMinor,
