@@ -5,31 +5,17 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { PassThrough } from "node:stream";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auditCommand } from "../src/cli/audit-command.js";
-import type { Command } from "../src/cli/commands.js";
 import { decideCommand } from "../src/cli/decide-command.js";
 import { lineDrawCommand } from "../src/cli/line-draw-command.js";
 import { lineOpenCommand } from "../src/cli/line-open-command.js";
 import { ledgerVerifyCommand } from "../src/cli/line-verify-command.js";
 import { replayCommand } from "../src/cli/replay-command.js";
+import { runCommand } from "./support/cli.js";
 
-async function run(command: Command, argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = "";
-  let err = "";
-  stdout.on("data", (chunk) => {
-    out += String(chunk);
-  });
-  stderr.on("data", (chunk) => {
-    err += String(chunk);
-  });
-  const code = await command({ argv, stdout, stderr });
-  return { code, out, err };
-}
+const run = runCommand;
 
 describe("audit commands", () => {
   let dir: string;

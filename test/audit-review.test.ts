@@ -5,23 +5,11 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { PassThrough } from "node:stream";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { commands } from "../src/cli/commands.js";
+import { runCli } from "./support/cli.js";
 
-async function cli(words: string, ...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const entry = commands.find((c) => c.name === words);
-  if (!entry) throw new Error(`no command ${words}`);
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = "";
-  let err = "";
-  stdout.on("data", (c: Buffer) => (out += c.toString()));
-  stderr.on("data", (c: Buffer) => (err += c.toString()));
-  const code = await (await entry.load())({ argv, stdout, stderr });
-  return { code, out, err };
-}
+const cli = (words: string, ...argv: string[]) => runCli(words, argv);
 
 describe("the decisions chain through a simulation and a review", () => {
   let dir: string;

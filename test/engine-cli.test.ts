@@ -5,9 +5,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { PassThrough } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Command } from "../src/cli/commands.js";
 import { customersListCommand } from "../src/cli/customers-command.js";
 import { decideCommand } from "../src/cli/decide-command.js";
 import { decisionsListCommand } from "../src/cli/decisions-command.js";
@@ -21,21 +19,9 @@ import {
 import { replayCommand } from "../src/cli/replay-command.js";
 import { openStore } from "../src/store/index.js";
 import { bumpedMacro, bumpedModel, bumpedPolicy } from "./engine-fixtures.js";
+import { runCommand } from "./support/cli.js";
 
-async function run(command: Command, argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = "";
-  let err = "";
-  stdout.on("data", (chunk) => {
-    out += String(chunk);
-  });
-  stderr.on("data", (chunk) => {
-    err += String(chunk);
-  });
-  const code = await command({ argv, stdout, stderr });
-  return { code, out, err };
-}
+const run = runCommand;
 
 describe("decision commands", () => {
   let dir: string;

@@ -1,24 +1,17 @@
 // `headroom keys create | list | revoke` on both stores, driven in-process through the command table: an
 // integration key is made, listed without its secret, revoked (audited), and a second revocation is refused.
 
-import { PassThrough } from "node:stream";
 import { afterEach, describe, expect, it } from "vitest";
 import { createAuthenticator } from "../src/api/index.js";
-import { commands } from "../src/cli/commands.js";
 import { systemClock } from "../src/engine/index.js";
 import { listAudit, openStore } from "../src/store/index.js";
+import { runCli } from "./support/cli.js";
 import { createTestDatabase, dialectsUnderTest, type TestDatabase } from "./support/databases.js";
 
 const dialects = await dialectsUnderTest("keys-cli");
 
 async function cli(db: string, words: string, ...args: string[]): Promise<{ code: number; out: unknown }> {
-  const entry = commands.find((c) => c.name === words);
-  if (!entry) throw new Error(`no command ${words}`);
-  const stdout = new PassThrough();
-  let out = "";
-  stdout.on("data", (c: Buffer) => (out += c.toString()));
-  const command = await entry.load();
-  const code = await command({ argv: [...args, "--db", db, "--json"], stdout, stderr: new PassThrough() });
+  const { code, out } = await runCli(words, [...args, "--db", db, "--json"]);
   return { code, out: out.trim() ? JSON.parse(out) : null };
 }
 
