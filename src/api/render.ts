@@ -1,12 +1,16 @@
 // Turns stored decision records into the contract's response shapes in the caller's language. The stored
-// explanation is language-neutral; src/explain's catalogue renders its messages (zh-CN or en) on read.
+// explanation is language-neutral; src/explain's catalogue renders its messages (zh-CN or en) on read, and a
+// plan is led by the arrears the decision recorded (or the line's now, for a customer's latest decision).
 
 import type { DecisionRecord } from "../engine/index.js";
 import {
   type Explanation,
   type Lang,
+  type OverdueStanding,
   type RenderedExplanation,
+  recordedOverdueStanding,
   renderExplanation,
+  withOverdueRepayment,
 } from "../explain/index.js";
 
 function rendered(record: DecisionRecord, lang: Lang): Partial<RenderedExplanation> {
@@ -15,8 +19,19 @@ function rendered(record: DecisionRecord, lang: Lang): Partial<RenderedExplanati
   return renderExplanation(explanation, lang);
 }
 
-export function renderExplanationResponse(record: DecisionRecord, lang: Lang) {
+/**
+ * A decision's explanation as the API serves it. A frozen or overdue borrower's plan starts by repaying the
+ * arrears: those the decision was made with (its record), unless the caller gives the line's as they stand
+ * (the latest decision's route); one or the other, never both.
+ */
+export function renderExplanationResponse(
+  record: DecisionRecord,
+  lang: Lang,
+  standing: OverdueStanding | null = recordedOverdueStanding(record),
+) {
   const r = rendered(record, lang);
+  const plan =
+    r.plan === undefined ? null : standing === null ? r.plan : withOverdueRepayment(r.plan, standing, lang);
   return {
     decisionId: record.decisionId,
     businessDate: record.businessDate,
@@ -27,7 +42,7 @@ export function renderExplanationResponse(record: DecisionRecord, lang: Lang) {
     ...(r.headline === undefined ? {} : { headline: r.headline }),
     reasons: r.reasons ?? [],
     attribution: r.attribution ?? [],
-    plan: r.plan ?? null,
+    plan,
     // What the decision did with the recovery plan in force before it (honoured, broken, …), if any.
     ...(r.commitment === undefined ? {} : { commitment: r.commitment }),
   };

@@ -3,6 +3,7 @@
 // each violation with its decision id and exits 1 if there is any. Pages through the store (bounded memory),
 // with progress on stderr for big stores.
 
+import { overdueStandingOf } from "../api/index.js";
 import type { DecisionRecord, DecisionStore, LendingService } from "../engine/index.js";
 import {
   type AuditContext,
@@ -15,12 +16,13 @@ import {
   type HeldLimitRow,
   type Lang,
   type OverdueStanding,
+  recordedOverdueStanding,
   renderExplanation,
   renderedForAudit,
   windowHighestMinor,
   withOverdueRepayment,
 } from "../explain/index.js";
-import { defaultProduct, dueMinor, overdueFreezeReason } from "../lending/index.js";
+import { defaultProduct } from "../lending/index.js";
 import type { Scorecard } from "../scoring/index.js";
 import { createDecisionStore, decisionPageSizeMax, lineOfCustomer, type Store } from "../store/index.js";
 import { addDays, formatDate, parseDate } from "../time/index.js";
@@ -98,10 +100,10 @@ export interface AuditSources {
 }
 
 /**
- * The line's arrears as the explanation route reads them for a customer's latest decision (the route's
+ * The line's arrears as the explanation route reads them for a customer's latest decision (the route's own
  * `overdueStandingOf`); null when the record is not the latest or the line is gone.
  */
-export async function standingOf(
+export async function currentStandingOf(
   sources: AuditSources,
   record: DecisionRecord,
 ): Promise<OverdueStanding | null> {
@@ -110,27 +112,26 @@ export async function standingOf(
   const lineId = await sources.store.db.read((tx) => lineOfCustomer(tx, record.customerId));
   const stored = lineId === null ? null : await sources.lending.getLine(lineId);
   if (stored === null) return null;
-  const state = stored.state;
-  const frozen = state.status === "frozen";
-  const today = parseDate(await sources.lending.businessDate());
-  const decided = parseDate(record.businessDate);
-  // Built apart from the literal: the route's standing gained fields over time (the step's due day).
-  const standing = {
-    overdueMinor: dueMinor(state, state.lastEndOfDay),
-    frozen,
-    frozenForOverdue: frozen && state.freezeReason === overdueFreezeReason,
-    dueInDays: today.ok && decided.ok ? today.value - decided.value : 0,
-    limitMinor: state.limitMinor,
-    score: record.score.score,
-  };
-  return standing;
+  return overdueStandingOf(stored.state, record, await sources.lending.businessDate());
+}
+
+/**
+ * The arrears the API leads the decision's plan with: the line's as they stand for a customer's latest
+ * decision, else those the record keeps (`GET /v1/decisions/{id}`); null when there are none.
+ */
+export async function standingOf(
+  sources: AuditSources,
+  record: DecisionRecord,
+): Promise<OverdueStanding | null> {
+  return (await currentStandingOf(sources, record)) ?? recordedOverdueStanding(record);
 }
 
 const noRendering: AuditedRendering = { reasons: [], attribution: [], plan: null };
 
 /**
  * The explanation in both languages as the API serves it: a decision as `GET /v1/decisions/{id}` renders it,
- * a customer's latest as the explanation route does, its plan led by the arrears of the line as it stands.
+ * its plan led by the arrears it recorded, or a customer's latest as the explanation route does, led by the
+ * arrears of the line as it stands (`standingOf`).
  */
 export function renderedAsServed(
   explanation: Explanation | null,
@@ -154,13 +155,15 @@ async function auditOne(sources: AuditSources, record: DecisionRecord): Promise<
   const decreased = record.newLimitMinor < record.previousLimitMinor;
   const window = versions.policy.guardrails.decreaseWindowDays;
   const earlier = decreased ? await earlierInWindow(sources.decisions, record, window) : [];
-  const standing = await standingOf(sources, record);
+  const current = await currentStandingOf(sources, record);
+  const standing = current ?? recordedOverdueStanding(record);
   return auditDecision(record, {
     model: versions.model,
     policy: versions.policy,
     windowHighestMinor: windowHighestMinor(record.businessDate, record.previousLimitMinor, earlier, window),
     rendered: renderedAsServed(record.explanation as Explanation | null, standing),
-    ...(standing === null ? {} : { overdueMinor: standing.overdueMinor }),
+    // Read now only for the latest; any other decision is audited against the amount it recorded.
+    ...(current === null ? {} : { overdueMinor: current.overdueMinor }),
   });
 }
 

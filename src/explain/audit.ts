@@ -53,7 +53,8 @@ export interface AuditedDecision {
   readonly trigger: string;
   readonly triggerDetail: { readonly actor: string; readonly exposureCapMinor?: number };
   readonly features: FeatureVector;
-  readonly line: { readonly status: LineStatus; readonly dpd: number };
+  /** The line as decided; `overdueMinor` absent on records made before the amount overdue was recorded. */
+  readonly line: { readonly status: LineStatus; readonly dpd: number; readonly overdueMinor?: number };
   readonly previousLimitMinor: number;
   readonly newLimitMinor: number;
   readonly outcome: LimitOutcome;
@@ -107,9 +108,10 @@ export interface AuditContext {
   readonly windowHighestMinor: number;
   readonly rendered: Readonly<Record<Lang, AuditedRendering>>;
   /**
-   * The arrears the rendering was made with: a customer's latest decision is read with the line as it stands
-   * (the explanation route's `withOverdueRepayment`). Absent: the record's own DPD says whether the borrower
-   * was overdue when it was made.
+   * The arrears the rendering was made with when read now: a customer's latest decision is read with the line
+   * as it stands (the explanation route's `withOverdueRepayment`). Absent: the amount the record keeps (any
+   * other decision, `GET /v1/decisions/{id}`), or for a record made before it was kept, its DPD says whether
+   * the borrower was overdue when it was made.
    */
   readonly overdueMinor?: number;
 }
@@ -429,11 +431,16 @@ const planCoherence: Check = (record, e, ctx) => {
 /** A frozen or overdue borrower's plan starts with repaying what is overdue, naming the amount. */
 const planRepayOverdue: Check = (record, _e, ctx) => {
   const now = ctx.overdueMinor;
-  if (now === undefined ? record.line.dpd <= 0 : now <= 0) return [];
+  const recorded = record.line.overdueMinor;
+  // The amount the plan must name; undefined for a record that kept only its DPD.
+  const owed = now ?? recorded;
+  if (owed === undefined ? record.line.dpd <= 0 : owed <= 0) return [];
   const standing =
-    now === undefined
-      ? `${record.line.dpd} day(s) past due when decided (line ${record.line.status})`
-      : `${formatMoney(now, "en")} overdue now`;
+    now !== undefined
+      ? `${formatMoney(now, "en")} overdue now`
+      : recorded !== undefined
+        ? `${formatMoney(recorded, "en")} overdue when decided (line ${record.line.status})`
+        : `${record.line.dpd} day(s) past due when decided (line ${record.line.status})`;
   for (const lang of langsAudited) {
     const plan = ctx.rendered[lang].plan;
     const first = plan === null ? undefined : plan.verified ? plan.steps[0] : plan.actions?.[0];
@@ -442,7 +449,7 @@ const planRepayOverdue: Check = (record, _e, ctx) => {
       return [`${standing}: the plan starts with ${kind ?? "nothing"}, not ${overdueAction} (${lang})`];
     const money = first?.moneyMinor;
     const named = money !== undefined && money > 0 && first?.message.includes(formatMoney(money, lang));
-    if (!named || (now !== undefined && money !== now))
+    if (!named || (owed !== undefined && money !== owed))
       return [`${standing}: ${overdueAction} does not name the amount overdue (${lang})`];
   }
   return [];

@@ -53,6 +53,8 @@ export { directionOf, type Reach, reachOf, reasonPointsMinDefault, reasonPointsM
 export { type LimitChange, limitChangeOf, principalReasons, reasonsMax } from "./reasons.js";
 export {
   type OverdueStanding,
+  type RecordedArrears,
+  recordedOverdueStanding,
   renderAttributionLabel,
   renderCommitment,
   renderConditions,

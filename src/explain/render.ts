@@ -2,6 +2,7 @@
 // filled with the borrower's own figures and the better level, attribution labels, the plan's summary, its
 // actions and, when nothing is verified, why. Borrowers read sentences; codes stay in the JSON beside them.
 
+import type { LineStatus } from "../policy/index.js";
 import {
   characteristicCatalogue,
   fill,
@@ -272,6 +273,37 @@ export interface OverdueStanding {
   /** What the line keeps once the arrears are paid: its limit now and the latest decision's score. */
   readonly limitMinor: number;
   readonly score: number;
+}
+
+/** A decision record as far as the arrears it was made with go (structurally the engine's DecisionRecord). */
+export interface RecordedArrears {
+  readonly line: { readonly status: LineStatus; readonly dpd: number; readonly overdueMinor?: number };
+  /** The decision froze the line (applied only to an active line). */
+  readonly freeze: boolean;
+  readonly newLimitMinor: number;
+  readonly score: { readonly score: number };
+}
+
+/**
+ * The arrears a decision was made with, as its record keeps them: what a decision read after the fact
+ * (`GET /v1/decisions/{id}`) leads its plan with; a customer's latest decision is read with the line as it
+ * stands instead (more up to date). Null when nothing was overdue, or the record predates the amount. The
+ * repayment was due on the decision's own date, and the line keeps the limit the decision left it. The record
+ * does not keep why a line was frozen: a frozen line with days past due is read as frozen for them (the end of
+ * day freezes an active line for arrears, and a cure lifts only that freeze), a freeze the decision made stays.
+ */
+export function recordedOverdueStanding(record: RecordedArrears): OverdueStanding | null {
+  const overdueMinor = record.line.overdueMinor ?? 0;
+  if (overdueMinor <= 0) return null;
+  const frozenBefore = record.line.status === "frozen";
+  return {
+    overdueMinor,
+    frozen: frozenBefore || record.freeze,
+    frozenForOverdue: frozenBefore && record.line.dpd > 0,
+    dueInDays: 0,
+    limitMinor: record.newLimitMinor,
+    score: record.score.score,
+  };
 }
 
 function overdueEffectOf(standing: OverdueStanding): OverdueRepaymentEffect {

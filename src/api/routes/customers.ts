@@ -6,7 +6,7 @@ import { randomBytes } from "node:crypto";
 import { Type } from "@sinclair/typebox";
 import type { FastifyInstance } from "fastify";
 import type { DecisionRecord } from "../../engine/index.js";
-import { formatMoney, type OverdueStanding, withOverdueRepayment } from "../../explain/index.js";
+import { formatMoney, type OverdueStanding } from "../../explain/index.js";
 import { dueMinor, type LineState, lineView, overdueFreezeReason } from "../../lending/index.js";
 import { lineOfCustomer, listCustomerLines } from "../../store/index.js";
 import { parseDateOrThrow } from "../../time/index.js";
@@ -184,17 +184,9 @@ export function registerCustomerRoutes(app: FastifyInstance, ctx: ApiContext): v
       const decisions = required(ctx.engine.decisions, "the decision engine");
       const latest = await decisions.latestDecision(customerId);
       if (!latest) throw notFound("decision");
-      const response = renderExplanationResponse(latest, lang ?? "en");
-      if (response.plan === null) return response;
-      // The arrears as they stand now lead the plan: the latest decision may predate them.
-      return {
-        ...response,
-        plan: withOverdueRepayment(
-          response.plan,
-          overdueStandingOf(state, latest, await ctx.engine.lending.businessDate()),
-          lang ?? "en",
-        ),
-      };
+      // The arrears as they stand now lead the plan, not those recorded: the latest decision may predate them.
+      const standing = overdueStandingOf(state, latest, await ctx.engine.lending.businessDate());
+      return renderExplanationResponse(latest, lang ?? "en", standing);
     },
   );
 
