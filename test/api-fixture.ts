@@ -41,7 +41,13 @@ export interface ApiFixture {
   readonly store: Store;
   readonly engine: ApiEngine;
   readonly clock: ManualClock;
-  readonly keys: { admin: string; operator: string; integration: string; borrowerA: string; borrowerB: string };
+  readonly keys: {
+    admin: string;
+    operator: string;
+    integration: string;
+    borrowerA: string;
+    borrowerB: string;
+  };
   readonly customers: { a: string; b: string };
   readonly lines: { a: string; b: string };
   counts(): Promise<Record<string, number>>;

@@ -14,11 +14,17 @@ export function canonicalJson(value: unknown): string {
 }
 
 /** Characters JSON.stringify escapes (and lone surrogates, which it writes as \u escapes). */
-const needsEscape = /["\\\u0000-\u001f\ud800-\udfff]/;
+function needsEscape(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x20 || c === 0x22 || c === 0x5c || (c >= 0xd800 && c <= 0xdfff)) return true;
+  }
+  return false;
+}
 
 /** A string as JSON.stringify writes it; most keys and values need no escaping and skip the call. */
 function quote(text: string): string {
-  return needsEscape.test(text) ? JSON.stringify(text) : `"${text}"`;
+  return needsEscape(text) ? JSON.stringify(text) : `"${text}"`;
 }
 
 /** Quoted keys by key: a record's keys repeat across records. Bounded; past the bound keys are quoted anew. */
