@@ -108,13 +108,8 @@ export interface Reach {
   readonly betterAt: number;
 }
 
-function reachTowards(
-  c: NumericCharacteristic,
-  value: number,
-  direction: Direction,
-  grid: Grid,
-): Reach | null {
-  const own = rangeBinIndex(c.bins, value);
+/** The best bin reachable from bin `own` going `direction`. */
+function reachTowards(c: NumericCharacteristic, own: number, direction: Direction, grid: Grid): Reach | null {
   const ownPoints = c.bins[own]!.points;
   let best: Reach | null = null;
   const stepBy = direction === "higher" ? 1 : -1;
@@ -122,9 +117,37 @@ function reachTowards(
     const gap = c.bins[i]!.points - ownPoints;
     if (gap <= 0 || (best !== null && gap <= best.gap)) continue;
     const at = entryOf(c, i, direction, grid);
-    if (at !== null) best = { direction, gap, betterAt: at };
+    if (at !== null) best = Object.freeze({ direction, gap, betterAt: at });
   }
   return best;
+}
+
+/**
+ * Every bin's reach, by the index of the bin the value falls in. A reach depends only on the card's bins and
+ * the feature's grid and direction, never on the value itself, so it is worked out once per characteristic
+ * (cards are immutable) rather than per decision. A WeakMap: the memo goes with the card and changes no result.
+ */
+const reachByCharacteristic = new WeakMap<NumericCharacteristic, readonly (Reach | null)[]>();
+
+function reachTableOf(c: NumericCharacteristic): readonly (Reach | null)[] {
+  const cached = reachByCharacteristic.get(c);
+  if (cached !== undefined) return cached;
+  const grid = gridOf(c.feature);
+  const direction = directionOf(c.feature);
+  const table: (Reach | null)[] = [];
+  for (let own = 0; own < c.bins.length; own++) {
+    if (direction !== null) {
+      table.push(reachTowards(c, own, direction, grid));
+      continue;
+    }
+    // A feature outside the catalogue has no known direction: both are tried.
+    const up = reachTowards(c, own, "higher", grid);
+    const down = reachTowards(c, own, "lower", grid);
+    table.push(up === null ? down : down === null ? up : down.gap > up.gap ? down : up);
+  }
+  const frozen = Object.freeze(table);
+  reachByCharacteristic.set(c, frozen);
+  return frozen;
 }
 
 /**
@@ -132,14 +155,7 @@ function reachTowards(
  * value already sits in it. A feature outside the catalogue has no known direction: both are tried.
  */
 export function reachOf(c: NumericCharacteristic, value: number): Reach | null {
-  const grid = gridOf(c.feature);
-  const direction = directionOf(c.feature);
-  if (direction !== null) return reachTowards(c, value, direction, grid);
-  const up = reachTowards(c, value, "higher", grid);
-  const down = reachTowards(c, value, "lower", grid);
-  if (up === null) return down;
-  if (down === null) return up;
-  return down.gap > up.gap ? down : up;
+  return reachTableOf(c)[rangeBinIndex(c.bins, value)] ?? null;
 }
 
 /** A rule's condition on one feature: its compiled op (0 ">=", 1 ">", 2 "<=", 3 "<") and threshold. */

@@ -8,7 +8,7 @@ import type { Characteristic, Contribution, Scorecard, ScoreResult } from "../sc
 import { numericValueOf } from "../scoring/index.js";
 import { characteristicCode, ruleReasonCode } from "./catalogue.js";
 import { isCapacityWithoutIncome, missingCodes, missingSourceOf } from "./missing-data.js";
-import { escapeOf, reachOf, reasonPointsMinOf } from "./reach.js";
+import { escapeOf, type Reach, reachOf, reasonPointsMinOf } from "./reach.js";
 import type { MessageParams, MissingSource, ParamValue, Reason, RuleEffectPhrase } from "./types.js";
 
 export const reasonsMax = 4;
@@ -105,6 +105,45 @@ function ruleReasons(
   return reasons;
 }
 
+type CompiledRule = CompiledPolicy["rules"][number];
+
+/**
+ * A policy's rules by id (the first of an id, as a search in rule order finds it). Built once per compiled
+ * policy, which is immutable, instead of searched for every fired rule of every decision.
+ */
+const rulesById = new WeakMap<CompiledPolicy, ReadonlyMap<string, CompiledRule>>();
+
+function compiledRuleOf(policy: CompiledPolicy, ruleId: string): CompiledRule | undefined {
+  let byId = rulesById.get(policy);
+  if (byId === undefined) {
+    const map = new Map<string, CompiledRule>();
+    for (let i = 0; i < policy.rules.length; i++) {
+      const r = policy.rules[i]!;
+      if (!map.has(r.id)) map.set(r.id, r);
+    }
+    byId = map;
+    rulesById.set(policy, byId);
+  }
+  return byId.get(ruleId);
+}
+
+/** Where a behaviour rule stops applying depends on the rule alone: worked out once per compiled rule. */
+const escapeByRule = new WeakMap<CompiledRule, ReturnType<typeof escapeOf>>();
+
+function ruleEscapeOf(compiled: CompiledRule): ReturnType<typeof escapeOf> {
+  let out = escapeByRule.get(compiled);
+  if (out === undefined) {
+    const found = escapeOf({
+      featureId: compiled.features[0]!,
+      op: compiled.ops[0]!,
+      threshold: compiled.thresholds[0]!,
+    });
+    out = found === null ? null : Object.freeze(found);
+    escapeByRule.set(compiled, out);
+  }
+  return out;
+}
+
 function ruleReason(
   rule: FiredRule,
   phrase: RuleEffectPhrase,
@@ -126,7 +165,7 @@ function ruleReason(
     ruleId: rule.ruleId,
   };
   // A behaviour rule also names the feature it read: set after the rest, so the keys keep their order.
-  const compiled = rule.kind === "behaviour" ? policy.rules.find((r) => r.id === rule.ruleId) : undefined;
+  const compiled = rule.kind === "behaviour" ? compiledRuleOf(policy, rule.ruleId) : undefined;
   if (compiled && compiled.features.length > 0) {
     const featureId = compiled.features[0]!;
     const value = features[featureId] ?? null;
@@ -135,7 +174,7 @@ function ruleReason(
     params.threshold = compiled.thresholds[0] ?? null;
     reason.featureId = featureId;
     reason.value = value;
-    const out = escapeOf({ featureId, op: compiled.ops[0]!, threshold: compiled.thresholds[0]! });
+    const out = ruleEscapeOf(compiled);
     if (out !== null) {
       reason.betterAt = out.betterAt;
       reason.direction = out.direction;
@@ -157,41 +196,62 @@ function missingBureauCapReason(rule: FiredRule, phrase: RuleEffectPhrase): Reas
   };
 }
 
-interface Ranked {
-  readonly reason: Reason;
+/**
+ * A scored reason before it is built: enough to rank it, filter it by code and merge it into a rule's. Only
+ * the few that make the list become Reason objects (a card has many more characteristics than reasons).
+ */
+interface ScoredCandidate {
+  readonly code: string;
+  readonly pointsBelow: number;
+  /** The model's order of the (first) characteristic: ties keep it. */
   readonly order: number;
+  /** The characteristic's contribution, or null for a missing-data group. */
+  readonly contribution: Contribution | null;
+  readonly characteristic: Characteristic | null;
+  /** Where the best reachable bin starts (numeric characteristics). */
+  readonly reach: Reach | null;
+  readonly missing: MissingSource | null;
+  readonly featureIds: string[] | undefined;
 }
 
-function characteristicReason(
-  c: Characteristic,
-  contribution: Contribution,
-  pointsMin: number,
-): Reason | null {
+function characteristicReason(candidate: ScoredCandidate): Reason {
+  const c = candidate.characteristic!;
+  const contribution = candidate.contribution!;
   const raw = contribution.value === undefined ? null : contribution.value;
-  if (c.kind === "categorical") {
-    const gap = c.maxPoints - contribution.points;
-    if (gap < pointsMin) return null;
-    return {
-      code: characteristicCode(c.feature, contribution.reasonCode),
-      kind: "characteristic",
-      params: { feature: c.feature, value: raw, attribute: contribution.attribute, pointsBelow: gap },
-      featureId: c.feature,
-      value: raw,
-      pointsBelow: gap,
-    };
+  const gap = candidate.pointsBelow;
+  const params = { feature: c.feature, value: raw, attribute: contribution.attribute, pointsBelow: gap };
+  const code = candidate.code;
+  const reach = candidate.reach;
+  if (reach === null) {
+    return { code, kind: "characteristic", params, featureId: c.feature, value: raw, pointsBelow: gap };
   }
-  const reach = reachOf(c, numericValueOf(raw));
-  if (reach === null || reach.gap < pointsMin) return null;
   return {
-    code: characteristicCode(c.feature, contribution.reasonCode),
+    code,
     kind: "characteristic",
-    params: { feature: c.feature, value: raw, attribute: contribution.attribute, pointsBelow: reach.gap },
+    params,
     featureId: c.feature,
     value: raw,
-    pointsBelow: reach.gap,
+    pointsBelow: gap,
     betterAt: reach.betterAt,
     direction: reach.direction,
   };
+}
+
+function missingReason(candidate: ScoredCandidate): Reason {
+  const source = candidate.missing!;
+  const featureIds = candidate.featureIds!;
+  return {
+    code: candidate.code,
+    kind: "missing_data",
+    params: { missing: source, feature: featureIds[0]!, pointsBelow: candidate.pointsBelow },
+    pointsBelow: candidate.pointsBelow,
+    missing: source,
+    featureIds,
+  };
+}
+
+function reasonOf(candidate: ScoredCandidate): Reason {
+  return candidate.missing === null ? characteristicReason(candidate) : missingReason(candidate);
 }
 
 function isMissing(c: Characteristic, value: Contribution["value"]): boolean {
@@ -199,58 +259,97 @@ function isMissing(c: Characteristic, value: Contribution["value"]): boolean {
   return c.kind === "numeric" && Number.isNaN(numericValueOf(value));
 }
 
+/** The characteristic a contribution scores: scoreRow lists them in the card's order, so look there first. */
+function characteristicAt(model: Scorecard, i: number, featureId: string): Characteristic | undefined {
+  const at = model.characteristics[i];
+  return at !== undefined && at.feature === featureId
+    ? at
+    : model.characteristics.find((x) => x.feature === featureId);
+}
+
+interface MissingGroup {
+  points: number;
+  readonly featureIds: string[];
+  readonly order: number;
+}
+
 /**
- * Characteristic and missing-data reasons, most points first (ties: the model's order). Missing features are
- * gathered by what they lack: one reason per source, its points summed.
+ * Characteristic and missing-data candidates, most points first (ties: the model's order). Missing features
+ * are gathered by what they lack: one candidate per source, its points summed.
  */
-function scoredReasons(model: Scorecard, score: ScoreResult, pointsMin: number): Reason[] {
-  const ranked: Ranked[] = [];
-  const missing = new Map<MissingSource, { points: number; featureIds: string[]; order: number }>();
+function scoredCandidates(model: Scorecard, score: ScoreResult, pointsMin: number): ScoredCandidate[] {
+  const ranked: ScoredCandidate[] = [];
+  let missing: Map<MissingSource, MissingGroup> | null = null;
   const contributions = score.contributions;
   for (let i = 0; i < contributions.length; i++) {
     const contribution = contributions[i]!;
-    const c = model.characteristics.find((x) => x.feature === contribution.characteristic);
+    const c = characteristicAt(model, i, contribution.characteristic);
     if (c === undefined) continue;
     if (isMissing(c, contribution.value)) {
       const source = missingSourceOf(c.feature);
       // The missing bin's points are the contribution's: the gap to the best bin a supplied value may reach.
       const gap = c.maxPoints - contribution.points;
       if (source === null || gap < pointsMin) continue;
+      missing ??= new Map();
       const group = missing.get(source) ?? { points: 0, featureIds: [], order: i };
       group.points += gap;
       group.featureIds.push(c.feature);
       missing.set(source, group);
       continue;
     }
-    const reason = characteristicReason(c, contribution, pointsMin);
-    if (reason !== null) ranked.push({ reason, order: i });
-  }
-  for (const [source, group] of missing) {
+    let gap: number;
+    let reach: Reach | null = null;
+    if (c.kind === "categorical") {
+      gap = c.maxPoints - contribution.points;
+    } else {
+      reach = reachOf(c, numericValueOf(contribution.value === undefined ? null : contribution.value));
+      if (reach === null) continue;
+      gap = reach.gap;
+    }
+    if (gap < pointsMin) continue;
     ranked.push({
-      order: group.order,
-      reason: {
-        code: missingCodes[source],
-        kind: "missing_data",
-        params: { missing: source, feature: group.featureIds[0]!, pointsBelow: group.points },
-        pointsBelow: group.points,
-        missing: source,
-        featureIds: group.featureIds,
-      },
+      code: characteristicCode(c.feature, contribution.reasonCode),
+      pointsBelow: gap,
+      order: i,
+      contribution,
+      characteristic: c,
+      reach,
+      missing: null,
+      featureIds: undefined,
     });
   }
-  ranked.sort((a, b) => b.reason.pointsBelow! - a.reason.pointsBelow! || a.order - b.order);
-  return ranked.map((r) => r.reason);
+  if (missing !== null) {
+    for (const [source, group] of missing) {
+      ranked.push({
+        code: missingCodes[source],
+        pointsBelow: group.points,
+        order: group.order,
+        contribution: null,
+        characteristic: null,
+        reach: null,
+        missing: source,
+        featureIds: group.featureIds,
+      });
+    }
+  }
+  ranked.sort((a, b) => b.pointsBelow - a.pointsBelow || a.order - b.order);
+  return ranked;
 }
 
 /** A rule-born missing-data reason also counts the points the same source costs on the card. */
-function merged(rules: Reason[], scored: Reason[]): Reason[] {
-  const byCode = new Map(scored.map((r) => [r.code, r]));
-  return rules.map((r) => {
-    const same = r.kind === "missing_data" ? byCode.get(r.code) : undefined;
-    return same === undefined
-      ? r
-      : { ...r, pointsBelow: same.pointsBelow!, featureIds: same.featureIds ?? [] };
-  });
+function merged(rules: Reason[], scored: readonly ScoredCandidate[]): Reason[] {
+  let out: Reason[] | null = null;
+  for (let k = 0; k < rules.length; k++) {
+    const r = rules[k]!;
+    if (r.kind !== "missing_data") continue;
+    // The last candidate of the code, as a map built from the ranked list keeps it.
+    let same: ScoredCandidate | undefined;
+    for (let i = 0; i < scored.length; i++) if (scored[i]!.code === r.code) same = scored[i];
+    if (same === undefined) continue;
+    out ??= rules.slice();
+    out[k] = { ...r, pointsBelow: same.pointsBelow, featureIds: same.featureIds ?? [] };
+  }
+  return out ?? rules;
 }
 
 /**
@@ -272,12 +371,12 @@ export function principalReasons(
   // An unchanged limit a rule holds is explained by the holds: a better score would not move it now.
   if (change === "unchanged" && ruleBorn.some((r) => r.params.phrase === "held"))
     return ruleBorn.slice(0, reasonsMax);
-  const ruleCodes = new Set(ruleBorn.map((r) => r.code));
-  const allScored = scoredReasons(model, score, reasonPointsMinOf(policy));
+  const allScored = scoredCandidates(model, score, reasonPointsMinOf(policy));
   const rules = merged(ruleBorn, allScored);
-  const scored = allScored.filter((r) => !ruleCodes.has(r.code));
+  const scored =
+    ruleBorn.length === 0 ? allScored : allScored.filter((r) => !ruleBorn.some((b) => b.code === r.code));
   const ruleSlots = Math.max(Math.min(rules.length, ruleReasonsPreferredMax), reasonsMax - scored.length);
   const reasons = rules.slice(0, Math.min(ruleSlots, reasonsMax));
-  for (let i = 0; i < scored.length && reasons.length < reasonsMax; i++) reasons.push(scored[i]!);
+  for (let i = 0; i < scored.length && reasons.length < reasonsMax; i++) reasons.push(reasonOf(scored[i]!));
   return reasons;
 }
