@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { unwrapOrThrow } from "../src/kernel/index.js";
 import { neverPaysGateway } from "../src/lending/index.js";
+import { addDays, formatDate, parseDateOrThrow } from "../src/time/index.js";
 import { type ApiFixture, bearer, startApi } from "./api-fixture.js";
 
 interface PlanItem {
@@ -15,6 +16,7 @@ interface PlanItem {
   readonly moneyMinor?: number;
   readonly order?: number;
   readonly days?: number;
+  readonly dueOn?: string;
 }
 interface Plan {
   readonly verified: boolean;
@@ -46,7 +48,14 @@ async function plan(lang: "en" | "zh-CN"): Promise<Plan> {
     headers: bearer(f.keys.borrowerA),
   });
   expect(r.statusCode).toBe(200);
-  return r.json().plan as Plan;
+  const body = r.json() as { businessDate: string; plan: Plan };
+  // Every step says its date: the decision's business date plus its days.
+  for (const step of body.plan.steps) {
+    expect(step.dueOn).toBe(
+      formatDate(addDays(parseDateOrThrow(body.businessDate), step.days ?? Number.NaN)),
+    );
+  }
+  return body.plan;
 }
 
 /** The plan's first step when verified, else its first action. */

@@ -512,6 +512,7 @@ describe.each(scenarios)("a simulated %s portfolio", (scenario) => {
         const audited = renderedAsServed(
           record.explanation as Explanation | null,
           await standingOf(sources, record),
+          record.businessDate,
         );
         for (const lang of ["en", "zh-CN"] as const) {
           const served = await app.inject({

@@ -11,6 +11,7 @@ import {
   recordedOverdueStanding,
   renderExplanation,
   withOverdueRepayment,
+  withStepDates,
 } from "../explain/index.js";
 
 function rendered(record: DecisionRecord, lang: Lang): Partial<RenderedExplanation> {
@@ -30,8 +31,10 @@ export function renderExplanationResponse(
   standing: OverdueStanding | null = recordedOverdueStanding(record),
 ) {
   const r = rendered(record, lang);
-  const plan =
+  const led =
     r.plan === undefined ? null : standing === null ? r.plan : withOverdueRepayment(r.plan, standing, lang);
+  // Each step says its date (the borrower's view marks those already passed).
+  const plan = led === null ? null : withStepDates(led, record.businessDate);
   return {
     decisionId: record.decisionId,
     businessDate: record.businessDate,

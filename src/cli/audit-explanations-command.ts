@@ -21,6 +21,7 @@ import {
   renderedForAudit,
   windowHighestMinor,
   withOverdueRepayment,
+  withStepDates,
 } from "../explain/index.js";
 import { defaultProduct } from "../lending/index.js";
 import type { Scorecard } from "../scoring/index.js";
@@ -136,14 +137,19 @@ const noRendering: AuditedRendering = { reasons: [], attribution: [], plan: null
 export function renderedAsServed(
   explanation: Explanation | null,
   standing: OverdueStanding | null,
+  businessDate: string,
 ): Record<Lang, AuditedRendering> {
   if (explanation === null || explanation.format !== "headroom.explanation")
     return { "zh-CN": noRendering, en: noRendering };
   const rendered = renderedForAudit(explanation);
-  if (standing === null) return rendered;
   const served = (lang: Lang) => ({
     ...rendered[lang],
-    plan: withOverdueRepayment(renderExplanation(explanation, lang).plan, standing, lang),
+    plan: withStepDates(
+      standing === null
+        ? renderExplanation(explanation, lang).plan
+        : withOverdueRepayment(renderExplanation(explanation, lang).plan, standing, lang),
+      businessDate,
+    ),
   });
   return { "zh-CN": served("zh-CN"), en: served("en") };
 }
@@ -161,7 +167,7 @@ async function auditOne(sources: AuditSources, record: DecisionRecord): Promise<
     model: versions.model,
     policy: versions.policy,
     windowHighestMinor: windowHighestMinor(record.businessDate, record.previousLimitMinor, earlier, window),
-    rendered: renderedAsServed(record.explanation as Explanation | null, standing),
+    rendered: renderedAsServed(record.explanation as Explanation | null, standing, record.businessDate),
     // Read now only for the latest; any other decision is audited against the amount it recorded.
     ...(current === null ? {} : { overdueMinor: current.overdueMinor }),
   });

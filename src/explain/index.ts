@@ -62,6 +62,7 @@ export {
   renderHeadline,
   renderReason,
   withOverdueRepayment,
+  withStepDates,
 } from "./render.js";
 export { roundLargestRemainder, shapleyIntegers, shapleyScaled, shapleyValues } from "./shapley.js";
 export * from "./types.js";

@@ -3,6 +3,7 @@
 // actions and, when nothing is verified, why. Borrowers read sentences; codes stay in the JSON beside them.
 
 import type { LineStatus } from "../policy/index.js";
+import { addDays, formatDate, parseDateOrThrow } from "../time/index.js";
 import {
   characteristicCatalogue,
   fill,
@@ -345,4 +346,13 @@ export function withOverdueRepayment(
   }
   const first = { kind: "repay_overdue" as const, message, moneyMinor: money };
   return { ...plan, summary, actions: [first, ...(plan.actions ?? [])] };
+}
+
+/** A rendered plan whose steps say their date: the decision's business date plus each step's days. */
+export function withStepDates<
+  S extends { readonly days: number },
+  P extends { readonly steps: readonly S[] },
+>(plan: P, businessDate: string): P & { readonly steps: readonly (S & { readonly dueOn: string })[] } {
+  const decidedOn = parseDateOrThrow(businessDate);
+  return { ...plan, steps: plan.steps.map((s) => ({ ...s, dueOn: formatDate(addDays(decidedOn, s.days)) })) };
 }
