@@ -90,6 +90,33 @@ export function missingGap(c: Characteristic, features: FeatureVector): number {
   return c.maxPoints - binOf(c, null).points;
 }
 
+/** A characteristic whose missing value costs points, with the source that supplies it. */
+interface MissingCost {
+  readonly feature: string;
+  readonly source: MissingSource;
+  /** Points its missing bin is below its best bin. */
+  readonly gap: number;
+}
+
+/**
+ * The characteristics of a card whose absence names a source, with what a missing value costs: fixed by the
+ * card, so worked out once per (immutable) card rather than for every decision.
+ */
+const missingCostsByCard = new WeakMap<readonly Characteristic[], readonly MissingCost[]>();
+
+function missingCostsOf(characteristics: readonly Characteristic[]): readonly MissingCost[] {
+  const cached = missingCostsByCard.get(characteristics);
+  if (cached !== undefined) return cached;
+  const costs: MissingCost[] = [];
+  for (let i = 0; i < characteristics.length; i++) {
+    const c = characteristics[i]!;
+    const source = missingSourceOf(c.feature);
+    if (source !== null) costs.push({ feature: c.feature, source, gap: c.maxPoints - binOf(c, null).points });
+  }
+  missingCostsByCard.set(characteristics, costs);
+  return costs;
+}
+
 /**
  * The actions that supply what is missing, in a fixed order: for every source whose absence costs at least
  * `pointsMin` on a characteristic the model reads, and for the bureau report when the capacity ceiling fell
@@ -101,17 +128,28 @@ export function missingDataActions(
   firedRules: readonly FiredRule[],
   pointsMin: number,
 ): MissingDataAction[] {
-  const sources = new Set<MissingSource>();
-  for (const c of characteristics) {
-    if (missingGap(c, features) < pointsMin) continue;
-    const source = missingSourceOf(c.feature);
-    if (source !== null) sources.add(source);
+  // A present value costs nothing (missingGap is 0, below any minimum): only absent ones name a source.
+  const costs = missingCostsOf(characteristics);
+  let sources: Set<MissingSource> | null = null;
+  for (let i = 0; i < costs.length; i++) {
+    const cost = costs[i]!;
+    const value = features[cost.feature];
+    if ((value !== null && value !== undefined) || cost.gap < pointsMin) continue;
+    sources ??= new Set();
+    sources.add(cost.source);
   }
-  if (firedRules.some(isCapacityWithoutIncome)) sources.add("bureau_report");
+  for (let i = 0; i < firedRules.length; i++) {
+    if (!isCapacityWithoutIncome(firedRules[i]!)) continue;
+    sources ??= new Set();
+    sources.add("bureau_report");
+    break;
+  }
+  if (sources === null) return [];
   const out: MissingDataAction[] = [];
-  for (const source of sourceOrder) {
+  for (let i = 0; i < sourceOrder.length; i++) {
+    const source = sourceOrder[i]!;
     const kind = actionBySource[source];
-    if (sources.has(source) && kind !== null) out.push({ kind, source });
+    if (kind !== null && sources.has(source)) out.push({ kind, source });
   }
   return out;
 }
