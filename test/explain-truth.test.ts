@@ -12,6 +12,7 @@ import {
   type Reason,
   type RenderedExplanation,
   renderExplanation,
+  sentencesOf,
 } from "../src/explain/index.js";
 import type { FeatureVector } from "../src/policy/index.js";
 import { binOf, type NumericCharacteristic, type Scorecard, scoreRow } from "../src/scoring/index.js";
@@ -37,21 +38,8 @@ function both(e: Explanation): RenderedExplanation[] {
   return (["en", "zh-CN"] as const).map((lang) => renderExplanation(e, lang));
 }
 
-/** Every sentence a borrower reads in one rendered explanation. */
-function sentences(r: RenderedExplanation): string[] {
-  const plan = r.plan;
-  return [
-    ...(r.headline === undefined ? [] : [r.headline]),
-    ...r.reasons.map((x) => x.message),
-    ...r.attribution.map((a) => a.label),
-    plan.summary,
-    ...plan.steps.map((s) => s.message),
-    ...(plan.conditions ?? []).map((c) => c.message),
-    ...(plan.actions ?? []).map((a) => a.message),
-    ...(plan.missing === undefined ? [] : [plan.missing]),
-    ...(r.commitment === undefined ? [] : [r.commitment.message]),
-  ];
-}
+/** Every sentence a borrower reads in one rendered explanation (the explanation audit's own list). */
+const sentences = (r: RenderedExplanation): string[] => sentencesOf(r);
 
 const codes = (e: Explanation) => e.reasons.map((r) => r.code);
 

@@ -9,11 +9,8 @@ import { type AnyEvent, lendingEventTypes } from "../events/index.js";
 import type { FeatureState } from "../features/index.js";
 import { assert } from "../kernel/index.js";
 import type { Entry } from "../ledger/index.js";
-import { parseDate } from "../time/index.js";
 import { enqueueWebhooksForLogEvents } from "./api-store.js";
-import { chainAfter, lockChainHead, nextSeqs, saveChainHead } from "./audit/chain.js";
-import { auditKeyInUse } from "./audit/key.js";
-import { ledgerRecordHash } from "./audit/records.js";
+import { chainedLedgerRows, ledgerEntryColumnCount, ledgerEntryColumns } from "./audit/ledger-rows.js";
 import type { Db, SqlValue, Tx } from "./db.js";
 import { insertDecision } from "./decision-store.js";
 import { eventRowOf } from "./events-table.js";
@@ -72,12 +69,6 @@ export interface EntryGroup {
   readonly atMs: number;
 }
 
-function epochDay(text: string): number {
-  const parsed = parseDate(text);
-  assert(parsed.ok, `entry date ${text} is YYYY-MM-DD`);
-  return parsed.value;
-}
-
 /** Appends ledger entries (all new) with their postings and moves the balances by their sums. */
 export async function bulkAppendEntries(tx: Tx, groups: readonly EntryGroup[]): Promise<void> {
   const entries: { lineId: string; entry: Entry; atMs: number }[] = [];
@@ -97,29 +88,16 @@ export async function bulkAppendEntries(tx: Tx, groups: readonly EntryGroup[]): 
   }
   if (entries.length === 0) return;
   // Appended to the ledger chain, in the given order, under its head's lock (the lending store's lock order).
-  const key = auditKeyInUse();
-  const head = await lockChainHead(tx, "ledger_entries", key);
-  const chained = chainAfter(
-    head,
-    await nextSeqs(tx, "ledger_entries", head, entries.length),
-    entries.map(({ lineId, entry, atMs }) => ledgerRecordHash({ entry, lineId, recordedMs: atMs })),
+  const chained = await chainedLedgerRows(
+    tx,
+    entries.map(({ lineId, entry, atMs }) => ({ entry, lineId, recordedMs: atMs })),
   );
   await insertRows(
     tx,
-    "INSERT INTO ledger_entries (entry_id, line_id, business_date, kind, entry, recorded_ms, seq, record_hash, chain_hash)",
-    9,
-    entries.map((e, i) => ({ ...e, i })),
-    ({ lineId, entry, atMs, i }) => [
-      entry.entryId,
-      lineId,
-      epochDay(entry.businessDate),
-      entry.kind,
-      JSON.stringify(entry),
-      atMs,
-      chained.seqs[i] as number,
-      chained.recordHashes[i] as string,
-      chained.chainHashes[i] as string,
-    ],
+    `INSERT INTO ledger_entries (${ledgerEntryColumns})`,
+    ledgerEntryColumnCount,
+    chained.values,
+    (values) => values,
   );
   await insertRows(tx, "INSERT INTO postings (entry_id, n, account, amount_minor)", 4, postings, (p) => [
     p.entryId,
@@ -140,7 +118,7 @@ export async function bulkAppendEntries(tx: Tx, groups: readonly EntryGroup[]): 
     },
     " ON CONFLICT (account) DO UPDATE SET balance_minor = balances.balance_minor + excluded.balance_minor",
   );
-  await saveChainHead(tx, "ledger_entries", chained.head, key);
+  await chained.saveHead();
 }
 
 /**

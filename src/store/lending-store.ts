@@ -15,10 +15,8 @@ import { assert } from "../kernel/index.js";
 import type { Entry } from "../ledger/index.js";
 import { availableMinor, type LineState } from "../lending/index.js";
 import { parseDate } from "../time/index.js";
-import { chainAfter, lockChainHead, nextSeqs, saveChainHead } from "./audit/chain.js";
-import { auditKeyInUse } from "./audit/key.js";
-import { ledgerRecordHash } from "./audit/records.js";
-import type { Db, Tx } from "./db.js";
+import { chainedLedgerRows, ledgerEntryColumns } from "./audit/ledger-rows.js";
+import type { Db, SqlValue, Tx } from "./db.js";
 import { appendEventRows, eventRowOf } from "./events-table.js";
 
 /** Rows per page when a read walks a whole table. */
@@ -89,29 +87,15 @@ export function unitOfWork(tx: Tx, nowMs: () => number): LendingUnitOfWork {
       if (entries.length === 0) return;
       const deltas = new Map<string, number>();
       // Appended to the ledger chain under its head's lock, held until the transaction ends.
-      const key = auditKeyInUse();
-      const head = await lockChainHead(tx, "ledger_entries", key);
       const recordedMs = nowMs();
-      const chained = chainAfter(
-        head,
-        await nextSeqs(tx, "ledger_entries", head, entries.length),
-        entries.map((entry) => ledgerRecordHash({ entry, lineId, recordedMs })),
+      const chained = await chainedLedgerRows(
+        tx,
+        entries.map((entry) => ({ entry, lineId, recordedMs })),
       );
       for (const [i, entry] of entries.entries()) {
         await tx.run(
-          `INSERT INTO ledger_entries (entry_id, line_id, business_date, kind, entry, recorded_ms, seq, record_hash,
-             chain_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-          [
-            entry.entryId,
-            lineId,
-            epochDay(entry.businessDate),
-            entry.kind,
-            JSON.stringify(entry),
-            recordedMs,
-            chained.seqs[i] as number,
-            chained.recordHashes[i] as string,
-            chained.chainHashes[i] as string,
-          ],
+          `INSERT INTO ledger_entries (${ledgerEntryColumns}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          chained.values[i] as SqlValue[],
         );
         let n = 0;
         for (const p of entry.postings) {
@@ -133,7 +117,7 @@ export function unitOfWork(tx: Tx, nowMs: () => number): LendingUnitOfWork {
           [accountId, owner, delta],
         );
       }
-      await saveChainHead(tx, "ledger_entries", chained.head, key);
+      await chained.saveHead();
     },
 
     async appendEvents(events: readonly LendingEvent[], timeZone: string) {
