@@ -89,8 +89,8 @@ export const attributionLabels: Readonly<Record<AttributionGroup, LocalizedTempl
     en: "platform-wide, not specific to you: a market and funding adjustment",
   },
   guardrail: {
-    "zh-CN": "保护性规则（如单次最大降幅、提额等待期）",
-    en: "protective rules (such as the largest decrease per decision and waiting periods)",
+    "zh-CN": "额度变动速度的限制（如一段时间内的最大降幅、两次提额之间的等待期）",
+    en: "limits on how fast a limit may change (the largest fall within a window of days, waiting periods between increases)",
   },
 };
 
