@@ -241,6 +241,12 @@ describe("web UI in Chromium", () => {
     await firstRow.waitFor();
     await firstRow.getByRole("button", { name: /^Replay/ }).click();
     await firstRow.getByText("Replay identical").waitFor();
+    // Its evidence: the sources of the events it was made from (the lending service's among them).
+    await firstRow.getByRole("button", { name: /^Sources/ }).click();
+    await firstRow
+      .getByTestId("decision-sources")
+      .getByText(/lending \d+/)
+      .waitFor();
     expect(await unlabelledControls(page)).toEqual([]);
     await shot(page, "console-decisions");
 

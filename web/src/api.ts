@@ -256,6 +256,16 @@ export interface Replay {
   readonly differences: readonly unknown[];
 }
 
+/** Who sent the events a decision was made from (`GET /v1/decisions/{id}/sources`). */
+export interface DecisionSources {
+  readonly sources: readonly { readonly source: string | null; readonly events: number }[];
+  readonly limitInputs: readonly {
+    readonly eventId: string;
+    readonly type: string;
+    readonly source: string | null;
+  }[];
+}
+
 export interface ExperimentArm {
   readonly arm: string;
   readonly policyVersion: number;
@@ -445,6 +455,9 @@ export class HeadroomApi {
   }
   replay(decisionId: string) {
     return this.request<Replay>("POST", `/v1/decisions/${enc(decisionId)}/replay`, {});
+  }
+  decisionSources(decisionId: string) {
+    return this.request<DecisionSources>("GET", `/v1/decisions/${enc(decisionId)}/sources`);
   }
   experiments() {
     return this.request<{ arms: readonly ExperimentArm[] }>("GET", "/v1/experiments");

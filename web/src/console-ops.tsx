@@ -180,6 +180,7 @@ export function DecisionsPanel({ api }: { readonly api: HeadroomApi }) {
   const [error, setError] = useState<unknown>(null);
   const [loading, setLoading] = useState(false);
   const [replays, setReplays] = useState<Record<string, Replay | string>>({});
+  const [sources, setSources] = useState<Record<string, string>>({});
 
   const load = async (q: DecisionQuery, append: boolean) => {
     setLoading(true);
@@ -213,6 +214,18 @@ export function DecisionsPanel({ api }: { readonly api: HeadroomApi }) {
       setReplays((old) => ({ ...old, [decisionId]: r }));
     } catch (e) {
       setReplays((old) => ({ ...old, [decisionId]: errorText(e) }));
+    }
+  };
+  // Who sent the events a decision was made from: each source with its count, the bureau/verification ones named.
+  const showSources = async (decisionId: string) => {
+    try {
+      const s = await api.decisionSources(decisionId);
+      const name = (source: string | null) => source ?? t("sourcesUnrecorded");
+      const counts = s.sources.map((x) => `${name(x.source)} ${x.events}`).join(" · ");
+      const inputs = s.limitInputs.map((x) => `${x.type} ← ${name(x.source)}`).join(" · ");
+      setSources((old) => ({ ...old, [decisionId]: inputs === "" ? counts : `${counts} | ${inputs}` }));
+    } catch (e) {
+      setSources((old) => ({ ...old, [decisionId]: errorText(e) }));
     }
   };
   const field = (name: keyof typeof form, label: MessageKey, type: "text" | "date") => (
@@ -277,6 +290,19 @@ export function DecisionsPanel({ api }: { readonly api: HeadroomApi }) {
                           : r.identical
                             ? t("replayIdentical")
                             : t("replayDifferent", { count: r.differences.length })}
+                      </span>
+                    )}{" "}
+                    <button
+                      type="button"
+                      aria-label={`${t("sources")} ${d.decisionId}`}
+                      onClick={() => void showSources(d.decisionId)}
+                    >
+                      {t("sources")}
+                    </button>
+                    {sources[d.decisionId] !== undefined && (
+                      <span role="status" className="muted" data-testid="decision-sources">
+                        {" "}
+                        {sources[d.decisionId]}
                       </span>
                     )}
                   </td>
