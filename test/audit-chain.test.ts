@@ -9,12 +9,12 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { decodeRecord, encodeRecord, LendingService } from "../src/engine/index.js";
 import { unwrapOrThrow } from "../src/kernel/index.js";
+import { canonicalJson } from "../src/scoring/index.js";
 import {
   type AuditReport,
   anchorHmac,
   auditKeyInUse,
   auditKeyOf,
-  canonicalJson,
   createLendingStore,
   decisionRecordHash,
   grantAppRole,

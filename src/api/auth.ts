@@ -5,7 +5,16 @@
 
 import { createHash, randomBytes } from "node:crypto";
 import type { Clock } from "../kernel/index.js";
-import { type ApiKeyRecord, type ApiRole, type Db, findApiKeyByHash, insertApiKey } from "../store/index.js";
+import {
+  type ApiKeyRecord,
+  type ApiRole,
+  appendAudit,
+  type Db,
+  findApiKeyByHash,
+  insertApiKey,
+  listApiKeys,
+  revokeApiKey,
+} from "../store/index.js";
 import { ApiError } from "./errors.js";
 
 export const apiKeyPrefix = "hr_";
@@ -151,4 +160,49 @@ export function requireCustomer(principal: Principal, customerId: string, what =
 /** The actor name written to the audit log. */
 export function actorOf(principal: Principal): string {
   return `${principal.role}:${principal.keyId}`;
+}
+
+/** A key as listings show it: ids, role, label and dates, never the key or its hash. */
+export interface KeyView {
+  readonly keyId: string;
+  readonly role: ApiRole;
+  readonly customerId: string | null;
+  readonly label: string;
+  readonly createdAt: string;
+  readonly expiresAt: string | null;
+  readonly revokedAt: string | null;
+}
+
+const isoOrNull = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+/** Every key, newest first, at most `limit` (the API's and the CLI's listing). */
+export async function listKeyViews(db: Db, limit: number): Promise<KeyView[]> {
+  const keys = await db.read((tx) => listApiKeys(tx, limit));
+  return keys.map((k) => ({
+    keyId: k.keyId,
+    role: k.role,
+    customerId: k.customerId,
+    label: k.label,
+    createdAt: new Date(k.createdMs).toISOString(),
+    expiresAt: isoOrNull(k.expiresMs),
+    revokedAt: isoOrNull(k.revokedMs),
+  }));
+}
+
+/** Revokes an active key with its audit entry, in one transaction; false when no active key has that id. */
+export function revokeKey(db: Db, keyId: string, nowMs: number, actor: string): Promise<boolean> {
+  return db.transaction(async (tx) => {
+    const done = await revokeApiKey(tx, keyId, nowMs);
+    if (done) {
+      await appendAudit(tx, {
+        atMs: nowMs,
+        actor,
+        action: "key.revoked",
+        target: keyId,
+        before: null,
+        after: { revokedAt: isoOrNull(nowMs) },
+      });
+    }
+    return done;
+  });
 }

@@ -7,7 +7,10 @@ export {
   createApiKey,
   createAuthenticator,
   hashApiKey,
+  type KeyView,
+  listKeyViews,
   type Principal,
+  revokeKey,
 } from "./auth.js";
 export { type ApiConfig, type AuditConfig, ConfigError, loadApiConfig, loadAuditConfig } from "./config.js";
 export type {
@@ -24,7 +27,7 @@ export type {
 export { ApiError, type ErrorCode, errorStatus, statusOf } from "./errors.js";
 export { decisionReasonCodes } from "./render.js";
 export { createReviewRunner, whatIfSummary } from "./review-runner.js";
-export { overdueMinorOf, overdueStandingOf } from "./routes/customers.js";
+export { overdueStandingOf } from "./routes/customers.js";
 export { type BuildServerOptions, buildServer, type RegisteredRoute } from "./server.js";
 export {
   backoffDelayMs,

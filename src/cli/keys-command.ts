@@ -3,9 +3,9 @@
 // customerId }` with --json). `keys list` shows every key but never the key; `keys revoke <keyId>` revokes one
 // (audited, as the API's revocation is).
 
-import { ApiError, apiRoles, createApiKey } from "../api/index.js";
+import { ApiError, apiRoles, createApiKey, listKeyViews, revokeKey } from "../api/index.js";
 import { systemClock } from "../engine/index.js";
-import { type ApiRole, appendAudit, listApiKeys, revokeApiKey } from "../store/index.js";
+import type { ApiRole } from "../store/index.js";
 import type { Command } from "./commands.js";
 import {
   parseCommandArgs,
@@ -55,23 +55,12 @@ export const keysCreateCommand: Command = (ctx) =>
 /** Keys `keys list` prints, at most. */
 export const keysListMax = 10_000;
 
-const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
-
 export const keysListCommand: Command = (ctx) =>
   runStoreCommand(ctx, async (json, open) => {
     const { values, positionals } = parseCommandArgs(ctx.argv, storeOptions);
     if (positionals.length > 0) throw new UsageError("usage: headroom keys list [--db …] [--json]");
     const { store } = await open(values.db);
-    const keys = await store.db.read((tx) => listApiKeys(tx, keysListMax));
-    const rows = keys.map((k) => ({
-      keyId: k.keyId,
-      role: k.role,
-      customerId: k.customerId,
-      label: k.label,
-      createdAt: iso(k.createdMs),
-      expiresAt: iso(k.expiresMs),
-      revokedAt: iso(k.revokedMs),
-    }));
+    const rows = await listKeyViews(store.db, keysListMax);
     if (json) writeJson(ctx, rows);
     else {
       for (const r of rows) {
@@ -92,21 +81,7 @@ export const keysRevokeCommand: Command = (ctx) =>
     if (keyId === undefined || positionals.length > 1)
       throw new UsageError("usage: headroom keys revoke <keyId> [--db …] [--json]");
     const { store } = await open(values.db);
-    const nowMs = systemClock.nowMs();
-    const revoked = await store.db.transaction(async (tx) => {
-      const done = await revokeApiKey(tx, keyId, nowMs);
-      if (done) {
-        await appendAudit(tx, {
-          atMs: nowMs,
-          actor: "cli",
-          action: "key.revoked",
-          target: keyId,
-          before: null,
-          after: { revokedAt: iso(nowMs) },
-        });
-      }
-      return done;
-    });
+    const revoked = await revokeKey(store.db, keyId, systemClock.nowMs(), "cli");
     if (!revoked) {
       writeError(ctx, json, "not_found", `no active key ${keyId}`);
       return 1;

@@ -26,6 +26,7 @@ export {
   type LimitRefusal,
   limitsHeldDaysMax,
   limitsHeldOf,
+  overdueMinorOf,
   productTermsOf,
   recordOf,
   summaryOfRecord,

@@ -3,7 +3,6 @@
 export * from "./api-queries.js";
 export * from "./api-store.js";
 export { appendOnlyTables, appRoleGrantSql, grantAppRole, isRoleName } from "./audit/app-role.js";
-export { canonicalJson } from "./audit/canonical.js";
 export { anchorHmac, type ChainTable, chainTables, linkHash, sealAuditChains } from "./audit/chain.js";
 export {
   type AuditKey,

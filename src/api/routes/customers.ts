@@ -5,9 +5,9 @@
 import { randomBytes } from "node:crypto";
 import { Type } from "@sinclair/typebox";
 import type { FastifyInstance } from "fastify";
-import type { DecisionRecord } from "../../engine/index.js";
+import { type DecisionRecord, overdueMinorOf } from "../../engine/index.js";
 import { formatMoney, type OverdueStanding } from "../../explain/index.js";
-import { dueMinor, type LineState, lineView, overdueFreezeReason } from "../../lending/index.js";
+import { type LineState, lineView, overdueFreezeReason } from "../../lending/index.js";
 import { lineOfCustomer, listCustomerLines } from "../../store/index.js";
 import { parseDateOrThrow } from "../../time/index.js";
 import { notFound, type Principal, requireCustomer } from "../auth.js";
@@ -45,11 +45,6 @@ const CustomerResponse = Type.Object({
   band: Nullable(Type.String()),
   latestDecisionId: Nullable(Type.String()),
 });
-
-/** What is overdue on the line: owed on instalments due through its last end of day (paying it cures). */
-export function overdueMinorOf(state: LineState): number {
-  return dueMinor(state, state.lastEndOfDay);
-}
 
 /** The line's arrears as the explanation's plan reads them (not among a decision's inputs); the CLI's too. */
 export function overdueStandingOf(state: LineState, latest: DecisionRecord, today: string): OverdueStanding {

@@ -12,6 +12,8 @@ import { errorResponses } from "../schemas.js";
 export const eventBatchMax = 1_000;
 
 export function registerEventRoutes(app: FastifyInstance, ctx: ApiContext): void {
+  // The configuration is frozen: the source rules are built once.
+  const rules = { trustedRoles: new Set(ctx.config.trustedEventRoles) };
   app.post(
     "/v1/events",
     {
@@ -43,7 +45,7 @@ export function registerEventRoutes(app: FastifyInstance, ctx: ApiContext): void
       const result = await ingest.ingest(
         events,
         { kind: "key", role: principal.role, keyId: principal.keyId },
-        { trustedRoles: new Set(ctx.config.trustedEventRoles) },
+        rules,
       );
       ctx.metrics.inc("headroom_events_ingested_total", { outcome: "accepted" }, result.accepted);
       ctx.metrics.inc("headroom_events_ingested_total", { outcome: "duplicate" }, result.duplicates);

@@ -4,8 +4,7 @@
 
 import { Type } from "@sinclair/typebox";
 import type { FastifyInstance } from "fastify";
-import { appendAudit, listApiKeys, revokeApiKey } from "../../store/index.js";
-import { actorOf, notFound } from "../auth.js";
+import { actorOf, listKeyViews, notFound, revokeKey } from "../auth.js";
 import type { ApiContext } from "../context.js";
 import { errorResponses, Id } from "../schemas.js";
 
@@ -22,8 +21,6 @@ const KeyView = Type.Object({
   revokedAt: Type.Union([Type.String(), Type.Null()]),
 });
 
-const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
-
 export function registerKeyRoutes(app: FastifyInstance, ctx: ApiContext): void {
   app.get(
     "/v1/keys",
@@ -35,20 +32,7 @@ export function registerKeyRoutes(app: FastifyInstance, ctx: ApiContext): void {
         response: { 200: Type.Object({ items: Type.Array(KeyView) }), ...errorResponses },
       },
     },
-    async () => {
-      const keys = await ctx.store.db.read((tx) => listApiKeys(tx, keysListMax));
-      return {
-        items: keys.map((k) => ({
-          keyId: k.keyId,
-          role: k.role,
-          customerId: k.customerId,
-          label: k.label,
-          createdAt: iso(k.createdMs) as string,
-          expiresAt: iso(k.expiresMs),
-          revokedAt: iso(k.revokedMs),
-        })),
-      };
-    },
+    async () => ({ items: await listKeyViews(ctx.store.db, keysListMax) }),
   );
 
   app.delete(
@@ -68,21 +52,7 @@ export function registerKeyRoutes(app: FastifyInstance, ctx: ApiContext): void {
     async (request) => {
       const { keyId } = request.params as { keyId: string };
       const principal = request.principal!;
-      const nowMs = ctx.clock.nowMs();
-      const revoked = await ctx.store.db.transaction(async (tx) => {
-        const done = await revokeApiKey(tx, keyId, nowMs);
-        if (done) {
-          await appendAudit(tx, {
-            atMs: nowMs,
-            actor: actorOf(principal),
-            action: "key.revoked",
-            target: keyId,
-            before: null,
-            after: { revokedAt: iso(nowMs) },
-          });
-        }
-        return done;
-      });
+      const revoked = await revokeKey(ctx.store.db, keyId, ctx.clock.nowMs(), actorOf(principal));
       if (!revoked) throw notFound("active key");
       ctx.auth.forget();
       return { keyId, revoked: true };

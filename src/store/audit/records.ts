@@ -7,14 +7,14 @@
 //   those bytes (src/engine/record-codec.ts), so the text does not depend on how a row stores it. It costs one
 //   JSON.stringify, where sorting every key costs twice that on the review's hot path;
 // - a ledger record is rebuilt from columns and postings, so its key order is not the builder's: it is hashed
-//   over the sorted-key text of ./canonical.ts.
+//   over the sorted-key canonical JSON the model registry already hashes artefacts with (src/scoring).
 
 import { createHash } from "node:crypto";
 import type { DecisionRecord } from "../../engine/index.js";
 import type { Entry } from "../../ledger/index.js";
+import { canonicalJson } from "../../scoring/index.js";
 import { parseDate, parseInstant } from "../../time/index.js";
 import type { SqlValue } from "../db.js";
-import { canonicalJson } from "./canonical.js";
 
 export function sha256Hex(text: string): string {
   return createHash("sha256").update(text, "utf8").digest("hex");
