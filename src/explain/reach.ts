@@ -4,7 +4,7 @@
 // (a valley card that scores "no logins" highest does not make 29 logins a reason). Pure.
 
 import { featureDefinitions } from "../features/index.js";
-import type { CompiledPolicy } from "../policy/index.js";
+import { type CompiledPolicy, Op } from "../policy/index.js";
 import { type NumericCharacteristic, rangeBinIndex } from "../scoring/index.js";
 import type { Direction } from "./types.js";
 
@@ -158,7 +158,7 @@ export function reachOf(c: NumericCharacteristic, value: number): Reach | null {
   return reachTableOf(c)[rangeBinIndex(c.bins, value)] ?? null;
 }
 
-/** A rule's condition on one feature: its compiled op (0 ">=", 1 ">", 2 "<=", 3 "<") and threshold. */
+/** A rule's condition on one feature: its compiled `Op` and threshold. */
 export interface RuleCondition {
   readonly featureId: string;
   readonly op: number;
@@ -174,14 +174,14 @@ export function escapeOf(condition: RuleCondition): { betterAt: number; directio
   if (grid.step === 0) return null;
   const t = units(condition.threshold, grid.step);
   const n =
-    condition.op === 0
+    condition.op === Op.atLeast
       ? Math.ceil(t) - 1
-      : condition.op === 1
+      : condition.op === Op.above
         ? Math.floor(t)
-        : condition.op === 2
+        : condition.op === Op.atMost
           ? Math.floor(t) + 1
           : Math.ceil(t);
   const betterAt = onGrid(n, grid.step);
   if (betterAt < grid.min || betterAt > grid.max) return null;
-  return { betterAt, direction: condition.op <= 1 ? "lower" : "higher" };
+  return { betterAt, direction: condition.op <= Op.above ? "lower" : "higher" };
 }

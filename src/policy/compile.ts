@@ -3,16 +3,15 @@
 
 import { assert } from "../kernel/index.js";
 import { guardrailDefaults, type MacroDoc, type OverlayTableDoc, type PolicyDoc } from "./schema.js";
-import type {
-  CompiledBand,
-  CompiledMacro,
-  CompiledPolicy,
-  CompiledRule,
-  PolicyProblem,
-  RuleOp,
+import {
+  type CompiledBand,
+  type CompiledMacro,
+  type CompiledPolicy,
+  type CompiledRule,
+  effectOfKind,
+  opOfRuleOp,
+  type PolicyProblem,
 } from "./types.js";
-
-const opCodes: Record<RuleOp, 0 | 1 | 2 | 3> = { ">=": 0, ">": 1, "<=": 2, "<": 3 };
 
 /** Every guardrail with its value: an omitted one takes its default, so decideLimit reads plain fields. */
 function compileGuardrails(g: PolicyDoc["guardrails"]): CompiledPolicy["guardrails"] {
@@ -44,18 +43,17 @@ export function compilePolicy(doc: PolicyDoc): CompiledPolicy {
     assert(bands[i]!.minScore === bands[i - 1]!.maxScore, "compilePolicy needs a validated policy");
     assert(bands[i]!.multiplier >= bands[i - 1]!.multiplier, "compilePolicy needs monotone bands");
   }
-  const rules: CompiledRule[] = doc.behaviourRules.map((r) => {
-    const effect = r.effect.kind === "multiplier" ? 0 : r.effect.kind === "cap_at_current" ? 1 : 2;
-    return Object.freeze({
+  const rules: CompiledRule[] = doc.behaviourRules.map((r) =>
+    Object.freeze({
       id: r.id,
       code: r.code,
       features: Object.freeze(r.when.map((c) => c.feature)),
-      ops: Uint8Array.from(r.when.map((c) => opCodes[c.op])),
+      ops: Uint8Array.from(r.when.map((c) => opOfRuleOp[c.op])),
       thresholds: Float64Array.from(r.when.map((c) => c.value)),
-      effect,
+      effect: effectOfKind[r.effect.kind],
       multiplier: r.effect.multiplier ?? 1,
-    } as const);
-  });
+    } as const),
+  );
   return Object.freeze({
     id: doc.id,
     version: doc.version,

@@ -4,16 +4,19 @@
 // a fixed point: fed back as the current limit (its band, increase date and window updated), it stays.
 
 import { assert, assertNever } from "../kernel/index.js";
-import type {
-  CompiledMacro,
-  CompiledPolicy,
-  CompiledRule,
-  DecideOptions,
-  FeatureVector,
-  FiredRule,
-  LimitAction,
-  LimitInput,
-  LimitOutcome,
+import {
+  type CompiledMacro,
+  type CompiledPolicy,
+  type CompiledRule,
+  type DecideOptions,
+  Effect,
+  type FeatureVector,
+  type FiredRule,
+  kindOfEffect,
+  type LimitAction,
+  type LimitInput,
+  type LimitOutcome,
+  Op,
 } from "./types.js";
 
 /** Guards float → money against representation error (x.9999999 of a step is the step). */
@@ -71,16 +74,16 @@ export function ruleMatches(rule: CompiledRule, features: FeatureVector): boolea
     if (v === null || v === undefined) return false;
     const t = rule.thresholds[c]!;
     switch (rule.ops[c]) {
-      case 0:
+      case Op.atLeast:
         if (!(v >= t)) return false;
         break;
-      case 1:
+      case Op.above:
         if (!(v > t)) return false;
         break;
-      case 2:
+      case Op.atMost:
         if (!(v <= t)) return false;
         break;
-      default:
+      default: // Op.below
         if (!(v < t)) return false;
     }
   }
@@ -224,15 +227,15 @@ export function decideLimit(
     if (!ruleMatches(rule, input.features)) continue;
     const before = amount;
     switch (rule.effect) {
-      case 0:
+      case Effect.multiplier:
         amount *= rule.multiplier;
         behaviourFactor *= rule.multiplier;
         break;
-      case 1:
+      case Effect.capAtCurrent:
         if (amount > highest) amount = highest;
         if (capIndex < 0) capIndex = fired.length;
         break;
-      case 2:
+      case Effect.blockIncrease:
         blockIncrease = true;
         break;
       default:
@@ -244,7 +247,7 @@ export function decideLimit(
       kind: "behaviour",
       effectMinor: Math.round(amount - before),
       params: {
-        effect: rule.effect === 0 ? "multiplier" : rule.effect === 1 ? "cap_at_current" : "block_increase",
+        effect: kindOfEffect[rule.effect],
         multiplier: rule.multiplier,
       },
     });

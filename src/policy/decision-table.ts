@@ -4,7 +4,7 @@
 import { assert } from "../kernel/index.js";
 import { bandIndexOf, ruleMatches } from "./decide-limit.js";
 import { knownFeatureIds } from "./feature-ids.js";
-import type { CompiledMacro, CompiledPolicy, FeatureVector } from "./types.js";
+import { type CompiledMacro, type CompiledPolicy, Effect, type FeatureVector, type Op } from "./types.js";
 
 /** A rule's bit in `firedMask` is 2^index; masks stay exact below 2^53. */
 export const tableRulesMax = 52;
@@ -32,7 +32,7 @@ export function evaluateDecisionTable(
     const rule = rules[i]!;
     if (!ruleMatches(rule, features)) continue;
     firedMask += 2 ** i;
-    if (rule.effect === 0) multiplier *= rule.multiplier;
+    if (rule.effect === Effect.multiplier) multiplier *= rule.multiplier;
   }
   multiplier *= macro.bandMultipliers.get(band.id) ?? macro.defaultMultiplier;
   return { bandIndex, multiplier, firedMask };
@@ -40,7 +40,8 @@ export function evaluateDecisionTable(
 
 export type CompiledTable = (score: number, features: FeatureVector) => TableResult;
 
-const opText = ["$ >= ", "$ > ", "$ <= ", "$ < "] as const;
+/** Source text of each compiled `Op`, indexed by its code. */
+const opText: Readonly<Record<Op, string>> = ["$ >= ", "$ > ", "$ <= ", "$ < "];
 
 /**
  * Compiles a policy and macro pair into straight-line code (what a hand-written function would be).
@@ -65,11 +66,11 @@ export function compileDecisionTable(policy: CompiledPolicy, macro: CompiledMacr
     // a null or missing feature never matches: it is tested before any comparison
     const guarded = rule.features.map((feature, c) => {
       assert(knownFeatureIds.has(feature), "only known feature ids are compiled");
-      const test = opText[rule.ops[c] as 0 | 1 | 2 | 3].replace("$", "v");
+      const test = opText[rule.ops[c] as Op].replace("$", "v");
       return `(v = f[${JSON.stringify(feature)}]) != null && ${test}${num(rule.thresholds[c]!)}`;
     });
     const body =
-      rule.effect === 0
+      rule.effect === Effect.multiplier
         ? `firedMask += ${2 ** i}; multiplier *= ${num(rule.multiplier)};`
         : `firedMask += ${2 ** i};`;
     lines.push(`if (${guarded.join(" && ")}) { ${body} }`);

@@ -168,20 +168,54 @@ export interface PolicyProblem {
 
 export type RuleOp = ">=" | ">" | "<=" | "<";
 export type LifecycleStage = "growth" | "mature" | "contraction";
+export type RuleEffectKind = "multiplier" | "cap_at_current" | "block_increase";
+
+/**
+ * A condition's comparison as compiled into `CompiledRule.ops` (a Uint8Array, for the decision loop): the
+ * codes stay small integers, these are their names.
+ */
+export const Op = Object.freeze({ atLeast: 0, above: 1, atMost: 2, below: 3 } as const);
+export type Op = (typeof Op)[keyof typeof Op];
+
+/** The compiled code of each document operator. */
+export const opOfRuleOp: Readonly<Record<RuleOp, Op>> = Object.freeze({
+  ">=": Op.atLeast,
+  ">": Op.above,
+  "<=": Op.atMost,
+  "<": Op.below,
+});
+
+/** A behaviour rule's effect as compiled into `CompiledRule.effect`: a small integer, named here. */
+export const Effect = Object.freeze({ multiplier: 0, capAtCurrent: 1, blockIncrease: 2 } as const);
+export type Effect = (typeof Effect)[keyof typeof Effect];
+
+/** The compiled code of each document effect kind. */
+export const effectOfKind: Readonly<Record<RuleEffectKind, Effect>> = Object.freeze({
+  multiplier: Effect.multiplier,
+  cap_at_current: Effect.capAtCurrent,
+  block_increase: Effect.blockIncrease,
+});
+
+/** The document kind of each compiled effect, indexed by its code (for fired-rule params). */
+export const kindOfEffect: Readonly<Record<Effect, RuleEffectKind>> = Object.freeze([
+  "multiplier",
+  "cap_at_current",
+  "block_increase",
+] as const);
 
 /** A behaviour rule after compilation: flat conditions (all must hold; a null feature never matches). */
 export interface CompiledRule {
   readonly id: string;
   readonly code: string;
   readonly features: readonly string[];
-  /** 0 ">=", 1 ">", 2 "<=", 3 "<" — one entry per condition, parallel to `features`/`thresholds`. */
+  /** One `Op` per condition, parallel to `features`/`thresholds`. */
   readonly ops: Uint8Array;
   readonly thresholds: Float64Array;
   /**
-   * 0 multiplier, 1 cap at the current limit (the window's highest where it applies, today's in the end),
-   * 2 block increases.
+   * A multiplier, a cap at the current limit (the window's highest where it applies, today's in the end), or
+   * a block on increases.
    */
-  readonly effect: 0 | 1 | 2;
+  readonly effect: Effect;
   readonly multiplier: number;
 }
 
