@@ -12,7 +12,7 @@ import {
 import { unwrapOrThrow } from "../src/kernel/index.js";
 import { alwaysPaysGateway } from "../src/lending/index.js";
 import { scoreRow } from "../src/scoring/index.js";
-import { insertDecision } from "../src/store/decision-store.js";
+import { insertDecision } from "../src/store/adapters/decision-store.js";
 import { loadShippedDefaults } from "../src/store/index.js";
 import {
   bumpedMacro,

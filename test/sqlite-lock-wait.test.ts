@@ -6,8 +6,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { Db } from "../src/store/db.js";
-import { openSqliteDb } from "../src/store/sqlite-db.js";
+import type { Db } from "../src/store/sql/db.js";
+import { openSqliteDb } from "../src/store/sql/sqlite.js";
 
 /** Resolves once the event loop has turned (timers and I/O of this turn done). */
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));

@@ -8,12 +8,12 @@ import { DefaultDecisionEngine, latenessMaxMsDefault, RegistryService } from "..
 import type { Clock } from "../kernel/index.js";
 import { defaultProduct, type Product } from "../lending/index.js";
 import type { Scorecard } from "../scoring/index.js";
-import type { Db } from "./db.js";
-import { createEventLogFeatureSource } from "./decision-feature-source.js";
-import { createDecisionStore } from "./decision-store.js";
-import { createEventLog } from "./event-log.js";
-import { createLendingStore } from "./lending-store.js";
-import { createRegistryStore } from "./registry-store.js";
+import { createEventLogFeatureSource } from "./adapters/decision-feature-source.js";
+import { createDecisionStore } from "./adapters/decision-store.js";
+import { createEventLog } from "./adapters/event-log.js";
+import { createLendingStore } from "./adapters/lending-store.js";
+import { createRegistryStore } from "./adapters/registry-store.js";
+import type { Db } from "./sql/db.js";
 
 const dataDir = new URL("../../data/", import.meta.url);
 

@@ -7,10 +7,10 @@ import { hostname } from "node:os";
 import { type RegistryService, ReviewService } from "../engine/index.js";
 import type { Clock } from "../kernel/index.js";
 import { defaultProduct, type Product } from "../lending/index.js";
-import type { Db } from "./db.js";
-import { createLendingStore } from "./lending-store.js";
-import { createInProcessComputer, createWorkerComputer, reviewThreadsDefault } from "./review-pool.js";
-import { createReviewStore } from "./review-store.js";
+import { createLendingStore } from "./adapters/lending-store.js";
+import { createInProcessComputer, createWorkerComputer, reviewThreadsDefault } from "./review/review-pool.js";
+import { createReviewStore } from "./review/review-store.js";
+import type { Db } from "./sql/db.js";
 
 export interface ReviewWiringOptions {
   readonly clock: Clock;

@@ -6,7 +6,7 @@
 // database's privilege system's, not only a trigger's.
 
 import { assert } from "../../kernel/index.js";
-import type { Db } from "../db.js";
+import type { Db } from "../sql/db.js";
 
 /** The append-only tables, whose rows the application role may only insert and read. */
 export const appendOnlyTables = ["decisions", "ledger_entries", "postings"] as const;

@@ -10,7 +10,7 @@ import { createHmac } from "node:crypto";
 import { decodeRecord } from "../../engine/index.js";
 import { assert } from "../../kernel/index.js";
 import type { Entry } from "../../ledger/index.js";
-import type { Db, Tx } from "../db.js";
+import type { Db, Tx } from "../sql/db.js";
 import type { AuditKey } from "./key.js";
 import { decisionRecordHash, ledgerRecordHash, sha256Hex } from "./records.js";
 

@@ -4,7 +4,7 @@
 
 import type { Entry } from "../../ledger/index.js";
 import { parseDateOrThrow } from "../../time/index.js";
-import type { SqlValue, Tx } from "../db.js";
+import type { SqlValue, Tx } from "../sql/db.js";
 import { chainAfter, lockChainHead, nextSeqs, saveChainHead } from "./chain.js";
 import { auditKeyInUse } from "./key.js";
 import { ledgerRecordHash } from "./records.js";

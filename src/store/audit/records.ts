@@ -14,7 +14,7 @@ import type { DecisionRecord } from "../../engine/index.js";
 import type { Entry } from "../../ledger/index.js";
 import { canonicalJson } from "../../scoring/index.js";
 import { parseDate, parseInstant } from "../../time/index.js";
-import type { SqlValue } from "../db.js";
+import type { SqlValue } from "../sql/db.js";
 
 export function sha256Hex(text: string): string {
   return createHash("sha256").update(text, "utf8").digest("hex");

@@ -7,7 +7,7 @@
 
 import { decodeRecord } from "../../engine/index.js";
 import type { Entry } from "../../ledger/index.js";
-import type { Db, Tx } from "../db.js";
+import type { Db, Tx } from "../sql/db.js";
 import { anchorHmac, type ChainTable, chainTables, genesisChainHash, linkHash, readAnchor } from "./chain.js";
 import { type AuditKey, auditKeyInUse } from "./key.js";
 import {

@@ -32,15 +32,15 @@ import {
   reviewClockOf,
   versionsKey,
   whatIfReviewLine,
-} from "../engine/index.js";
-import type { AnyEvent } from "../events/index.js";
-import { type DatedEvent, featuresAt, rebuildFromDated } from "../features/index.js";
-import { assert, assertNever } from "../kernel/index.js";
-import type { LineState, Product } from "../lending/index.js";
-import type { BureauFigures } from "../policy/index.js";
-import { businessDate, parseDate } from "../time/index.js";
-import type { Db, Tx } from "./db.js";
-import { customerEventsMax } from "./decision-feature-source.js";
+} from "../../engine/index.js";
+import type { AnyEvent } from "../../events/index.js";
+import { type DatedEvent, featuresAt, rebuildFromDated } from "../../features/index.js";
+import { assert, assertNever } from "../../kernel/index.js";
+import type { LineState, Product } from "../../lending/index.js";
+import type { BureauFigures } from "../../policy/index.js";
+import { businessDate, parseDate } from "../../time/index.js";
+import { customerEventsMax } from "../adapters/decision-feature-source.js";
+import type { Db, Tx } from "../sql/db.js";
 
 /** An event of the log with the instant and business date the log keeps for it. */
 type DatedLogEvent = DatedEvent & { readonly eventId: string };

@@ -4,11 +4,11 @@
 // (increasing, but concurrent commits may land out of seq order). Rows go in multi-row statements.
 // The customers' feature states advance with the new rows in the same transaction (see feature-state.ts).
 
-import { type AnyEvent, isReservedEventId, lendingEventTypes } from "../events/index.js";
-import { assert } from "../kernel/index.js";
-import { businessDateOfInstant, parseInstant } from "../time/index.js";
+import { type AnyEvent, isReservedEventId, lendingEventTypes } from "../../events/index.js";
+import { assert } from "../../kernel/index.js";
+import { businessDateOfInstant, parseInstant } from "../../time/index.js";
+import type { SqlValue, Tx } from "../sql/db.js";
 import { enqueueWebhooksForLogEvents } from "./api-store.js";
-import type { SqlValue, Tx } from "./db.js";
 import { advanceFeatureStates } from "./feature-state.js";
 
 /** Rows per multi-row INSERT (8 parameters each, far below either dialect's limit). */

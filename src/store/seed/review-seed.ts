@@ -3,10 +3,10 @@
 // few behaviour events per customer, written with multi-row inserts in large transactions — no service
 // calls, no webhooks. Deterministic: the same seed gives the same rows.
 
-import { businessDateSetting } from "../engine/index.js";
-import { type EventType, lendingEventTypes } from "../events/index.js";
-import { assert, createRng } from "../kernel/index.js";
-import { defaultProduct, type LineState, openLine, type Product } from "../lending/index.js";
+import { businessDateSetting } from "../../engine/index.js";
+import { type EventType, lendingEventTypes } from "../../events/index.js";
+import { assert, createRng } from "../../kernel/index.js";
+import { defaultProduct, type LineState, openLine, type Product } from "../../lending/index.js";
 import {
   addDays,
   businessDateOfInstant,
@@ -14,8 +14,8 @@ import {
   formatInstant,
   parseDateOrThrow,
   startOfBusinessDate,
-} from "../time/index.js";
-import type { Db, SqlValue, Tx } from "./db.js";
+} from "../../time/index.js";
+import type { Db, SqlValue, Tx } from "../sql/db.js";
 
 /** Lines written per transaction while seeding. */
 export const seedLinesPerTransaction = 20_000;

@@ -6,8 +6,8 @@ import { dirname } from "node:path";
 import type { Db } from "./db.js";
 import { StoreError } from "./db.js";
 import { migrate } from "./migrate.js";
-import { ensurePostgresDatabase, openPostgresDb } from "./postgres-db.js";
-import { openSqliteDb } from "./sqlite-db.js";
+import { ensurePostgresDatabase, openPostgresDb } from "./postgres.js";
+import { openSqliteDb } from "./sqlite.js";
 
 export interface Store {
   readonly db: Db;

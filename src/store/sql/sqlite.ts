@@ -2,7 +2,7 @@
 // process; transactions on it are queued (an async transaction must never interleave with another).
 
 import Database from "better-sqlite3";
-import { assert } from "../kernel/index.js";
+import { assert } from "../../kernel/index.js";
 import {
   backoffMs,
   type Db,

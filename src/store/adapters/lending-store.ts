@@ -9,14 +9,14 @@ import type {
   LendingUnitOfWork,
   StoredLedgerVerification,
   StoredLine,
-} from "../engine/index.js";
-import type { LendingEvent } from "../events/index.js";
-import { assert } from "../kernel/index.js";
-import type { Entry } from "../ledger/index.js";
-import { availableMinor, type LineState } from "../lending/index.js";
-import { parseDate } from "../time/index.js";
-import { chainedLedgerRows, ledgerEntryColumns } from "./audit/ledger-rows.js";
-import type { Db, SqlValue, Tx } from "./db.js";
+} from "../../engine/index.js";
+import type { LendingEvent } from "../../events/index.js";
+import { assert } from "../../kernel/index.js";
+import type { Entry } from "../../ledger/index.js";
+import { availableMinor, type LineState } from "../../lending/index.js";
+import { parseDate } from "../../time/index.js";
+import { chainedLedgerRows, ledgerEntryColumns } from "../audit/ledger-rows.js";
+import type { Db, SqlValue, Tx } from "../sql/db.js";
 import { appendEventRows, eventRowOf } from "./events-table.js";
 
 /** Rows per page when a read walks a whole table. */

@@ -2,9 +2,9 @@
 // several processes open the same database at once: SQLite serialises on BEGIN IMMEDIATE, PostgreSQL on an
 // advisory transaction lock.
 
-import { assert } from "../kernel/index.js";
+import { assert } from "../../kernel/index.js";
+import { type Migration, migrations as registered } from "../migrations/index.js";
 import type { Db, Tx } from "./db.js";
-import { type Migration, migrations as registered } from "./migrations/index.js";
 
 /** Arbitrary constant naming the PostgreSQL advisory lock held while migrating. */
 const migrationLockKey = 724_011_001;

@@ -3,20 +3,20 @@
 // lateness), new rows inserted, states updated and saved — all or nothing. Reads order by occurredAt, then
 // eventId in byte order (COLLATE "C" on PostgreSQL, so every dialect and JavaScript agree).
 
-import type { EventLog, EventLogSettings, StoredFeatureState } from "../engine/index.js";
-import { appendBatchMax, type PlannedEvent, planBatch } from "../engine/index.js";
-import type { AnyEvent } from "../events/index.js";
+import type { EventLog, EventLogSettings, StoredFeatureState } from "../../engine/index.js";
+import { appendBatchMax, type PlannedEvent, planBatch } from "../../engine/index.js";
+import type { AnyEvent } from "../../events/index.js";
 import {
   applyDatedEventsTracked,
   applyEvents,
   emptyFeatureState,
   type FeatureState,
   featureStateVersion,
-} from "../features/index.js";
-import { assert } from "../kernel/index.js";
-import { businessDateOfInstant } from "../time/index.js";
+} from "../../features/index.js";
+import { assert } from "../../kernel/index.js";
+import { businessDateOfInstant } from "../../time/index.js";
+import type { Db, SqlValue, Tx } from "../sql/db.js";
 import { enqueueWebhooksForLogEvents, logEventTypes } from "./api-store.js";
-import type { Db, SqlValue, Tx } from "./db.js";
 import { insertNewEvents } from "./events-table.js";
 import { createFeatureStateRows, type StateUpdate } from "./feature-state.js";
 

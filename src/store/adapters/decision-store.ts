@@ -9,14 +9,14 @@ import type {
   DecisionRecord,
   DecisionStore,
   DecisionUnitOfWork,
-} from "../engine/index.js";
-import { decodeRecord, encodeRecord } from "../engine/index.js";
-import type { AnyEvent, BehaviourEvent } from "../events/index.js";
-import { parseDate, parseInstant } from "../time/index.js";
-import { chainAfter, lockChainHead, nextSeqs, saveChainHead } from "./audit/chain.js";
-import { auditKeyInUse } from "./audit/key.js";
-import { decisionRecordHash } from "./audit/records.js";
-import type { Db, SqlValue, Tx } from "./db.js";
+} from "../../engine/index.js";
+import { decodeRecord, encodeRecord } from "../../engine/index.js";
+import type { AnyEvent, BehaviourEvent } from "../../events/index.js";
+import { parseDate, parseInstant } from "../../time/index.js";
+import { chainAfter, lockChainHead, nextSeqs, saveChainHead } from "../audit/chain.js";
+import { auditKeyInUse } from "../audit/key.js";
+import { decisionRecordHash } from "../audit/records.js";
+import type { Db, SqlValue, Tx } from "../sql/db.js";
 import { appendEventRows, eventRowOf } from "./events-table.js";
 import { unitOfWork } from "./lending-store.js";
 

@@ -4,13 +4,13 @@
 // checkpoints from a connection of its own until the pool raises the shared stop flag.
 
 import { parentPort, workerData } from "node:worker_threads";
-import { RegistryService, type ReviewTask } from "../engine/index.js";
-import type { Product } from "../lending/index.js";
-import { openStore } from "./open-store.js";
-import { createRegistryStore } from "./registry-store.js";
+import { RegistryService, type ReviewTask } from "../../engine/index.js";
+import type { Product } from "../../lending/index.js";
+import { createRegistryStore } from "../adapters/registry-store.js";
+import { openStore } from "../sql/open-store.js";
+import { openSqliteDb, runWalCheckpointer } from "../sql/sqlite.js";
 import { createReviewStore } from "./review-store.js";
 import { ReviewResolver, runReviewTask } from "./review-tasks.js";
-import { openSqliteDb, runWalCheckpointer } from "./sqlite-db.js";
 
 export type ReviewWorkerInit =
   | { readonly role: "compute"; readonly location: string; readonly product: Product }

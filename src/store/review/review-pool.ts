@@ -4,14 +4,14 @@
 
 import { availableParallelism } from "node:os";
 import type { Worker } from "node:worker_threads";
-import type { RegistryService, ReviewComputer, ReviewTask, ReviewTaskResult } from "../engine/index.js";
-import type { Product } from "../lending/index.js";
-import type { Db } from "./db.js";
-import { isPostgresUrl } from "./open-store.js";
+import type { RegistryService, ReviewComputer, ReviewTask, ReviewTaskResult } from "../../engine/index.js";
+import type { Product } from "../../lending/index.js";
+import type { Db } from "../sql/db.js";
+import { isPostgresUrl } from "../sql/open-store.js";
+import { startWorker } from "../worker-module.js";
 import { createReviewStore } from "./review-store.js";
 import { ReviewResolver, runReviewTask } from "./review-tasks.js";
 import type { ReviewWorkerInit } from "./review-worker.js";
-import { startWorker } from "./worker-module.js";
 
 /** Worker threads per pool at most (each holds a connection and a copy of the compiled artefacts). */
 export const reviewThreadsMax = 16;

@@ -4,18 +4,18 @@
 // new (a repeat fails the transaction on the unique key instead of being skipped). Feature states are not
 // advanced here; `saveFeatureStates` writes final states computed by the caller from the same events.
 
-import type { DecisionRecord, LendingUnitOfWork, StoredFeatureState } from "../engine/index.js";
-import { type AnyEvent, lendingEventTypes } from "../events/index.js";
-import type { FeatureState } from "../features/index.js";
-import { assert } from "../kernel/index.js";
-import type { Entry } from "../ledger/index.js";
-import { enqueueWebhooksForLogEvents } from "./api-store.js";
-import { chainedLedgerRows, ledgerEntryColumnCount, ledgerEntryColumns } from "./audit/ledger-rows.js";
-import type { Db, SqlValue, Tx } from "./db.js";
-import { insertDecision } from "./decision-store.js";
-import { eventRowOf } from "./events-table.js";
-import { createFeatureStateRows } from "./feature-state.js";
-import { unitOfWork } from "./lending-store.js";
+import type { DecisionRecord, LendingUnitOfWork, StoredFeatureState } from "../../engine/index.js";
+import { type AnyEvent, lendingEventTypes } from "../../events/index.js";
+import type { FeatureState } from "../../features/index.js";
+import { assert } from "../../kernel/index.js";
+import type { Entry } from "../../ledger/index.js";
+import { enqueueWebhooksForLogEvents } from "../adapters/api-store.js";
+import { insertDecision } from "../adapters/decision-store.js";
+import { eventRowOf } from "../adapters/events-table.js";
+import { createFeatureStateRows } from "../adapters/feature-state.js";
+import { unitOfWork } from "../adapters/lending-store.js";
+import { chainedLedgerRows, ledgerEntryColumnCount, ledgerEntryColumns } from "../audit/ledger-rows.js";
+import type { Db, SqlValue, Tx } from "../sql/db.js";
 
 /** Rows per multi-row INSERT: at most 9 parameters a row keeps a statement under 2,500 parameters. */
 export const bulkChunkRows = 250;

@@ -10,8 +10,8 @@
 // counts mean the same set of events, so a cached state whose count matches the row is that row's.
 // The cache is updated only after the transaction that wrote the rows has committed.
 
-import type { StoredFeatureState } from "../engine/index.js";
-import { type AnyEvent, isEventType } from "../events/index.js";
+import type { StoredFeatureState } from "../../engine/index.js";
+import { type AnyEvent, isEventType } from "../../events/index.js";
 import {
   applyDatedEventsTracked,
   bucketLength,
@@ -22,8 +22,8 @@ import {
   type FeatureState,
   featureStateVersion,
   retentionStart,
-} from "../features/index.js";
-import type { SqlValue, Tx } from "./db.js";
+} from "../../features/index.js";
+import type { SqlValue, Tx } from "../sql/db.js";
 import type { EventRow } from "./events-table.js";
 
 /** Customers per IN (…) list when loading states. */

@@ -1,8 +1,8 @@
 // Read queries behind model monitoring: the score and feature vector of a model's recent decisions, newest
 // first and bounded by the caller's limit, extracted from the records in SQL (the rest of a record stays put).
 
-import { decodeFeatures } from "../engine/index.js";
-import type { Tx } from "./db.js";
+import { decodeFeatures } from "../../engine/index.js";
+import type { Tx } from "../sql/db.js";
 
 /** The most decisions one monitoring query returns. */
 export const monitoringRowsMax = 50_000;

@@ -14,14 +14,14 @@ import type {
   ReviewRun,
   ReviewStatusName,
   ReviewStore,
-} from "../engine/index.js";
-import type { LendingEvent } from "../events/index.js";
-import { assert } from "../kernel/index.js";
-import { formatDate, parseDate } from "../time/index.js";
-import { chainAfter, lockChainHead, nextSeqs, saveChainHead } from "./audit/chain.js";
-import { auditKeyInUse } from "./audit/key.js";
-import { type Db, type SqlValue, StoreError, type Tx } from "./db.js";
-import { appendEventRows, type EventRow, eventRowOf } from "./events-table.js";
+} from "../../engine/index.js";
+import type { LendingEvent } from "../../events/index.js";
+import { assert } from "../../kernel/index.js";
+import { formatDate, parseDate } from "../../time/index.js";
+import { appendEventRows, type EventRow, eventRowOf } from "../adapters/events-table.js";
+import { chainAfter, lockChainHead, nextSeqs, saveChainHead } from "../audit/chain.js";
+import { auditKeyInUse } from "../audit/key.js";
+import { type Db, type SqlValue, StoreError, type Tx } from "../sql/db.js";
 
 /** Runs returned by one listing. */
 export const reviewListMax = 200;

@@ -2,10 +2,10 @@
 // `review.completed` webhook message are written in one transaction — no message for a run that did not
 // finish, and never twice for one run (the message id is the review id).
 
-import type { ReviewStatusName, ReviewStore } from "../engine/index.js";
-import { businessDate, formatDate } from "../time/index.js";
-import { enqueueWebhookEvent } from "./api-store.js";
-import type { Db } from "./db.js";
+import type { ReviewStatusName, ReviewStore } from "../../engine/index.js";
+import { businessDate, formatDate } from "../../time/index.js";
+import { enqueueWebhookEvent } from "../adapters/api-store.js";
+import type { Db } from "../sql/db.js";
 import type { ReviewRunRow } from "./review-store.js";
 
 /** The columns of a run the completion message reports. */

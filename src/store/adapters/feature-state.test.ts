@@ -2,16 +2,16 @@
 // save after new events writes exactly the block rows whose content changed or that left the header's tail.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { arbEventStream, originDay, zone } from "../../test/events-arbitraries.js";
-import { type AnyEvent, occurredAtMs } from "../events/index.js";
+import { arbEventStream, originDay, zone } from "../../../test/events-arbitraries.js";
+import { type AnyEvent, occurredAtMs } from "../../events/index.js";
 import {
   applyDatedEvents,
   applyDatedEventsTracked,
   emptyFeatureState,
   rebuildFeatures,
   retentionStart,
-} from "../features/index.js";
-import { businessDateOfInstant, formatDate } from "../time/index.js";
+} from "../../features/index.js";
+import { businessDateOfInstant, formatDate } from "../../time/index.js";
 import {
   blockOf,
   changedBlocks,

@@ -3,11 +3,11 @@
 // (a decision for an earlier date) the customer's events up to the date rebuilt into a state. Bureau
 // figures are the latest `bureau.reported` on or before the date. Rebuild == incremental (src/features).
 
-import type { EventLog, FeatureSnapshot, FeatureSource } from "../engine/index.js";
-import type { AnyEvent } from "../events/index.js";
-import { type FeatureState, featuresAt, rebuildFeatures } from "../features/index.js";
-import { businessDate } from "../time/index.js";
-import type { Db } from "./db.js";
+import type { EventLog, FeatureSnapshot, FeatureSource } from "../../engine/index.js";
+import type { AnyEvent } from "../../events/index.js";
+import { type FeatureState, featuresAt, rebuildFeatures } from "../../features/index.js";
+import { businessDate } from "../../time/index.js";
+import type { Db } from "../sql/db.js";
 
 /** Events read per customer for one decision. */
 export const customerEventsMax = 200_000;

@@ -1,7 +1,7 @@
 // Read queries the HTTP API needs across other domains' tables (lines, events, decisions): bounded pages,
 // keyset cursors, never a full scan returned to a caller.
 
-import type { Tx } from "./db.js";
+import type { Tx } from "../sql/db.js";
 
 export interface CustomerLineRow {
   readonly lineId: string;

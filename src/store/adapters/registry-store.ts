@@ -11,11 +11,11 @@ import type {
   StoredMacro,
   StoredModel,
   StoredPolicy,
-} from "../engine/index.js";
-import type { MacroDoc, PolicyDoc } from "../policy/index.js";
-import { canonicalJson as canonical, type Scorecard } from "../scoring/index.js";
+} from "../../engine/index.js";
+import type { MacroDoc, PolicyDoc } from "../../policy/index.js";
+import { canonicalJson as canonical, type Scorecard } from "../../scoring/index.js";
+import type { Db, Tx } from "../sql/db.js";
 import { enqueueWebhookEvent } from "./api-store.js";
-import type { Db, Tx } from "./db.js";
 
 /** Rows returned by a registry listing. */
 export const registryListMax = 1_000;

@@ -2,7 +2,7 @@
 // subscriptions and the webhook outbox. Plain functions over a transaction, so callers choose the boundary:
 // an outbox row is written inside the transaction of the change it announces.
 
-import type { Db, Tx } from "./db.js";
+import type { Db, Tx } from "../sql/db.js";
 
 /** borrower: one customer's own data; integration: the lender's systems posting events; operator; admin. */
 export type ApiRole = "borrower" | "integration" | "operator" | "admin";

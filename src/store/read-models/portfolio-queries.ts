@@ -1,7 +1,7 @@
 // Read queries behind the operator's portfolio summary: totals, histograms and counts aggregated in SQL, and
 // the delinquency facts of the event log. Every result is bounded by a named constant, never by the log's size.
 
-import type { Tx } from "./db.js";
+import type { Tx } from "../sql/db.js";
 
 /** Histogram bins of the limit and utilisation charts. */
 export const portfolioHistogramBins = 10;
