@@ -84,6 +84,14 @@ export {
   type TransactionOptions,
   type Tx,
 } from "./sql/db.js";
+export {
+  dialectOf,
+  type JsonAs,
+  placeholders,
+  type SqlDialect,
+  type UpdateFromValues,
+  valuesList,
+} from "./sql/dialect.js";
 export { checkMigrationList, migrate } from "./sql/migrate.js";
 export { isPostgresUrl, type OpenStoreOptions, openStore, type Store } from "./sql/open-store.js";
 export { startWorker } from "./worker-module.js";

@@ -2,7 +2,9 @@
 // as JS numbers (never strings, never floats for integers). Raw SQL, not a query builder: the SQL is short, the
 // hot paths stay a prepared statement away, and SQLite's BEGIN IMMEDIATE stays under our control.
 
-export type Dialect = "sqlite" | "postgres";
+import type { Dialect, SqlDialect } from "./dialect.js";
+
+export type { Dialect } from "./dialect.js";
 
 /** Values a statement accepts: booleans and JSON are stored as integers and text by the caller. */
 export type SqlValue = string | number | null;
@@ -12,6 +14,8 @@ export type Row = Record<string, unknown>;
 /** A connection inside a transaction (or a read snapshot). Statements use `?` placeholders in both dialects. */
 export interface Tx {
   readonly dialect: Dialect;
+  /** The fragments of SQL that differ between the databases. */
+  readonly sql: SqlDialect;
   all<R = Row>(sql: string, params?: readonly SqlValue[]): Promise<R[]>;
   get<R = Row>(sql: string, params?: readonly SqlValue[]): Promise<R | undefined>;
   /** Runs a statement; returns the number of rows it changed. */
@@ -30,6 +34,7 @@ export interface TransactionOptions {
 
 export interface Db {
   readonly dialect: Dialect;
+  readonly sql: SqlDialect;
   /** Where the data lives, without credentials (for messages). */
   readonly location: string;
   /**

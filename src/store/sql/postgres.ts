@@ -12,6 +12,7 @@ import {
   type Tx,
   transactionAttemptsMax,
 } from "./db.js";
+import { postgresDialect } from "./dialect.js";
 
 /** Connections per process. */
 export const poolSizeMax = 10;
@@ -83,6 +84,7 @@ export function redactUrl(url: string): string {
 function txOn(client: pg.PoolClient): Tx {
   return {
     dialect: "postgres",
+    sql: postgresDialect,
     async all<R>(sql: string, params: readonly SqlValue[] = []) {
       return (await client.query(toPostgresPlaceholders(sql), params as SqlValue[])).rows as R[];
     },
@@ -205,6 +207,7 @@ export function openPostgresDb(url: string): Db {
 
   return {
     dialect: "postgres",
+    sql: postgresDialect,
     location: redactUrl(url),
     transaction: (fn, options) => runIn("BEGIN", fn, options),
     read: (fn) => runIn("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", fn, undefined),

@@ -13,6 +13,7 @@ import {
   type Tx,
   transactionAttemptsMax,
 } from "./db.js";
+import { sqliteDialect } from "./dialect.js";
 
 /** How long one statement waits for another process's write lock before SQLITE_BUSY. */
 export const sqliteBusyTimeoutMs = 10_000;
@@ -81,6 +82,7 @@ export function openSqliteDb(path: string, options: SqliteOptions = {}): Db {
 
   const tx: Tx = {
     dialect: "sqlite",
+    sql: sqliteDialect,
     async all<R>(sql: string, params: readonly SqlValue[] = []) {
       return prepare(sql).all(...params) as R[];
     },
@@ -132,6 +134,7 @@ export function openSqliteDb(path: string, options: SqliteOptions = {}): Db {
 
   return {
     dialect: "sqlite",
+    sql: sqliteDialect,
     location: path,
     transaction<T>(fn: (tx: Tx) => Promise<T>, _options?: TransactionOptions) {
       // BEGIN IMMEDIATE takes the write lock up front, so a transaction never fails half-way on a lock upgrade.
