@@ -7,24 +7,15 @@ export {
   type PreviousDecision,
   type Versions,
 } from "./decider.js";
+export { chargeOffDpd } from "./end-of-day.js";
+export { replayCommand, SimInvariantError } from "./invariants.js";
 export { memoryRegistryStore } from "./memory-registry.js";
 export { drawTraits, type Persona, personas, type Traits } from "./population.js";
 export { renderReportHtml } from "./report-html.js";
 export { type RunSimulationOptions, runSimulation, simulationDefaults, trainedModelPath } from "./run.js";
 export { hazardMultiplier, recessionHazardMultiplier, scenarioPlan, tighteningMacro } from "./scenario.js";
 export { type DayBatch, isLendingEvent, nullSink, type SimSink, sqlSink } from "./sink.js";
-export { trainingCsv } from "./training.js";
+export { badDpdMin, labelWindowDays, trainingColumns, trainingCsv } from "./training.js";
 export * from "./types.js";
-export {
-  badDpdMin,
-  chargeOffDpd,
-  customersMax,
-  followShareDefault,
-  labelWindowDays,
-  monthsMax,
-  replayCommand,
-  SimInvariantError,
-  type SimResult,
-  Simulation,
-  trainingColumns,
-} from "./world.js";
+export { Simulation } from "./world.js";
+export { customersMax, followShareDefault, monthsMax, type SimResult } from "./world-state.js";

@@ -2,8 +2,10 @@
 // (`customer:<index>`), so adding customers never reshuffles the others. Traits are hidden from the engine:
 // it sees only the events they cause.
 
+import { emptyFeatureState } from "../features/index.js";
 import type { Rng } from "../kernel/index.js";
 import type { PersonaName } from "./types.js";
+import type { Customer } from "./world-state.js";
 
 export interface Persona {
   readonly name: PersonaName;
@@ -191,5 +193,41 @@ export function drawTraits(rng: Rng, days: number, months: number): Traits {
     verifications,
     onboardDay,
     driftFromMonth,
+  };
+}
+
+/** Customer `number` ("c000042"), with its own stream forked from the run's root and its traits drawn. */
+export function newCustomer(root: Rng, number: number, days: number, months: number): Customer {
+  const id = `c${String(number).padStart(6, "0")}`;
+  const rng = root.fork(`customer:${number}`);
+  const traits = drawTraits(rng, days, months);
+  return {
+    idx: number,
+    customerId: id,
+    lineId: `line-${id}`,
+    rng,
+    traits,
+    line: null,
+    pending: [],
+    features: emptyFeatureState(),
+    bureau: null,
+    previous: null,
+    lastBorrowerReevaluationMs: null,
+    version: 0,
+    distressed: false,
+    lateUntilDay: -1,
+    drawdowns: 0,
+    repayments: 0,
+    eventSeq: 0,
+    payoffDay: null,
+    verified: 0,
+    lastDecreaseDay: null,
+    applications180: [],
+    plan: null,
+    everDpd30: false,
+    everDpd90: false,
+    observed: null,
+    badAfterObservation: false,
+    lastDpd: 0,
   };
 }

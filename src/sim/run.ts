@@ -16,7 +16,8 @@ import { parseDateOrThrow, startOfBusinessDate } from "../time/index.js";
 import { memoryRegistryStore } from "./memory-registry.js";
 import { nullSink, type SimSink, sqlSink, writerThreadSink } from "./sink.js";
 import type { SimOptions, SimProgress } from "./types.js";
-import { type SimResult, Simulation } from "./world.js";
+import { Simulation } from "./world.js";
+import type { SimResult } from "./world-state.js";
 
 /** The behaviour scorecard trained on simulated customers (data/models/behaviour-default.md). */
 export const trainedModelPath = new URL("../../data/models/behaviour-default.json", import.meta.url);
