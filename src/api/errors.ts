@@ -1,85 +1,318 @@
-// The one table from error code to HTTP status, the ApiError type routes throw, and the Fastify error and
-// not-found handlers that turn every failure into `{ error: { code, message, details } }`. Bad input never gets a 5xx.
+// The one table from error code to HTTP status and meaning, the ApiError type routes throw, and the Fastify
+// error and not-found handlers that turn every failure into `{ error: { code, message, details } }`.
+// Invariants: the codes are a closed union (the API's own, every lending, engine and store rejection code the
+// table must cover or the build fails); bad input never gets a 5xx; docs/errors.md is generated from the table.
 
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { DecisionEngine, RegistryRejection, ServiceRejection } from "../engine/index.js";
+import { StoreError } from "../store/index.js";
 
-/** Every code the API can answer with, and its HTTP status. docs/errors.md documents each one. */
-export const errorStatus = {
-  // Request shape (400)
-  invalid_request: 400,
-  invalid_json: 400,
-  idempotency_key_required: 400,
-  webhook_url_forbidden: 400,
-  policy_invalid: 400,
-  macro_invalid: 400,
-  model_invalid: 400,
-  invalid_cursor: 400,
-  invalid_date: 400,
-  json_too_deep: 400,
-  invalid_url: 400,
-  // Identity and access
-  unauthorized: 401,
-  forbidden: 403,
-  demo_loopback_only: 403,
-  not_found: 404,
-  route_not_found: 404,
-  method_not_allowed: 405,
-  // Conflicts and state
-  idempotency_request_in_flight: 409,
-  line_frozen: 409,
-  line_closed: 409,
-  line_not_active: 409,
-  review_in_progress: 409,
-  payload_too_large: 413,
-  uri_too_long: 414,
-  unsupported_media_type: 415,
-  // Domain rules (the request was well formed, the rule said no)
-  idempotency_key_mismatch: 422,
-  invalid_amount: 422,
-  limit_exceeded: 422,
-  amount_below_minimum: 422,
-  amount_above_maximum: 422,
-  term_not_offered: 422,
-  method_not_offered: 422,
-  date_before_line_opened: 422,
-  repayment_exceeds_owed: 422,
-  nothing_owed: 422,
-  outstanding_balance: 422,
-  policy_version_exists: 409,
-  model_exists: 409,
-  rejected: 422,
-  reevaluation_rate_limited: 429,
-  // Operational (never caused by input)
-  internal_error: 500,
-  feature_unavailable: 503,
-  store_unavailable: 503,
-  store_busy: 503,
-  store_conflict: 503,
-} as const satisfies Record<string, number>;
+/** The error of a method that answers `Promise<Result<T, E>>`. */
+type RejectionOf<F> = F extends (...args: never[]) => Promise<infer R>
+  ? R extends { readonly ok: false; readonly error: infer E }
+    ? E
+    : never
+  : never;
 
-export type ErrorCode = keyof typeof errorStatus;
+/** Every code a domain can hand the API as a rejection or an operational failure: the table must cover each. */
+export type DomainErrorCode =
+  | ServiceRejection["code"]
+  | RegistryRejection["code"]
+  | RejectionOf<DecisionEngine["decideForCustomer"]>["code"]
+  | RejectionOf<DecisionEngine["replay"]>["code"]
+  | StoreError["code"];
 
-/** Status for a domain rejection code not in the table: the caller asked for something the rules refuse. */
-export const domainRejectionStatusDefault = 422;
+export interface ErrorEntry {
+  readonly status: number;
+  /** What the code means to a client: one line, rendered into docs/errors.md. */
+  readonly meaning: string;
+}
 
-export function statusOf(code: string): number {
-  return (errorStatus as Record<string, number>)[code] ?? domainRejectionStatusDefault;
+/**
+ * Every code the API answers with: its HTTP status and what it means. Ordered by status; docs/errors.md is
+ * rendered from it (`npm run docs:errors`). The `satisfies` makes a domain code without a row a compile error.
+ */
+export const errorTable = {
+  // 400: the request is malformed
+  invalid_request: {
+    status: 400,
+    meaning:
+      "the body, query or path does not match the route's schema: a missing or mistyped field, a string where an integer is expected, a fraction or an amount beyond the safe-integer range, or a field the caller may not set (`limit`, `rate`, `status`, `customer`…: bodies are closed); `details.problems` lists each `{ path, message }`.",
+  },
+  invalid_json: { status: 400, meaning: "the body is not valid JSON." },
+  invalid_cursor: {
+    status: 400,
+    meaning:
+      "`cursor` is not one this server issued, on every paged list; a list that never pages (`GET /v1/reviews`) refuses any cursor.",
+  },
+  invalid_date: {
+    status: 400,
+    meaning:
+      "a date (`from`, `to` of `GET /v1/decisions`) has the `YYYY-MM-DD` shape but is not a calendar date (`2026-02-30`, `2026-13-01`); `details.field`, `details.value`.",
+  },
+  json_too_deep: {
+    status: 400,
+    meaning:
+      "the JSON body nests arrays and objects deeper than 64 levels (`jsonDepthMax`); refused before it is parsed, on every route; `details.depthMax`.",
+  },
+  invalid_url: {
+    status: 400,
+    meaning: "the path is not valid percent-encoded UTF-8 (`/v1/customers/%E0%A4%A`).",
+  },
+  idempotency_key_required: {
+    status: 400,
+    meaning:
+      "a money route (`POST /v1/lines/{lineId}/drawdowns`, `…/repayments`) was called without an `Idempotency-Key` header, or with one that is not 1–255 printable ASCII characters (`idempotencyKeyLengthMax`).",
+  },
+  invalid_idempotency_key: {
+    status: 400,
+    meaning:
+      "the lending service's own check of an idempotency key (1–255 characters); the API checks the header first and answers `idempotency_key_required`.",
+  },
+  webhook_url_forbidden: {
+    status: 400,
+    meaning:
+      "the webhook URL is not http(s), carries credentials, or resolves to a loopback, private, link-local, CGNAT or multicast address (allowed only when the server runs with `allowPrivateWebhookUrls` for development).",
+  },
+  policy_invalid: {
+    status: 400,
+    meaning: "a policy document failed validation; `details.problems: [{ path, message }]`.",
+  },
+  macro_invalid: { status: 400, meaning: "a macro document failed validation; `details.problems`." },
+  model_invalid: {
+    status: 400,
+    meaning:
+      "the model artefact is not a `headroom.scorecard`, or a PMML body (`Content-Type: application/xml` or `text/xml`) does not import; `details.reason` is the PMML importer's code (`xml_malformed`, `pmml_invalid`, `pmml_unsupported`).",
+  },
+  override_invalid: {
+    status: 400,
+    meaning:
+      "a candidate policy or macro given to a what-if run is invalid; `details.problems` (the API checks candidates first and answers `policy_invalid` or `macro_invalid`).",
+  },
+  // 401, 403, 404
+  unauthorized: {
+    status: 401,
+    meaning: "no `Authorization: Bearer hr_…` header, or the key is unknown, revoked or expired.",
+  },
+  forbidden: {
+    status: 403,
+    meaning:
+      "the key's role may not call this route (a borrower on an operator route, an operator on an admin route).",
+  },
+  demo_loopback_only: {
+    status: 403,
+    meaning: "`POST /v1/demo/session` from anywhere but this machine.",
+  },
+  not_found: {
+    status: 404,
+    meaning:
+      "the resource does not exist **or belongs to another customer** (a borrower cannot tell the two apart, so ids cannot be probed).",
+  },
+  route_not_found: { status: 404, meaning: "no such route." },
+  line_not_found: {
+    status: 404,
+    meaning: "the lending service has no such line (routes check visibility first and answer `not_found`).",
+  },
+  customer_not_found: {
+    status: 404,
+    meaning: "the decision engine finds no line for the customer (routes answer `not_found`).",
+  },
+  decision_not_found: {
+    status: 404,
+    meaning: "no such decision to replay (routes answer `not_found`).",
+  },
+  model_not_found: {
+    status: 404,
+    meaning: "no such model in the registry (routes answer `not_found`).",
+  },
+  policy_not_found: { status: 404, meaning: "no such policy id and version in the registry." },
+  // 409: conflicts with the current state
+  idempotency_request_in_flight: {
+    status: 409,
+    meaning:
+      "a request with the same `Idempotency-Key` is still being processed; retry after `Retry-After` seconds.",
+  },
+  line_frozen: {
+    status: 409,
+    meaning:
+      "the line is frozen (overdue, or by an operator): no drawdowns, and no re-evaluation (`POST /v1/customers/{id}/reevaluations` is withheld and counts no limit query). The message says to repay the overdue amount first; `details.overdueMinor` is that amount (0 for a hold set by an operator) and `details.frozenForOverdue` says whether paying it lifts the freeze.",
+  },
+  line_closed: { status: 409, meaning: "the line is closed." },
+  line_exists: { status: 409, meaning: "a line with this id already exists." },
+  customer_has_line: { status: 409, meaning: "the customer already has an open line." },
+  policy_version_exists: {
+    status: 409,
+    meaning:
+      "`POST /v1/policies`: that policy id and version exist with another document (versions are immutable); `details.subject`.",
+  },
+  model_exists: {
+    status: 409,
+    meaning:
+      "`POST /v1/models`: that model id exists with another content hash (artefacts are immutable); `details.subject`.",
+  },
+  version_conflict: {
+    status: 409,
+    meaning:
+      "`PUT /v1/macro`: that macro id and version exist with another document (versions are immutable); `details.subject`.",
+  },
+  // 413, 414, 415
+  payload_too_large: { status: 413, meaning: "the body is larger than the limit (1 MiB by default)." },
+  uri_too_long: {
+    status: 414,
+    meaning: "the URL is longer than 4,096 characters (`urlLengthMax`), or a path parameter longer than 200.",
+  },
+  unsupported_media_type: {
+    status: 415,
+    meaning:
+      "the body is neither JSON nor (for `POST /v1/models`) XML: `text/plain`, form data, XML on any other route.",
+  },
+  // 422: well formed, refused by a rule
+  idempotency_key_mismatch: {
+    status: 422,
+    meaning: "the `Idempotency-Key` was used before with another request body or route.",
+  },
+  invalid_amount: {
+    status: 422,
+    meaning: "an amount is not a positive safe integer of minor units (the lending service's own check).",
+  },
+  invalid_term: {
+    status: 422,
+    meaning: "a term is not a positive whole number of months (the lending service's own check).",
+  },
+  limit_exceeded: {
+    status: 422,
+    meaning:
+      "the drawdown is larger than the available amount; `details.availableMinor`, `details.requestedMinor`.",
+  },
+  amount_below_minimum: {
+    status: 422,
+    meaning: "the drawdown is below the product's minimum (100 CNY by default).",
+  },
+  amount_above_maximum: {
+    status: 422,
+    meaning: "the drawdown is above the product's per-drawdown maximum.",
+  },
+  term_not_offered: {
+    status: 422,
+    meaning: "the product does not offer this term (3, 6, 12 months by default).",
+  },
+  method_not_offered: { status: 422, meaning: "the product does not offer this repayment method." },
+  date_before_line_opened: { status: 422, meaning: "the business date is before the line opened." },
+  repayment_exceeds_owed: { status: 422, meaning: "the repayment is larger than everything owed." },
+  nothing_owed: { status: 422, meaning: "a repayment on a line that owes nothing." },
+  invalid_id: {
+    status: 422,
+    meaning: "an id is not 1–100 characters of letters, digits and `-_.:`.",
+  },
+  invalid_limit: {
+    status: 422,
+    meaning: "a limit is not a non-negative safe integer of minor units.",
+  },
+  limit_out_of_range: { status: 422, meaning: "the limit is outside the product's limit range." },
+  limit_not_rounded: {
+    status: 422,
+    meaning: "the limit is not a multiple of the product's limit step.",
+  },
+  line_not_frozen: { status: 422, meaning: "the line is not frozen (nothing to unfreeze)." },
+  line_delinquent: {
+    status: 422,
+    meaning: "the line has overdue instalments; pay the arrears to unfreeze it.",
+  },
+  line_has_outstanding: {
+    status: 422,
+    meaning: "the line cannot be closed while amounts are owed.",
+  },
+  date_already_closed: {
+    status: 422,
+    meaning: "end of day has already run for this business date.",
+  },
+  end_of_day_pending: {
+    status: 422,
+    meaning: "end of day has not run for the previous business date.",
+  },
+  end_of_day_out_of_order: {
+    status: 422,
+    meaning: "end of day must run for the next business date first.",
+  },
+  duplicate_drawdown: {
+    status: 422,
+    meaning: "a drawdown with this id already exists on the line.",
+  },
+  product_mismatch: { status: 422, meaning: "the product is not the line's product." },
+  limit_not_applicable: {
+    status: 422,
+    meaning: "the line refused the decided limit; nothing was recorded; `details.lendingCode` says why.",
+  },
+  invalid_weight: {
+    status: 422,
+    meaning: "a policy arm's weight is not an integer in 1…1,000,000.",
+  },
+  registry_empty: {
+    status: 422,
+    meaning: "nothing is published yet of what the operation needs (`details.what`: model, policy or macro).",
+  },
+  // 429
+  reevaluation_rate_limited: {
+    status: 429,
+    meaning:
+      "a borrower asked for a re-evaluation too soon after the last one (once per 24 h); the `Retry-After` header and `details.retryAfterSeconds` say when to come back.",
+  },
+  // 5xx: the server failed, retry
+  internal_error: { status: 500, meaning: "a bug; the log has the details." },
+  store_invalid_url: {
+    status: 500,
+    meaning: "the server's store location is not a SQLite path or a postgres URL (a configuration error).",
+  },
+  feature_unavailable: {
+    status: 503,
+    meaning: "the route's service is not configured on this server.",
+  },
+  store_unavailable: { status: 503, meaning: "the database does not answer." },
+  store_busy: { status: 503, meaning: "the database stayed locked past every retry." },
+  store_conflict: { status: 503, meaning: "a transaction lost every retry of a race." },
+} as const satisfies Record<DomainErrorCode, ErrorEntry> & Record<string, ErrorEntry>;
+
+/** A code the API answers with: a closed union, one row of `errorTable` each. */
+export type ErrorCode = keyof typeof errorTable;
+
+/** Codes once documented that the API never answered; kept here so they are never given another meaning. */
+export const retiredErrorCodes = {
+  method_not_allowed:
+    "reserved for a route that exists for another method; such a request answers `route_not_found`.",
+  line_not_active: "never answered: a line that is not active answers `line_frozen` or `line_closed`.",
+  review_in_progress: "never answered: starting a review while one runs resumes the running one.",
+  outstanding_balance: "never answered: the lending code is `line_has_outstanding`.",
+  rejected: "never answered: every domain rejection has its own code.",
+} as const satisfies Record<string, string>;
+
+/** Each code's HTTP status (the table's status column). */
+export const errorStatus: { readonly [C in ErrorCode]: (typeof errorTable)[C]["status"] } =
+  Object.fromEntries(Object.entries(errorTable).map(([code, entry]) => [code, entry.status])) as {
+    readonly [C in ErrorCode]: (typeof errorTable)[C]["status"];
+  };
+
+export function statusOf(code: ErrorCode): number {
+  return errorTable[code].status;
+}
+
+export function isErrorCode(code: string): code is ErrorCode {
+  return Object.hasOwn(errorTable, code);
 }
 
 export interface ErrorBody {
   readonly error: {
-    readonly code: string;
+    readonly code: ErrorCode;
     readonly message: string;
     readonly details: Record<string, unknown>;
   };
 }
 
-/** A failure a route reports on purpose. `code` is either in the table or a domain rejection code. */
+/** A failure a route reports on purpose; its status is the table's. */
 export class ApiError extends Error {
   override readonly name = "ApiError";
   readonly statusCode: number;
   constructor(
-    readonly code: ErrorCode | (string & {}),
+    readonly code: ErrorCode,
     message: string,
     readonly details: Record<string, unknown> = {},
     readonly headers: Readonly<Record<string, string>> = {},
@@ -90,15 +323,18 @@ export class ApiError extends Error {
 }
 
 /** A domain rejection (`{ code, message, ...fields }`) as an ApiError, the fields becoming details. */
-export function fromRejection(rejection: { readonly code: string; readonly message: string }): ApiError {
-  const { code, message, ...fields } = rejection as { code: string; message: string } & Record<
-    string,
-    unknown
-  >;
+export function fromRejection<R extends { readonly code: ErrorCode; readonly message: string }>(
+  rejection: R,
+): ApiError {
+  const { code, message, ...fields } = rejection;
   return new ApiError(code, message, fields);
 }
 
-export function errorBody(code: string, message: string, details: Record<string, unknown> = {}): ErrorBody {
+export function errorBody(
+  code: ErrorCode,
+  message: string,
+  details: Record<string, unknown> = {},
+): ErrorBody {
   return { error: { code, message, details } };
 }
 
@@ -157,10 +393,10 @@ export function toErrorResponse(error: unknown): {
       headers: {},
     };
   }
-  if (e.name === "StoreError" && typeof e.code === "string" && e.code in errorStatus) {
+  if (error instanceof StoreError) {
     return {
-      status: statusOf(e.code),
-      body: errorBody(e.code, "the store is unavailable, retry later"),
+      status: statusOf(error.code),
+      body: errorBody(error.code, "the store is unavailable, retry later"),
       headers: {},
     };
   }

@@ -24,7 +24,7 @@ export type {
   WhatIfRejection,
   WhatIfSummary,
 } from "./context.js";
-export { ApiError, type ErrorCode, errorStatus, statusOf } from "./errors.js";
+export { ApiError, type ErrorCode, errorStatus, errorTable, statusOf } from "./errors.js";
 export { decisionReasonCodes } from "./render.js";
 export { createReviewRunner, whatIfSummary } from "./review-runner.js";
 export { overdueStandingOf } from "./routes/customers.js";

@@ -4,6 +4,7 @@
 import { Type } from "@sinclair/typebox";
 import type { FastifyInstance } from "fastify";
 import { parse as parseYaml } from "yaml";
+import type { RegistryRejection } from "../../engine/index.js";
 import { fromPmml } from "../../scoring/index.js";
 import {
   appendAudit,
@@ -55,6 +56,14 @@ async function audit(
   await ctx.store.db.transaction((tx) =>
     appendAudit(tx, { atMs: ctx.clock.nowMs(), actor: actorOf(principal), action, target, before, after }),
   );
+}
+
+/** The registry's `version_conflict` under the code docs/errors.md gives it on this route. */
+function conflictAs(
+  code: "policy_version_exists" | "model_exists",
+  rejection: RegistryRejection,
+): RegistryRejection | { code: typeof code; message: string; subject: string } {
+  return rejection.code === "version_conflict" ? { ...rejection, code } : rejection;
 }
 
 function parseDocument(body: unknown): unknown {
@@ -163,7 +172,7 @@ export function registerOperatorRoutes(app: FastifyInstance, ctx: ApiContext): v
       const registry = required(ctx.engine.registry, "the registry");
       const document = parseDocument(request.body);
       const result = await registry.publishPolicy(document);
-      if (!result.ok) throw fromRejection(result.error);
+      if (!result.ok) throw fromRejection(conflictAs("policy_version_exists", result.error));
       await audit(
         ctx,
         request.principal!,
@@ -373,7 +382,7 @@ export function registerOperatorRoutes(app: FastifyInstance, ctx: ApiContext): v
         format = "pmml";
       }
       const result = await registry.registerModel(model, { format });
-      if (!result.ok) throw fromRejection(result.error);
+      if (!result.ok) throw fromRejection(conflictAs("model_exists", result.error));
       await audit(ctx, request.principal!, "model.registered", result.value.modelId, null, result.value);
       return reply.status(201).send(result.value);
     },
