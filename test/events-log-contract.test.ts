@@ -40,6 +40,7 @@ function failingDb(db: Db, failAt: number, onStatement: () => void = () => undef
         };
         return fn({
           dialect: tx.dialect,
+          sql: tx.sql,
           all: (sql, params) => guarded(() => tx.all(sql, params)),
           get: (sql, params) => guarded(() => tx.get(sql, params)),
           run: (sql, params) => guarded(() => tx.run(sql, params)),

@@ -185,7 +185,7 @@ export async function claimIdempotencyKey(db: Db, req: IdempotencyRequest): Prom
         updated_ms: number;
       }>(
         `SELECT route, request_hash, state, status, response, updated_ms FROM http_idempotency
-         WHERE scope = ? AND idempotency_key = ?${tx.dialect === "postgres" ? " FOR UPDATE" : ""}`,
+         WHERE scope = ? AND idempotency_key = ?${tx.sql.forUpdate}`,
         [req.scope, req.idempotencyKey],
       );
       if (!row) return { kind: "in_flight" } as const;

@@ -16,6 +16,7 @@ import {
 import { assert } from "../../kernel/index.js";
 import { businessDateOfInstant } from "../../time/index.js";
 import type { Db, SqlValue, Tx } from "../sql/db.js";
+import { placeholders } from "../sql/dialect.js";
 import { enqueueWebhooksForLogEvents, logEventTypes } from "./api-store.js";
 import { insertNewEvents } from "./events-table.js";
 import { createFeatureStateRows, type StateUpdate } from "./feature-state.js";
@@ -52,11 +53,7 @@ function rowToEvent(row: EventRowOut): AnyEvent {
 }
 
 function orderBy(tx: Tx): string {
-  return tx.dialect === "postgres" ? `occurred_ms, event_id COLLATE "C"` : "occurred_ms, event_id";
-}
-
-function placeholders(count: number): string {
-  return Array.from({ length: count }, () => "?").join(", ");
+  return `occurred_ms, ${tx.sql.binary("event_id")}`;
 }
 
 /** Rebuilds a customer's state from every event of theirs in the log, page by page (bounded memory). */

@@ -80,8 +80,8 @@ export async function insertNewEvents<T>(
   row: (item: T) => readonly SqlValue[],
   idOf: (item: T) => string,
 ): Promise<T[]> {
-  const sqlite = tx.dialect === "sqlite";
-  const seqBefore = sqlite
+  const serial = tx.sql.serialWriter;
+  const seqBefore = serial
     ? ((await tx.get<{ seq: number }>("SELECT COALESCE(MAX(seq), 0) AS seq FROM events"))?.seq ?? 0)
     : 0;
   const inserted: T[] = [];
@@ -92,7 +92,7 @@ export async function insertNewEvents<T>(
     for (const item of chunk) params.push(...row(item));
     const sql = `INSERT INTO events (event_id, customer_id, type, occurred_at, occurred_ms, business_date, payload, source)
        VALUES ${valueRows(chunk.length)} ON CONFLICT (event_id) DO NOTHING`;
-    if (sqlite) {
+    if (serial) {
       added += await tx.run(sql, params);
       continue;
     }
@@ -103,7 +103,7 @@ export async function insertNewEvents<T>(
       for (const item of chunk) if (fresh.has(idOf(item))) inserted.push(item);
     }
   }
-  if (!sqlite) return inserted;
+  if (!serial) return inserted;
   if (added === items.length) return [...items];
   const fresh = new Set(
     (await tx.all<{ event_id: string }>("SELECT event_id FROM events WHERE seq > ?", [seqBefore])).map(

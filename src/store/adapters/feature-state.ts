@@ -24,6 +24,7 @@ import {
   retentionStart,
 } from "../../features/index.js";
 import type { SqlValue, Tx } from "../sql/db.js";
+import { placeholders } from "../sql/dialect.js";
 import type { EventRow } from "./events-table.js";
 
 /** Customers per IN (…) list when loading states. */
@@ -428,7 +429,7 @@ export function createFeatureStateRows(): FeatureStateRows {
   };
 
   async function loadMisses(tx: Tx, misses: readonly string[], out: Map<string, StoredFeatureState>) {
-    const list = misses.map(() => "?").join(", ");
+    const list = placeholders(misses.length);
     const rows = await tx.all<HeaderRow & { state: string }>(
       `SELECT customer_id, version, latest_occurred_ms, event_count, state FROM feature_state
         WHERE customer_id IN (${list})`,
@@ -461,13 +462,12 @@ export function createFeatureStateRows(): FeatureStateRows {
     async load(tx, customerIds, lock) {
       const out = new Map<string, StoredFeatureState>();
       const sorted = [...customerIds].sort();
-      const lockClause =
-        lock && tx.dialect === "postgres" ? `ORDER BY customer_id COLLATE "C" FOR UPDATE` : "";
+      const lockClause = lock ? tx.sql.lockInOrder("customer_id") : "";
       for (let i = 0; i < sorted.length; i += stateLoadChunk) {
         const chunk = sorted.slice(i, i + stateLoadChunk);
         const headers = await tx.all<HeaderRow>(
           `SELECT customer_id, version, latest_occurred_ms, event_count FROM feature_state
-            WHERE customer_id IN (${chunk.map(() => "?").join(", ")}) ${lockClause}`,
+            WHERE customer_id IN (${placeholders(chunk.length)}) ${lockClause}`,
           chunk,
         );
         const misses: string[] = [];

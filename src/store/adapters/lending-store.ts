@@ -47,7 +47,7 @@ function lineColumns(state: LineState): (string | number)[] {
 
 /** The lending unit of work over an open transaction (other stores compose it into their own writes). */
 export function unitOfWork(tx: Tx, nowMs: () => number): LendingUnitOfWork {
-  const lockSuffix = tx.dialect === "postgres" ? " FOR UPDATE" : "";
+  const lockSuffix = tx.sql.forUpdate;
   return {
     async lockLine(lineId) {
       const row = await tx.get<LineRow>(`SELECT state, version FROM lines WHERE line_id = ?${lockSuffix}`, [

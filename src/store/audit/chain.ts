@@ -45,7 +45,7 @@ export interface AnchorRow {
 
 export async function readAnchor(tx: Tx, table: ChainTable, lock: boolean): Promise<AnchorRow | undefined> {
   const row = await tx.get<AnchorRow>(
-    `SELECT seq, chain_hash, hmac FROM chain_anchors WHERE table_name = ?${lock && tx.dialect === "postgres" ? " FOR UPDATE" : ""}`,
+    `SELECT seq, chain_hash, hmac FROM chain_anchors WHERE table_name = ?${lock ? tx.sql.forUpdate : ""}`,
     [table],
   );
   return row === undefined ? undefined : { ...row, seq: Number(row.seq) };
@@ -85,11 +85,9 @@ export async function saveChainHead(
  */
 export async function nextSeqs(tx: Tx, table: ChainTable, head: ChainHead, n: number): Promise<number[]> {
   if (n === 0) return [];
-  if (table === "decisions" && tx.dialect === "postgres") {
-    const rows = await tx.all<{ s: number }>(
-      `SELECT nextval(pg_get_serial_sequence('decisions', 'seq')) AS s FROM generate_series(1, ?) ORDER BY s`,
-      [n],
-    );
+  const reserve = table === "decisions" ? tx.sql.reserveIdentities("decisions", "seq") : null;
+  if (reserve !== null) {
+    const rows = await tx.all<{ s: number }>(reserve, [n]);
     const seqs = rows.map((r) => Number(r.s));
     assert(seqs.length === n && (seqs[0] ?? 0) > head.seq, "the seq sequence runs ahead of the chain head");
     return seqs;
@@ -162,7 +160,7 @@ async function sealDecisionsPage(tx: Tx, head: ChainHead): Promise<ChainHead | n
 async function sealLedgerPage(tx: Tx, head: ChainHead): Promise<ChainHead | null> {
   // Entries before the chain have no seq: SQLite's rowid is their insertion order; PostgreSQL keeps none, so
   // write time and id stand for it.
-  const order = tx.dialect === "sqlite" ? "rowid" : "recorded_ms, entry_id";
+  const order = tx.sql.insertionOrder("recorded_ms, entry_id");
   const rows = await tx.all<{ entry_id: string; line_id: string; entry: string; recorded_ms: number }>(
     `SELECT entry_id, line_id, entry, recorded_ms FROM ledger_entries WHERE seq IS NULL ORDER BY ${order} LIMIT ?`,
     [sealPageRowsMax],

@@ -8,6 +8,7 @@
 import { decodeRecord } from "../../engine/index.js";
 import type { Entry } from "../../ledger/index.js";
 import type { Db, Tx } from "../sql/db.js";
+import { placeholders } from "../sql/dialect.js";
 import { anchorHmac, type ChainTable, chainTables, genesisChainHash, linkHash, readAnchor } from "./chain.js";
 import { type AuditKey, auditKeyInUse } from "./key.js";
 import {
@@ -268,7 +269,7 @@ async function postingsOf(tx: Tx, entryIds: readonly string[]): Promise<Map<stri
   for (let i = 0; i < entryIds.length; i += 500) {
     const ids = entryIds.slice(i, i + 500);
     for (const p of await tx.all<PostingRow>(
-      `SELECT entry_id, n, account, amount_minor FROM postings WHERE entry_id IN (${ids.map(() => "?").join(", ")})
+      `SELECT entry_id, n, account, amount_minor FROM postings WHERE entry_id IN (${placeholders(ids.length)})
         ORDER BY entry_id, n`,
       ids,
     )) {

@@ -3,8 +3,8 @@
 // Adding tables for another domain is a one-file change plus one line here:
 //   1. create src/store/migrations/NNN-<domain>.ts exporting a `Migration` { name: "NNN-<domain>",
 //      sqlite: "...DDL...", postgres: "...DDL..." } — NNN the next free number, name unique;
-//   2. import it below and append it to `migrations` (order = apply order; never reorder or edit a
-//      migration that has shipped — add another one instead).
+//   2. import it below and append it to `migrations` (order = apply order = number order, checked; never
+//      edit a migration that has shipped — add another one instead).
 // Each migration runs in one transaction with its record in schema_migrations; write portable SQL where
 // you can (TEXT, INTEGER, BIGINT, JSON as TEXT, epoch-ms BIGINT for instants, epoch-day INTEGER for dates).
 
@@ -21,6 +21,7 @@ import { eventsCustomerIndexMigration } from "./016-events-customer-index.js";
 import { auditChainMigration } from "./017-audit-chain.js";
 import { reviewUniqueMigration } from "./018-review-unique.js";
 import { eventSourcesMigration } from "./019-event-sources.js";
+import { decisionColumnsMigration } from "./020-decision-columns.js";
 import type { Migration } from "./migration.js";
 
 export type { Migration } from "./migration.js";
@@ -34,9 +35,10 @@ export const migrations: readonly Migration[] = [
   portfolioMigration,
   featureBlocksMigration,
   eventsSeqKeyMigration,
-  eventsCustomerIndexMigration,
   decisionsSeqKeyMigration,
+  eventsCustomerIndexMigration,
   auditChainMigration,
   reviewUniqueMigration,
   eventSourcesMigration,
+  decisionColumnsMigration,
 ];

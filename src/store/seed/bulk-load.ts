@@ -7,7 +7,6 @@
 import type { DecisionRecord, LendingUnitOfWork, StoredFeatureState } from "../../engine/index.js";
 import { type AnyEvent, lendingEventTypes } from "../../events/index.js";
 import type { FeatureState } from "../../features/index.js";
-import { assert } from "../../kernel/index.js";
 import type { Entry } from "../../ledger/index.js";
 import { enqueueWebhooksForLogEvents } from "../adapters/api-store.js";
 import { insertDecision } from "../adapters/decision-store.js";
@@ -15,32 +14,8 @@ import { eventRowOf } from "../adapters/events-table.js";
 import { createFeatureStateRows } from "../adapters/feature-state.js";
 import { unitOfWork } from "../adapters/lending-store.js";
 import { chainedLedgerRows, ledgerEntryColumnCount, ledgerEntryColumns } from "../audit/ledger-rows.js";
-import type { Db, SqlValue, Tx } from "../sql/db.js";
-
-/** Rows per multi-row INSERT: at most 9 parameters a row keeps a statement under 2,500 parameters. */
-export const bulkChunkRows = 250;
-
-/** Runs one multi-row INSERT per chunk of `rows`; `row` gives each row's parameters (always `width` of them). */
-async function insertRows<T>(
-  tx: Tx,
-  head: string,
-  width: number,
-  rows: readonly T[],
-  row: (r: T) => readonly SqlValue[],
-  tail = "",
-): Promise<void> {
-  const tuple = `(${Array.from({ length: width }, () => "?").join(", ")})`;
-  for (let i = 0; i < rows.length; i += bulkChunkRows) {
-    const chunk = rows.slice(i, i + bulkChunkRows);
-    const params: SqlValue[] = [];
-    for (const r of chunk) {
-      const values = row(r);
-      assert(values.length === width, "a bulk row has one value per column");
-      for (const v of values) params.push(v);
-    }
-    await tx.run(`${head} VALUES ${chunk.map(() => tuple).join(", ")}${tail}`, params);
-  }
-}
+import type { Db, Tx } from "../sql/db.js";
+import { insertRows } from "../sql/statements.js";
 
 /**
  * Appends events (given in log order, all new) to the `events` log; seq continues in the given order (the rowid
@@ -171,7 +146,8 @@ export function createBulkLoader(db: Db, nowMs: () => number, timeZone: string):
   return {
     write(fn) {
       return db.transaction(async (tx) => {
-        if (!tuned && tx.dialect === "sqlite") await tx.exec(`PRAGMA cache_size = -${bulkCacheKib}`);
+        const tuning = tx.sql.cacheSize(bulkCacheKib);
+        if (!tuned && tuning !== null) await tx.exec(tuning);
         tuned = true;
         return fn({
           lending: unitOfWork(tx, nowMs),

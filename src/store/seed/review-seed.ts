@@ -15,12 +15,11 @@ import {
   parseDateOrThrow,
   startOfBusinessDate,
 } from "../../time/index.js";
-import type { Db, SqlValue, Tx } from "../sql/db.js";
+import type { Db, SqlValue } from "../sql/db.js";
+import { insertRows } from "../sql/statements.js";
 
 /** Lines written per transaction while seeding. */
 export const seedLinesPerTransaction = 20_000;
-/** Rows per multi-row INSERT. */
-const rowsPerInsert = 100;
 
 export interface SeedOptions {
   readonly lines: number;
@@ -40,21 +39,13 @@ export function seededCustomerId(i: number): string {
   return `C${String(i).padStart(9, "0")}`;
 }
 
-async function insertRows(tx: Tx, head: string, columns: number, rows: readonly SqlValue[][]): Promise<void> {
-  const one = `(${Array.from({ length: columns }, () => "?").join(", ")})`;
-  for (let i = 0; i < rows.length; i += rowsPerInsert) {
-    const slice = rows.slice(i, i + rowsPerInsert);
-    await tx.run(`${head} VALUES ${slice.map(() => one).join(", ")}`, slice.flat());
-  }
-}
-
 /** Seeds `lines` open lines (ids after any already there are not checked: use an empty database). */
 export async function seedReviewPortfolio(db: Db, options: SeedOptions): Promise<void> {
   const product = options.product ?? defaultProduct;
   const zone = product.timeZone;
   const reviewDay = parseDateOrThrow(options.businessDate);
   const rng = createRng(options.seed);
-  const withSeq = db.dialect === "sqlite";
+  const withSeq = db.sql.serialWriter;
   let seq = 0;
   if (withSeq) {
     seq = await db.read(async (tx) =>
@@ -147,8 +138,9 @@ export async function seedReviewPortfolio(db: Db, options: SeedOptions): Promise
            last_end_of_day, version, state, updated_ms)`,
         11,
         lineRows,
+        (r) => r,
       );
-      await insertRows(tx, eventHead, withSeq ? 9 : 8, eventRows);
+      await insertRows(tx, eventHead, withSeq ? 9 : 8, eventRows, (r) => r);
     });
     options.onProgress?.(end);
   }

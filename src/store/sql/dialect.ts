@@ -41,6 +41,24 @@ export interface SqlDialect {
   updateFromValues(update: UpdateFromValues): string;
   /** A statement that holds a transaction-scoped lock named by `key` (none where the writer is alone). */
   transactionLock(key: number): string | null;
+  /**
+   * Whether a write transaction holds the whole database (SQLite): then the rows it adds are exactly those
+   * above the largest sequence number seen when it began, and a count of changed rows says what is new.
+   */
+  readonly serialWriter: boolean;
+  /** A clause that locks the selected rows in `expr` order (so writers never deadlock), or "". */
+  lockInOrder(expr: string): string;
+  /**
+   * A query of `?` new values of `table`'s identity `column` (`AS s`, ascending), or null where the
+   * identity is the largest value + 1 (a serial writer).
+   */
+  reserveIdentities(table: string, column: string): string | null;
+  /** The order rows were inserted in where the table keeps one (SQLite's rowid), else `fallback`. */
+  insertionOrder(fallback: string): string;
+  /** A statement that sizes this connection's page cache for a bulk job, or null. */
+  cacheSize(kib: number): string | null;
+  /** A JSON array, as text, of the values at two or more `paths` inside the JSON text `column` (null where absent). */
+  jsonValues(column: string, paths: readonly (readonly (string | number)[])[]): string;
 }
 
 /** `?, ?, …` — `count` placeholders. */
@@ -85,6 +103,13 @@ export const sqliteDialect: SqlDialect = {
       WHERE ${rename(u.where)}`;
   },
   transactionLock: () => null,
+  serialWriter: true,
+  lockInOrder: () => "",
+  reserveIdentities: () => null,
+  insertionOrder: () => "rowid",
+  cacheSize: (kib) => `PRAGMA cache_size = -${kib}`,
+  // json_extract with several paths returns their values as one JSON array (with one, the value itself).
+  jsonValues: (column, paths) => `json_extract(${column}, ${paths.map(sqlitePath).join(", ")})`,
 };
 
 function postgresPath(path: readonly (string | number)[]): string {
@@ -119,6 +144,15 @@ export const postgresDialect: SqlDialect = {
       WHERE ${cast(u.where)}`;
   },
   transactionLock: () => "SELECT pg_advisory_xact_lock(?)",
+  serialWriter: false,
+  lockInOrder: (expr) => `ORDER BY ${expr} COLLATE "C" FOR UPDATE`,
+  reserveIdentities: (table, column) =>
+    `SELECT nextval(pg_get_serial_sequence('${table}', '${column}')) AS s FROM generate_series(1, ?) ORDER BY s`,
+  insertionOrder: (fallback) => fallback,
+  cacheSize: () => null,
+  // The text parsed once per row, not once per path.
+  jsonValues: (column, paths) =>
+    `(SELECT json_build_array(${paths.map((p) => `j #> ${postgresPath(p)}`).join(", ")})::text FROM (SELECT ${column}::json AS j) AS p)`,
 };
 
 export function dialectOf(name: Dialect): SqlDialect {

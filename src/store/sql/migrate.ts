@@ -16,9 +16,13 @@ const createTableSql = `CREATE TABLE IF NOT EXISTS schema_migrations (
 
 export function checkMigrationList(list: readonly Migration[]): void {
   const names = new Set<string>();
+  let previous = 0;
   for (const m of list) {
     assert(/^\d{3}-[a-z0-9-]+$/.test(m.name), `migration name "${m.name}" is NNN-<domain>`);
     assert(!names.has(m.name), `migration "${m.name}" is registered twice`);
+    const number = Number(m.name.slice(0, 3));
+    assert(number > previous, `migration "${m.name}" is listed after a later-numbered one`);
+    previous = number;
     names.add(m.name);
   }
 }
@@ -31,7 +35,8 @@ export async function migrate(
 ): Promise<string[]> {
   checkMigrationList(list);
   return db.transaction(async (tx: Tx) => {
-    if (tx.dialect === "postgres") await tx.run("SELECT pg_advisory_xact_lock(?)", [migrationLockKey]);
+    const lock = tx.sql.transactionLock(migrationLockKey);
+    if (lock !== null) await tx.run(lock, [migrationLockKey]);
     await tx.exec(createTableSql);
     const done = new Set(
       (await tx.all<{ name: string }>("SELECT name FROM schema_migrations")).map((r) => r.name),
@@ -39,7 +44,7 @@ export async function migrate(
     const applied: string[] = [];
     for (const m of list) {
       if (done.has(m.name)) continue;
-      await tx.exec(tx.dialect === "sqlite" ? m.sqlite : m.postgres);
+      await tx.exec(m[tx.sql.name]);
       await tx.run("INSERT INTO schema_migrations (name, applied_ms) VALUES (?, ?)", [m.name, nowMs]);
       applied.push(m.name);
     }

@@ -1,0 +1,34 @@
+// Statements every adapter writes the same way: a multi-row INSERT in chunks that keep each statement under
+// both databases' parameter limits.
+
+import { assert } from "../../kernel/index.js";
+import type { SqlValue, Tx } from "./db.js";
+import { placeholders } from "./dialect.js";
+
+/** Rows per multi-row INSERT: at most 9 parameters a row keeps a statement under 2,500 parameters. */
+export const insertChunkRows = 250;
+
+/**
+ * Runs one `head VALUES (…), (…)… tail` per chunk of `rows`; `row` gives each row's parameters (always
+ * `width` of them).
+ */
+export async function insertRows<T>(
+  tx: Tx,
+  head: string,
+  width: number,
+  rows: readonly T[],
+  row: (r: T) => readonly SqlValue[],
+  tail = "",
+): Promise<void> {
+  const tuple = `(${placeholders(width)})`;
+  for (let i = 0; i < rows.length; i += insertChunkRows) {
+    const chunk = rows.slice(i, i + insertChunkRows);
+    const params: SqlValue[] = [];
+    for (const r of chunk) {
+      const values = row(r);
+      assert(values.length === width, "an inserted row has one value per column");
+      for (const v of values) params.push(v);
+    }
+    await tx.run(`${head} VALUES ${chunk.map(() => tuple).join(", ")}${tail}`, params);
+  }
+}
