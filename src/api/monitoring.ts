@@ -6,13 +6,14 @@
 // when the customer's line reached DPD ≥ `badDpdMin` on some day in (t, t + outcomeWindowDays] (delinquency
 // episodes as in portfolio.ts). Each customer counts once per period (their latest decision in it).
 
-import { auc, characteristicShift, ks, locateBin, psi, type Scorecard } from "../scoring/index.js";
+import { auc, badDpdMin, characteristicShift, ks, locateBin, psi, type Scorecard } from "../scoring/index.js";
 import { businessDate, daysInMonth, fromYmd, toYmd } from "../time/index.js";
 import type { DelinquencyEpisode } from "./portfolio.js";
 
 /** Days after a decision within which DPD ≥ `badDpdMin` makes it bad. */
 export const outcomeWindowDays = 90;
-export const badDpdMin = 30;
+/** Scoring's definition of a bad loan (the operator routes read it from here). */
+export { badDpdMin };
 /** The recent window whose decisions the stability figures describe. */
 export const recentWindowDays = 30;
 /** Months of history (AUC, KS, PSI), the current month included. */

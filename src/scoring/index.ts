@@ -1,4 +1,5 @@
 // scoring: binning, WOE, logistic regression, scorecard points, metrics, JSON and PMML artefacts — pure.
+export { badDpdMin } from "./bad-definition.js";
 export {
   type BinningOptions,
   binCategorical,

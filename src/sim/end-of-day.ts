@@ -5,6 +5,7 @@
 
 import { assert, fnv1a32 } from "../kernel/index.js";
 import { endOfDay, type LineState, type PaymentGateway } from "../lending/index.js";
+import { badDpdMin } from "../scoring/index.js";
 import {
   type BusinessDate,
   daysBetween,
@@ -15,7 +16,6 @@ import {
 import { decideOnSettled } from "./decisions.js";
 import { sigmoid } from "./population.js";
 import { record } from "./recording.js";
-import { badDpdMin } from "./training.js";
 import type { World } from "./world-state.js";
 
 /** DPD at which a line is charged off in the loss figures. */

@@ -1,5 +1,8 @@
 // sim: the seeded, agent-based population simulator (personas, latent risk, macro scenarios, plan followers),
 // its database sink, training rows and the HTML report.
+
+/** The definition of a bad loan, owned by scoring (re-exported for the simulator's users). */
+export { badDpdMin } from "../scoring/index.js";
 export {
   type DecidedCustomer,
   decideInMemory,
@@ -15,7 +18,7 @@ export { renderReportHtml } from "./report-html.js";
 export { type RunSimulationOptions, runSimulation, simulationDefaults, trainedModelPath } from "./run.js";
 export { hazardMultiplier, recessionHazardMultiplier, scenarioPlan, tighteningMacro } from "./scenario.js";
 export { type DayBatch, isLendingEvent, nullSink, type SimSink, sqlSink } from "./sink.js";
-export { badDpdMin, labelWindowDays, trainingColumns, trainingCsv } from "./training.js";
+export { labelWindowDays, trainingColumns, trainingCsv } from "./training.js";
 export * from "./types.js";
 export { Simulation } from "./world.js";
 export { customersMax, followShareDefault, monthsMax, type SimResult } from "./world-state.js";

@@ -3,14 +3,14 @@
 // the customer id, every feature as of the observation date (empty = no data), and `bad` (1 or 0).
 
 import { featureIds, featuresAt } from "../features/index.js";
+import { badDpdMin } from "../scoring/index.js";
 import type { BusinessDate } from "../time/index.js";
 import { foldPending } from "./decider.js";
 import type { TrainingRow } from "./types.js";
 import type { World } from "./world-state.js";
 
-/** The label window: bad = DPD ≥ 30 within this many days after the observation date. */
+/** The label window: bad = DPD ≥ `badDpdMin` within this many days after the observation date. */
 export const labelWindowDays = 365;
-export const badDpdMin = 30;
 
 /** Column order of the training CSV: the customer id, every feature id, then the label. */
 export const trainingColumns: readonly string[] = ["customerId", ...featureIds, "bad"];
