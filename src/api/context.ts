@@ -1,6 +1,14 @@
 // What every route plugin receives: the store, the engine services, the frozen config, the clock, metrics and
 // the authenticator. Engine services that are optional answer 503 `feature_unavailable` when absent.
 
+import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
+import type {
+  FastifyBaseLogger,
+  FastifyInstance,
+  RawReplyDefaultExpression,
+  RawRequestDefaultExpression,
+  RawServerDefault,
+} from "fastify";
 import type { DecisionEngine, LendingService, RegistryService, WhatIfReport } from "../engine/index.js";
 import type { EventSource, SourceRules } from "../events/index.js";
 import type { Clock } from "../kernel/index.js";
@@ -118,6 +126,15 @@ export interface ApiEngine {
   readonly ingest?: EventIngest | undefined;
   readonly reviews?: ReviewRunner | undefined;
 }
+
+/** The Fastify instance routes register on: handlers are typed from their TypeBox route schemas. */
+export type ApiApp = FastifyInstance<
+  RawServerDefault,
+  RawRequestDefaultExpression,
+  RawReplyDefaultExpression,
+  FastifyBaseLogger,
+  TypeBoxTypeProvider
+>;
 
 export interface ApiContext {
   readonly store: Store;

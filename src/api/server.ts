@@ -8,6 +8,7 @@ import { join } from "node:path";
 import fastifyStatic from "@fastify/static";
 import fastifySwagger from "@fastify/swagger";
 import fastifySwaggerUi from "@fastify/swagger-ui";
+import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import { Ajv } from "ajv";
 import Fastify, { type FastifyInstance } from "fastify";
 import type { Clock } from "../kernel/index.js";
@@ -242,7 +243,8 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
   });
   await app.register(fastifySwaggerUi, { routePrefix: "/docs" });
 
-  await app.register(async (scope) => {
+  await app.register(async (untyped) => {
+    const scope = untyped.withTypeProvider<TypeBoxTypeProvider>();
     registerSystemRoutes(scope, context);
     registerCustomerRoutes(scope, context);
     registerLineRoutes(scope, context);

@@ -1,12 +1,11 @@
 // The operator audit log: every operator change (who, what, before, after), newest first.
 
 import { Type } from "@sinclair/typebox";
-import type { FastifyInstance } from "fastify";
 import { listAudit } from "../../store/index.js";
-import type { ApiContext } from "../context.js";
+import type { ApiApp, ApiContext } from "../context.js";
 import { decodeCursor, encodeCursor, errorResponses, PageQuery, pageSize } from "../schemas.js";
 
-export function registerAuditRoutes(app: FastifyInstance, ctx: ApiContext): void {
+export function registerAuditRoutes(app: ApiApp, ctx: ApiContext): void {
   app.get(
     "/v1/audit",
     {
@@ -34,7 +33,7 @@ export function registerAuditRoutes(app: FastifyInstance, ctx: ApiContext): void
       },
     },
     async (request) => {
-      const q = request.query as { limit?: number; cursor?: string };
+      const q = request.query;
       const limit = pageSize(q.limit);
       const before = decodeCursor(q.cursor, (v): v is number => Number.isSafeInteger(v));
       const rows = await ctx.store.db.read((tx) => listAudit(tx, limit + 1, before));

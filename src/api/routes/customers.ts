@@ -4,14 +4,13 @@
 
 import { randomBytes } from "node:crypto";
 import { Type } from "@sinclair/typebox";
-import type { FastifyInstance } from "fastify";
 import { type DecisionRecord, overdueMinorOf } from "../../engine/index.js";
 import { formatMoney, type OverdueStanding } from "../../explain/index.js";
 import { type LineState, lineView, overdueFreezeReason } from "../../lending/index.js";
 import { lineOfCustomer, listCustomerLines } from "../../store/index.js";
 import { parseDateOrThrow } from "../../time/index.js";
 import { notFound, type Principal, requireCustomer } from "../auth.js";
-import { type ApiContext, required } from "../context.js";
+import { type ApiApp, type ApiContext, required } from "../context.js";
 import { ApiError, fromRejection } from "../errors.js";
 import { renderDecisionSummary, renderExplanationResponse } from "../render.js";
 import {
@@ -93,7 +92,7 @@ function customerView(state: LineState, latest: DecisionRecord | null, businessD
   };
 }
 
-export function registerCustomerRoutes(app: FastifyInstance, ctx: ApiContext): void {
+export function registerCustomerRoutes(app: ApiApp, ctx: ApiContext): void {
   app.get(
     "/v1/customers",
     {
@@ -116,7 +115,7 @@ export function registerCustomerRoutes(app: FastifyInstance, ctx: ApiContext): v
       },
     },
     async (request) => {
-      const q = request.query as { limit?: number; cursor?: string; status?: string };
+      const q = request.query;
       const limit = pageSize(q.limit);
       const after = decodeCursor(q.cursor, (v): v is string => typeof v === "string");
       const rows = await ctx.store.db.read((tx) =>
@@ -153,7 +152,7 @@ export function registerCustomerRoutes(app: FastifyInstance, ctx: ApiContext): v
       },
     },
     async (request) => {
-      const { customerId } = request.params as { customerId: string };
+      const { customerId } = request.params;
       const state = await visibleCustomerLine(ctx, request.principal!, customerId);
       const latest = ctx.engine.decisions ? await ctx.engine.decisions.latestDecision(customerId) : null;
       return customerView(state, latest, await ctx.engine.lending.businessDate());
@@ -173,8 +172,8 @@ export function registerCustomerRoutes(app: FastifyInstance, ctx: ApiContext): v
       },
     },
     async (request) => {
-      const { customerId } = request.params as { customerId: string };
-      const { lang } = request.query as { lang?: "zh-CN" | "en" };
+      const { customerId } = request.params;
+      const { lang } = request.query;
       const state = await visibleCustomerLine(ctx, request.principal!, customerId);
       const decisions = required(ctx.engine.decisions, "the decision engine");
       const latest = await decisions.latestDecision(customerId);
@@ -201,8 +200,8 @@ export function registerCustomerRoutes(app: FastifyInstance, ctx: ApiContext): v
       },
     },
     async (request) => {
-      const { customerId } = request.params as { customerId: string };
-      const q = request.query as { limit?: number; cursor?: string; lang?: "zh-CN" | "en" };
+      const { customerId } = request.params;
+      const q = request.query;
       const cursor = checkedDecisionCursor(q.cursor);
       await visibleCustomerLine(ctx, request.principal!, customerId);
       const decisions = required(ctx.engine.decisions, "the decision engine");
@@ -235,7 +234,7 @@ export function registerCustomerRoutes(app: FastifyInstance, ctx: ApiContext): v
       },
     },
     async (request) => {
-      const { customerId } = request.params as { customerId: string };
+      const { customerId } = request.params;
       const principal = request.principal!;
       const state = await visibleCustomerLine(ctx, principal, customerId);
       if (state.status === "frozen") throw lineFrozenError(state);

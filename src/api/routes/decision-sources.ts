@@ -3,16 +3,15 @@
 // key ids are the lender's, not the borrower's business.
 
 import { Type } from "@sinclair/typebox";
-import type { FastifyInstance } from "fastify";
 import { eventSourcesThrough } from "../../store/index.js";
 import { parseDateOrThrow, parseInstant } from "../../time/index.js";
 import { notFound } from "../auth.js";
-import { type ApiContext, required } from "../context.js";
+import { type ApiApp, type ApiContext, required } from "../context.js";
 import { errorResponses, Id } from "../schemas.js";
 
 const Source = Type.Union([Type.String(), Type.Null()]);
 
-export function registerDecisionSourceRoutes(app: FastifyInstance, ctx: ApiContext): void {
+export function registerDecisionSourceRoutes(app: ApiApp, ctx: ApiContext): void {
   app.get(
     "/v1/decisions/:decisionId/sources",
     {
@@ -47,7 +46,7 @@ export function registerDecisionSourceRoutes(app: FastifyInstance, ctx: ApiConte
       },
     },
     async (request) => {
-      const { decisionId } = request.params as { decisionId: string };
+      const { decisionId } = request.params;
       const decisions = required(ctx.engine.decisions, "the decision engine");
       const record = await decisions.getDecision(decisionId);
       if (!record) throw notFound("decision");

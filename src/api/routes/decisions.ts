@@ -2,11 +2,10 @@
 // and replay, and the platform announcements everyone may read.
 
 import { Type } from "@sinclair/typebox";
-import type { FastifyInstance } from "fastify";
 import type { TriggerKind } from "../../engine/index.js";
 import { listAnnouncementRows } from "../../store/index.js";
 import { actorOf, canSeeCustomer, notFound } from "../auth.js";
-import { type ApiContext, required } from "../context.js";
+import { type ApiApp, type ApiContext, required } from "../context.js";
 import { fromRejection } from "../errors.js";
 import { renderDecisionRecord, renderDecisionSummary } from "../render.js";
 import {
@@ -23,7 +22,7 @@ import {
 const DecisionParams = Type.Object({ decisionId: Id }, { additionalProperties: false });
 export const announcementsPageMax = 100;
 
-export function registerDecisionRoutes(app: FastifyInstance, ctx: ApiContext): void {
+export function registerDecisionRoutes(app: ApiApp, ctx: ApiContext): void {
   app.get(
     "/v1/decisions/:decisionId",
     {
@@ -36,8 +35,8 @@ export function registerDecisionRoutes(app: FastifyInstance, ctx: ApiContext): v
       },
     },
     async (request) => {
-      const { decisionId } = request.params as { decisionId: string };
-      const { lang } = request.query as { lang?: "zh-CN" | "en" };
+      const { decisionId } = request.params;
+      const { lang } = request.query;
       const decisions = required(ctx.engine.decisions, "the decision engine");
       const record = await decisions.getDecision(decisionId);
       if (!record || !canSeeCustomer(request.principal!, record.customerId)) throw notFound("decision");
@@ -66,15 +65,7 @@ export function registerDecisionRoutes(app: FastifyInstance, ctx: ApiContext): v
       },
     },
     async (request) => {
-      const q = request.query as {
-        limit?: number;
-        cursor?: string;
-        customerId?: string;
-        trigger?: string;
-        from?: string;
-        to?: string;
-        lang?: "zh-CN" | "en";
-      };
+      const q = request.query;
       const cursor = checkedDecisionCursor(q.cursor);
       const from = checkedDate("from", q.from);
       const to = checkedDate("to", q.to);
@@ -117,7 +108,7 @@ export function registerDecisionRoutes(app: FastifyInstance, ctx: ApiContext): v
       },
     },
     async (request) => {
-      const { decisionId } = request.params as { decisionId: string };
+      const { decisionId } = request.params;
       const decisions = required(ctx.engine.decisions, "the decision engine");
       const report = await decisions.replay(decisionId);
       if (!report.ok) {
@@ -154,7 +145,7 @@ export function registerDecisionRoutes(app: FastifyInstance, ctx: ApiContext): v
       },
     },
     async (request) => {
-      const { lang } = request.query as { lang?: "zh-CN" | "en" };
+      const { lang } = request.query;
       const l = lang ?? "en";
       const rows = await ctx.store.db.read((tx) => listAnnouncementRows(tx, announcementsPageMax));
       return {

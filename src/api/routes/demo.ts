@@ -2,10 +2,9 @@
 // short-lived key for the web UI, handed out to loopback callers only.
 
 import { Type } from "@sinclair/typebox";
-import type { FastifyInstance } from "fastify";
 import { lineOfCustomer, listCustomerLines } from "../../store/index.js";
 import { createApiKey, notFound } from "../auth.js";
-import type { ApiContext } from "../context.js";
+import type { ApiApp, ApiContext } from "../context.js";
 import { ApiError } from "../errors.js";
 import { errorResponses, Id } from "../schemas.js";
 
@@ -17,7 +16,7 @@ function isLoopback(ip: string): boolean {
   return ip === "127.0.0.1" || ip === "::1" || ip === "::ffff:127.0.0.1" || ip.startsWith("127.");
 }
 
-export function registerDemoRoutes(app: FastifyInstance, ctx: ApiContext): void {
+export function registerDemoRoutes(app: ApiApp, ctx: ApiContext): void {
   app.get(
     "/v1/demo/customers",
     {
@@ -87,7 +86,7 @@ export function registerDemoRoutes(app: FastifyInstance, ctx: ApiContext): void 
     async (request) => {
       if (!isLoopback(request.ip))
         throw new ApiError("demo_loopback_only", "demo sessions are for this machine only");
-      const body = request.body as { role: "borrower"; customerId: string } | { role: "operator" };
+      const body = request.body;
       if (body.role === "borrower") {
         const lineId = await ctx.store.db.read((tx) => lineOfCustomer(tx, body.customerId));
         if (lineId === null) throw notFound("customer");

@@ -4,14 +4,13 @@
 // (rejected ones are reported by index, the rest kept); each stored event records the key that sent it.
 
 import { Type } from "@sinclair/typebox";
-import type { FastifyInstance } from "fastify";
 import { assert } from "../../kernel/index.js";
-import { type ApiContext, required } from "../context.js";
+import { type ApiApp, type ApiContext, required } from "../context.js";
 import { errorResponses } from "../schemas.js";
 
 export const eventBatchMax = 1_000;
 
-export function registerEventRoutes(app: FastifyInstance, ctx: ApiContext): void {
+export function registerEventRoutes(app: ApiApp, ctx: ApiContext): void {
   // The configuration is frozen: the source rules are built once.
   const rules = { trustedRoles: new Set(ctx.config.trustedEventRoles) };
   app.post(
@@ -38,7 +37,7 @@ export function registerEventRoutes(app: FastifyInstance, ctx: ApiContext): void
       },
     },
     async (request) => {
-      const { events } = request.body as { events: unknown[] };
+      const { events } = request.body;
       const principal = request.principal!;
       assert(principal.role !== "borrower", "the route's access level keeps borrower keys out");
       const ingest = required(ctx.engine.ingest, "event ingestion");

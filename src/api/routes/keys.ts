@@ -3,9 +3,8 @@
 // other processes stop accepting the key within the authenticator's cache lifetime (keyCacheTtlMs).
 
 import { Type } from "@sinclair/typebox";
-import type { FastifyInstance } from "fastify";
 import { actorOf, listKeyViews, notFound, revokeKey } from "../auth.js";
-import type { ApiContext } from "../context.js";
+import type { ApiApp, ApiContext } from "../context.js";
 import { errorResponses, Id } from "../schemas.js";
 
 /** Keys one listing returns. */
@@ -21,7 +20,7 @@ const KeyView = Type.Object({
   revokedAt: Type.Union([Type.String(), Type.Null()]),
 });
 
-export function registerKeyRoutes(app: FastifyInstance, ctx: ApiContext): void {
+export function registerKeyRoutes(app: ApiApp, ctx: ApiContext): void {
   app.get(
     "/v1/keys",
     {
@@ -50,7 +49,7 @@ export function registerKeyRoutes(app: FastifyInstance, ctx: ApiContext): void {
       },
     },
     async (request) => {
-      const { keyId } = request.params as { keyId: string };
+      const { keyId } = request.params;
       const principal = request.principal!;
       const revoked = await revokeKey(ctx.store.db, keyId, ctx.clock.nowMs(), actorOf(principal));
       if (!revoked) throw notFound("active key");

@@ -3,12 +3,11 @@
 // their own lines; any other id is a 404.
 
 import { Type } from "@sinclair/typebox";
-import type { FastifyInstance } from "fastify";
 import type { AnyEvent } from "../../events/index.js";
 import { type LineState, lineView, scheduleView } from "../../lending/index.js";
 import { eventsByIds } from "../../store/index.js";
 import { canSeeCustomer, notFound, type Principal } from "../auth.js";
-import type { ApiContext } from "../context.js";
+import type { ApiApp, ApiContext } from "../context.js";
 import { fromRejection } from "../errors.js";
 import { runIdempotent } from "../idempotency.js";
 import { errorResponses, Id, LineResponse, Minor, PositiveMinor } from "../schemas.js";
@@ -64,7 +63,7 @@ export async function visibleLine(ctx: ApiContext, principal: Principal, lineId:
   return stored.state;
 }
 
-export function registerLineRoutes(app: FastifyInstance, ctx: ApiContext): void {
+export function registerLineRoutes(app: ApiApp, ctx: ApiContext): void {
   app.get(
     "/v1/lines/:lineId",
     {
@@ -72,7 +71,7 @@ export function registerLineRoutes(app: FastifyInstance, ctx: ApiContext): void 
       schema: { tags: ["lines"], params: LineParams, response: { 200: LineResponse, ...errorResponses } },
     },
     async (request) => {
-      const { lineId } = request.params as { lineId: string };
+      const { lineId } = request.params;
       return lineView(await visibleLine(ctx, request.principal!, lineId));
     },
   );
@@ -88,7 +87,7 @@ export function registerLineRoutes(app: FastifyInstance, ctx: ApiContext): void 
       },
     },
     async (request) => {
-      const { lineId } = request.params as { lineId: string };
+      const { lineId } = request.params;
       const state = await visibleLine(ctx, request.principal!, lineId);
       return { items: scheduleView(state, await ctx.engine.lending.businessDate()) };
     },
@@ -117,8 +116,8 @@ export function registerLineRoutes(app: FastifyInstance, ctx: ApiContext): void 
       },
     },
     async (request, reply) => {
-      const { lineId } = request.params as { lineId: string };
-      const body = request.body as { amountMinor: number; termMonths: number; method: never };
+      const { lineId } = request.params;
+      const body = request.body;
       const principal = request.principal!;
       await visibleLine(ctx, principal, lineId);
       const result = await runIdempotent(
@@ -172,8 +171,8 @@ export function registerLineRoutes(app: FastifyInstance, ctx: ApiContext): void 
       },
     },
     async (request, reply) => {
-      const { lineId } = request.params as { lineId: string };
-      const body = request.body as { amountMinor: number };
+      const { lineId } = request.params;
+      const body = request.body;
       const principal = request.principal!;
       await visibleLine(ctx, principal, lineId);
       const result = await runIdempotent(

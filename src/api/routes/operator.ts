@@ -2,7 +2,6 @@
 // models, reviews, experiments and the portfolio summary. Every change is written to the audit log.
 
 import { Type } from "@sinclair/typebox";
-import type { FastifyInstance } from "fastify";
 import { parse as parseYaml } from "yaml";
 import type { RegistryRejection } from "../../engine/index.js";
 import { fromPmml } from "../../scoring/index.js";
@@ -18,7 +17,7 @@ import {
 } from "../../store/index.js";
 import { parseDateOrThrow } from "../../time/index.js";
 import { actorOf, notFound, type Principal } from "../auth.js";
-import { type ApiContext, required } from "../context.js";
+import { type ApiApp, type ApiContext, required } from "../context.js";
 import { ApiError, fromRejection } from "../errors.js";
 import {
   badDpdMin,
@@ -101,7 +100,7 @@ async function episodesFor(
   return byCustomer;
 }
 
-export function registerOperatorRoutes(app: FastifyInstance, ctx: ApiContext): void {
+export function registerOperatorRoutes(app: ApiApp, ctx: ApiContext): void {
   const op = { access: "operator" as const };
 
   app.get(
@@ -203,8 +202,8 @@ export function registerOperatorRoutes(app: FastifyInstance, ctx: ApiContext): v
       },
     },
     async (request) => {
-      const { policyId, version } = request.params as { policyId: string; version: number };
-      const weight = (request.body as { weight?: number } | undefined)?.weight;
+      const { policyId, version } = request.params;
+      const weight = request.body.weight;
       const registry = required(ctx.engine.registry, "the registry");
       const stored = await registry.store.getPolicy(policyId, version);
       if (!stored) throw notFound("policy version");
@@ -233,7 +232,7 @@ export function registerOperatorRoutes(app: FastifyInstance, ctx: ApiContext): v
     async (request) => {
       const reviews = required(ctx.engine.reviews, "what-if runs");
       const registry = required(ctx.engine.registry, "the registry");
-      const body = request.body as { policy?: unknown; macro?: unknown };
+      const body = request.body;
       const policy = body.policy === undefined ? undefined : parseDocument(body.policy);
       const macro = body.macro === undefined ? undefined : parseDocument(body.macro);
       // Validated here so each document's problems carry its own code; the runner validates again.
@@ -319,7 +318,7 @@ export function registerOperatorRoutes(app: FastifyInstance, ctx: ApiContext): v
     },
     async (request, reply) => {
       const reviews = required(ctx.engine.reviews, "portfolio reviews");
-      const dryRun = (request.body as { dryRun?: boolean } | undefined)?.dryRun ?? false;
+      const dryRun = request.body.dryRun ?? false;
       const started = await reviews.start({ dryRun, actor: actorOf(request.principal!) });
       await audit(ctx, request.principal!, "review.started", started.reviewId, null, { dryRun });
       return reply.status(202).send({ reviewId: started.reviewId });
@@ -330,7 +329,7 @@ export function registerOperatorRoutes(app: FastifyInstance, ctx: ApiContext): v
     "/v1/reviews",
     { config: op, schema: { tags: ["reviews"], querystring: PageQuery, response: errorResponses } },
     async (request) => {
-      const q = request.query as { limit?: number; cursor?: string };
+      const q = request.query;
       refuseCursor(q.cursor);
       const reviews = required(ctx.engine.reviews, "portfolio reviews");
       return { items: await reviews.list(pageSize(q.limit)), nextCursor: null };
@@ -349,7 +348,7 @@ export function registerOperatorRoutes(app: FastifyInstance, ctx: ApiContext): v
     },
     async (request) => {
       const reviews = required(ctx.engine.reviews, "portfolio reviews");
-      const found = await reviews.get((request.params as { reviewId: string }).reviewId);
+      const found = await reviews.get(request.params.reviewId);
       if (!found) throw notFound("review");
       return found;
     },
@@ -399,7 +398,7 @@ export function registerOperatorRoutes(app: FastifyInstance, ctx: ApiContext): v
       },
     },
     async (request) => {
-      const { modelId } = request.params as { modelId: string };
+      const { modelId } = request.params;
       const registry = required(ctx.engine.registry, "the registry");
       const before = await registry.store.getPointer("model.active");
       const result = await registry.activateModel(modelId);
@@ -431,7 +430,7 @@ export function registerOperatorRoutes(app: FastifyInstance, ctx: ApiContext): v
     },
     async (request) => {
       const registry = required(ctx.engine.registry, "the registry");
-      const resolved = await registry.resolveModel((request.params as { modelId: string }).modelId);
+      const resolved = await registry.resolveModel(request.params.modelId);
       if (!resolved) throw notFound("model");
       const model = resolved.model;
       const businessDate = await ctx.engine.lending.businessDate();

@@ -1,12 +1,11 @@
 // Process and store health, Prometheus metrics, and `GET /v1/me` (who the key belongs to).
 
 import { Type } from "@sinclair/typebox";
-import type { FastifyInstance } from "fastify";
-import type { ApiContext } from "../context.js";
+import type { ApiApp, ApiContext } from "../context.js";
 import { ApiError } from "../errors.js";
 import { errorResponses } from "../schemas.js";
 
-export function registerSystemRoutes(app: FastifyInstance, ctx: ApiContext): void {
+export function registerSystemRoutes(app: ApiApp, ctx: ApiContext): void {
   app.get(
     "/healthz",
     {

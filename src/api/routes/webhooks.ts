@@ -3,7 +3,6 @@
 
 import { randomBytes } from "node:crypto";
 import { Type } from "@sinclair/typebox";
-import type { FastifyInstance } from "fastify";
 import {
   appendAudit,
   deleteSubscription,
@@ -16,7 +15,7 @@ import {
   webhookEventTypes,
 } from "../../store/index.js";
 import { actorOf, notFound } from "../auth.js";
-import type { ApiContext } from "../context.js";
+import type { ApiApp, ApiContext } from "../context.js";
 import { ApiError } from "../errors.js";
 import { errorResponses, Id } from "../schemas.js";
 import { generateWebhookSecret, isValidWebhookSecret } from "../webhooks/signing.js";
@@ -43,7 +42,7 @@ function view(s: WebhookSubscription) {
   };
 }
 
-export function registerWebhookRoutes(app: FastifyInstance, ctx: ApiContext): void {
+export function registerWebhookRoutes(app: ApiApp, ctx: ApiContext): void {
   app.post(
     "/v1/webhooks",
     {
@@ -69,7 +68,7 @@ export function registerWebhookRoutes(app: FastifyInstance, ctx: ApiContext): vo
       },
     },
     async (request, reply) => {
-      const body = request.body as { url: string; events: string[]; secret?: string };
+      const body = request.body;
       const check = await checkWebhookUrl(body.url, ctx.config.allowPrivateWebhookUrls);
       if (!check.ok) throw new ApiError("webhook_url_forbidden", check.reason, { url: body.url });
       if (body.secret !== undefined && !isValidWebhookSecret(body.secret)) {
@@ -123,7 +122,7 @@ export function registerWebhookRoutes(app: FastifyInstance, ctx: ApiContext): vo
       schema: { tags: ["webhooks"], params: Params, response: { 204: Type.Null(), ...errorResponses } },
     },
     async (request, reply) => {
-      const { subscriptionId } = request.params as { subscriptionId: string };
+      const { subscriptionId } = request.params;
       const nowMs = ctx.clock.nowMs();
       await ctx.store.db.transaction(async (tx) => {
         const before = await getSubscription(tx, subscriptionId);
@@ -137,7 +136,7 @@ export function registerWebhookRoutes(app: FastifyInstance, ctx: ApiContext): vo
           after: null,
         });
       });
-      return reply.status(204).send();
+      return reply.status(204).send(null);
     },
   );
 
@@ -156,7 +155,7 @@ export function registerWebhookRoutes(app: FastifyInstance, ctx: ApiContext): vo
       },
     },
     async (request) => {
-      const { subscriptionId } = request.params as { subscriptionId: string };
+      const { subscriptionId } = request.params;
       const nowMs = ctx.clock.nowMs();
       const secret = generateWebhookSecret();
       const until = nowMs + secretRotationGraceMs;
