@@ -1,23 +1,55 @@
-// Starting worker threads on a TypeScript module. Run from source, the module is bundled once per process
-// with esbuild (packages left external) into node_modules/.cache, where bare imports still resolve, and the
-// thread starts on that plain module: registering tsx in every thread cost each worker a loader-hooks thread
-// and a module-by-module transform (about a second of CPU per worker). The file name is the bundle's content
-// hash, written by rename, so concurrent processes never see half a file. Without esbuild the thread falls
-// back to registering tsx itself.
+// Starting worker threads on a TypeScript module. `npm run build` (and `npm ci`, through `prepare`) builds each
+// worker entry into a plain module under dist/workers/ with a manifest of the content hashes of the sources it
+// came from (scripts/build-workers.mjs). A thread starts on the built module while every one of those sources
+// is unchanged; otherwise — an edited checkout, no build — it starts through tsx, the loader the CLI runs
+// under, which is correct but costs each thread about a second of CPU to load. Nothing is written at run time.
 
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, renameSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
+import { dirname, join, relative } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { type ResourceLimits, Worker } from "node:worker_threads";
 
-/** How a worker thread starts: a prebuilt plain-JS module, or (fallback) an eval'd tsx bootstrap. */
+/** How a worker thread starts: a built plain-JS module, or an eval'd tsx bootstrap of the source. */
 type WorkerEntry =
   | { readonly kind: "file"; readonly url: URL }
   | { readonly kind: "eval"; readonly source: string };
 
-const entries = new Map<string, Promise<WorkerEntry>>();
+interface ManifestEntry {
+  readonly module: string;
+  readonly inputs: Readonly<Record<string, string>>;
+}
+
+const root = fileURLToPath(new URL("../../", import.meta.url));
+const workersDir = join(root, "dist", "workers");
+const entries = new Map<string, WorkerEntry>();
+
+function sha256(path: string): string | null {
+  return existsSync(path) ? createHash("sha256").update(readFileSync(path)).digest("hex") : null;
+}
+
+function readManifest(dir: string): Readonly<Record<string, ManifestEntry>> {
+  const path = join(dir, "manifest.json");
+  if (!existsSync(path)) return {};
+  try {
+    return JSON.parse(readFileSync(path, "utf8")) as Record<string, ManifestEntry>;
+  } catch {
+    return {};
+  }
+}
+
+/** The built module of `source` when the build is as new as every source it was built from, else null. */
+export function builtWorkerModule(source: URL, dir = workersDir): URL | null {
+  const entry = readManifest(dir)[relative(root, fileURLToPath(source))];
+  if (entry === undefined) return null;
+  const module = join(dir, entry.module);
+  if (!existsSync(module)) return null;
+  for (const [input, hash] of Object.entries(entry.inputs)) {
+    if (sha256(join(root, input)) !== hash) return null;
+  }
+  return pathToFileURL(module);
+}
 
 function tsxBootstrapSource(source: URL): string {
   const require = createRequire(import.meta.url);
@@ -27,42 +59,12 @@ function tsxBootstrapSource(source: URL): string {
   return `import(${JSON.stringify(tsxApi)}).then((m) => { m.register(); return import(${JSON.stringify(source.href)}); });`;
 }
 
-function workerEntry(source: URL): Promise<WorkerEntry> {
+function workerEntry(source: URL): WorkerEntry {
   let entry = entries.get(source.href);
   if (entry === undefined) {
-    entry = (async (): Promise<WorkerEntry> => {
-      if (!source.pathname.endsWith(".ts")) return { kind: "file", url: source };
-      try {
-        const esbuild = await import("esbuild");
-        const built = await esbuild.build({
-          entryPoints: [fileURLToPath(source)],
-          bundle: true,
-          platform: "node",
-          format: "esm",
-          target: "node20",
-          packages: "external",
-          write: false,
-          logLevel: "silent",
-        });
-        const code = built.outputFiles[0]?.text;
-        if (code === undefined) throw new Error("esbuild produced no output");
-        const require = createRequire(import.meta.url);
-        const modules = dirname(dirname(require.resolve("better-sqlite3/package.json")));
-        const dir = join(modules, ".cache", "headroom");
-        const hash = createHash("sha256").update(code).digest("hex").slice(0, 16);
-        const name = source.pathname.split("/").pop()?.replace(/\.ts$/, "") ?? "worker";
-        const file = join(dir, `${name}-${hash}.mjs`);
-        if (!existsSync(file)) {
-          mkdirSync(dir, { recursive: true });
-          const partial = `${file}.${process.pid}.tmp`;
-          writeFileSync(partial, code);
-          renameSync(partial, file);
-        }
-        return { kind: "file", url: pathToFileURL(file) };
-      } catch {
-        return { kind: "eval", source: tsxBootstrapSource(source) };
-      }
-    })();
+    const built = source.pathname.endsWith(".ts") ? builtWorkerModule(source) : source;
+    entry =
+      built === null ? { kind: "eval", source: tsxBootstrapSource(source) } : { kind: "file", url: built };
     entries.set(source.href, entry);
   }
   return entry;
@@ -74,7 +76,7 @@ export async function startWorker(
   workerData: unknown,
   resourceLimits: ResourceLimits = {},
 ): Promise<Worker> {
-  const entry = await workerEntry(source);
+  const entry = workerEntry(source);
   // A plain module needs no loader: inheriting the parent's `--import tsx` would start one per thread.
   return entry.kind === "file"
     ? new Worker(entry.url, { workerData, execArgv: [], resourceLimits })
