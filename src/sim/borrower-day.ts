@@ -93,6 +93,7 @@ export function customerDay(w: World, c: Customer, t: number, date: BusinessDate
   }
   dropBrokenPlan(w, c, line, t);
 
+  // The order of these calls is the order of the customer's draws.
   const day = dayDraft(w, c, t, dayStart);
   appEvents(c, t, risk, day);
   planStepsAndBureau(c, t, risk, day);
