@@ -1,17 +1,30 @@
-// decideLimit: the pure limit decision — base, band (with hysteresis), behaviour rules, macro overlays,
-// profit test, capacity ceiling, product bounds, one rounding to the step, then guardrails.
+// decideLimit: the pure limit decision, in seven steps — base, band (with hysteresis), behaviour rules, macro
+// overlays and profit test, capacity ceiling, money (one rounding to the step, product bounds), then the
+// guardrails (guardrails.ts).
 // Reads nothing but its arguments; the result is monotone (non-decreasing) in the score, all else fixed, and
 // a fixed point: fed back as the current limit (its band, increase date and window updated), it stays.
 
-import { assert, assertNever } from "../kernel/index.js";
+import { assertNever } from "../kernel/index.js";
+import { ppmPerUnit } from "../money/index.js";
+import { applyGuardrails } from "./guardrails.js";
 import {
+  type BeforeGuardrails,
+  type Capacity,
+  capacityRule,
+  macroMultiplierOf,
+  type ProfitTest,
+  type Run,
+  roundLimitToStep,
+  runOf,
+} from "./limit-run.js";
+import {
+  type CompiledBand,
   type CompiledMacro,
   type CompiledPolicy,
   type CompiledRule,
   type DecideOptions,
   Effect,
   type FeatureVector,
-  type FiredRule,
   kindOfEffect,
   type LimitAction,
   type LimitInput,
@@ -19,23 +32,7 @@ import {
   Op,
 } from "./types.js";
 
-/** Guards float → money against representation error (x.9999999 of a step is the step). */
-const stepEpsilon = 1e-9;
 const daysPerYear = 365;
-const ppm = 1_000_000;
-
-/**
- * The one place where a float amount becomes money: rounded down to a multiple of the limit step
- * (a limit is never rounded up past what the policy computed).
- */
-export function roundLimitToStep(amount: number, stepMinor: number): number {
-  assert(Number.isFinite(amount) && amount >= 0, "a limit amount is finite and non-negative, got", amount);
-  return Math.floor(amount / stepMinor + stepEpsilon) * stepMinor;
-}
-
-function ceilToStep(amountMinor: number, stepMinor: number): number {
-  return Math.ceil(amountMinor / stepMinor - stepEpsilon) * stepMinor;
-}
 
 /** The band index of a score: the number of band lower edges at or below it. */
 export function bandIndexOf(policy: CompiledPolicy, score: number): number {
@@ -96,140 +93,98 @@ export function expectedProfitRate(
   pd: number,
   test: NonNullable<CompiledMacro["profitTest"]>,
 ): number {
-  const yieldAnnual = (dailyRatePpm * daysPerYear) / ppm;
+  const yieldAnnual = (dailyRatePpm * daysPerYear) / ppmPerUnit;
   return (
-    (yieldAnnual * test.expectedUtilisationPpm) / ppm -
-    (pd * test.lossGivenDefaultPpm) / ppm -
-    test.costOfFundsPpm / ppm
+    (yieldAnnual * test.expectedUtilisationPpm) / ppmPerUnit -
+    (pd * test.lossGivenDefaultPpm) / ppmPerUnit -
+    test.costOfFundsPpm / ppmPerUnit
   );
 }
 
-function macroMultiplierOf(macro: CompiledMacro, bandId: string): number {
-  return macro.bandMultipliers.get(bandId) ?? macro.defaultMultiplier;
+/** Step 1: bureau monthly income × k, or the policy's fallback when no income is known. */
+interface Base {
+  readonly amount: number;
+  /** The bureau's monthly income when it is known and positive, otherwise null. */
+  readonly income: number | null;
 }
 
-/** The capacity ceiling of one decision, as its fired rule reports it. */
-interface Capacity {
-  readonly ceiling: number;
-  /** The limit the ceiling allows: the ceiling, or 0 when it is below the product minimum. */
-  readonly cappedLimit: number;
-  readonly belowMin: boolean;
-  readonly monthlyIncomeMinor: number | null;
-  readonly externalDebtMinor: number;
+/** Step 2: the band from the score, and the one hysteresis (a guardrail) holds. */
+interface BandChoice {
+  readonly raw: CompiledBand;
+  readonly held: CompiledBand;
+  readonly heldIndex: number;
 }
 
-function capacityRule(capacity: Capacity, fromMinor: number): FiredRule {
-  return {
-    ruleId: "capacity_ceiling",
-    code: capacity.belowMin ? "capacity_below_product_min" : "capacity_ceiling",
-    kind: "capacity",
-    effectMinor: capacity.cappedLimit - fromMinor,
-    params: {
-      ceilingMinor: capacity.ceiling,
-      monthlyIncomeMinor: capacity.monthlyIncomeMinor,
-      externalDebtMinor: capacity.externalDebtMinor,
-    },
-  };
+/** Step 3: the amount after the behaviour rules, and what the later steps need of them. */
+interface Behaviour {
+  readonly amount: number;
+  /** The product of the multiplier rules that matched. */
+  readonly factor: number;
+  readonly blockIncrease: boolean;
+  /** Where in `fired` the first cap-at-current rule sits, or −1. */
+  readonly capIndex: number;
 }
 
-/** Records a guardrail moving the limit from `fromMinor` to `toMinor`; returns the new limit. */
-function guard(
-  fired: FiredRule[],
-  ruleId: string,
-  fromMinor: number,
-  toMinor: number,
-  params: FiredRule["params"],
-): number {
-  fired.push({
-    ruleId,
-    code: `guardrail_${ruleId}`,
-    kind: "guardrail",
-    effectMinor: toMinor - fromMinor,
-    params,
-  });
-  return toMinor;
-}
-
-/**
- * The highest limit of the decrease window: the caller's figure, never below the current limit (the current
- * limit is held today, so it is in every window); absent, the current limit.
- */
-function windowHighestOf(input: LimitInput, current: number): number {
-  const given = input.history.highestLimitInWindowMinor;
-  if (given === undefined || given === null) return current;
-  assert(Number.isSafeInteger(given) && given >= 0, "the window's highest limit is a non-negative integer");
-  return Math.max(given, current);
-}
-
-export function decideLimit(
-  input: LimitInput,
-  policy: CompiledPolicy,
-  macro: CompiledMacro,
-  options?: DecideOptions,
-): LimitOutcome {
-  const guardrails = options?.guardrails !== false;
-  const { line, product, score } = input;
-  const current = line.limitMinor;
-  const highest = windowHighestOf(input, current);
-  const step = product.limitStepMinor;
-  assert(Number.isFinite(score.score), "a score is a finite number");
-  assert(Number.isSafeInteger(current) && current >= 0, "a credit limit is a non-negative integer");
-  assert(
-    Number.isSafeInteger(step) &&
-      step > 0 &&
-      product.limitMinMinor >= 0 &&
-      product.limitMinMinor <= product.limitMaxMinor,
-    "product limits are ordered and the step is positive",
-  );
-  const fired: FiredRule[] = [];
-
-  // 1. Base: bureau monthly income × k, or the policy's fallback when no income is known.
+/** Step 1: the base amount. */
+function baseOf(input: LimitInput, policy: CompiledPolicy): Base {
   const income = input.bureau?.monthlyIncomeMinor ?? null;
   const hasIncome = income !== null && income > 0;
-  const base = hasIncome ? income * policy.incomeMultiplier : policy.noIncomeBaseMinor;
+  return hasIncome
+    ? { amount: income * policy.incomeMultiplier, income }
+    : { amount: policy.noIncomeBaseMinor, income: null };
+}
 
-  // 2. Band: raw from the score; hysteresis (a guardrail) may hold the previous band.
-  const rawIndex = bandIndexOf(policy, score.score);
-  let bandIndex = rawIndex;
+/** Step 2: the band, and its hysteresis rule when the band is held. */
+function chooseBand(run: Run, base: number): BandChoice {
+  const { input, policy } = run;
+  const score = input.score.score;
+  const rawIndex = bandIndexOf(policy, score);
+  let heldIndex = rawIndex;
   const previousIndex =
     input.history.previousBand === null ? undefined : policy.bandIndexById.get(input.history.previousBand);
-  if (guardrails && previousIndex !== undefined && previousIndex !== rawIndex) {
-    bandIndex = bandWithHysteresis(policy, score.score, rawIndex, previousIndex);
+  if (run.guardrails && previousIndex !== undefined && previousIndex !== rawIndex) {
+    heldIndex = bandWithHysteresis(policy, score, rawIndex, previousIndex);
   }
-  const rawBand = policy.bands[rawIndex]!;
-  const band = policy.bands[bandIndex]!;
-  if (bandIndex !== rawIndex) {
-    fired.push({
+  const raw = policy.bands[rawIndex]!;
+  const held = policy.bands[heldIndex]!;
+  if (heldIndex !== rawIndex) {
+    run.fired.push({
       ruleId: "band_hysteresis",
       code: "guardrail_band_hysteresis",
       kind: "guardrail",
-      effectMinor: Math.round(base * (band.multiplier - rawBand.multiplier)),
+      effectMinor: Math.round(base * (held.multiplier - raw.multiplier)),
       params: {
-        rawBand: rawBand.id,
-        heldBand: band.id,
+        rawBand: raw.id,
+        heldBand: held.id,
         marginPoints: policy.guardrails.hysteresisMarginPoints,
       },
     });
   }
-  let amount = base * band.multiplier;
-  const bandLimit = amount;
+  return { raw, held, heldIndex };
+}
 
-  // 3. Behaviour rules, in document order. A cap-at-current rule caps the amount at this point at the window's
-  // highest limit (today's, unless it fell in the window) and, at the end, keeps the limit from rising above
-  // today's: capped at today's limit here, the rules and overlays after it would cut again at every decision.
+/**
+ * Step 3: behaviour rules, in document order. A cap-at-current rule caps the amount at this point at the
+ * window's highest limit (today's, unless it fell in the window) and, at the end, keeps the limit from rising
+ * above today's: capped at today's limit here, the rules and overlays after it would cut again at every
+ * decision.
+ */
+function applyBehaviourRules(run: Run, bandAmount: number): Behaviour {
+  const { fired, highest } = run;
+  let amount = bandAmount;
   let blockIncrease = false;
   let capIndex = -1;
-  let behaviourFactor = 1;
+  let factor = 1;
   // Indexed loops: compiled arrays are frozen, and for-of over a frozen array is slow.
-  const rules = policy.rules;
+  const rules = run.policy.rules;
   for (let r = 0; r < rules.length; r++) {
     const rule = rules[r]!;
-    if (!ruleMatches(rule, input.features)) continue;
+    if (!ruleMatches(rule, run.input.features)) continue;
     const before = amount;
     switch (rule.effect) {
       case Effect.multiplier:
         amount *= rule.multiplier;
-        behaviourFactor *= rule.multiplier;
+        factor *= rule.multiplier;
         break;
       case Effect.capAtCurrent:
         if (amount > highest) amount = highest;
@@ -246,70 +201,89 @@ export function decideLimit(
       code: rule.code,
       kind: "behaviour",
       effectMinor: Math.round(amount - before),
-      params: {
-        effect: kindOfEffect[rule.effect],
-        multiplier: rule.multiplier,
-      },
+      params: { effect: kindOfEffect[rule.effect], multiplier: rule.multiplier },
     });
   }
-  const afterBehaviour = amount;
+  return { amount, factor, blockIncrease, capIndex };
+}
 
-  // 4. Macro overlays (risk appetite × liquidity × lifecycle), then the expected-profit test.
-  const macroMultiplier = macroMultiplierOf(macro, band.id);
-  if (macroMultiplier !== 1) {
-    const overlays = macro.overlays;
-    for (let i = 0; i < overlays.length; i++) {
-      const o = overlays[i]!;
-      const m = o.bandMultipliers.get(band.id) ?? o.defaultMultiplier;
-      if (m === 1) continue;
-      const before = amount;
-      amount *= m;
-      fired.push({
-        ruleId: o.ruleId,
-        code: o.code,
-        kind: "macro",
-        effectMinor: Math.round(amount - before),
-        params: { multiplier: m, macroId: macro.id, macroVersion: macro.version },
-      });
-    }
-    amount = afterBehaviour * macroMultiplier;
+/** Step 4a: the macro overlays (risk appetite × liquidity × lifecycle), each listed as it applies. */
+function applyMacroOverlays(run: Run, band: CompiledBand, macroMultiplier: number, amount: number): number {
+  if (macroMultiplier === 1) return amount;
+  const { macro, fired } = run;
+  let running = amount;
+  const overlays = macro.overlays;
+  for (let i = 0; i < overlays.length; i++) {
+    const o = overlays[i]!;
+    const m = o.bandMultipliers.get(band.id) ?? o.defaultMultiplier;
+    if (m === 1) continue;
+    const before = running;
+    running *= m;
+    fired.push({
+      ruleId: o.ruleId,
+      code: o.code,
+      kind: "macro",
+      effectMinor: Math.round(running - before),
+      params: { multiplier: m, macroId: macro.id, macroVersion: macro.version },
+    });
   }
-  const afterMacro = amount;
-  const test = macro.profitTest;
-  const profitRate = test === null ? null : expectedProfitRate(product.dailyRatePpm, band.pd, test);
-  const profitFails = test !== null && profitRate !== null && profitRate < 0;
-  const failValue = test === null ? 0 : test.onFail === "zero" ? 0 : product.limitMinMinor;
+  // The amount takes the combined multiplier (the one checkPairing keeps monotone across bands), not the
+  // running product, whose float rounding would depend on which overlays are listed.
+  return amount * macroMultiplier;
+}
 
-  // 5. Capacity ceiling from income and external debt (rounded down to the step: never exceeded).
+/** Step 4b: the expected-profit test of the band. */
+function profitTestOf(run: Run, band: CompiledBand): ProfitTest {
+  const test = run.macro.profitTest;
+  if (test === null) return { rate: null, fails: false, failValue: 0, onFail: null };
+  const rate = expectedProfitRate(run.input.product.dailyRatePpm, band.pd, test);
+  const failValue = test.onFail === "zero" ? 0 : run.input.product.limitMinMinor;
+  return { rate, fails: rate < 0, failValue, onFail: test.onFail };
+}
+
+/** Step 5: the capacity ceiling from income and external debt (rounded down to the step: never exceeded). */
+function capacityOf(run: Run, income: number | null): Capacity {
+  const { input, policy } = run;
+  const product = input.product;
   const debt = input.bureau?.externalDebtMinor ?? 0;
-  const ceilingRaw = hasIncome
-    ? Math.max(0, income * policy.debtToIncomeMax - debt)
-    : policy.noIncomeCeilingMinor;
-  const ceiling = roundLimitToStep(Math.min(ceilingRaw, product.limitMaxMinor), step);
-  const ceilingBelowMin = ceiling < product.limitMinMinor;
+  const ceilingRaw =
+    income !== null ? Math.max(0, income * policy.debtToIncomeMax - debt) : policy.noIncomeCeilingMinor;
+  const ceiling = roundLimitToStep(Math.min(ceilingRaw, product.limitMaxMinor), run.step);
+  const belowMin = ceiling < product.limitMinMinor;
   // A ceiling below the product minimum means no line at all, never a limit between zero and the minimum.
-  const cappedLimit = ceilingBelowMin ? 0 : ceiling;
-  const capacity: Capacity = {
+  return {
     ceiling,
-    cappedLimit,
-    belowMin: ceilingBelowMin,
-    monthlyIncomeMinor: hasIncome ? income : null,
+    cappedLimit: belowMin ? 0 : ceiling,
+    belowMin,
+    monthlyIncomeMinor: income,
     externalDebtMinor: debt,
   };
+}
 
-  // 6. Money: round once, product bounds, profit test, block, capacity.
-  let limit = roundLimitToStep(Math.min(amount, product.limitMaxMinor), step);
+/** Step 6: money — round once, product bounds, profit test, cap, block, capacity. */
+function roundedLimitOf(
+  run: Run,
+  amount: number,
+  band: CompiledBand,
+  behaviour: Behaviour,
+  profit: ProfitTest,
+  capacity: Capacity,
+): number {
+  const { current, fired } = run;
+  const product = run.input.product;
+  let limit = roundLimitToStep(Math.min(amount, product.limitMaxMinor), run.step);
   if (limit < product.limitMinMinor) limit = product.limitMinMinor;
-  if (profitFails) {
+  if (profit.fails) {
     fired.push({
       ruleId: "expected_profit",
       code: "macro_expected_profit_negative",
       kind: "macro",
-      effectMinor: failValue - limit,
-      params: { band: band.id, pd: band.pd, profitRate, onFail: test?.onFail ?? null },
+      effectMinor: profit.failValue - limit,
+      params: { band: band.id, pd: band.pd, profitRate: profit.rate, onFail: profit.onFail },
     });
-    limit = failValue;
+    limit = profit.failValue;
   }
+  const capIndex = behaviour.capIndex;
   if (capIndex >= 0 && limit > current) {
     // The cap rule holds the limit at today's: its effect says so (a reason for the borrower).
     const rule = fired[capIndex]!;
@@ -322,139 +296,65 @@ export function decideLimit(
     };
     limit = current;
   }
-  if (blockIncrease && limit > current) limit = current;
-  if (limit > ceiling) {
+  if (behaviour.blockIncrease && limit > current) limit = current;
+  if (limit > capacity.ceiling) {
     fired.push(capacityRule(capacity, limit));
-    limit = cappedLimit;
+    limit = capacity.cappedLimit;
   }
-  const beforeGuardrails = limit;
+  return limit;
+}
 
-  // 7. Guardrails.
-  let frozen = false;
-  let onTimeFloor: number | null = null;
-  if (guardrails) {
-    const g = policy.guardrails;
-    if (line.status === "closed") {
-      limit = guard(fired, "line_closed", limit, current, {});
-    } else if (line.dpd > g.freezeDpdOver) {
-      frozen = true;
-      limit = guard(fired, "freeze_overdue", limit, current, {
-        dpd: line.dpd,
-        freezeDpdOver: g.freezeDpdOver,
-      });
-    } else {
-      if (g.noIncreaseWhileOverdue && line.dpd > 0 && limit > current)
-        limit = guard(fired, "no_increase_while_overdue", limit, current, { dpd: line.dpd });
-      const last = input.history.lastIncreaseOn;
-      if (last !== null && input.businessDate - last < g.increaseWaitingDays && limit > current)
-        limit = guard(fired, "increase_waiting_period", limit, current, {
-          daysSinceIncrease: input.businessDate - last,
-          waitingDays: g.increaseWaitingDays,
-        });
-      if (
-        g.onTimeRepaymentNeverLowers &&
-        input.trigger.kind === "repayment.settled" &&
-        input.trigger.onTime === true
-      ) {
-        // Only named rules may lower the limit on an on-time repayment: the floor is the window's highest limit
-        // passed through their effects (not today's, which they may already have lowered), and never above
-        // today's. The macro factor is the smallest over this band and better ones, so a better score never
-        // gets a lower floor.
-        let macroFloorFactor = macroMultiplier;
-        for (let b = bandIndex + 1; b < policy.bands.length; b++)
-          macroFloorFactor = Math.min(macroFloorFactor, macroMultiplierOf(macro, policy.bands[b]!.id));
-        const factor = Math.min(1, behaviourFactor * macroFloorFactor);
-        let floor = factor === 1 ? current : Math.min(current, roundLimitToStep(highest * factor, step));
-        if (profitFails && floor > failValue) {
-          // The profit test is what takes the floor below the current limit: its effect says so.
-          const at = fired.findIndex((f) => f.ruleId === "expected_profit");
-          const rule = fired[at];
-          if (rule !== undefined && rule.effectMinor > failValue - floor)
-            fired[at] = { ...rule, effectMinor: failValue - floor };
-          floor = failValue;
-        }
-        if (floor > product.limitMaxMinor) floor = product.limitMaxMinor;
-        if (floor > ceiling) {
-          floor = cappedLimit;
-          if (!fired.some((f) => f.kind === "capacity")) fired.push(capacityRule(capacity, current));
-        }
-        onTimeFloor = floor;
-        if (limit < floor) limit = guard(fired, "on_time_repayment", limit, floor, { floorMinor: floor });
-      }
-      if (
-        g.reevaluationNeverLowers &&
-        input.trigger.kind === "reevaluation.requested" &&
-        input.trigger.actor === "borrower" &&
-        limit < current
-      )
-        limit = guard(fired, "reevaluation_never_lowers", limit, current, {});
-      // The fall is measured from the highest limit of the window, so decisions inside it do not compound;
-      // never above today's limit (a floor does not raise what a hard rule already lowered).
-      const maxDecreasePpm = g.maxDecreasePpm;
-      assert(Number.isSafeInteger(highest * maxDecreasePpm), "limit × ppm stays a safe integer");
-      const lowest = Math.min(
-        current,
-        ceilToStep(highest - Math.floor((highest * maxDecreasePpm) / ppm), step),
-      );
-      if (limit < lowest)
-        limit = guard(
-          fired,
-          "max_decrease",
-          limit,
-          lowest,
-          highest === current
-            ? { maxDecreasePpm, lowestMinor: lowest }
-            : {
-                maxDecreasePpm,
-                lowestMinor: lowest,
-                highestMinor: highest,
-                windowDays: g.decreaseWindowDays,
-              },
-        );
-      // Hard limits win over guardrail floors: never above the product maximum or the capacity ceiling.
-      if (limit > product.limitMaxMinor) {
-        fired.push({
-          ruleId: "product_max",
-          code: "capacity_product_max",
-          kind: "capacity",
-          effectMinor: product.limitMaxMinor - limit,
-          params: { limitMaxMinor: product.limitMaxMinor },
-        });
-        limit = product.limitMaxMinor;
-      }
-      if (limit > ceiling) {
-        fired.push(capacityRule(capacity, limit));
-        limit = cappedLimit;
-      }
-    }
-  }
+/** The action a move from today's limit to `limit` is. */
+function actionOf(frozen: boolean, limit: number, current: number): LimitAction {
+  if (frozen) return "freeze";
+  return limit > current ? "increase" : limit < current ? "decrease" : "unchanged";
+}
 
-  const action: LimitAction = frozen
-    ? "freeze"
-    : limit > current
-      ? "increase"
-      : limit < current
-        ? "decrease"
-        : "unchanged";
+export function decideLimit(
+  input: LimitInput,
+  policy: CompiledPolicy,
+  macro: CompiledMacro,
+  options?: DecideOptions,
+): LimitOutcome {
+  const run = runOf(input, policy, macro, options);
+  const base = baseOf(input, policy);
+  const band = chooseBand(run, base.amount);
+  const bandLimit = base.amount * band.held.multiplier;
+  const behaviour = applyBehaviourRules(run, bandLimit);
+  const macroMultiplier = macroMultiplierOf(macro, band.held.id);
+  const afterMacro = applyMacroOverlays(run, band.held, macroMultiplier, behaviour.amount);
+  const profit = profitTestOf(run, band.held);
+  const capacity = capacityOf(run, base.income);
+  const decided: BeforeGuardrails = {
+    limit: roundedLimitOf(run, afterMacro, band.held, behaviour, profit, capacity),
+    bandIndex: band.heldIndex,
+    behaviourFactor: behaviour.factor,
+    macroMultiplier,
+    profit,
+    capacity,
+  };
+  const guarded = run.guardrails
+    ? applyGuardrails(run, decided)
+    : { limit: decided.limit, frozen: false, onTimeFloor: null };
   return {
-    limitMinor: limit,
-    band: band.id,
-    action,
-    firedRules: fired,
+    limitMinor: guarded.limit,
+    band: band.held.id,
+    action: actionOf(guarded.frozen, guarded.limit, run.current),
+    firedRules: run.fired,
     trace: {
-      baseMinor: Math.round(base),
-      baseSource: hasIncome ? "income" : "fallback",
-      rawBand: rawBand.id,
-      bandMultiplier: band.multiplier,
+      baseMinor: Math.round(base.amount),
+      baseSource: base.income !== null ? "income" : "fallback",
+      rawBand: band.raw.id,
+      bandMultiplier: band.held.multiplier,
       bandLimitMinor: Math.round(bandLimit),
-      afterBehaviourMinor: Math.round(afterBehaviour),
+      afterBehaviourMinor: Math.round(behaviour.amount),
       macroMultiplier,
       afterMacroMinor: Math.round(afterMacro),
-      capacityCeilingMinor: ceiling,
-      beforeGuardrailsMinor: beforeGuardrails,
-      guardrailsApplied: guardrails,
-      onTimeFloorMinor: onTimeFloor,
-      previousLimitMinor: current,
+      capacityCeilingMinor: capacity.ceiling,
+      beforeGuardrailsMinor: decided.limit,
+      guardrailsApplied: run.guardrails,
+      onTimeFloorMinor: guarded.onTimeFloor,
+      previousLimitMinor: run.current,
       policyId: policy.id,
       policyVersion: policy.version,
       macroId: macro.id,

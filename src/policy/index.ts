@@ -14,7 +14,6 @@ export {
   bandWithHysteresis,
   decideLimit,
   expectedProfitRate,
-  roundLimitToStep,
   ruleMatches,
 } from "./decide-limit.js";
 export {
@@ -26,6 +25,7 @@ export {
 } from "./decision-table.js";
 export { allocateExposureBudget, type BudgetAllocation, type BudgetLine } from "./exposure-budget.js";
 export { knownFeatureIds } from "./feature-ids.js";
+export { roundLimitToStep } from "./limit-run.js";
 export {
   decreaseWindowDaysMax,
   guardrailDefaults,
