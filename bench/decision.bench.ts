@@ -4,6 +4,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { loadShippedDefaults, openDecisionEngine } from "../src/app/index.js";
 import {
   type DecisionInputs,
   decide,
@@ -18,13 +19,7 @@ import { createRng, ManualClock, unwrapOrThrow } from "../src/kernel/index.js";
 import { defaultProduct } from "../src/lending/index.js";
 import { decideLimit } from "../src/policy/index.js";
 import { scoreRow } from "../src/scoring/index.js";
-import {
-  createLendingStore,
-  createRegistryStore,
-  loadShippedDefaults,
-  openDecisionEngine,
-  openStore,
-} from "../src/store/index.js";
+import { createLendingStore, createRegistryStore, openStore } from "../src/store/index.js";
 import { addDays, formatDate, fromYmd } from "../src/time/index.js";
 import { type BenchRun, opsPerSecond } from "./harness.js";
 

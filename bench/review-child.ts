@@ -4,8 +4,9 @@
 //   review-child.ts review <path>                 reviews it; prints {seconds, cpuSeconds, peakRssMb, peakWalMb, done}
 
 import { statSync } from "node:fs";
+import { openDecisionEngine, openReviewService } from "../src/app/index.js";
 import { systemClock } from "../src/engine/index.js";
-import { openDecisionEngine, openReviewService, openStore, seedReviewPortfolio } from "../src/store/index.js";
+import { openStore, seedReviewPortfolio } from "../src/store/index.js";
 
 const rssSampleMs = 200;
 const [phase, path, linesText, date] = process.argv.slice(2);

@@ -37,9 +37,10 @@ const allowed: Record<string, readonly string[]> = {
   engine: [...core],
   store: [...core, "engine"],
   bus: [...core, "engine"],
-  sim: [...core, "engine", "store"],
-  api: [...core, "engine", "store", "bus", "sim"],
-  cli: [...core, "engine", "store", "bus", "sim", "api"],
+  app: [...core, "engine", "store"],
+  sim: [...core, "engine", "store", "app"],
+  api: [...core, "engine", "store", "bus", "app", "sim"],
+  cli: [...core, "engine", "store", "bus", "app", "sim", "api"],
 };
 
 function walk(dir: string): string[] {

@@ -9,10 +9,11 @@ import { PassThrough } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApiKey } from "../src/api/auth.js";
 import { buildServer, loadApiConfig, openApiEngine } from "../src/api/index.js";
+import { openDecisionEngine } from "../src/app/index.js";
 import type { ExplanationAuditReport } from "../src/cli/audit-explanations-command.js";
 import { renderedAsServed, standingOf } from "../src/cli/audit-explanations-command.js";
 import { commands } from "../src/cli/commands.js";
-import { decodeRecord, LendingService, systemClock } from "../src/engine/index.js";
+import { LendingService, systemClock } from "../src/engine/index.js";
 import {
   type AuditContext,
   type AuditedDecision,
@@ -30,12 +31,7 @@ import {
 } from "../src/explain/index.js";
 import { ManualClock } from "../src/kernel/index.js";
 import { runSimulation, type ScenarioName } from "../src/sim/index.js";
-import {
-  createDecisionStore,
-  createLendingStore,
-  openDecisionEngine,
-  openStore,
-} from "../src/store/index.js";
+import { createDecisionStore, createLendingStore, decodeRecord, openStore } from "../src/store/index.js";
 import { formatDate } from "../src/time/index.js";
 import { contextFor, goodFeatures, today } from "./explain-fixtures.js";
 

@@ -5,6 +5,7 @@
 
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { loadShippedDefaults } from "../src/app/index.js";
 import { highestLimitInWindowOf, recordedLimitsHeld } from "../src/engine/decide.js";
 import {
   applyDecision,
@@ -20,7 +21,6 @@ import {
 import { unwrapOrThrow } from "../src/kernel/index.js";
 import { defaultProduct, type LineState, openLine } from "../src/lending/index.js";
 import { decreaseWindowDaysMax } from "../src/policy/index.js";
-import { loadShippedDefaults } from "../src/store/index.js";
 import {
   type BusinessDate,
   businessDate,

@@ -3,6 +3,7 @@
 // limit, the repayment.settled hook through the lending service, and replay.
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadShippedDefaults } from "../src/app/index.js";
 import {
   type DecisionRecord,
   decisionIdOf,
@@ -13,7 +14,6 @@ import { unwrapOrThrow } from "../src/kernel/index.js";
 import { alwaysPaysGateway } from "../src/lending/index.js";
 import { scoreRow } from "../src/scoring/index.js";
 import { insertDecision } from "../src/store/adapters/decision-store.js";
-import { loadShippedDefaults } from "../src/store/index.js";
 import {
   bumpedMacro,
   bumpedModel,

@@ -1,6 +1,7 @@
 // Shared set-up of the engine suites: a store with the lending service and the decision engine on a
 // manual clock, behaviour events written straight into the log, and bumped model/policy/macro versions.
 
+import { loadShippedDefaults, openDecisionEngine } from "../src/app/index.js";
 import {
   type DecisionRecord,
   type DefaultDecisionEngine,
@@ -10,14 +11,7 @@ import {
 import type { BehaviourEvent } from "../src/events/index.js";
 import { ManualClock } from "../src/kernel/index.js";
 import { contentHashOf, type Scorecard } from "../src/scoring/index.js";
-import {
-  appendEventRows,
-  createLendingStore,
-  loadShippedDefaults,
-  openDecisionEngine,
-  openStore,
-  type Store,
-} from "../src/store/index.js";
+import { appendEventRows, createLendingStore, openStore, type Store } from "../src/store/index.js";
 import { businessDateOfInstant, parseInstant } from "../src/time/index.js";
 
 export const zone = "Asia/Shanghai";

@@ -4,18 +4,12 @@
 // compound, and a borrower's own re-evaluation never lowers the limit. Every record replays identically.
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadShippedDefaults, openDecisionEngine, openReviewService } from "../src/app/index.js";
 import type { DecisionRecord, ReviewService } from "../src/engine/index.js";
 import type { BehaviourEvent } from "../src/events/index.js";
 import { ManualClock, unwrapOrThrow } from "../src/kernel/index.js";
 import { defaultProduct } from "../src/lending/index.js";
-import {
-  loadShippedDefaults,
-  openDecisionEngine,
-  openReviewService,
-  openStore,
-  type Store,
-  seedReviewPortfolio,
-} from "../src/store/index.js";
+import { openStore, type Store, seedReviewPortfolio } from "../src/store/index.js";
 import { type EngineFixture, engineFixture, logEvents } from "./engine-fixtures.js";
 import { createTestDatabase, dialectsUnderTest, type TestDatabase } from "./support/databases.js";
 

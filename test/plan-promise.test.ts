@@ -7,6 +7,7 @@
 
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { loadShippedDefaults } from "../src/app/index.js";
 import {
   buildRecord,
   type DecisionInputs,
@@ -24,7 +25,6 @@ import {
 } from "../src/explain/index.js";
 import { defaultProduct } from "../src/lending/index.js";
 import type { FeatureVector } from "../src/policy/index.js";
-import { loadShippedDefaults } from "../src/store/index.js";
 import { type BusinessDate, parseDateOrThrow } from "../src/time/index.js";
 import { goodFeatures, macroInUse, policyInUse, today } from "./explain-fixtures.js";
 

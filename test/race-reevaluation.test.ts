@@ -7,9 +7,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApiKey } from "../src/api/auth.js";
 import type { ApiEngine } from "../src/api/context.js";
 import { openApiEngine } from "../src/api/wiring.js";
+import { openDecisionEngine } from "../src/app/index.js";
 import { reevaluationIntervalSeconds } from "../src/engine/index.js";
 import { ManualClock } from "../src/kernel/index.js";
-import { openDecisionEngine, openStore, type Store } from "../src/store/index.js";
+import { openStore, type Store } from "../src/store/index.js";
 import { raceApiProcesses } from "./support/api-race.js";
 import { createTestDatabase, dialectsUnderTest, type TestDatabase } from "./support/databases.js";
 

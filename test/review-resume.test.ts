@@ -7,8 +7,9 @@ import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openDecisionEngine, openReviewService } from "../src/app/index.js";
 import { ManualClock } from "../src/kernel/index.js";
-import { openDecisionEngine, openReviewService, openStore, seedReviewPortfolio } from "../src/store/index.js";
+import { openStore, seedReviewPortfolio } from "../src/store/index.js";
 import { collect, repoRoot, waitForLine } from "./support/child-process.js";
 import { createTestDatabase, type TestDatabase } from "./support/databases.js";
 

@@ -4,7 +4,8 @@
 // change and re-decides the portfolio with trigger macro.changed. SQLite always; PostgreSQL when it answers.
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { decodeRecord, systemClock } from "../src/engine/index.js";
+import { openDecisionEngine } from "../src/app/index.js";
+import { systemClock } from "../src/engine/index.js";
 import type { AnyEvent } from "../src/events/index.js";
 import { featuresAt, rebuildFeatures } from "../src/features/index.js";
 import { runSimulation, type SimSummary } from "../src/sim/index.js";
@@ -13,7 +14,7 @@ import {
   createEventLog,
   createLendingStore,
   createRegistryStore,
-  openDecisionEngine,
+  decodeRecord,
   openStore,
   type Store,
 } from "../src/store/index.js";

@@ -1,9 +1,9 @@
 // `headroom experiments [--json]`: the champion/challenger report over every recorded decision, per policy arm:
 // count, mean limit change, increase and decrease shares, expected loss (Σ PD × LGD × new limit).
 
+import { openReviewService } from "../app/index.js";
 import { systemClock } from "../engine/index.js";
 import { formatMinor } from "../money/index.js";
-import { openReviewService } from "../store/index.js";
 import type { Command } from "./commands.js";
 import { parseCommandArgs, printResult, runStoreCommand, storeOptions, UsageError } from "./db-options.js";
 import { engineOn } from "./decision-cli.js";

@@ -5,6 +5,7 @@
 import { readFileSync } from "node:fs";
 import { SingleBar } from "cli-progress";
 import { parse as parseYaml } from "yaml";
+import { openReviewService } from "../app/index.js";
 import {
   type ReviewKind,
   type ReviewProgress,
@@ -13,7 +14,6 @@ import {
   type WhatIfReport,
 } from "../engine/index.js";
 import { formatMinor } from "../money/index.js";
-import { openReviewService } from "../store/index.js";
 import type { Command, CommandContext } from "./commands.js";
 import {
   numberArg,

@@ -1,8 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { macroInUse, policyInUse } from "../../test/explain-fixtures.js";
+import { loadShippedDefaults } from "../app/index.js";
 import { defaultProduct } from "../lending/index.js";
-import { loadShippedDefaults } from "../store/index.js";
 import { fromYmd } from "../time/index.js";
 import { announcementOf, buildRecord, decide } from "./decide.js";
 import { productTermsOf } from "./decision-engine.js";

@@ -2,16 +2,12 @@
 // first use, the simulated clock, and the sink (the database, or nothing).
 
 import { existsSync, readFileSync } from "node:fs";
+import { loadShippedDefaults, type ShippedDefaults } from "../app/index.js";
 import { RegistryService } from "../engine/index.js";
 import { ManualClock } from "../kernel/index.js";
 import { defaultProduct, type Product } from "../lending/index.js";
 import type { Scorecard } from "../scoring/index.js";
-import {
-  createRegistryStore,
-  loadShippedDefaults,
-  type ShippedDefaults,
-  type Store,
-} from "../store/index.js";
+import { createRegistryStore, type Store } from "../store/index.js";
 import { parseDateOrThrow, startOfBusinessDate } from "../time/index.js";
 import { memoryRegistryStore } from "./memory-registry.js";
 import { nullSink, type SimSink, sqlSink, writerThreadSink } from "./sink.js";

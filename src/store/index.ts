@@ -32,20 +32,12 @@ export {
   verifyAuditChains,
   verifyAuditChainsIn,
 } from "./audit/verify.js";
-export {
-  type DecisionWiring,
-  type DecisionWiringOptions,
-  defaultMacroPath,
-  defaultModelPath,
-  defaultPolicyPath,
-  loadShippedDefaults,
-  openDecisionEngine,
-  type ShippedDefaults,
-} from "./decision-wiring.js";
 export { type Migration, migrations } from "./migrations/index.js";
 export * from "./read-models/api-queries.js";
 export * from "./read-models/monitoring-queries.js";
 export * from "./read-models/portfolio-queries.js";
+export { decisionDerivedColumns, decisionRow } from "./records/decision-row.js";
+export { decodeRecord, encodeRecord } from "./records/record-codec.js";
 export { finishReviewRun, withCompletionWebhook } from "./review/portfolio-reviews.js";
 export {
   createInProcessComputer,
@@ -61,12 +53,6 @@ export {
   reviewInClauseMax,
   runReviewTask,
 } from "./review/review-tasks.js";
-export {
-  isDeadLocalRunner,
-  openReviewService,
-  type ReviewWiringOptions,
-  reviewRunnerId,
-} from "./review-wiring.js";
 export { type BulkLoader, type BulkWriter, createBulkLoader, type EntryGroup } from "./seed/bulk-load.js";
 export {
   type SeedOptions,

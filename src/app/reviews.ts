@@ -7,10 +7,15 @@ import { hostname } from "node:os";
 import { type RegistryService, ReviewService } from "../engine/index.js";
 import type { Clock } from "../kernel/index.js";
 import { defaultProduct, type Product } from "../lending/index.js";
-import { createLendingStore } from "./adapters/lending-store.js";
-import { createInProcessComputer, createWorkerComputer, reviewThreadsDefault } from "./review/review-pool.js";
-import { createReviewStore } from "./review/review-store.js";
-import type { Db } from "./sql/db.js";
+import {
+  createInProcessComputer,
+  createLendingStore,
+  createReviewStore,
+  createWorkerComputer,
+  type Db,
+  reviewThreadsDefault,
+  withCompletionWebhook,
+} from "../store/index.js";
 
 export interface ReviewWiringOptions {
   readonly clock: Clock;
@@ -22,6 +27,8 @@ export interface ReviewWiringOptions {
   readonly threads?: number;
   readonly partitionLines?: number;
   readonly leaseMs?: number;
+  /** Enqueue the `review.completed` webhook when a run finishes (default false). */
+  readonly completionWebhook?: boolean;
 }
 
 /** A runner id names this process: `host:pid:nonce`. */
@@ -49,7 +56,9 @@ export function openReviewService(db: Db, options: ReviewWiringOptions): ReviewS
   const location = options.location ?? ":memory:";
   const threads = location === ":memory:" ? 0 : (options.threads ?? reviewThreadsDefault());
   return new ReviewService({
-    store: createReviewStore(db, product.timeZone),
+    store: options.completionWebhook
+      ? withCompletionWebhook(db, createReviewStore(db, product.timeZone))
+      : createReviewStore(db, product.timeZone),
     registry: options.registry,
     lending: createLendingStore(db, () => options.clock.nowMs()),
     computer: () =>

@@ -8,12 +8,14 @@ import { DefaultDecisionEngine, latenessMaxMsDefault, RegistryService } from "..
 import type { Clock } from "../kernel/index.js";
 import { defaultProduct, type Product } from "../lending/index.js";
 import type { Scorecard } from "../scoring/index.js";
-import { createEventLogFeatureSource } from "./adapters/decision-feature-source.js";
-import { createDecisionStore } from "./adapters/decision-store.js";
-import { createEventLog } from "./adapters/event-log.js";
-import { createLendingStore } from "./adapters/lending-store.js";
-import { createRegistryStore } from "./adapters/registry-store.js";
-import type { Db } from "./sql/db.js";
+import {
+  createDecisionStore,
+  createEventLog,
+  createEventLogFeatureSource,
+  createLendingStore,
+  createRegistryStore,
+  type Db,
+} from "../store/index.js";
 
 const dataDir = new URL("../../data/", import.meta.url);
 
