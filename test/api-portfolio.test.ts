@@ -1,11 +1,12 @@
 // The operator's portfolio summary and model monitoring through app.inject(), on SQLite and PostgreSQL: lines
-// opened and drawn through the lending service, decision records and delinquency facts inserted as rows, and
-// every expected figure worked out here from what was inserted (calendar arithmetic with Date.UTC, PSI, AUC
-// and KS written out), never read back from the code under test.
+// opened and drawn through the lending service, decision records (rows as `decisionRow` makes them) and
+// delinquency facts inserted as rows, and every expected figure worked out here from what was inserted
+// (calendar arithmetic with Date.UTC, PSI, AUC and KS written out), never read back from the code under test.
 
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { appendEventRows, type Tx } from "../src/store/index.js";
+import type { DecisionRecord } from "../src/engine/index.js";
+import { appendEventRows, decisionDerivedColumns, decisionRow, type Tx } from "../src/store/index.js";
 import { type ApiFixture, bearer, startApi } from "./api-fixture.js";
 import { dialectsUnderTest } from "./support/databases.js";
 
@@ -34,47 +35,42 @@ async function insertDecision(
 ): Promise<void> {
   decisionNo += 1;
   const id = `dec-t-${decisionNo}`;
+  // A record with the fields a row's columns and these queries read, written as the store writes every row.
   const record = {
     decisionId: id,
+    triggerId: `trig-${id}`,
+    trigger: "review.periodic",
     customerId: d.customerId,
+    lineId: d.lineId,
     businessDate: d.date,
+    versions: {
+      modelId: d.modelId,
+      modelHash: "h",
+      policyId: "default",
+      policyVersion: 1,
+      arm: "default@1",
+      macroId: "default-macro",
+      macroVersion: 1,
+    },
     score: { score: d.score, probability: 0.05, contributions: [] },
     features: d.features ?? {},
+    previousLimitMinor: 1_000_000,
+    newLimitMinor: 1_000_000,
     explanation:
       d.reasons === null || d.reasons === undefined
         ? null
         : { reasons: d.reasons.map((code) => ({ code, kind: "characteristic", params: {} })) },
-  };
-  const columns = [
-    id,
-    `trig-${id}`,
-    "review.periodic",
-    d.customerId,
-    d.lineId,
-    day(d.date),
-    1_000_000,
-    1_000_000,
-    d.modelId,
-    "default",
-    1,
-    "default-macro",
-    1,
-    "default@1",
-    null,
-    0,
-    JSON.stringify(record),
-  ];
+    announcementId: null,
+    createdAt: "1970-01-01T00:00:00Z",
+  } as unknown as DecisionRecord;
+  const columns = `${decisionDerivedColumns.join(", ")}, record`;
+  const values = decisionRow(record);
   await tx.run(
     tx.dialect === "sqlite"
-      ? `INSERT INTO decisions (decision_id, trigger_id, trigger_kind, customer_id, line_id, business_date,
-           previous_limit_minor, new_limit_minor, model_id, policy_id, policy_version, macro_id, macro_version, arm,
-           announcement_id, created_ms, record, seq)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM decisions))`
-      : `INSERT INTO decisions (decision_id, trigger_id, trigger_kind, customer_id, line_id, business_date,
-           previous_limit_minor, new_limit_minor, model_id, policy_id, policy_version, macro_id, macro_version, arm,
-           announcement_id, created_ms, record)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    columns,
+      ? `INSERT INTO decisions (${columns}, seq)
+         VALUES (${values.map(() => "?").join(", ")}, (SELECT COALESCE(MAX(seq), 0) + 1 FROM decisions))`
+      : `INSERT INTO decisions (${columns}) VALUES (${values.map(() => "?").join(", ")})`,
+    values,
   );
 }
 

@@ -7,7 +7,7 @@
 
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { decodeRecord, encodeRecord, LendingService } from "../src/engine/index.js";
+import { LendingService } from "../src/engine/index.js";
 import { unwrapOrThrow } from "../src/kernel/index.js";
 import { canonicalJson } from "../src/scoring/index.js";
 import {
@@ -17,6 +17,8 @@ import {
   auditKeyOf,
   createLendingStore,
   decisionRecordHash,
+  decodeRecord,
+  encodeRecord,
   grantAppRole,
   linkHash,
   openStore,
@@ -269,7 +271,8 @@ for (const dialect of dialects) {
             tx.run(
               `INSERT OR REPLACE INTO decisions SELECT decision_id, trigger_id, trigger_kind, 'c-9', line_id, business_date,
                  previous_limit_minor, new_limit_minor, model_id, policy_id, policy_version, macro_id, macro_version, arm,
-                 announcement_id, created_ms, record, seq, record_hash, chain_hash FROM decisions WHERE seq = 1`,
+                 announcement_id, created_ms, record, seq, record_hash, chain_hash, band, score, probability, reason_codes
+                 FROM decisions WHERE seq = 1`,
             ),
           ),
         ).rejects.toThrow(/append-only/);

@@ -6,6 +6,13 @@
 import { createHash } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
+  loadShippedDefaults,
+  openDecisionEngine,
+  openReviewService,
+  reviewRunnerId,
+} from "../src/app/index.js";
+import {
+  type DecisionRecord,
   exposureAtDefault,
   type ReviewComputer,
   ReviewService,
@@ -18,11 +25,7 @@ import {
   createInProcessComputer,
   createLendingStore,
   createReviewStore,
-  loadShippedDefaults,
-  openDecisionEngine,
-  openReviewService,
   openStore,
-  reviewRunnerId,
   type Store,
   seedReviewPortfolio,
 } from "../src/store/index.js";
@@ -435,24 +438,31 @@ describe.each(dialects)("a partition commit (%s)", (dialect) => {
       lineId: line.state.lineId,
       customerId: line.state.customerId,
       version: line.version,
-      columns: {
+      // A stand-in record with the fields the row's columns read (stored as plain JSON: not the engine's shape).
+      record: {
         decisionId: `dec-${reviewId}-${lineId}`,
         triggerId: `${reviewId}:${line.state.customerId}`,
-        kind: "review.periodic" as const,
+        trigger: "review.periodic",
         customerId: line.state.customerId,
         lineId: line.state.lineId,
+        businessDate: reviewDate,
+        versions: {
+          modelId: "m",
+          modelHash: "h",
+          policyId: "p",
+          policyVersion: 1,
+          arm: "p@1",
+          macroId: "x",
+          macroVersion: 1,
+        },
+        score: { score: 600, probability: 0.05 },
+        band: "B",
         previousLimitMinor: line.state.limitMinor,
         newLimitMinor,
-        modelId: "m",
-        policyId: "p",
-        policyVersion: 1,
-        macroId: "x",
-        macroVersion: 1,
-        arm: "p@1",
+        explanation: null,
         announcementId: null,
-        createdMs: nowMs,
-      },
-      recordJson: "{}",
+        createdAt: new Date(nowMs).toISOString(),
+      } as unknown as DecisionRecord,
       recordHash: "0".repeat(64),
       newState: {
         ...line.state,

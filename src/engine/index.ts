@@ -63,15 +63,6 @@ export {
   type ServiceRejection,
 } from "./lending-service.js";
 export type * from "./ports.js";
-export {
-  decodeActivePlan,
-  decodeBureau,
-  decodeFeatures,
-  decodeHistory,
-  decodeRecord,
-  decodeVersions,
-  encodeRecord,
-} from "./record-codec.js";
 export { decisionRecordHash } from "./record-hash.js";
 export {
   armSalt,

@@ -25,7 +25,6 @@ import {
   type LimitRefusal,
   productTermsOf,
 } from "./decision-workflow.js";
-import { encodeRecord } from "./record-codec.js";
 import { decisionRecordHash } from "./record-hash.js";
 import type {
   ReviewAction,
@@ -157,24 +156,7 @@ export function decideReviewLine(
     lineId: line.lineId,
     customerId: line.customerId,
     version: line.version,
-    columns: {
-      decisionId: record.decisionId,
-      triggerId: record.triggerId,
-      kind: ctx.kind,
-      customerId: record.customerId,
-      lineId: record.lineId,
-      previousLimitMinor: record.previousLimitMinor,
-      newLimitMinor: record.newLimitMinor,
-      modelId: record.versions.modelId,
-      policyId: record.versions.policyId,
-      policyVersion: record.versions.policyVersion,
-      macroId: record.versions.macroId,
-      macroVersion: record.versions.macroVersion,
-      arm: record.versions.arm,
-      announcementId: record.announcementId,
-      createdMs: clock.createdMs,
-    },
-    recordJson: encodeRecord(record),
+    record,
     recordHash: decisionRecordHash(record),
     newState: state === line.state ? null : state,
     statusChanged: state.status !== line.state.status,

@@ -5,7 +5,7 @@ import type { LendingEvent } from "../events/index.js";
 import type { LineState } from "../lending/index.js";
 import type { BureauFigures, FeatureVector } from "../policy/index.js";
 import type { PolicyArm } from "./decision-ports.js";
-import type { PreviousDecisionSummary } from "./decision-types.js";
+import type { DecisionRecord, PreviousDecisionSummary } from "./decision-types.js";
 
 export type ReviewKind = "review.periodic" | "macro.changed";
 export type ReviewStatusName = "running" | "completed" | "failed";
@@ -68,35 +68,15 @@ export interface ReviewLineInput {
   readonly capMinor: number | null;
 }
 
-/** The columns of a decision row next to its JSON (what the decisions table filters on). */
-export interface DecisionRowColumns {
-  readonly decisionId: string;
-  readonly triggerId: string;
-  readonly kind: ReviewKind;
-  readonly customerId: string;
-  readonly lineId: string;
-  readonly previousLimitMinor: number;
-  readonly newLimitMinor: number;
-  readonly modelId: string;
-  readonly policyId: string;
-  readonly policyVersion: number;
-  readonly macroId: string;
-  readonly macroVersion: number;
-  readonly arm: string;
-  readonly announcementId: string | null;
-  readonly createdMs: number;
-}
-
 export type ReviewAction = "increase" | "decrease" | "unchanged";
 
-/** One line decided: the record (as JSON text, stored as is) and what applying it changes. */
+/** One line decided: the record (the store writes it in its own form) and what applying it changes. */
 export interface ReviewLineOutput {
   readonly lineId: string;
   readonly customerId: string;
   /** The line version the decision was made on. */
   readonly version: number;
-  readonly columns: DecisionRowColumns;
-  readonly recordJson: string;
+  readonly record: DecisionRecord;
   /** The record's hash in the decisions chain (record-hash.ts), taken here rather than on the write path. */
   readonly recordHash: string;
   /** The line after the limit change / freeze, or null when nothing changed. */

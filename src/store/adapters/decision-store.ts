@@ -1,6 +1,6 @@
 // Decision records over SQL, both dialects: append-only rows (the schema refuses UPDATE/DELETE), hash-chained
-// in seq order (./audit/chain.ts), unique per trigger id, the record in its stored form
-// (src/engine/record-codec.ts) next to the columns lists filter on. A decision's unit of work composes the
+// in seq order (../audit/chain.ts), unique per trigger id, the row as `decisionRow` makes it (the record in the
+// store's form next to the columns lists filter on, ../records/). A decision's unit of work composes the
 // lending unit of work, so a record and the limit change it causes commit together.
 
 import type {
@@ -10,13 +10,15 @@ import type {
   DecisionStore,
   DecisionUnitOfWork,
 } from "../../engine/index.js";
-import { decodeRecord, encodeRecord } from "../../engine/index.js";
 import type { AnyEvent, BehaviourEvent } from "../../events/index.js";
-import { parseDate, parseInstant } from "../../time/index.js";
+import { parseDateOrThrow } from "../../time/index.js";
 import { chainAfter, lockChainHead, nextSeqs, saveChainHead } from "../audit/chain.js";
 import { auditKeyInUse } from "../audit/key.js";
 import { decisionRecordHash } from "../audit/records.js";
+import { decisionInsertColumns, decisionInsertWidth, decisionRow } from "../records/decision-row.js";
+import { decodeRecord } from "../records/record-codec.js";
 import type { Db, SqlValue, Tx } from "../sql/db.js";
+import { placeholders, valuesList } from "../sql/dialect.js";
 import { appendEventRows, eventRowOf } from "./events-table.js";
 import { unitOfWork } from "./lending-store.js";
 
@@ -26,23 +28,7 @@ export const decisionPageSizeDefault = 50;
 /** Event ids looked up by one `eventsByIds` call. */
 export const eventIdsPerReadMax = 500;
 
-/** The decisions columns a writer gives, in table order: the record's columns, then seq and the chain's two. */
-const insertSql = `INSERT INTO decisions (decision_id, trigger_id, trigger_kind, customer_id, line_id, business_date,
-  previous_limit_minor, new_limit_minor, model_id, policy_id, policy_version, macro_id, macro_version, arm,
-  announcement_id, created_ms, record, seq, record_hash, chain_hash)
-  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
-
-function epochDay(text: string): number {
-  const parsed = parseDate(text);
-  if (!parsed.ok) throw new Error(`decision date ${text} is not YYYY-MM-DD`);
-  return parsed.value;
-}
-
-function instantMs(text: string): number {
-  const parsed = parseInstant(text);
-  if (!parsed.ok) throw new Error(`decision createdAt ${text} is not ISO-8601`);
-  return parsed.value;
-}
+const insertSql = `INSERT INTO decisions (${decisionInsertColumns}) VALUES ${valuesList(1, decisionInsertWidth)}`;
 
 function parseRecord(row: { record: string } | undefined): DecisionRecord | null {
   return row ? decodeRecord(row.record) : null;
@@ -55,28 +41,7 @@ export async function insertDecision(tx: Tx, record: DecisionRecord): Promise<vo
   const seqs = await nextSeqs(tx, "decisions", head, 1);
   const recordHash = decisionRecordHash(record);
   const chained = chainAfter(head, seqs, [recordHash]);
-  await tx.run(insertSql, [
-    record.decisionId,
-    record.triggerId,
-    record.trigger,
-    record.customerId,
-    record.lineId,
-    epochDay(record.businessDate),
-    record.previousLimitMinor,
-    record.newLimitMinor,
-    record.versions.modelId,
-    record.versions.policyId,
-    record.versions.policyVersion,
-    record.versions.macroId,
-    record.versions.macroVersion,
-    record.versions.arm,
-    record.announcementId,
-    instantMs(record.createdAt),
-    encodeRecord(record),
-    chained.head.seq,
-    recordHash,
-    chained.head.chainHash,
-  ]);
+  await tx.run(insertSql, [...decisionRow(record), chained.head.seq, recordHash, chained.head.chainHash]);
   await saveChainHead(tx, "decisions", chained.head, key);
 }
 
@@ -127,7 +92,7 @@ export function createDecisionStore(db: Db, nowMs: () => number, timeZone: strin
           occurred_at: string;
           payload: string;
         }>(
-          `SELECT event_id, customer_id, type, occurred_at, payload FROM events WHERE event_id IN (${ids.map(() => "?").join(", ")})
+          `SELECT event_id, customer_id, type, occurred_at, payload FROM events WHERE event_id IN (${placeholders(ids.length)})
             ORDER BY seq`,
           ids,
         );
@@ -210,11 +175,11 @@ export function createDecisionStore(db: Db, nowMs: () => number, timeZone: strin
       }
       if (filter.from !== undefined) {
         where.push("business_date >= ?");
-        params.push(epochDay(filter.from));
+        params.push(parseDateOrThrow(filter.from));
       }
       if (filter.to !== undefined) {
         where.push("business_date <= ?");
-        params.push(epochDay(filter.to));
+        params.push(parseDateOrThrow(filter.to));
       }
       const before = decodeCursor(filter.cursor);
       if (before !== null) {

@@ -7,9 +7,9 @@
 // `headroom audit seal`; an anchor whose hmac is empty has not been sealed yet.
 
 import { createHmac } from "node:crypto";
-import { decodeRecord } from "../../engine/index.js";
 import { assert } from "../../kernel/index.js";
 import type { Entry } from "../../ledger/index.js";
+import { decodeRecord } from "../records/record-codec.js";
 import type { Db, Tx } from "../sql/db.js";
 import type { AuditKey } from "./key.js";
 import { decisionRecordHash, ledgerRecordHash, sha256Hex } from "./records.js";

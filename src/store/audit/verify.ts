@@ -5,8 +5,8 @@
 // does not match (rows removed at the end, or the whole chain rewritten without the key).
 // After a break the walk goes on from both the expected and the stored hash, so one change is named once.
 
-import { decodeRecord } from "../../engine/index.js";
 import type { Entry } from "../../ledger/index.js";
+import { decodeRecord } from "../records/record-codec.js";
 import type { Db, Tx } from "../sql/db.js";
 import { placeholders } from "../sql/dialect.js";
 import { anchorHmac, type ChainTable, chainTables, genesisChainHash, linkHash, readAnchor } from "./chain.js";

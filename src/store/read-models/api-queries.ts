@@ -2,6 +2,7 @@
 // keyset cursors, never a full scan returned to a caller.
 
 import type { Tx } from "../sql/db.js";
+import { placeholders } from "../sql/dialect.js";
 
 export interface CustomerLineRow {
   readonly lineId: string;
@@ -74,7 +75,7 @@ export async function eventsByIds(tx: Tx, eventIds: readonly string[]): Promise<
     occurred_at: string;
     payload: string;
   }>(
-    `SELECT event_id, customer_id, type, occurred_at, payload FROM events WHERE event_id IN (${eventIds.map(() => "?").join(", ")}) ORDER BY seq`,
+    `SELECT event_id, customer_id, type, occurred_at, payload FROM events WHERE event_id IN (${placeholders(eventIds.length)}) ORDER BY seq`,
     [...eventIds],
   );
   return rows.map((r) => ({

@@ -1,7 +1,8 @@
 // Read queries behind model monitoring: the score and feature vector of a model's recent decisions, newest
-// first and bounded by the caller's limit, extracted from the records in SQL (the rest of a record stays put).
+// first and bounded by the caller's limit: the score is a column, the feature vector the one part of the stored
+// record extracted in SQL (the rest of a record stays put).
 
-import { decodeFeatures } from "../../engine/index.js";
+import { decodeFeatures, storedPartPaths } from "../records/record-codec.js";
 import type { Tx } from "../sql/db.js";
 
 /** The most decisions one monitoring query returns. */
@@ -23,10 +24,7 @@ export async function modelDecisionRows(
   query: { modelId: string; fromDay: number; toDay: number; limit: number },
 ): Promise<ModelDecisionRow[]> {
   const limit = Math.max(0, Math.min(query.limit, monitoringRowsMax));
-  const [score, features] =
-    tx.dialect === "sqlite"
-      ? ["json_extract(record, '$.score.score')", "json_extract(record, '$.features')"]
-      : ["(record::json #>> '{score,score}')::double precision", "(record::json -> 'features')::text"];
+  const features = tx.sql.json("record", storedPartPaths.features, "json");
   const rows = await tx.all<{
     seq: number;
     customer_id: string;
@@ -34,7 +32,7 @@ export async function modelDecisionRows(
     score: number | null;
     features: string | null;
   }>(
-    `SELECT seq, customer_id, business_date, ${score} AS score, ${features} AS features FROM decisions
+    `SELECT seq, customer_id, business_date, score, ${features} AS features FROM decisions
      WHERE business_date >= ? AND business_date <= ? AND model_id = ? ORDER BY business_date DESC, seq DESC LIMIT ?`,
     [query.fromDay, query.toDay, query.modelId, limit],
   );

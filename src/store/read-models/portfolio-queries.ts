@@ -2,6 +2,7 @@
 // the delinquency facts of the event log. Every result is bounded by a named constant, never by the log's size.
 
 import type { Tx } from "../sql/db.js";
+import { placeholders } from "../sql/dialect.js";
 
 /** Histogram bins of the limit and utilisation charts. */
 export const portfolioHistogramBins = 10;
@@ -90,37 +91,21 @@ const latestDecisions = `(SELECT d.customer_id, MAX(d.seq) AS seq FROM decisions
 
 /** How many open-line customers' latest decisions carry each score: `[score, count]`, score ascending. */
 export async function latestScoreCounts(tx: Tx): Promise<{ score: number; count: number }[]> {
-  const score =
-    tx.dialect === "sqlite"
-      ? "CAST(json_extract(d.record, '$.score.score') AS INTEGER)"
-      : "CAST(d.record::json #>> '{score,score}' AS INTEGER)";
-  const rows = await tx.all<{ score: number; n: number }>(
-    `SELECT ${score} AS score, COUNT(*) AS n FROM decisions d JOIN ${latestDecisions} ld ON ld.seq = d.seq
-     GROUP BY 1 ORDER BY 1 LIMIT ${distinctScoresMax}`,
+  const rows = await tx.all<{ score: number | null; n: number }>(
+    `SELECT d.score AS score, COUNT(*) AS n FROM decisions d JOIN ${latestDecisions} ld ON ld.seq = d.seq
+     GROUP BY d.score ORDER BY d.score LIMIT ${distinctScoresMax}`,
   );
   return rows.filter((r) => r.score !== null).map((r) => ({ score: num(r.score), count: num(r.n) }));
 }
 
-/**
- * Reason codes of the open-line customers' latest decisions' explanations, most frequent first. A reason is
- * stored as an object or, compacted, as an array whose first element is its code (src/engine/record-codec.ts).
- */
+/** Reason codes of the open-line customers' latest decisions' explanations, most frequent first. */
 export async function latestReasonCounts(tx: Tx): Promise<{ code: string; count: number }[]> {
-  const sql =
-    tx.dialect === "sqlite"
-      ? `SELECT COALESCE(json_extract(r.value, '$.code'), json_extract(r.value, '$[0]')) AS code, COUNT(*) AS n
-         FROM decisions d JOIN ${latestDecisions} ld ON ld.seq = d.seq, json_each(d.record, '$.explanation.reasons') r
-         GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT ${reasonCodesMax}`
-      : `SELECT COALESCE(r.value ->> 'code', r.value ->> 0) AS code, COUNT(*) AS n
-         FROM decisions d JOIN ${latestDecisions} ld ON ld.seq = d.seq
-         CROSS JOIN LATERAL json_array_elements(CASE
-           WHEN json_typeof(d.record::json #> '{explanation,reasons}') = 'array'
-           THEN d.record::json #> '{explanation,reasons}' ELSE '[]'::json END) AS r(value)
-         GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT ${reasonCodesMax}`;
-  const rows = await tx.all<{ code: string | null; n: number }>(sql);
-  return rows
-    .filter((r) => typeof r.code === "string")
-    .map((r) => ({ code: r.code as string, count: num(r.n) }));
+  const rows = await tx.all<{ code: string; n: number }>(
+    `SELECT r.value AS code, COUNT(*) AS n
+     FROM decisions d JOIN ${latestDecisions} ld ON ld.seq = d.seq, ${tx.sql.jsonEachText("d.reason_codes", "r")}
+     GROUP BY r.value ORDER BY 2 DESC, ${tx.sql.binary("r.value")} LIMIT ${reasonCodesMax}`,
+  );
+  return rows.map((r) => ({ code: r.code, count: num(r.n) }));
 }
 
 /** One delinquency fact of the log: an instalment fell overdue, or a line's overdue amounts were all paid. */
@@ -140,9 +125,8 @@ export async function delinquencyFacts(
   tx: Tx,
   customerIds: readonly string[] | null = null,
 ): Promise<DelinquencyFacts> {
-  const field = (path: string) =>
-    tx.dialect === "sqlite" ? `json_extract(payload, '$.${path}')` : `payload::json ->> '${path}'`;
-  const only = customerIds === null ? "" : ` AND customer_id IN (${customerIds.map(() => "?").join(", ")})`;
+  const field = (path: string) => tx.sql.json("payload", [path], "text");
+  const only = customerIds === null ? "" : ` AND customer_id IN (${placeholders(customerIds.length)})`;
   if (customerIds !== null && customerIds.length === 0) return { facts: [], truncated: false };
   const rows = await tx.all<{ customer_id: string; type: string; due: string | null; cured: string | null }>(
     `SELECT customer_id, type, ${field("dueDate")} AS due, ${field("curedOn")} AS cured FROM events

@@ -17,11 +17,13 @@ import type {
 } from "../../engine/index.js";
 import type { LendingEvent } from "../../events/index.js";
 import { assert } from "../../kernel/index.js";
-import { formatDate, parseDate } from "../../time/index.js";
+import { businessDate, formatDate, parseDateOrThrow } from "../../time/index.js";
 import { appendEventRows, type EventRow, eventRowOf } from "../adapters/events-table.js";
 import { chainAfter, lockChainHead, nextSeqs, saveChainHead } from "../audit/chain.js";
 import { auditKeyInUse } from "../audit/key.js";
+import { decisionInsertColumns, decisionInsertWidth, decisionRow } from "../records/decision-row.js";
 import { type Db, type SqlValue, StoreError, type Tx } from "../sql/db.js";
+import { placeholders, valuesList } from "../sql/dialect.js";
 
 /** Runs returned by one listing. */
 export const reviewListMax = 200;
@@ -29,10 +31,6 @@ export const reviewListMax = 200;
 const insertRowsMax = 200;
 /** Ids per `IN (…)` list. */
 const inListMax = 500;
-
-const decisionColumns = `decision_id, trigger_id, trigger_kind, customer_id, line_id, business_date,
-  previous_limit_minor, new_limit_minor, model_id, policy_id, policy_version, macro_id, macro_version, arm,
-  announcement_id, created_ms, record`;
 
 /** A `review_runs` row as read. */
 export interface ReviewRunRow {
@@ -69,7 +67,7 @@ function runOf(r: ReviewRunRow): ReviewRun {
     kind: r.kind as ReviewKind,
     status: r.status as ReviewStatusName,
     phase: r.phase as ReviewPhase,
-    businessDate: formatDate(Number(r.business_date) as never),
+    businessDate: formatDate(businessDate(Number(r.business_date))),
     pinned: JSON.parse(r.pinned) as PinnedVersions,
     total: Number(r.total),
     done: Number(r.done),
@@ -95,21 +93,10 @@ function partitionOf(r: PartitionRow): ReviewPartition {
   };
 }
 
-function epochDay(text: string): number {
-  const parsed = parseDate(text);
-  assert(parsed.ok, `a review date ${text} is YYYY-MM-DD`);
-  return parsed.value;
-}
-
-function values(rows: number, columns: number): string {
-  const one = `(${Array.from({ length: columns }, () => "?").join(", ")})`;
-  return Array.from({ length: rows }, () => one).join(", ");
-}
-
 /** A decided line's rows, serialized before its partition's transaction so the write lock only runs statements. */
 interface PreparedLine {
   readonly output: ReviewLineOutput;
-  /** The decisions row without its business date (the run's), seq and chain columns. */
+  /** The decisions row (`decisionRow`) without seq and the chain columns. */
   readonly decision: SqlValue[];
   /** The record's hash (./audit/records.ts), taken here, outside the write lock; the chain link is taken at insert. */
   readonly recordHash: string;
@@ -156,43 +143,28 @@ async function updateLinesAlike(
       params.push(u.lineId, u.version, u.limitMinor, u.state);
       if (withStatus) params.push(u.status);
     }
-    const columns = withStatus ? 5 : 4;
-    // SQLite names a VALUES list's columns column1…; PostgreSQL takes names, and types for the comparisons.
-    const sql =
-      tx.dialect === "sqlite"
-        ? `UPDATE lines SET limit_minor = v.column3, state = v.column4,${withStatus ? " status = v.column5," : ""}
-             version = lines.version + 1, updated_ms = ?
-           FROM (VALUES ${values(slice.length, columns)}) AS v
-           WHERE lines.line_id = v.column1 AND lines.version = v.column2`
-        : `UPDATE lines SET limit_minor = v.limit_minor::bigint, state = v.state,${withStatus ? " status = v.status," : ""}
-             version = lines.version + 1, updated_ms = ?
-           FROM (VALUES ${values(slice.length, columns)}) AS v(line_id, version, limit_minor, state${withStatus ? ", status" : ""})
-           WHERE lines.line_id = v.line_id AND lines.version = v.version::integer`;
+    const sql = tx.sql.updateFromValues({
+      table: "lines",
+      columns: [
+        { name: "line_id", type: "text" },
+        { name: "version", type: "integer" },
+        { name: "limit_minor", type: "bigint" },
+        { name: "state", type: "text" },
+        ...(withStatus ? [{ name: "status", type: "text" } as const] : []),
+      ],
+      rows: slice.length,
+      set: `limit_minor = v.limit_minor, state = v.state,${withStatus ? " status = v.status," : ""}
+        version = lines.version + 1, updated_ms = ?`,
+      where: "lines.line_id = v.line_id AND lines.version = v.version",
+    });
     written += await tx.run(sql, params);
   }
   return written;
 }
 
 function prepareLine(o: ReviewLineOutput, timeZone: string): PreparedLine {
-  const c = o.columns;
-  const decision: SqlValue[] = [
-    c.decisionId,
-    c.triggerId,
-    c.kind,
-    c.customerId,
-    c.lineId,
-    c.previousLimitMinor,
-    c.newLimitMinor,
-    c.modelId,
-    c.policyId,
-    c.policyVersion,
-    c.macroId,
-    c.macroVersion,
-    c.arm,
-    c.announcementId,
-    c.createdMs,
-    o.recordJson,
-  ];
+  // The record's stored form and columns, taken here in the computing thread, outside the write lock.
+  const decision = decisionRow(o.record);
   const state = o.newState;
   const update: LineUpdate | null =
     state === null
@@ -209,7 +181,7 @@ function prepareLine(o: ReviewLineOutput, timeZone: string): PreparedLine {
 }
 
 /** Appends the lines' records to the decisions chain, in order, under the chain head's lock (held to commit). */
-async function insertDecisions(tx: Tx, lines: readonly PreparedLine[], date: number): Promise<void> {
+async function insertDecisions(tx: Tx, lines: readonly PreparedLine[]): Promise<void> {
   if (lines.length === 0) return;
   const key = auditKeyInUse();
   const head = await lockChainHead(tx, "decisions", key);
@@ -222,14 +194,11 @@ async function insertDecisions(tx: Tx, lines: readonly PreparedLine[], date: num
     const slice = lines.slice(i, i + insertRowsMax);
     const params: SqlValue[] = [];
     for (const [j, l] of slice.entries()) {
-      const d = l.decision;
-      // The row in column order: business_date goes after line_id.
-      params.push(d[0]!, d[1]!, d[2]!, d[3]!, d[4]!, date);
-      for (let k = 5; k < d.length; k++) params.push(d[k] as SqlValue);
+      for (const value of l.decision) params.push(value);
       params.push(chained.seqs[i + j]!, l.recordHash, chained.chainHashes[i + j]!);
     }
     await tx.run(
-      `INSERT INTO decisions (${decisionColumns}, seq, record_hash, chain_hash) VALUES ${values(slice.length, 20)}`,
+      `INSERT INTO decisions (${decisionInsertColumns}) VALUES ${valuesList(slice.length, decisionInsertWidth)}`,
       params,
     );
   }
@@ -312,7 +281,7 @@ export function createReviewStore(db: Db, timeZone: string): ReviewStore {
             run.reviewId,
             run.kind,
             run.phase,
-            epochDay(run.businessDate),
+            parseDateOrThrow(run.businessDate),
             JSON.stringify(run.pinned),
             run.actor,
             run.nowMs,
@@ -333,7 +302,7 @@ export function createReviewStore(db: Db, timeZone: string): ReviewStore {
           const slice = partitions.slice(i, i + insertRowsMax);
           await tx.run(
             `INSERT INTO review_partitions (review_id, partition_no, first_line_id, last_line_id, lines, status, attempts)
-              VALUES ${values(slice.length, 7)}`,
+              VALUES ${valuesList(slice.length, 7)}`,
             slice.flatMap((p) => [
               run.reviewId,
               p.partitionNo,
@@ -356,17 +325,13 @@ export function createReviewStore(db: Db, timeZone: string): ReviewStore {
     },
 
     armTotals() {
-      const probability =
-        db.dialect === "sqlite"
-          ? "json_extract(record, '$.score.probability')"
-          : "(record::json #>> '{score,probability}')::double precision";
       return db.read(async (tx) =>
         (
           await tx.all<{ arm: string; n: number; change: number; up: number; down: number; pl: number }>(
             `SELECT arm, COUNT(*) AS n, SUM(new_limit_minor - previous_limit_minor) AS change,
                SUM(CASE WHEN new_limit_minor > previous_limit_minor THEN 1 ELSE 0 END) AS up,
                SUM(CASE WHEN new_limit_minor < previous_limit_minor THEN 1 ELSE 0 END) AS down,
-               SUM(${probability} * new_limit_minor) AS pl
+               SUM(probability * new_limit_minor) AS pl
              FROM decisions GROUP BY arm ORDER BY MIN(seq)`,
           )
         ).map((r) => ({
@@ -424,11 +389,10 @@ export function createReviewStore(db: Db, timeZone: string): ReviewStore {
 
     claimPartitions(reviewId, runnerId, count, nowMs, leaseUntilMs) {
       return db.transaction(async (tx) => {
-        const lock = tx.dialect === "postgres" ? " FOR UPDATE SKIP LOCKED" : "";
         const rows = await tx.all<PartitionRow>(
           `SELECT partition_no, first_line_id, last_line_id, lines, attempts FROM review_partitions
             WHERE review_id = ? AND status = 'pending' AND (lease_until_ms IS NULL OR lease_until_ms < ?)
-            ORDER BY partition_no LIMIT ?${lock}`,
+            ORDER BY partition_no LIMIT ?${tx.sql.forUpdateSkipLocked}`,
           [reviewId, nowMs, count],
         );
         for (const r of rows) {
@@ -477,7 +441,7 @@ export function createReviewStore(db: Db, timeZone: string): ReviewStore {
     commitPartition(reviewId, partition, outputs, nowMs, attemptsMax): Promise<PartitionCommit> {
       const prepared = outputs.map((o) => prepareLine(o, timeZone));
       return db.transaction(async (tx) => {
-        const lock = tx.dialect === "postgres" ? " FOR UPDATE" : "";
+        const lock = tx.sql.forUpdate;
         const part = await tx.get<{ status: string; attempts: number }>(
           `SELECT status, attempts FROM review_partitions WHERE review_id = ? AND partition_no = ?${lock}`,
           [reviewId, partition.partitionNo],
@@ -500,11 +464,11 @@ export function createReviewStore(db: Db, timeZone: string): ReviewStore {
         // line is in one partition only. Were one there, its insert would break the unique trigger id and
         // roll the commit back.
         const decided = new Set<string>();
-        const triggerIds = Number(part.attempts) === 0 ? [] : outputs.map((o) => o.columns.triggerId);
+        const triggerIds = Number(part.attempts) === 0 ? [] : outputs.map((o) => o.record.triggerId);
         for (let i = 0; i < triggerIds.length; i += inListMax) {
           const ids = triggerIds.slice(i, i + inListMax);
           for (const r of await tx.all<{ trigger_id: string }>(
-            `SELECT trigger_id FROM decisions WHERE trigger_id IN (${ids.map(() => "?").join(", ")})`,
+            `SELECT trigger_id FROM decisions WHERE trigger_id IN (${placeholders(ids.length)})`,
             ids,
           )) {
             decided.add(r.trigger_id);
@@ -514,13 +478,13 @@ export function createReviewStore(db: Db, timeZone: string): ReviewStore {
         let stale = 0;
         for (const p of prepared) {
           const o = p.output;
-          if (decided.has(o.columns.triggerId)) continue;
+          if (decided.has(o.record.triggerId)) continue;
           if (current.get(o.lineId) !== o.version) stale++;
           else fresh.push(p);
         }
         const attempts = Number(part.attempts) + 1;
         const giveUp = stale > 0 && attempts >= attemptsMax;
-        await insertDecisions(tx, fresh, Number(run.business_date));
+        await insertDecisions(tx, fresh);
         let increases = 0;
         let decreases = 0;
         let unchanged = 0;
@@ -575,7 +539,7 @@ export function createReviewStore(db: Db, timeZone: string): ReviewStore {
         for (let i = 0; i < caps.length; i += insertRowsMax) {
           const slice = caps.slice(i, i + insertRowsMax);
           await tx.run(
-            `INSERT INTO review_caps (review_id, line_id, cap_minor) VALUES ${values(slice.length, 3)}`,
+            `INSERT INTO review_caps (review_id, line_id, cap_minor) VALUES ${valuesList(slice.length, 3)}`,
             slice.flatMap((c) => [reviewId, c.lineId, c.capMinor]),
           );
         }

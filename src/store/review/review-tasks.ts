@@ -6,11 +6,6 @@
 
 import {
   decideReviewLine,
-  decodeActivePlan,
-  decodeBureau,
-  decodeFeatures,
-  decodeHistory,
-  decodeVersions,
   type MacroInUse,
   type PinnedVersions,
   type PolicyInUse,
@@ -38,9 +33,11 @@ import { type DatedEvent, featuresAt, rebuildFromDated } from "../../features/in
 import { assert, assertNever } from "../../kernel/index.js";
 import type { LineState, Product } from "../../lending/index.js";
 import type { BureauFigures } from "../../policy/index.js";
-import { businessDate, parseDate } from "../../time/index.js";
+import { businessDate, parseDateOrThrow } from "../../time/index.js";
 import { customerEventsMax } from "../adapters/decision-feature-source.js";
+import { type DecisionSummaryRow, summaryOf, summarySelect } from "../records/decision-summary.js";
 import type { Db, Tx } from "../sql/db.js";
+import { placeholders } from "../sql/dialect.js";
 
 /** An event of the log with the instant and business date the log keeps for it. */
 type DatedLogEvent = DatedEvent & { readonly eventId: string };
@@ -55,16 +52,6 @@ interface LineRow {
   state: string;
 }
 
-function epochDayOf(text: string): number {
-  const parsed = parseDate(text);
-  assert(parsed.ok, `a review date ${text} is YYYY-MM-DD`);
-  return parsed.value;
-}
-
-function placeholders(n: number): string {
-  return Array.from({ length: n }, () => "?").join(", ");
-}
-
 function chunks<T>(items: readonly T[], size: number): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
@@ -73,19 +60,20 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
 
 /**
  * A customer's events as one JSON array of [event_id, type, occurred_at, payload, occurred_ms, business_date]:
- * the log's own instant and business date of each event spare parsing occurred_at again. On SQLite they come
+ * the log's own instant and business date of each event spare parsing occurred_at again. SQLite aggregates them
  * in the order of the index the query walks (customer, instant), which `inLogOrder` checks and mends: sorting
  * them inside the aggregate cost a sort per customer.
  */
-function eventsAggregate(dialect: Tx["dialect"]): string {
-  return dialect === "sqlite"
-    ? "json_group_array(json_array(event_id, type, occurred_at, json(payload), occurred_ms, business_date))"
-    : `json_agg(json_build_array(event_id, type, occurred_at, payload::json, occurred_ms, business_date) ORDER BY occurred_ms, event_id)::text`;
+function eventsAggregate(tx: Tx): string {
+  return tx.sql.jsonArrayAgg(
+    ["event_id", "type", "occurred_at", tx.sql.jsonParse("payload"), "occurred_ms", "business_date"],
+    `occurred_ms, ${tx.sql.binary("event_id")}`,
+  );
 }
 
 export type PackedEvent = [string, string, string, unknown, number, number];
 
-/** Log order on SQLite: by instant, then by event id as its BINARY collation compares them (UTF-8 bytes). */
+/** Log order: by instant, then by event id as bytes (SQLite's BINARY collation, `binary` on PostgreSQL). */
 function compareLogOrder(a: PackedEvent, b: PackedEvent): number {
   return Number(a[4]) - Number(b[4]) || Buffer.compare(Buffer.from(a[0]), Buffer.from(b[0]));
 }
@@ -98,57 +86,6 @@ export function inLogOrder(packed: PackedEvent[]): PackedEvent[] {
     }
   }
   return packed;
-}
-
-/** The record fields a review reads from a customer's latest decision, in the order `summaryOf` takes them. */
-const summaryPaths = [
-  "decisionId",
-  "band",
-  "applied",
-  "previousLimitMinor",
-  "newLimitMinor",
-  "businessDate",
-  "history",
-  "features",
-  "bureau",
-  "versions",
-  "activePlan",
-  "explanation.plan",
-] as const;
-
-/**
- * Those fields as one JSON array, extracted by the database: a record is ~5 KB (score, trace, explanation),
- * and parsing all of it per line only to keep a fifth cost more than the rest of loading the line. Both
- * engines copy the stored JSON values' text, so numbers come back exactly as written.
- */
-function summarySelect(dialect: Tx["dialect"]): string {
-  if (dialect === "sqlite") {
-    return `json_extract(d.record, ${summaryPaths.map((p) => `'$.${p}'`).join(", ")})`;
-  }
-  const paths = summaryPaths.map((p) => `(d.record::json)#>'{${p.replace(".", ",")}}'`);
-  return `json_build_array(${paths.join(", ")})::text`;
-}
-
-function summaryOf(text: string): PreviousDecisionSummary {
-  const v = JSON.parse(text) as unknown[];
-  assert(Array.isArray(v) && v.length === summaryPaths.length, "a decision summary has every field");
-  const versions = decodeVersions(v[9]);
-  const madeBy = { decisionId: v[0], madeOn: v[5], versions };
-  const history = decodeHistory(v[6]);
-  return {
-    decisionId: v[0] as string,
-    band: v[1] as string,
-    applied: v[2] as boolean,
-    previousLimitMinor: v[3] as number,
-    newLimitMinor: v[4] as number,
-    businessDate: v[5] as string,
-    lastIncreaseOn: history.lastIncreaseOn,
-    limitsHeld: history.limitsHeld,
-    features: decodeFeatures(v[7]),
-    bureau: decodeBureau(v[8]),
-    versions,
-    activePlan: v[10] == null ? null : decodeActivePlan(v[10], madeBy, v[11]),
-  };
 }
 
 /** A partition's open lines with their inputs, read in one snapshot. */
@@ -170,13 +107,12 @@ export async function loadPartitionInputs(
     // One row per customer, its events already in log order as one JSON array: far fewer rows to step through
     // and build objects for than one row per event.
     const rows = await tx.all<{ customer_id: string; events: string }>(
-      `SELECT customer_id, ${eventsAggregate(tx.dialect)} AS events FROM events
+      `SELECT customer_id, ${eventsAggregate(tx)} AS events FROM events
         WHERE customer_id IN (${placeholders(ids.length)}) AND business_date <= ? GROUP BY customer_id`,
       [...ids, date],
     );
     for (const r of rows) {
-      const parsed = JSON.parse(r.events) as PackedEvent[];
-      const packed = tx.dialect === "sqlite" ? inLogOrder(parsed) : parsed;
+      const packed = inLogOrder(JSON.parse(r.events) as PackedEvent[]);
       // The engine's feature source reads at most this many events per customer, oldest first.
       const list: DatedLogEvent[] = [];
       for (let i = 0; i < packed.length && i < customerEventsMax; i++) {
@@ -186,13 +122,13 @@ export async function loadPartitionInputs(
       }
       events.set(r.customer_id, list);
     }
-    const decided = await tx.all<{ customer_id: string; summary: string }>(
-      `SELECT d.customer_id, ${summarySelect(tx.dialect)} AS summary FROM decisions d
+    const decided = await tx.all<DecisionSummaryRow & { customer_id: string }>(
+      `SELECT d.customer_id, ${summarySelect(tx.sql, "d")} FROM decisions d
         WHERE d.customer_id IN (${placeholders(ids.length)})
           AND d.seq = (SELECT MAX(x.seq) FROM decisions x WHERE x.customer_id = d.customer_id)`,
       ids,
     );
-    for (const r of decided) previous.set(r.customer_id, summaryOf(r.summary));
+    for (const r of decided) previous.set(r.customer_id, summaryOf(r));
   }
   const caps = new Map<string, number>();
   if (reviewId !== null) {
@@ -298,7 +234,7 @@ export async function runReviewTask(
   task: ReviewTask,
   reviews: ReviewStore,
 ): Promise<ReviewTaskResult> {
-  const date = epochDayOf(task.businessDate);
+  const date = parseDateOrThrow(task.businessDate);
   const reviewId = task.mode === "what-if" ? null : task.reviewId;
   const inputs = await db.read((tx) => loadPartitionInputs(tx, task.partition, date, reviewId));
   await resolver.prepare(inputs);

@@ -1,14 +1,19 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { macroInUse, policyInUse } from "../../test/explain-fixtures.js";
-import { featureIds } from "../features/index.js";
-import { defaultProduct } from "../lending/index.js";
-import { loadShippedDefaults } from "../store/index.js";
-import { type BusinessDate, fromYmd } from "../time/index.js";
-import { buildRecord, decide } from "./decide.js";
-import { productTermsOf } from "./decision-engine.js";
-import type { DecisionInputs, DecisionRecord } from "./decision-types.js";
+import { macroInUse, policyInUse } from "../../../test/explain-fixtures.js";
+import { loadShippedDefaults } from "../../app/index.js";
+import {
+  buildRecord,
+  type DecisionInputs,
+  type DecisionRecord,
+  decide,
+  productTermsOf,
+} from "../../engine/index.js";
+import { featureIds } from "../../features/index.js";
+import { defaultProduct } from "../../lending/index.js";
+import { type BusinessDate, fromYmd } from "../../time/index.js";
 import { decodeRecord, encodeRecord } from "./record-codec.js";
+import { restAt, restKey } from "./record-shapes.js";
 
 const shipped = loadShippedDefaults();
 const policy = policyInUse(shipped.policy, "ann-policy-1");
@@ -204,9 +209,9 @@ describe("record codec", () => {
   });
 
   it("stores the line by position with and without the amount overdue, and reads it back", () => {
-    /** The stored line: the eighth of the parts stored by position. */
+    /** The stored line, among the parts stored by position. */
     const storedLine = (record: DecisionRecord) =>
-      (JSON.parse(encodeRecord(record)) as { r: unknown[] }).r[7] as unknown[];
+      (JSON.parse(encodeRecord(record)) as Record<string, unknown[]>)[restKey]?.[restAt.line] as unknown[];
     fc.assert(
       fc.property(recordArb, fc.integer({ min: 0, max: 5_000_000 }), (record, overdueMinor) => {
         const { overdueMinor: _, ...before } = record.line;

@@ -1,0 +1,290 @@
+// The stored form of a decision record: the same record without what it says twice and without the keys of
+// its fixed-shape parts. A review writes a million of these; the full JSON (~3.8 KB) spilled most rows onto a
+// second page, and every byte went through the WAL and the checkpoint. The stored form (~1.4 KB) fits two
+// rows a page. The store owns it: the engine hands over `DecisionRecord`s, never text.
+//
+// The form is exact: `decodeRecord(encodeRecord(r))` is `r` with the same keys in the same order, so its
+// JSON is byte for byte the record's, whatever `r` holds. Each part is compacted only when it has exactly
+// the expected shape (record-shapes.ts, typed against the domain types) and its repeated values equal what
+// they repeat; anything else is stored as it is (record-form.test.ts checks the engine's records never are).
+// The decoder tells the two apart: a compacted part is an array (or, for the trigger detail and the
+// explanation, an object without the key the full part always starts with). A part stored as it is that
+// would read as compacted is wrapped as {"=": part}, and so is one that looks like such a wrapper.
+//
+// SQL reads no path of this form: what it filters or aggregates on is a column of the row (decision-row.ts),
+// and the parts a query reads whole (`storedPartPaths`) go through their `decode…` functions. Rows written
+// before this form are plain record JSON and decode as such; a plain record whose text would start like the
+// stored form is wrapped. Migration 020 read this form by position once, to backfill the columns: a change
+// to it is a new form version, never an edit of this one.
+
+import type { DecisionRecord, RecordedHistory, RecordedVersions } from "../../engine/index.js";
+import type { ActivePlan } from "../../explain/index.js";
+import { featureIds } from "../../features/index.js";
+import { assert } from "../../kernel/index.js";
+import type { BureauFigures, FeatureVector } from "../../policy/index.js";
+import {
+  attributionKeys,
+  bureauKeys,
+  firedRuleKeys,
+  formKey,
+  formPrefix,
+  formVersion,
+  historyKeys,
+  historyKeysHeld,
+  historyKeysHeldPlan,
+  isObject,
+  isWrapper,
+  lineKeys,
+  lineKeysOverdue,
+  type Obj,
+  planConditionKeys,
+  planConditionsAt,
+  planKeys,
+  planKeysWithReview,
+  planShapes,
+  planStepKeys,
+  productKeys,
+  type RestPart,
+  restAt,
+  restKey,
+  standardGroups,
+  traceOwnKeys,
+  wrapKey,
+} from "./record-shapes.js";
+
+export { encodeRecord, takesStoredForm } from "./record-encode.js";
+
+/** The parts SQL may read whole from a stored record (either form keeps them at these paths). */
+export const storedPartPaths = {
+  applied: ["applied"],
+  features: ["features"],
+  bureau: ["bureau"],
+  versions: ["versions"],
+  history: ["history"],
+  activePlan: ["activePlan"],
+  /** The plan the decision's explanation states (the compact `activePlan` refers to it). */
+  explanationPlan: ["explanation", "plan"],
+} as const satisfies Record<string, readonly string[]>;
+
+export type StoredPart = keyof typeof storedPartPaths;
+
+/** A stored part: compacted (an array) decoded by `decode`, else the part as it was. */
+function fromStored(stored: unknown, decode: (values: unknown[]) => unknown): unknown {
+  if (Array.isArray(stored)) return decode(stored);
+  return isWrapper(stored) ? stored[wrapKey] : stored;
+}
+
+/** A part compacted as an object without `key` (decoded by `decode`), wrapped, or as it was. */
+function fromStoredWithout(stored: unknown, key: string, decode: (part: Obj) => unknown): unknown {
+  if (isWrapper(stored)) return stored[wrapKey];
+  return isObject(stored) && !(key in stored) ? decode(stored) : stored;
+}
+
+function objectOf(keys: readonly string[], values: readonly unknown[]): Obj {
+  const out: Obj = {};
+  for (let i = 0; i < keys.length; i++) out[keys[i] as string] = values[i];
+  return out;
+}
+
+function decodeFixed(stored: unknown, keys: readonly string[]): unknown {
+  return fromStored(stored, (values) => objectOf(keys, values));
+}
+
+/** A stored `versions` value (either form) as the record's. */
+export function decodeVersions(stored: unknown): RecordedVersions {
+  return fromStored(stored, ([modelId, modelHash, policyId, policyVersion, arm, macroId, macroVersion]) => ({
+    modelId,
+    modelHash,
+    policyId,
+    policyVersion,
+    arm: arm ?? `${policyId}@${policyVersion}`,
+    macroId,
+    macroVersion,
+  })) as RecordedVersions;
+}
+
+/** A stored `bureau` value (either form) as the record's. */
+export function decodeBureau(stored: unknown): BureauFigures | null {
+  return decodeFixed(stored, bureauKeys) as BureauFigures | null;
+}
+
+/** A stored `history` value (either form) as the record's. */
+export function decodeHistory(stored: unknown): RecordedHistory {
+  return fromStored(stored, (values) =>
+    objectOf(
+      values.length === historyKeys.length
+        ? historyKeys
+        : values.length === historyKeysHeld.length
+          ? historyKeysHeld
+          : historyKeysHeldPlan,
+      values,
+    ),
+  ) as RecordedHistory;
+}
+
+function decodeLine(stored: unknown): unknown {
+  return fromStored(stored, (values) =>
+    objectOf(values.length === lineKeys.length ? lineKeys : lineKeysOverdue, values),
+  );
+}
+
+/** A stored `features` value (either form) as the record's feature vector. */
+export function decodeFeatures(stored: unknown): FeatureVector {
+  return decodeFixed(stored, featureIds) as FeatureVector;
+}
+
+function decodeTriggerDetail(stored: unknown, triggerId: unknown, kind: unknown): unknown {
+  return fromStoredWithout(stored, "triggerId", (rest) => {
+    const out: Obj = { triggerId, kind };
+    for (const key in rest) out[key] = rest[key];
+    return out;
+  });
+}
+
+function decodeOutcome(stored: unknown, s: Obj, action: unknown, versions: RecordedVersions): unknown {
+  return fromStored(stored, ([limit, rules, trace]) => ({
+    limitMinor: limit ?? s.newLimitMinor,
+    band: s.band,
+    action,
+    firedRules: (rules as unknown[]).map((r) => decodeFixed(r, firedRuleKeys)),
+    trace: fromStored(trace, (values) => {
+      const t = objectOf(traceOwnKeys, values);
+      t.previousLimitMinor = s.previousLimitMinor;
+      t.policyId = versions.policyId;
+      t.policyVersion = versions.policyVersion;
+      t.macroId = versions.macroId;
+      t.macroVersion = versions.macroVersion;
+      return t;
+    }),
+  }));
+}
+
+function decodeReason(stored: unknown): unknown {
+  return fromStored(stored, ([code, feature, value, attribute, pointsBelow, ...reach]) => {
+    const reason: Obj = {
+      code,
+      kind: "characteristic",
+      params: { feature, value, attribute, pointsBelow },
+      featureId: feature,
+      value,
+      pointsBelow,
+    };
+    if (reach.length > 0) {
+      reason.betterAt = reach[0];
+      reason.direction = reach[1];
+    }
+    return reason;
+  });
+}
+
+function decodeAttributionPart(stored: unknown, index: number): unknown {
+  if (typeof stored !== "number") return decodeFixed(stored, attributionKeys);
+  const [group, platformWide] = standardGroups[index] as (typeof standardGroups)[number];
+  return { group, amountMinor: stored, platformWide };
+}
+
+function decodePlan(stored: unknown): unknown {
+  return fromStored(stored, (values) => {
+    if (values.length === planKeys.length) return objectOf(planKeys, values);
+    if (values.length === planKeysWithReview.length) return objectOf(planKeysWithReview, values);
+    const keys = planShapes[values[values.length - 1] as number];
+    assert(keys !== undefined && keys.length === values.length - 1, "a stored plan names its shape");
+    const plan = objectOf(keys, values);
+    plan.steps = (plan.steps as unknown[]).map((step) => decodeFixed(step, planStepKeys));
+    if (keys[planConditionsAt] === "conditions")
+      plan.conditions = (plan.conditions as unknown[]).map((c) => decodeFixed(c, planConditionKeys));
+    return plan;
+  });
+}
+
+/**
+ * A stored `activePlan` value (either form) as the record's. `storedPlan` is the stored explanation's `plan`
+ * (read only for the compact form, which says the plan in force is the one this decision made).
+ */
+export function decodeActivePlan(
+  stored: unknown,
+  madeBy: { readonly decisionId: unknown; readonly madeOn: unknown; readonly versions: RecordedVersions },
+  storedPlan: unknown,
+): ActivePlan {
+  return fromStored(stored, () => {
+    const v = madeBy.versions;
+    return {
+      decisionId: madeBy.decisionId,
+      madeOn: madeBy.madeOn,
+      versions: {
+        modelId: v.modelId,
+        modelHash: v.modelHash,
+        policyId: v.policyId,
+        policyVersion: v.policyVersion,
+        macroId: v.macroId,
+        macroVersion: v.macroVersion,
+      },
+      plan: decodePlan(storedPlan),
+    };
+  }) as ActivePlan;
+}
+
+function decodeExplanation(stored: unknown, s: Obj): unknown {
+  return fromStoredWithout(stored, "format", (e) => {
+    const out: Obj = {
+      format: "headroom.explanation",
+      formatVersion: 1,
+      decisionId: s.decisionId,
+      previousLimitMinor: s.previousLimitMinor,
+      newLimitMinor: s.newLimitMinor,
+    };
+    for (const key in e) {
+      const value = e[key];
+      if (key === "reasons") out[key] = (value as unknown[]).map(decodeReason);
+      else if (key === "attribution") out[key] = (value as unknown[]).map(decodeAttributionPart);
+      else if (key === "plan") out[key] = decodePlan(value);
+      else out[key] = value;
+    }
+    return out;
+  });
+}
+
+/** A stored record text (either form) as the record. */
+export function decodeRecord(text: string): DecisionRecord {
+  const s = JSON.parse(text) as Obj;
+  if (!text.startsWith(formPrefix)) return s as unknown as DecisionRecord;
+  if (s[formKey] !== formVersion) return s[wrapKey] as DecisionRecord;
+  const rest = s[restKey] as unknown[];
+  const part = (name: RestPart) => rest[restAt[name]];
+  const triggerId = part("triggerId");
+  const trigger = part("trigger");
+  const action = part("action");
+  const versions = decodeVersions(s.versions);
+  // The record's keys in the engine's order (record-shapes.ts `recordKeys`).
+  const record: Obj = {
+    decisionId: s.decisionId,
+    triggerId,
+    trigger,
+    triggerDetail: decodeTriggerDetail(part("triggerDetail"), triggerId, trigger),
+    customerId: part("customerId"),
+    lineId: part("lineId"),
+    businessDate: s.businessDate,
+    versions,
+    features: decodeFeatures(s.features),
+    bureau: decodeBureau(s.bureau),
+    product: decodeFixed(part("product"), productKeys),
+    score: s.score,
+    band: s.band,
+    action,
+    line: decodeLine(part("line")),
+    history: decodeHistory(s.history),
+    previousLimitMinor: s.previousLimitMinor,
+    newLimitMinor: s.newLimitMinor,
+    freeze: part("freeze"),
+    outcome: decodeOutcome(part("outcome"), s, action, versions),
+    explanation: decodeExplanation(s.explanation, s),
+  };
+  if ("activePlan" in s) {
+    const madeBy = { decisionId: s.decisionId, madeOn: s.businessDate, versions };
+    record.activePlan = decodeActivePlan(s.activePlan, madeBy, (s.explanation as Obj | null)?.plan);
+  }
+  record.announcementId = part("announcementId");
+  record.applied = s.applied;
+  record.createdAt = part("createdAt");
+  return record as unknown as DecisionRecord;
+}
