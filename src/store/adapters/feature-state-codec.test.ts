@@ -20,7 +20,7 @@ import {
   planBlockWrites,
   stateBlockDays,
   tailBlockOf,
-} from "./feature-state.js";
+} from "./feature-state-codec.js";
 
 const dated = (events: readonly AnyEvent[]) =>
   events.map((event) => {
