@@ -94,7 +94,7 @@ describe.each(dialects)("bad input (%s)", (dialect) => {
       payload: { dryRun: true },
     });
     expect(r.statusCode, r.body).toBe(202);
-    await f.engine.reviews?.settled();
+    await f.engine.reviews.settled();
     const run = await f.app.inject({ url: `/v1/reviews/${r.json().reviewId}`, headers: op() });
     expect(run.json()).toMatchObject({ dryRun: true, phase: "what-if", status: "completed", error: null });
     expect({ ...(await f.counts()), audit_log: before.audit_log }).toEqual(before);

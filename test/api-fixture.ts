@@ -94,7 +94,7 @@ export async function startApi(
     counts: () => store.db.read((tx) => tableCounts(tx, writableTables)),
     async close() {
       // Background reviews (POST /v1/reviews, PUT /v1/macro) finish before their store closes.
-      await engine.reviews?.settled();
+      await engine.reviews.settled();
       await app.close();
       await store.close();
       await database.drop();

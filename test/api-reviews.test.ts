@@ -103,7 +103,7 @@ describe.each(dialects)("reviews over HTTP (%s)", (dialect) => {
       payload: { dryRun: true },
     });
     expect(r.statusCode, r.body).toBe(202);
-    await f.engine.reviews?.settled();
+    await f.engine.reviews.settled();
     const status = (await f.app.inject({ url: `/v1/reviews/${r.json().reviewId}`, headers: op() })).json();
     expect(status).toMatchObject({ dryRun: true, status: "completed", total: 2, done: 2 });
     expect([status.increases, status.decreases, status.unchanged]).toEqual([
@@ -122,7 +122,7 @@ describe.each(dialects)("reviews over HTTP (%s)", (dialect) => {
     const r = await f.app.inject({ method: "POST", url: "/v1/reviews", headers: op(), payload: {} });
     expect(r.statusCode, r.body).toBe(202);
     const { reviewId } = r.json();
-    await f.engine.reviews?.settled();
+    await f.engine.reviews.settled();
     const status = (await f.app.inject({ url: `/v1/reviews/${reviewId}`, headers: op() })).json();
     expect(status).toMatchObject({
       reviewId,
@@ -176,7 +176,7 @@ describe.each(dialects)("reviews over HTTP (%s)", (dialect) => {
     const r = await f.app.inject({ method: "PUT", url: "/v1/macro", headers: op(), payload: next });
     expect(r.statusCode, r.body).toBe(200);
     expect(r.json().reviewId).toMatch(/^macro-/);
-    await f.engine.reviews?.settled();
+    await f.engine.reviews.settled();
     const status = (await f.app.inject({ url: `/v1/reviews/${r.json().reviewId}`, headers: op() })).json();
     expect(status).toMatchObject({ kind: "macro.changed", status: "completed", total: 2, done: 2 });
     expect((await decisions("macro.changed")).length).toBe(2);

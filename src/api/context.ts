@@ -1,5 +1,5 @@
-// What every route plugin receives: the store, the engine services, the frozen config, the clock, metrics and
-// the authenticator. Engine services that are optional answer 503 `feature_unavailable` when absent.
+// What every route plugin receives: the store, the engine services (all required), the frozen config, the clock,
+// metrics and the authenticator; and ApiApp, the Fastify instance whose handlers are typed from their schemas.
 
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type {
@@ -15,7 +15,6 @@ import type { Clock } from "../kernel/index.js";
 import type { Store } from "../store/index.js";
 import type { Authenticator } from "./auth.js";
 import type { ApiConfig } from "./config.js";
-import { ApiError } from "./errors.js";
 import type { Metrics } from "./metrics.js";
 
 /** Batch ingestion of behaviour events (the events engineer's ingest service). */
@@ -118,13 +117,13 @@ export interface ExperimentsSummary {
   readonly arms: readonly ExperimentArmReport[];
 }
 
-/** The domain services behind the routes. Only lending is required; the rest light up as they are given. */
+/** The domain services behind the routes, every one of them given (src/api/wiring.ts builds them all). */
 export interface ApiEngine {
   readonly lending: LendingService;
-  readonly decisions?: DecisionEngine | undefined;
-  readonly registry?: RegistryService | undefined;
-  readonly ingest?: EventIngest | undefined;
-  readonly reviews?: ReviewRunner | undefined;
+  readonly decisions: DecisionEngine;
+  readonly registry: RegistryService;
+  readonly ingest: EventIngest;
+  readonly reviews: ReviewRunner;
 }
 
 /** The Fastify instance routes register on: handlers are typed from their TypeBox route schemas. */
@@ -143,10 +142,4 @@ export interface ApiContext {
   readonly clock: Clock;
   readonly metrics: Metrics;
   readonly auth: Authenticator;
-}
-
-export function required<T>(service: T | undefined, what: string): T {
-  if (service === undefined)
-    throw new ApiError("feature_unavailable", `${what} is not available on this server`);
-  return service;
 }

@@ -263,10 +263,6 @@ export const errorTable = {
     status: 500,
     meaning: "the server's store location is not a SQLite path or a postgres URL (a configuration error).",
   },
-  feature_unavailable: {
-    status: 503,
-    meaning: "the route's service is not configured on this server.",
-  },
   store_unavailable: { status: 503, meaning: "the database does not answer." },
   store_busy: { status: 503, meaning: "the database stayed locked past every retry." },
   store_conflict: { status: 503, meaning: "a transaction lost every retry of a race." },
@@ -283,6 +279,8 @@ export const retiredErrorCodes = {
   review_in_progress: "never answered: starting a review while one runs resumes the running one.",
   outstanding_balance: "never answered: the lending code is `line_has_outstanding`.",
   rejected: "never answered: every domain rejection has its own code.",
+  feature_unavailable:
+    "503 while a route's service could be left out of a server; every server now has every service.",
 } as const satisfies Record<string, string>;
 
 /** Each code's HTTP status (the table's status column). */

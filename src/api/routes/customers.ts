@@ -10,7 +10,7 @@ import { type LineState, lineView, overdueFreezeReason } from "../../lending/ind
 import { lineOfCustomer, listCustomerLines } from "../../store/index.js";
 import { parseDateOrThrow } from "../../time/index.js";
 import { notFound, type Principal, requireCustomer } from "../auth.js";
-import { type ApiApp, type ApiContext, required } from "../context.js";
+import type { ApiApp, ApiContext } from "../context.js";
 import { ApiError, fromRejection } from "../errors.js";
 import { renderDecisionSummary, renderExplanationResponse } from "../render.js";
 import {
@@ -124,7 +124,7 @@ export function registerCustomerRoutes(app: ApiApp, ctx: ApiContext): void {
       const page = rows.slice(0, limit);
       const items = [];
       for (const r of page) {
-        const latest = ctx.engine.decisions ? await ctx.engine.decisions.latestDecision(r.customerId) : null;
+        const latest = await ctx.engine.decisions.latestDecision(r.customerId);
         items.push({
           customerId: r.customerId,
           lineId: r.lineId,
@@ -154,7 +154,7 @@ export function registerCustomerRoutes(app: ApiApp, ctx: ApiContext): void {
     async (request) => {
       const { customerId } = request.params;
       const state = await visibleCustomerLine(ctx, request.principal!, customerId);
-      const latest = ctx.engine.decisions ? await ctx.engine.decisions.latestDecision(customerId) : null;
+      const latest = await ctx.engine.decisions.latestDecision(customerId);
       return customerView(state, latest, await ctx.engine.lending.businessDate());
     },
   );
@@ -175,7 +175,7 @@ export function registerCustomerRoutes(app: ApiApp, ctx: ApiContext): void {
       const { customerId } = request.params;
       const { lang } = request.query;
       const state = await visibleCustomerLine(ctx, request.principal!, customerId);
-      const decisions = required(ctx.engine.decisions, "the decision engine");
+      const decisions = ctx.engine.decisions;
       const latest = await decisions.latestDecision(customerId);
       if (!latest) throw notFound("decision");
       // The arrears as they stand now lead the plan, not those recorded: the latest decision may predate them.
@@ -204,7 +204,7 @@ export function registerCustomerRoutes(app: ApiApp, ctx: ApiContext): void {
       const q = request.query;
       const cursor = checkedDecisionCursor(q.cursor);
       await visibleCustomerLine(ctx, request.principal!, customerId);
-      const decisions = required(ctx.engine.decisions, "the decision engine");
+      const decisions = ctx.engine.decisions;
       const page = await decisions.listDecisions({
         customerId,
         limit: pageSize(q.limit),
@@ -238,7 +238,7 @@ export function registerCustomerRoutes(app: ApiApp, ctx: ApiContext): void {
       const principal = request.principal!;
       const state = await visibleCustomerLine(ctx, principal, customerId);
       if (state.status === "frozen") throw lineFrozenError(state);
-      const decisions = required(ctx.engine.decisions, "the decision engine");
+      const decisions = ctx.engine.decisions;
       const outcome = await decisions.decideForCustomer(customerId, {
         kind: "reevaluation.requested",
         // One trigger per request: the engine's rate limit, not trigger de-duplication, answers a repeat.

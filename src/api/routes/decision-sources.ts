@@ -6,7 +6,7 @@ import { Type } from "@sinclair/typebox";
 import { eventSourcesThrough } from "../../store/index.js";
 import { parseDateOrThrow, parseInstant } from "../../time/index.js";
 import { notFound } from "../auth.js";
-import { type ApiApp, type ApiContext, required } from "../context.js";
+import type { ApiApp, ApiContext } from "../context.js";
 import { errorResponses, Id } from "../schemas.js";
 
 const Source = Type.Union([Type.String(), Type.Null()]);
@@ -47,7 +47,7 @@ export function registerDecisionSourceRoutes(app: ApiApp, ctx: ApiContext): void
     },
     async (request) => {
       const { decisionId } = request.params;
-      const decisions = required(ctx.engine.decisions, "the decision engine");
+      const decisions = ctx.engine.decisions;
       const record = await decisions.getDecision(decisionId);
       if (!record) throw notFound("decision");
       const atMs = parseInstant(record.createdAt);

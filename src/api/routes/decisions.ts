@@ -5,7 +5,7 @@ import { Type } from "@sinclair/typebox";
 import type { TriggerKind } from "../../engine/index.js";
 import { listAnnouncementRows } from "../../store/index.js";
 import { actorOf, canSeeCustomer, notFound } from "../auth.js";
-import { type ApiApp, type ApiContext, required } from "../context.js";
+import type { ApiApp, ApiContext } from "../context.js";
 import { fromRejection } from "../errors.js";
 import { renderDecisionRecord, renderDecisionSummary } from "../render.js";
 import {
@@ -37,7 +37,7 @@ export function registerDecisionRoutes(app: ApiApp, ctx: ApiContext): void {
     async (request) => {
       const { decisionId } = request.params;
       const { lang } = request.query;
-      const decisions = required(ctx.engine.decisions, "the decision engine");
+      const decisions = ctx.engine.decisions;
       const record = await decisions.getDecision(decisionId);
       if (!record || !canSeeCustomer(request.principal!, record.customerId)) throw notFound("decision");
       return renderDecisionRecord(record, lang ?? "en");
@@ -69,7 +69,7 @@ export function registerDecisionRoutes(app: ApiApp, ctx: ApiContext): void {
       const cursor = checkedDecisionCursor(q.cursor);
       const from = checkedDate("from", q.from);
       const to = checkedDate("to", q.to);
-      const decisions = required(ctx.engine.decisions, "the decision engine");
+      const decisions = ctx.engine.decisions;
       const page = await decisions.listDecisions({
         limit: pageSize(q.limit),
         ...(cursor !== undefined ? { cursor } : {}),
@@ -109,7 +109,7 @@ export function registerDecisionRoutes(app: ApiApp, ctx: ApiContext): void {
     },
     async (request) => {
       const { decisionId } = request.params;
-      const decisions = required(ctx.engine.decisions, "the decision engine");
+      const decisions = ctx.engine.decisions;
       const report = await decisions.replay(decisionId);
       if (!report.ok) {
         if (report.error.code === "decision_not_found") throw notFound("decision");

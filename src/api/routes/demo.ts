@@ -54,7 +54,7 @@ export function registerDemoRoutes(app: ApiApp, ctx: ApiContext): void {
         lastChange: "increase" | "decrease" | "none";
       }[] = [];
       for (const r of rows) {
-        const latest = ctx.engine.decisions ? await ctx.engine.decisions.latestDecision(r.customerId) : null;
+        const latest = await ctx.engine.decisions.latestDecision(r.customerId);
         const change = latest ? latest.newLimitMinor - latest.previousLimitMinor : 0;
         items.push({
           customerId: r.customerId,

@@ -5,7 +5,7 @@
 
 import { Type } from "@sinclair/typebox";
 import { assert } from "../../kernel/index.js";
-import { type ApiApp, type ApiContext, required } from "../context.js";
+import type { ApiApp, ApiContext } from "../context.js";
 import { errorResponses } from "../schemas.js";
 
 export const eventBatchMax = 1_000;
@@ -40,7 +40,7 @@ export function registerEventRoutes(app: ApiApp, ctx: ApiContext): void {
       const { events } = request.body;
       const principal = request.principal!;
       assert(principal.role !== "borrower", "the route's access level keeps borrower keys out");
-      const ingest = required(ctx.engine.ingest, "event ingestion");
+      const ingest = ctx.engine.ingest;
       const result = await ingest.ingest(
         events,
         { kind: "key", role: principal.role, keyId: principal.keyId },

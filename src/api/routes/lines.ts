@@ -192,15 +192,13 @@ export function registerLineRoutes(app: ApiApp, ctx: ApiContext): void {
             | undefined;
           let decisionId: string | null = null;
           let line = receipt.line;
-          if (ctx.engine.decisions) {
-            const decided = await ctx.engine.decisions.handleLendingEvents(events as unknown as AnyEvent[]);
-            const last = decided.at(-1);
-            if (last) {
-              decisionId = last.decisionId;
-              ctx.metrics.inc("headroom_decisions_total", { trigger: last.trigger });
-              const after = await ctx.engine.lending.getLine(lineId);
-              if (after) line = lineView(after.state);
-            }
+          const decided = await ctx.engine.decisions.handleLendingEvents(events as unknown as AnyEvent[]);
+          const last = decided.at(-1);
+          if (last) {
+            decisionId = last.decisionId;
+            ctx.metrics.inc("headroom_decisions_total", { trigger: last.trigger });
+            const after = await ctx.engine.lending.getLine(lineId);
+            if (after) line = lineView(after.state);
           }
           return {
             status: 201,

@@ -17,7 +17,7 @@ import {
 } from "../../store/index.js";
 import { parseDateOrThrow } from "../../time/index.js";
 import { actorOf, notFound, type Principal } from "../auth.js";
-import { type ApiApp, type ApiContext, required } from "../context.js";
+import type { ApiApp, ApiContext } from "../context.js";
 import { ApiError, fromRejection } from "../errors.js";
 import {
   badDpdMin,
@@ -108,7 +108,7 @@ export function registerOperatorRoutes(app: ApiApp, ctx: ApiContext): void {
     { config: op, schema: { tags: ["operations"], response: errorResponses } },
     async () => {
       const businessDate = await ctx.engine.lending.businessDate();
-      const macro = ctx.engine.registry ? await ctx.engine.registry.currentMacro() : null;
+      const macro = await ctx.engine.registry.currentMacro();
       const data = await ctx.store.db.read(async (tx) => ({
         aggregates: await portfolioAggregates(tx),
         scores: await latestScoreCounts(tx),
@@ -145,7 +145,7 @@ export function registerOperatorRoutes(app: ApiApp, ctx: ApiContext): void {
     "/v1/policies",
     { config: op, schema: { tags: ["policies"], response: errorResponses } },
     async () => {
-      const registry = required(ctx.engine.registry, "the registry");
+      const registry = ctx.engine.registry;
       const arms = await registry.activeArms();
       const policies = await registry.store.listPolicies();
       return {
@@ -168,7 +168,7 @@ export function registerOperatorRoutes(app: ApiApp, ctx: ApiContext): void {
     "/v1/policies",
     { config: op, schema: { tags: ["policies"], body: Doc, response: errorResponses } },
     async (request, reply) => {
-      const registry = required(ctx.engine.registry, "the registry");
+      const registry = ctx.engine.registry;
       const document = parseDocument(request.body);
       const result = await registry.publishPolicy(document);
       if (!result.ok) throw fromRejection(conflictAs("policy_version_exists", result.error));
@@ -204,7 +204,7 @@ export function registerOperatorRoutes(app: ApiApp, ctx: ApiContext): void {
     async (request) => {
       const { policyId, version } = request.params;
       const weight = request.body.weight;
-      const registry = required(ctx.engine.registry, "the registry");
+      const registry = ctx.engine.registry;
       const stored = await registry.store.getPolicy(policyId, version);
       if (!stored) throw notFound("policy version");
       const before = await registry.activeArms();
@@ -230,8 +230,8 @@ export function registerOperatorRoutes(app: ApiApp, ctx: ApiContext): void {
       },
     },
     async (request) => {
-      const reviews = required(ctx.engine.reviews, "what-if runs");
-      const registry = required(ctx.engine.registry, "the registry");
+      const reviews = ctx.engine.reviews;
+      const registry = ctx.engine.registry;
       const body = request.body;
       const policy = body.policy === undefined ? undefined : parseDocument(body.policy);
       const macro = body.macro === undefined ? undefined : parseDocument(body.macro);
@@ -259,7 +259,7 @@ export function registerOperatorRoutes(app: ApiApp, ctx: ApiContext): void {
   );
 
   app.get("/v1/macro", { config: op, schema: { tags: ["macro"], response: errorResponses } }, async () => {
-    const registry = required(ctx.engine.registry, "the registry");
+    const registry = ctx.engine.registry;
     const current = await registry.currentMacro();
     if (!current) throw notFound("macro settings");
     const stored = await registry.store.getMacro(current.macroId, current.version);
@@ -275,21 +275,20 @@ export function registerOperatorRoutes(app: ApiApp, ctx: ApiContext): void {
     "/v1/macro",
     { config: op, schema: { tags: ["macro"], body: Doc, response: errorResponses } },
     async (request) => {
-      const registry = required(ctx.engine.registry, "the registry");
+      const registry = ctx.engine.registry;
       const before = await registry.currentMacro();
       const result = await registry.setMacro(parseDocument(request.body));
       if (!result.ok) throw fromRejection(result.error);
       // A macro that changes what is in force re-decides the portfolio; re-publishing the current one does not.
       const changed =
         before === null || before.macroId !== result.value.subject || before.version !== result.value.version;
-      const review =
-        ctx.engine.reviews && changed
-          ? await ctx.engine.reviews.start({
-              dryRun: false,
-              actor: actorOf(request.principal!),
-              kind: "macro.changed",
-            })
-          : null;
+      const review = changed
+        ? await ctx.engine.reviews.start({
+            dryRun: false,
+            actor: actorOf(request.principal!),
+            kind: "macro.changed",
+          })
+        : null;
       await audit(
         ctx,
         request.principal!,
@@ -317,7 +316,7 @@ export function registerOperatorRoutes(app: ApiApp, ctx: ApiContext): void {
       },
     },
     async (request, reply) => {
-      const reviews = required(ctx.engine.reviews, "portfolio reviews");
+      const reviews = ctx.engine.reviews;
       const dryRun = request.body.dryRun ?? false;
       const started = await reviews.start({ dryRun, actor: actorOf(request.principal!) });
       await audit(ctx, request.principal!, "review.started", started.reviewId, null, { dryRun });
@@ -331,7 +330,7 @@ export function registerOperatorRoutes(app: ApiApp, ctx: ApiContext): void {
     async (request) => {
       const q = request.query;
       refuseCursor(q.cursor);
-      const reviews = required(ctx.engine.reviews, "portfolio reviews");
+      const reviews = ctx.engine.reviews;
       return { items: await reviews.list(pageSize(q.limit)), nextCursor: null };
     },
   );
@@ -347,7 +346,7 @@ export function registerOperatorRoutes(app: ApiApp, ctx: ApiContext): void {
       },
     },
     async (request) => {
-      const reviews = required(ctx.engine.reviews, "portfolio reviews");
+      const reviews = ctx.engine.reviews;
       const found = await reviews.get(request.params.reviewId);
       if (!found) throw notFound("review");
       return found;
@@ -355,7 +354,7 @@ export function registerOperatorRoutes(app: ApiApp, ctx: ApiContext): void {
   );
 
   app.get("/v1/models", { config: op, schema: { tags: ["models"], response: errorResponses } }, async () => {
-    const registry = required(ctx.engine.registry, "the registry");
+    const registry = ctx.engine.registry;
     const active = await registry.store.getPointer("model.active");
     const models = await registry.store.listModels();
     return {
@@ -367,7 +366,7 @@ export function registerOperatorRoutes(app: ApiApp, ctx: ApiContext): void {
     "/v1/models",
     { config: op, schema: { tags: ["models"], response: errorResponses } },
     async (request, reply) => {
-      const registry = required(ctx.engine.registry, "the registry");
+      const registry = ctx.engine.registry;
       let model = request.body as never;
       let format: "json" | "pmml" = "json";
       if (typeof request.body === "string") {
@@ -399,7 +398,7 @@ export function registerOperatorRoutes(app: ApiApp, ctx: ApiContext): void {
     },
     async (request) => {
       const { modelId } = request.params;
-      const registry = required(ctx.engine.registry, "the registry");
+      const registry = ctx.engine.registry;
       const before = await registry.store.getPointer("model.active");
       const result = await registry.activateModel(modelId);
       if (!result.ok) {
@@ -429,7 +428,7 @@ export function registerOperatorRoutes(app: ApiApp, ctx: ApiContext): void {
       },
     },
     async (request) => {
-      const registry = required(ctx.engine.registry, "the registry");
+      const registry = ctx.engine.registry;
       const resolved = await registry.resolveModel(request.params.modelId);
       if (!resolved) throw notFound("model");
       const model = resolved.model;
@@ -497,6 +496,6 @@ export function registerOperatorRoutes(app: ApiApp, ctx: ApiContext): void {
   app.get(
     "/v1/experiments",
     { config: op, schema: { tags: ["policies"], response: errorResponses } },
-    async () => required(ctx.engine.reviews, "the experiments report").experiments(),
+    async () => ctx.engine.reviews.experiments(),
   );
 }
