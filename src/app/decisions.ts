@@ -67,7 +67,6 @@ export async function openDecisionEngine(db: Db, options: DecisionWiringOptions)
     registry,
     features: createEventLogFeatureSource(
       db,
-      product.timeZone,
       createEventLog(db, { timeZone: product.timeZone, latenessMaxMs: latenessMaxMsDefault }),
     ),
     clock: options.clock,

@@ -33,6 +33,7 @@ export {
   withOnTime,
 } from "./decision-workflow.js";
 export type * from "./event-log-port.js";
+export { type LoggedEvent, latestBureauFigures, snapshotOfEvents } from "./feature-snapshot.js";
 export {
   appendBatchMax,
   type BatchPlan,

@@ -3,9 +3,15 @@
 // (a decision for an earlier date) the customer's events up to the date rebuilt into a state. Bureau
 // figures are the latest `bureau.reported` on or before the date. Rebuild == incremental (src/features).
 
-import type { EventLog, FeatureSnapshot, FeatureSource } from "../../engine/index.js";
+import {
+  type EventLog,
+  type FeatureSnapshot,
+  type FeatureSource,
+  type LoggedEvent,
+  snapshotOfEvents,
+} from "../../engine/index.js";
 import type { AnyEvent } from "../../events/index.js";
-import { type FeatureState, featuresAt, rebuildFeatures } from "../../features/index.js";
+import { type FeatureState, featuresAt } from "../../features/index.js";
 import { businessDate } from "../../time/index.js";
 import type { Db } from "../sql/db.js";
 
@@ -17,6 +23,8 @@ interface EventRowOut {
   customer_id: string;
   type: string;
   occurred_at: string;
+  occurred_ms: number;
+  business_date: number;
   payload: string;
 }
 
@@ -31,7 +39,7 @@ function bureauAsOf(state: FeatureState, date: number): FeatureSnapshot["bureau"
   return base === null ? null : { monthlyIncomeMinor: base[2], externalDebtMinor: base[3] };
 }
 
-export function createEventLogFeatureSource(db: Db, timeZone: string, log?: EventLog): FeatureSource {
+export function createEventLogFeatureSource(db: Db, log?: EventLog): FeatureSource {
   return {
     async featuresAt(customerId: string, date: number): Promise<FeatureSnapshot> {
       if (log !== undefined) {
@@ -42,33 +50,23 @@ export function createEventLogFeatureSource(db: Db, timeZone: string, log?: Even
       }
       return db.read(async (tx) => {
         const rows = await tx.all<EventRowOut>(
-          `SELECT event_id, customer_id, type, occurred_at, payload FROM events
-            WHERE customer_id = ? AND business_date <= ? ORDER BY occurred_ms, event_id LIMIT ?`,
+          `SELECT event_id, customer_id, type, occurred_at, occurred_ms, business_date, payload FROM events
+            WHERE customer_id = ? AND business_date <= ? ORDER BY occurred_ms, ${tx.sql.binary("event_id")} LIMIT ?`,
           [customerId, date, customerEventsMax],
         );
-        const events = rows.map(
-          (r) =>
-            ({
-              eventId: r.event_id,
-              customerId: r.customer_id,
-              type: r.type,
-              occurredAt: r.occurred_at,
-              payload: JSON.parse(r.payload) as unknown,
-            }) as AnyEvent,
-        );
-        const state = rebuildFeatures(events, timeZone);
-        let bureau: FeatureSnapshot["bureau"] = null;
-        for (let i = events.length - 1; i >= 0; i--) {
-          const event = events[i] as AnyEvent;
-          if (event.type === "bureau.reported") {
-            bureau = {
-              monthlyIncomeMinor: event.payload.monthlyIncomeMinor,
-              externalDebtMinor: event.payload.externalDebtMinor,
-            };
-            break;
-          }
-        }
-        return { features: featuresAt(state, businessDate(date)), bureau };
+        const events: LoggedEvent[] = rows.map((r) => ({
+          event: {
+            eventId: r.event_id,
+            customerId: r.customer_id,
+            type: r.type,
+            occurredAt: r.occurred_at,
+            payload: JSON.parse(r.payload) as unknown,
+          } as AnyEvent,
+          eventId: r.event_id,
+          occurredAtMs: Number(r.occurred_ms),
+          businessDate: Number(r.business_date),
+        }));
+        return snapshotOfEvents(events, date);
       });
     },
   };
