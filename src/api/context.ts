@@ -12,7 +12,7 @@ import type {
 import type { DecisionEngine, LendingService, RegistryService, WhatIfReport } from "../engine/index.js";
 import type { EventSource, SourceRules } from "../events/index.js";
 import type { Clock } from "../kernel/index.js";
-import type { Store } from "../store/index.js";
+import type { ApiReadModel, Store } from "../store/index.js";
 import type { Authenticator } from "./auth.js";
 import type { ApiConfig } from "./config.js";
 import type { Metrics } from "./metrics.js";
@@ -137,6 +137,8 @@ export type ApiApp = FastifyInstance<
 
 export interface ApiContext {
   readonly store: Store;
+  /** Every read a route makes, by name (routes never open a transaction to read). */
+  readonly reads: ApiReadModel;
   readonly engine: ApiEngine;
   readonly config: ApiConfig;
   readonly clock: Clock;

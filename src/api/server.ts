@@ -12,7 +12,7 @@ import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import { Ajv } from "ajv";
 import Fastify, { type FastifyInstance } from "fastify";
 import type { Clock } from "../kernel/index.js";
-import type { Store } from "../store/index.js";
+import { createApiReadModel, type Store } from "../store/index.js";
 import { type AccessLevel, createAuthenticator, type Principal, requireLevel } from "./auth.js";
 import type { ApiConfig } from "./config.js";
 import type { ApiContext, ApiEngine } from "./context.js";
@@ -185,6 +185,7 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
   const metrics = new Metrics();
   const context: ApiContext = {
     store,
+    reads: createApiReadModel(store.db),
     engine,
     config,
     clock,

@@ -34,6 +34,7 @@ export {
 } from "./audit/verify.js";
 export { type Migration, migrations } from "./migrations/index.js";
 export * from "./read-models/api-queries.js";
+export * from "./read-models/api-reads.js";
 export * from "./read-models/monitoring-queries.js";
 export * from "./read-models/portfolio-queries.js";
 export { decisionDerivedColumns, decisionRow } from "./records/decision-row.js";

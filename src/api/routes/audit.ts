@@ -1,7 +1,6 @@
 // The operator audit log: every operator change (who, what, before, after), newest first.
 
 import { Type } from "@sinclair/typebox";
-import { listAudit } from "../../store/index.js";
 import type { ApiApp, ApiContext } from "../context.js";
 import { decodeCursor, encodeCursor, errorResponses, PageQuery, pageSize } from "../schemas.js";
 
@@ -36,7 +35,7 @@ export function registerAuditRoutes(app: ApiApp, ctx: ApiContext): void {
       const q = request.query;
       const limit = pageSize(q.limit);
       const before = decodeCursor(q.cursor, (v): v is number => Number.isSafeInteger(v));
-      const rows = await ctx.store.db.read((tx) => listAudit(tx, limit + 1, before));
+      const rows = await ctx.reads.auditPage(limit + 1, before);
       const page = rows.slice(0, limit);
       const last = page.at(-1);
       return {

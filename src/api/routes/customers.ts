@@ -7,7 +7,6 @@ import { Type } from "@sinclair/typebox";
 import { type DecisionRecord, overdueMinorOf } from "../../engine/index.js";
 import { formatMoney, type OverdueStanding } from "../../explain/index.js";
 import { type LineState, lineView, overdueFreezeReason } from "../../lending/index.js";
-import { lineOfCustomer, listCustomerLines } from "../../store/index.js";
 import { parseDateOrThrow } from "../../time/index.js";
 import { notFound, type Principal, requireCustomer } from "../auth.js";
 import type { ApiApp, ApiContext } from "../context.js";
@@ -75,7 +74,7 @@ export async function visibleCustomerLine(
   customerId: string,
 ): Promise<LineState> {
   requireCustomer(principal, customerId);
-  const lineId = await ctx.store.db.read((tx) => lineOfCustomer(tx, customerId));
+  const lineId = await ctx.reads.lineOfCustomer(customerId);
   const stored = lineId === null ? null : await ctx.engine.lending.getLine(lineId);
   if (!stored) throw notFound("customer");
   return stored.state;
@@ -118,9 +117,11 @@ export function registerCustomerRoutes(app: ApiApp, ctx: ApiContext): void {
       const q = request.query;
       const limit = pageSize(q.limit);
       const after = decodeCursor(q.cursor, (v): v is string => typeof v === "string");
-      const rows = await ctx.store.db.read((tx) =>
-        listCustomerLines(tx, { afterCustomerId: after, limit: limit + 1, status: q.status ?? null }),
-      );
+      const rows = await ctx.reads.customerLines({
+        afterCustomerId: after,
+        limit: limit + 1,
+        status: q.status ?? null,
+      });
       const page = rows.slice(0, limit);
       const items = [];
       for (const r of page) {

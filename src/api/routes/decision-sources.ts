@@ -3,7 +3,6 @@
 // key ids are the lender's, not the borrower's business.
 
 import { Type } from "@sinclair/typebox";
-import { eventSourcesThrough } from "../../store/index.js";
 import { parseDateOrThrow, parseInstant } from "../../time/index.js";
 import { notFound } from "../auth.js";
 import type { ApiApp, ApiContext } from "../context.js";
@@ -52,8 +51,10 @@ export function registerDecisionSourceRoutes(app: ApiApp, ctx: ApiContext): void
       if (!record) throw notFound("decision");
       const atMs = parseInstant(record.createdAt);
       const throughMs = atMs.ok ? atMs.value : Number.MAX_SAFE_INTEGER;
-      const found = await ctx.store.db.read((tx) =>
-        eventSourcesThrough(tx, record.customerId, parseDateOrThrow(record.businessDate), throughMs),
+      const found = await ctx.reads.eventSources(
+        record.customerId,
+        parseDateOrThrow(record.businessDate),
+        throughMs,
       );
       const bySource = new Map<string | null, { events: number; types: Record<string, number> }>();
       for (const c of found.counts) {

@@ -3,7 +3,6 @@
 
 import { Type } from "@sinclair/typebox";
 import type { TriggerKind } from "../../engine/index.js";
-import { listAnnouncementRows } from "../../store/index.js";
 import { actorOf, canSeeCustomer, notFound } from "../auth.js";
 import type { ApiApp, ApiContext } from "../context.js";
 import { fromRejection } from "../errors.js";
@@ -147,7 +146,7 @@ export function registerDecisionRoutes(app: ApiApp, ctx: ApiContext): void {
     async (request) => {
       const { lang } = request.query;
       const l = lang ?? "en";
-      const rows = await ctx.store.db.read((tx) => listAnnouncementRows(tx, announcementsPageMax));
+      const rows = await ctx.reads.announcements(announcementsPageMax);
       return {
         items: rows.map((r) => ({
           announcementId: r.announcementId,

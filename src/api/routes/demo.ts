@@ -2,7 +2,6 @@
 // short-lived key for the web UI, handed out to loopback callers only.
 
 import { Type } from "@sinclair/typebox";
-import { lineOfCustomer, listCustomerLines } from "../../store/index.js";
 import { createApiKey, notFound } from "../auth.js";
 import type { ApiApp, ApiContext } from "../context.js";
 import { ApiError } from "../errors.js";
@@ -44,9 +43,7 @@ export function registerDemoRoutes(app: ApiApp, ctx: ApiContext): void {
       },
     },
     async () => {
-      const rows = await ctx.store.db.read((tx) =>
-        listCustomerLines(tx, { afterCustomerId: null, limit: demoScanMax, status: null }),
-      );
+      const rows = await ctx.reads.customerLines({ afterCustomerId: null, limit: demoScanMax, status: null });
       const items: {
         customerId: string;
         persona: string;
@@ -88,7 +85,7 @@ export function registerDemoRoutes(app: ApiApp, ctx: ApiContext): void {
         throw new ApiError("demo_loopback_only", "demo sessions are for this machine only");
       const body = request.body;
       if (body.role === "borrower") {
-        const lineId = await ctx.store.db.read((tx) => lineOfCustomer(tx, body.customerId));
+        const lineId = await ctx.reads.lineOfCustomer(body.customerId);
         if (lineId === null) throw notFound("customer");
       }
       const created = await createApiKey(ctx.store.db, ctx.clock, {

@@ -5,7 +5,6 @@
 import { Type } from "@sinclair/typebox";
 import type { AnyEvent } from "../../events/index.js";
 import { type LineState, lineView, scheduleView } from "../../lending/index.js";
-import { eventsByIds } from "../../store/index.js";
 import { canSeeCustomer, notFound, type Principal } from "../auth.js";
 import type { ApiApp, ApiContext } from "../context.js";
 import { fromRejection } from "../errors.js";
@@ -186,7 +185,7 @@ export function registerLineRoutes(app: ApiApp, ctx: ApiContext): void {
           const outcome = await ctx.engine.lending.repay(lineId, body, { idempotencyKey: key });
           if (!outcome.ok) throw fromRejection(outcome.error);
           const receipt = outcome.value;
-          const events = await ctx.store.db.read((tx) => eventsByIds(tx, receipt.eventIds));
+          const events = await ctx.reads.eventsByIds(receipt.eventIds);
           const received = events.find((e) => e.type === "repayment.received")?.payload as
             | { penaltyMinor: number; interestMinor: number; principalMinor: number }
             | undefined;

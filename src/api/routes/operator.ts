@@ -5,16 +5,7 @@ import { Type } from "@sinclair/typebox";
 import { parse as parseYaml } from "yaml";
 import type { RegistryRejection } from "../../engine/index.js";
 import { fromPmml } from "../../scoring/index.js";
-import {
-  appendAudit,
-  delinquencyFacts,
-  latestReasonCounts,
-  latestScoreCounts,
-  lineOpeningsAndClosings,
-  modelDecisionRows,
-  portfolioAggregates,
-  type Tx,
-} from "../../store/index.js";
+import { appendAudit } from "../../store/index.js";
 import { parseDateOrThrow } from "../../time/index.js";
 import { actorOf, notFound, type Principal } from "../auth.js";
 import type { ApiApp, ApiContext } from "../context.js";
@@ -24,7 +15,6 @@ import {
   characteristicStability,
   historyPoint,
   latestPerCustomer,
-  type MonitoredDecision,
   monitoringMonths,
   outcomeWindowDays,
   performanceOf,
@@ -80,22 +70,12 @@ function parseDocument(body: unknown): unknown {
 /** Recent decisions read for the stability figures, and per month for the history (newest kept). */
 export const monitoringRecentMax = 20_000;
 export const monitoringMonthMax = 5_000;
-/** Customers per IN (...) list when reading their delinquency facts. */
-export const customerChunkMax = 500;
-
-async function episodesFor(
-  tx: Tx,
-  customerIds: readonly string[],
-): Promise<Map<string, DelinquencyEpisode[]>> {
-  const unique = [...new Set(customerIds)];
+function episodesByCustomer(episodes: readonly DelinquencyEpisode[]): Map<string, DelinquencyEpisode[]> {
   const byCustomer = new Map<string, DelinquencyEpisode[]>();
-  for (let i = 0; i < unique.length; i += customerChunkMax) {
-    const { facts } = await delinquencyFacts(tx, unique.slice(i, i + customerChunkMax));
-    for (const e of delinquencyEpisodes(facts)) {
-      const list = byCustomer.get(e.customerId) ?? [];
-      list.push(e);
-      byCustomer.set(e.customerId, list);
-    }
+  for (const e of episodes) {
+    const list = byCustomer.get(e.customerId) ?? [];
+    list.push(e);
+    byCustomer.set(e.customerId, list);
   }
   return byCustomer;
 }
@@ -109,13 +89,7 @@ export function registerOperatorRoutes(app: ApiApp, ctx: ApiContext): void {
     async () => {
       const businessDate = await ctx.engine.lending.businessDate();
       const macro = await ctx.engine.registry.currentMacro();
-      const data = await ctx.store.db.read(async (tx) => ({
-        aggregates: await portfolioAggregates(tx),
-        scores: await latestScoreCounts(tx),
-        reasons: await latestReasonCounts(tx),
-        delinquency: await delinquencyFacts(tx),
-        lineDates: await lineOpeningsAndClosings(tx),
-      }));
+      const data = await ctx.reads.portfolioSnapshot();
       const a = data.aggregates;
       return {
         businessDate,
@@ -435,30 +409,20 @@ export function registerOperatorRoutes(app: ApiApp, ctx: ApiContext): void {
       const businessDate = await ctx.engine.lending.businessDate();
       const asOf = parseDateOrThrow(businessDate);
       const months = monitoringMonths(asOf).filter((m) => m.fromDay + outcomeWindowDays <= asOf);
-      const data = await ctx.store.db.read(async (tx) => {
-        const recent = await modelDecisionRows(tx, {
-          modelId: model.modelId,
-          fromDay: asOf - recentWindowDays + 1,
-          toDay: asOf,
-          limit: monitoringRecentMax,
-        });
-        const byMonth: MonitoredDecision[][] = [];
-        for (const m of months) {
-          byMonth.push(
-            await modelDecisionRows(tx, {
-              modelId: model.modelId,
-              fromDay: m.fromDay,
-              toDay: Math.min(m.toDay, asOf),
-              limit: monitoringMonthMax,
-            }),
-          );
-        }
-        const episodes = await episodesFor(
-          tx,
-          byMonth.flatMap((rows) => rows.map((r) => r.customerId)),
-        );
-        return { recent: latestPerCustomer(recent), byMonth, episodes };
+      const rows = await ctx.reads.modelMonitoring({
+        modelId: model.modelId,
+        recent: { fromDay: asOf - recentWindowDays + 1, toDay: asOf, limit: monitoringRecentMax },
+        months: months.map((m) => ({
+          fromDay: m.fromDay,
+          toDay: Math.min(m.toDay, asOf),
+          limit: monitoringMonthMax,
+        })),
       });
+      const data = {
+        recent: latestPerCustomer(rows.recent),
+        byMonth: rows.byMonth,
+        episodes: episodesByCustomer(delinquencyEpisodes(rows.delinquency)),
+      };
       const episodesOf = (customerId: string) => data.episodes.get(customerId) ?? [];
       const history = months.flatMap((m, i) => {
         const point = historyPoint(model, m, data.byMonth[i] ?? [], episodesOf, asOf);

@@ -36,7 +36,7 @@ export function registerSystemRoutes(app: ApiApp, ctx: ApiContext): void {
     },
     async () => {
       try {
-        await ctx.store.db.read((tx) => tx.get("SELECT 1 AS one"));
+        await ctx.reads.ping();
       } catch {
         throw new ApiError("store_unavailable", "the store does not answer");
       }

@@ -111,7 +111,7 @@ export function registerWebhookRoutes(app: ApiApp, ctx: ApiContext): void {
       },
     },
     async () => ({
-      items: (await ctx.store.db.read((tx) => listSubscriptions(tx, subscriptionsMax))).map(view),
+      items: (await ctx.reads.webhookSubscriptions(subscriptionsMax)).map(view),
     }),
   );
 
