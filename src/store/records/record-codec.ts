@@ -24,6 +24,7 @@ import { assert } from "../../kernel/index.js";
 import type { BureauFigures, FeatureVector } from "../../policy/index.js";
 import {
   attributionKeys,
+  attributionKeysAnnounced,
   bureauKeys,
   firedRuleKeys,
   formKey,
@@ -177,10 +178,23 @@ function decodeReason(stored: unknown): unknown {
   });
 }
 
+/** A standard part's announcement is stored after its amount; an array of 2 values is only ever that. */
+const announcedStandardLength = 2;
+
 function decodeAttributionPart(stored: unknown, index: number): unknown {
-  if (typeof stored !== "number") return decodeFixed(stored, attributionKeys);
+  const announced = Array.isArray(stored) && stored.length === announcedStandardLength;
+  if (typeof stored !== "number" && !announced) {
+    return fromStored(stored, (values) =>
+      objectOf(
+        values.length === attributionKeysAnnounced.length ? attributionKeysAnnounced : attributionKeys,
+        values,
+      ),
+    );
+  }
   const [group, platformWide] = standardGroups[index] as (typeof standardGroups)[number];
-  return { group, amountMinor: stored, platformWide };
+  if (!announced) return { group, amountMinor: stored, platformWide };
+  const [amountMinor, announcementId] = stored as unknown[];
+  return { group, amountMinor, platformWide, announcementId };
 }
 
 function decodePlan(stored: unknown): unknown {

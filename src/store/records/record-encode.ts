@@ -8,6 +8,7 @@ import { featureIds } from "../../features/index.js";
 import {
   activePlanKeys,
   attributionKeys,
+  attributionKeysAnnounced,
   bureauKeys,
   characteristicKeys,
   characteristicKeysWithReach,
@@ -174,19 +175,25 @@ function encodeReason(stored: unknown): unknown {
     : [reason.code, p.feature, p.value, p.attribute, p.pointsBelow];
 }
 
-/** One part of the attribution: a number when it is the standard group of its place, else by position. */
+/**
+ * One part of the attribution: a number when it is the standard group of its place ([number, announcement]
+ * when it links one), else by position.
+ */
 function encodeAttributionPart(part: unknown, index: number): unknown {
+  if (typeof part === "number") return { [wrapKey]: part };
+  const announced = hasExactKeys(part, attributionKeysAnnounced);
+  if (!announced && !hasExactKeys(part, attributionKeys)) return asIs(part);
+  const p = part as Obj;
   const standard = standardGroups[index];
   if (
     standard !== undefined &&
-    hasExactKeys(part, attributionKeys) &&
-    part.group === standard[0] &&
-    part.platformWide === standard[1] &&
-    typeof part.amountMinor === "number"
+    p.group === standard[0] &&
+    p.platformWide === standard[1] &&
+    typeof p.amountMinor === "number"
   ) {
-    return part.amountMinor;
+    return announced ? [p.amountMinor, p.announcementId] : p.amountMinor;
   }
-  return typeof part === "number" ? { [wrapKey]: part } : encodeFixed(part, attributionKeys);
+  return valuesOf(p, announced ? attributionKeysAnnounced : attributionKeys);
 }
 
 function encodePlan(plan: unknown): unknown {

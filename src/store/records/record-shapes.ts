@@ -239,7 +239,18 @@ export const attributionKeys = keyList<Omit<AttributionPart, "announcementId">>(
   "amountMinor",
   "platformWide",
 ]);
-/** The attribution's standard parts by place: stored as a number when a part is its place's. */
+/**
+ * A part that links the announcement of the version change behind it (4 values; rows before this shape kept
+ * such a part as it is, and never wrote an array of 2 or 4 values there).
+ */
+export const attributionKeysAnnounced = keyList<AttributionPart>()([
+  ...attributionKeys,
+  "announcementId",
+] as const);
+/**
+ * The attribution's standard parts by place: stored as a number when a part is its place's, as
+ * [amountMinor, announcementId] when it also links an announcement.
+ */
 export const standardGroups = [
   ["behaviour", false],
   ["model_policy", true],
