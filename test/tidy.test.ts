@@ -33,7 +33,6 @@ const functionExceptions: Readonly<Record<string, string>> = {
   "src/api/routes/customers.ts:registerCustomerRoutes": "a plugin registering every customer route inline",
   "src/api/routes/decisions.ts:registerDecisionRoutes": "a plugin registering every decision route inline",
   "src/api/routes/lines.ts:registerLineRoutes": "a plugin registering every line route inline",
-  "src/api/routes/operator.ts:registerOperatorRoutes": "a plugin registering every operator route inline",
   "src/api/routes/webhooks.ts:registerWebhookRoutes": "a plugin registering every webhook route inline",
   "src/api/server.ts:buildServer":
     "the server factory wiring plugins, schemas and error handling in one place",

@@ -26,7 +26,7 @@ import { registerDemoRoutes } from "./routes/demo.js";
 import { registerEventRoutes } from "./routes/events.js";
 import { registerKeyRoutes } from "./routes/keys.js";
 import { registerLineRoutes } from "./routes/lines.js";
-import { registerOperatorRoutes } from "./routes/operator.js";
+import { operatorRoutes } from "./routes/operator/index.js";
 import { registerSystemRoutes } from "./routes/system.js";
 import { registerWebhookRoutes } from "./routes/webhooks.js";
 import { ErrorResponse } from "./schemas.js";
@@ -253,7 +253,7 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
     registerEventRoutes(scope, context);
     registerKeyRoutes(scope, context);
     registerDecisionSourceRoutes(scope, context);
-    registerOperatorRoutes(scope, context);
+    await scope.register(operatorRoutes, { ctx: context });
     registerAuditRoutes(scope, context);
     registerWebhookRoutes(scope, context);
     if (config.demoMode) registerDemoRoutes(scope, context);
