@@ -6,6 +6,7 @@
 
 import { createHash } from "node:crypto";
 import type { FastifyRequest } from "fastify";
+import { idempotencyKeyLengthMax } from "../engine/index.js";
 import { assertNever, type Clock } from "../kernel/index.js";
 import {
   claimIdempotencyKey,
@@ -16,7 +17,6 @@ import {
 import type { Principal } from "./auth.js";
 import { ApiError } from "./errors.js";
 
-export const idempotencyKeyLengthMax = 255;
 /** A claim left by a process that died is taken over after this long. */
 export const idempotencyInFlightTtlMs = 60_000;
 

@@ -44,7 +44,11 @@ import type {
 
 /** The settings row holding the store's current business date ("YYYY-MM-DD"). */
 export const businessDateSetting = "business_date";
-export const idempotencyKeyLengthMax = 128;
+/**
+ * The longest idempotency key, in characters: the one limit for the CLI's --key and the API's Idempotency-Key
+ * header (src/api imports it), so a key the API accepts is never one the engine refuses.
+ */
+export const idempotencyKeyLengthMax = 255;
 /** Lines per end-of-day transaction: a crash leaves each batch (so each line) done or not done. */
 export const endOfDayBatchSizeDefault = 50;
 export const endOfDayBatchSizeMax = 500;
