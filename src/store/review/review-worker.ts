@@ -36,16 +36,16 @@ if (init.role === "checkpoint") {
   port.close();
 } else {
   const store = await openStore(init.location, { migrate: false });
-  // On SQLite a partition commits over a second connection that yields while another thread holds the write
-  // lock: this thread then loads and computes its next partition instead of sleeping inside SQLite. Its
-  // commits never checkpoint (the checkpoint thread does).
-  const writer =
-    store.db.dialect === "sqlite" ? openSqliteDb(store.db.location, { lockWait: "yield" }) : store.db;
+  // On a serial writer (SQLite) a partition commits over a second connection that yields while another thread
+  // holds the write lock: this thread then loads and computes its next partition instead of sleeping inside
+  // SQLite. Its commits never checkpoint (the checkpoint thread does).
+  const writer = store.db.sql.serialWriter
+    ? openSqliteDb(store.db.location, { lockWait: "yield" })
+    : store.db;
+  const cacheSize = store.db.sql.cacheSize(computeCacheKib);
+  if (cacheSize !== null) await store.db.read((tx) => tx.exec(cacheSize));
   if (writer !== store.db) {
-    await store.db.read((tx) => tx.exec(`PRAGMA cache_size = -${computeCacheKib}`));
-    await writer.transaction((tx) =>
-      tx.exec(`PRAGMA wal_autocheckpoint = 0; PRAGMA cache_size = -${computeCacheKib}`),
-    );
+    await writer.transaction((tx) => tx.exec(`PRAGMA wal_autocheckpoint = 0; ${cacheSize ?? ""}`));
   }
   // The registry is only read here; publishing (which reads the clock) never happens in a worker.
   const registry = new RegistryService(createRegistryStore(store.db), () => 0);
