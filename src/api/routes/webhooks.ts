@@ -3,22 +3,18 @@
 
 import { randomBytes } from "node:crypto";
 import { Type } from "@sinclair/typebox";
-import {
-  appendAudit,
-  deleteSubscription,
-  getSubscription,
-  insertSubscription,
-  listSubscriptions,
-  subscriptionsMax,
-  updateSubscriptionSecrets,
-  type WebhookSubscription,
-  webhookEventTypes,
-} from "../../store/index.js";
+import { subscriptionsMax, type WebhookSubscription, webhookEventTypes } from "../../store/index.js";
 import { actorOf, notFound } from "../auth.js";
 import type { ApiApp, ApiContext } from "../context.js";
 import { ApiError } from "../errors.js";
 import { errorResponses, Id } from "../schemas.js";
 import { generateWebhookSecret, isValidWebhookSecret } from "../webhooks/signing.js";
+import {
+  addSubscription,
+  removeSubscription,
+  rotateSubscriptionSecret,
+  subscriptionView,
+} from "../webhooks/subscriptions.js";
 import { checkWebhookUrl, webhookUrlLengthMax } from "../webhooks/url-guard.js";
 
 /** How long a rotated-out secret keeps signing, so receivers can switch without dropping a delivery. */
@@ -32,15 +28,6 @@ const SubscriptionView = Type.Object({
   createdAt: Type.String(),
 });
 const Params = Type.Object({ subscriptionId: Id }, { additionalProperties: false });
-
-function view(s: WebhookSubscription) {
-  return {
-    subscriptionId: s.subscriptionId,
-    url: s.url,
-    events: [...s.events],
-    createdAt: new Date(s.createdMs).toISOString(),
-  };
-}
 
 export function registerWebhookRoutes(app: ApiApp, ctx: ApiContext): void {
   app.post(
@@ -83,21 +70,8 @@ export function registerWebhookRoutes(app: ApiApp, ctx: ApiContext): void {
         secrets: [{ secret, expiresMs: null }],
         createdMs: nowMs,
       };
-      await ctx.store.db.transaction(async (tx) => {
-        if ((await listSubscriptions(tx, subscriptionsMax)).length >= subscriptionsMax) {
-          throw new ApiError("invalid_request", `at most ${subscriptionsMax} subscriptions`);
-        }
-        await insertSubscription(tx, subscription);
-        await appendAudit(tx, {
-          atMs: nowMs,
-          actor: actorOf(request.principal!),
-          action: "webhook.created",
-          target: subscription.subscriptionId,
-          before: null,
-          after: view(subscription),
-        });
-      });
-      return reply.status(201).send({ ...view(subscription), secret });
+      await addSubscription(ctx.store.db, subscription, actorOf(request.principal!));
+      return reply.status(201).send({ ...subscriptionView(subscription), secret });
     },
   );
 
@@ -111,7 +85,7 @@ export function registerWebhookRoutes(app: ApiApp, ctx: ApiContext): void {
       },
     },
     async () => ({
-      items: (await ctx.reads.webhookSubscriptions(subscriptionsMax)).map(view),
+      items: (await ctx.reads.webhookSubscriptions(subscriptionsMax)).map(subscriptionView),
     }),
   );
 
@@ -124,18 +98,13 @@ export function registerWebhookRoutes(app: ApiApp, ctx: ApiContext): void {
     async (request, reply) => {
       const { subscriptionId } = request.params;
       const nowMs = ctx.clock.nowMs();
-      await ctx.store.db.transaction(async (tx) => {
-        const before = await getSubscription(tx, subscriptionId);
-        if (!before || !(await deleteSubscription(tx, subscriptionId, nowMs))) throw notFound("webhook");
-        await appendAudit(tx, {
-          atMs: nowMs,
-          actor: actorOf(request.principal!),
-          action: "webhook.deleted",
-          target: subscriptionId,
-          before: view(before),
-          after: null,
-        });
-      });
+      const removed = await removeSubscription(
+        ctx.store.db,
+        subscriptionId,
+        nowMs,
+        actorOf(request.principal!),
+      );
+      if (!removed) throw notFound("webhook");
       return reply.status(204).send(null);
     },
   );
@@ -159,25 +128,14 @@ export function registerWebhookRoutes(app: ApiApp, ctx: ApiContext): void {
       const nowMs = ctx.clock.nowMs();
       const secret = generateWebhookSecret();
       const until = nowMs + secretRotationGraceMs;
-      await ctx.store.db.transaction(async (tx) => {
-        const s = await getSubscription(tx, subscriptionId);
-        if (!s) throw notFound("webhook");
-        const kept = s.secrets
-          .filter((x) => x.expiresMs === null || x.expiresMs > nowMs)
-          .map((x) => ({
-            secret: x.secret,
-            expiresMs: x.expiresMs === null ? until : Math.min(x.expiresMs, until),
-          }));
-        await updateSubscriptionSecrets(tx, subscriptionId, [{ secret, expiresMs: null }, ...kept]);
-        await appendAudit(tx, {
-          atMs: nowMs,
-          actor: actorOf(request.principal!),
-          action: "webhook.secret_rotated",
-          target: subscriptionId,
-          before: { secrets: s.secrets.length },
-          after: { secrets: kept.length + 1, previousValidUntil: new Date(until).toISOString() },
-        });
+      const rotated = await rotateSubscriptionSecret(ctx.store.db, {
+        subscriptionId,
+        secret,
+        nowMs,
+        untilMs: until,
+        actor: actorOf(request.principal!),
       });
+      if (!rotated) throw notFound("webhook");
       return { secret, previousValidUntil: new Date(until).toISOString() };
     },
   );

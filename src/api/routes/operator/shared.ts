@@ -5,7 +5,7 @@ import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "@sinclair/typebox";
 import { parse as parseYaml } from "yaml";
 import type { RegistryRejection } from "../../../engine/index.js";
-import { appendAudit } from "../../../store/index.js";
+import { recordAudit } from "../../audit-log.js";
 import { actorOf, type Principal } from "../../auth.js";
 import type { ApiContext } from "../../context.js";
 import { ApiError } from "../../errors.js";
@@ -26,9 +26,8 @@ export async function audit(
   before: unknown,
   after: unknown,
 ): Promise<void> {
-  await ctx.store.db.transaction((tx) =>
-    appendAudit(tx, { atMs: ctx.clock.nowMs(), actor: actorOf(principal), action, target, before, after }),
-  );
+  const entry = { atMs: ctx.clock.nowMs(), actor: actorOf(principal), action, target, before, after };
+  await recordAudit(ctx.store.db, entry);
 }
 
 /** The registry's `version_conflict` under the code docs/errors.md gives it on this route. */
