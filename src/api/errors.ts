@@ -4,7 +4,12 @@
 // table must cover or the build fails); bad input never gets a 5xx; docs/errors.md is generated from the table.
 
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import type { DecisionEngine, RegistryRejection, ServiceRejection } from "../engine/index.js";
+import {
+  type DecisionEngine,
+  idempotencyKeyLengthMax,
+  type RegistryRejection,
+  type ServiceRejection,
+} from "../engine/index.js";
 import { StoreError } from "../store/index.js";
 
 /** The error of a method that answers `Promise<Result<T, E>>`. */
@@ -62,12 +67,14 @@ export const errorTable = {
   idempotency_key_required: {
     status: 400,
     meaning:
-      "a money route (`POST /v1/lines/{lineId}/drawdowns`, `…/repayments`) was called without an `Idempotency-Key` header, or with one that is not 1–255 printable ASCII characters (`idempotencyKeyLengthMax`).",
+      "a money route (`POST /v1/lines/{lineId}/drawdowns`, `…/repayments`) was called without an `Idempotency-Key` header, " +
+      `or with one that is not 1–${idempotencyKeyLengthMax} printable ASCII characters (\`idempotencyKeyLengthMax\`).`,
   },
   invalid_idempotency_key: {
     status: 400,
     meaning:
-      "the lending service's own check of an idempotency key (1–255 characters); the API checks the header first and answers `idempotency_key_required`.",
+      `the lending service's own check of an idempotency key (1–${idempotencyKeyLengthMax} characters); ` +
+      "the API checks the header first and answers `idempotency_key_required`.",
   },
   webhook_url_forbidden: {
     status: 400,
