@@ -17,11 +17,13 @@ import {
   auditKeyOf,
   createLendingStore,
   decisionRecordHash,
-  decodeRecord,
+  decodeRow,
   encodeRecord,
   grantAppRole,
   linkHash,
   openStore,
+  recordSelect,
+  type StoredRecordRow,
   sealAuditChains,
   type Tx,
   verifyAuditChains,
@@ -223,14 +225,14 @@ for (const dialect of dialects) {
     it("catches a chain rewritten consistently without the key by the anchor's HMAC", async () => {
       const attacker = auditKeyOf("an attacker's key, long enough to be accepted");
       const rows = await f.store.db.read((tx) =>
-        tx.all<{ seq: number; record: string; record_hash: string }>(
-          "SELECT seq, record, record_hash FROM decisions ORDER BY seq",
+        tx.all<StoredRecordRow & { seq: number; record_hash: string }>(
+          `SELECT seq, ${recordSelect}, record_hash FROM decisions ORDER BY seq`,
         ),
       );
       const report = await verifyAfter(f, async (tx) => {
         // Move decision 2 to customer c-4 in its columns and its record, and rehash and relink everything after.
-        const target = rows[1] as { seq: number; record: string };
-        const record = { ...decodeRecord(target.record), customerId: "c-4" };
+        const target = rows[1] as StoredRecordRow & { seq: number };
+        const record = { ...decodeRow(target), customerId: "c-4" };
         await tx.run("UPDATE decisions SET customer_id = ?, record = ?, record_hash = ? WHERE seq = ?", [
           "c-4",
           encodeRecord(record),

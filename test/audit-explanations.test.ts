@@ -31,7 +31,14 @@ import {
 } from "../src/explain/index.js";
 import { ManualClock } from "../src/kernel/index.js";
 import { runSimulation, type ScenarioName } from "../src/sim/index.js";
-import { createDecisionStore, createLendingStore, decodeRecord, openStore } from "../src/store/index.js";
+import {
+  createDecisionStore,
+  createLendingStore,
+  decodeRow,
+  openStore,
+  recordSelect,
+  type StoredRecordRow,
+} from "../src/store/index.js";
 import { formatDate } from "../src/time/index.js";
 import { contextFor, goodFeatures, today } from "./explain-fixtures.js";
 
@@ -451,12 +458,12 @@ describe.each(scenarios)("a simulated %s portfolio", (scenario) => {
       const app = await buildServer({ store, engine, config, clock });
       const key = (await createApiKey(store.db, clock, { role: "operator", customerId: null })).key;
       const rows = await store.db.read((tx) =>
-        tx.all<{ record: string }>(
-          "SELECT record FROM decisions WHERE seq NOT IN (SELECT MAX(seq) FROM decisions GROUP BY customer_id) ORDER BY seq",
+        tx.all<StoredRecordRow>(
+          `SELECT ${recordSelect} FROM decisions WHERE seq NOT IN (SELECT MAX(seq) FROM decisions GROUP BY customer_id) ORDER BY seq`,
         ),
       );
       const overdue = rows
-        .map((row) => decodeRecord(row.record))
+        .map(decodeRow)
         .filter((r) => (r.line.overdueMinor ?? 0) > 0)
         .slice(0, 10);
       // Not vacuous: each scenario has borrowers who fell overdue before their latest decision.
@@ -498,13 +505,13 @@ describe.each(scenarios)("a simulated %s portfolio", (scenario) => {
         lending: new LendingService({ store: createLendingStore(store.db, () => clock.nowMs()), clock }),
       };
       const rows = await store.db.read((tx) =>
-        tx.all<{ record: string }>(
-          "SELECT record FROM decisions WHERE seq IN (SELECT MAX(seq) FROM decisions GROUP BY customer_id) ORDER BY seq LIMIT 25",
+        tx.all<StoredRecordRow>(
+          `SELECT ${recordSelect} FROM decisions WHERE seq IN (SELECT MAX(seq) FROM decisions GROUP BY customer_id) ORDER BY seq LIMIT 25`,
         ),
       );
       expect(rows.length).toBeGreaterThan(0);
       for (const row of rows) {
-        const record = decodeRecord(row.record);
+        const record = decodeRow(row);
         const audited = renderedAsServed(
           record.explanation as Explanation | null,
           await standingOf(sources, record),

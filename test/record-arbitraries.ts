@@ -13,7 +13,8 @@ import {
 } from "../src/engine/index.js";
 import { featureIds } from "../src/features/index.js";
 import { defaultProduct } from "../src/lending/index.js";
-import { type BusinessDate, fromYmd } from "../src/time/index.js";
+import type { RowHeldColumns } from "../src/store/index.js";
+import { type BusinessDate, fromYmd, parseDate } from "../src/time/index.js";
 import { macroInUse, policyInUse } from "./explain-fixtures.js";
 
 const shipped = loadShippedDefaults();
@@ -103,3 +104,19 @@ export const inputsArb = fc
 export const recordArb: fc.Arbitrary<DecisionRecord> = inputsArb.map((inputs) =>
   buildRecord(inputs, decide(inputs), { createdAt: "2026-06-01T10:00:00+08:00", applied: true }),
 );
+
+/** What a row's columns hold of `record` (read loosely: a mutated record may lack any of it). */
+export function rowHeldOf(record: DecisionRecord): RowHeldColumns {
+  const r = record as unknown as Record<string, unknown>;
+  const score = r.score as { score?: unknown; probability?: unknown } | null | undefined;
+  const date = typeof r.businessDate === "string" ? parseDate(r.businessDate) : null;
+  return {
+    decision_id: r.decisionId,
+    business_date: date?.ok ? date.value : null,
+    band: r.band,
+    previous_limit_minor: r.previousLimitMinor,
+    new_limit_minor: r.newLimitMinor,
+    score: score?.score,
+    probability: score?.probability,
+  };
+}

@@ -14,17 +14,18 @@ import {
   decodeRecord,
   encodeRecord,
   openStore,
+  type RowHeldColumns,
   type Store,
 } from "../src/store/index.js";
 import {
-  formVersion,
+  formVersionRowHeld,
   isObject,
   isWrapper,
   restAt,
   restKey,
   restParts,
 } from "../src/store/records/record-shapes.js";
-import { recordArb } from "./record-arbitraries.js";
+import { recordArb, rowHeldOf } from "./record-arbitraries.js";
 
 type Stored = Record<string, unknown>;
 
@@ -35,7 +36,7 @@ function isArray(value: unknown): value is unknown[] {
 /** The parts of a stored record that are not in the compact form where the engine's records always are. */
 function storedFormGaps(text: string): string[] {
   const s = JSON.parse(text) as Stored;
-  if (!isObject(s) || s["~"] !== formVersion) return ["record (plain JSON)"];
+  if (!isObject(s) || s["~"] !== formVersionRowHeld) return ["record (not the row-held form)"];
   const gaps: string[] = [];
   const need = (ok: boolean, part: string) => {
     if (!ok) gaps.push(part);
@@ -86,7 +87,7 @@ function storedFormGaps(text: string): string[] {
 function expectStoredCompact(record: DecisionRecord): void {
   const text = encodeRecord(record);
   expect(storedFormGaps(text), record.decisionId).toEqual([]);
-  expect(JSON.stringify(decodeRecord(text))).toBe(JSON.stringify(record));
+  expect(JSON.stringify(decodeRecord(text, rowHeldOf(record)))).toBe(JSON.stringify(record));
 }
 
 describe("the stored form of the engine's records", () => {
@@ -100,7 +101,7 @@ describe("the stored form of the engine's records", () => {
         const line = { ...record.line, newField: 1 };
         expect(storedFormGaps(encodeRecord({ ...record, line }))).toEqual(["line"]);
         expect(storedFormGaps(encodeRecord({ ...record, newField: 1 } as DecisionRecord))).toEqual([
-          "record (plain JSON)",
+          "record (not the row-held form)",
         ]);
       }),
       { numRuns: 20 },
@@ -127,7 +128,7 @@ describe("the stored form of the engine's records", () => {
 
     it("stores every decision compact, with plans in force among them", () => {
       expect(rows.length).toBeGreaterThan(30);
-      const records = rows.map((r) => decodeRecord(r.record));
+      const records = rows.map((r) => decodeRecord(r.record, r as unknown as RowHeldColumns));
       expect(records.some((r) => r.activePlan !== undefined)).toBe(true);
       expect(records.some((r) => r.trigger === "macro.changed")).toBe(true);
       for (const row of rows) expect(storedFormGaps(row.record), String(row.decision_id)).toEqual([]);
@@ -136,7 +137,7 @@ describe("the stored form of the engine's records", () => {
 
     it("keeps in each column what the record says", () => {
       for (const row of rows) {
-        const derived = decisionColumnsOf(decodeRecord(row.record));
+        const derived = decisionColumnsOf(decodeRecord(row.record, row as unknown as RowHeldColumns));
         for (const column of decisionDerivedColumns) expect(row[column], column).toEqual(derived[column]);
       }
     });

@@ -14,9 +14,11 @@ import {
   createEventLog,
   createLendingStore,
   createRegistryStore,
-  decodeRecord,
+  decodeRow,
   openStore,
+  recordSelect,
   type Store,
+  type StoredRecordRow,
 } from "../src/store/index.js";
 import { businessDate, parseDateOrThrow, parseInstant } from "../src/time/index.js";
 import { createTestDatabase, dialectsUnderTest, type TestDatabase } from "./support/databases.js";
@@ -81,9 +83,9 @@ describe.each(dialects)("simulation into %s", (dialect) => {
 
   it("records the features the log held at the moment of each decision", async () => {
     const records = await store.db.read((tx) =>
-      tx.all<{ record: string }>("SELECT record FROM decisions ORDER BY seq"),
+      tx.all<StoredRecordRow>(`SELECT ${recordSelect} FROM decisions ORDER BY seq`),
     );
-    const parsed = records.map((r) => decodeRecord(r.record));
+    const parsed = records.map(decodeRow);
     const step = Math.max(1, Math.floor(parsed.length / 60));
     for (let i = 0; i < parsed.length; i += step) {
       const record = parsed[i]!;
@@ -163,10 +165,10 @@ describe.each(dialects)("simulation into %s", (dialect) => {
     expect(announcements.map((a) => a.kind).sort()).toEqual(["macro", "macro", "policy"]);
     expect(summary.decisionsByTrigger["macro.changed"]).toBeGreaterThan(0);
     const macroDecisions = await store.db.read((tx) =>
-      tx.all<{ record: string }>("SELECT record FROM decisions WHERE trigger_kind = 'macro.changed'"),
+      tx.all<StoredRecordRow>(`SELECT ${recordSelect} FROM decisions WHERE trigger_kind = 'macro.changed'`),
     );
     for (const row of macroDecisions) {
-      const record = decodeRecord(row.record);
+      const record = decodeRow(row);
       expect(record.versions.macroVersion).toBe(2);
       expect(record.announcementId).toBe(summary.macroChanges[0]!.announcementId);
     }

@@ -38,7 +38,15 @@ export * from "./read-models/api-reads.js";
 export * from "./read-models/monitoring-queries.js";
 export * from "./read-models/portfolio-queries.js";
 export { decisionDerivedColumns, decisionRow } from "./records/decision-row.js";
-export { decodeRecord, encodeRecord } from "./records/record-codec.js";
+export {
+  decodeRecord,
+  decodeRow,
+  encodeRecord,
+  encodeRecordSelfContained,
+  type RowHeldColumns,
+  recordSelect,
+  type StoredRecordRow,
+} from "./records/record-codec.js";
 export { finishReviewRun, withCompletionWebhook } from "./review/portfolio-reviews.js";
 export {
   createInProcessComputer,

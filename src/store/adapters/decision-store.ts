@@ -16,7 +16,7 @@ import { chainAfter, lockChainHead, nextSeqs, saveChainHead } from "../audit/cha
 import { auditKeyInUse } from "../audit/key.js";
 import { decisionRecordHash } from "../audit/records.js";
 import { decisionInsertColumns, decisionInsertWidth, decisionRow } from "../records/decision-row.js";
-import { decodeRecord } from "../records/record-codec.js";
+import { decodeRow, recordSelect, type StoredRecordRow } from "../records/record-codec.js";
 import type { Db, SqlValue, Tx } from "../sql/db.js";
 import { placeholders, valuesList } from "../sql/dialect.js";
 import { appendEventRows, eventRowOf } from "./events-table.js";
@@ -30,8 +30,8 @@ export const eventIdsPerReadMax = 500;
 
 const insertSql = `INSERT INTO decisions (${decisionInsertColumns}) VALUES ${valuesList(1, decisionInsertWidth)}`;
 
-function parseRecord(row: { record: string } | undefined): DecisionRecord | null {
-  return row ? decodeRecord(row.record) : null;
+function parseRecord(row: StoredRecordRow | undefined): DecisionRecord | null {
+  return row ? decodeRow(row) : null;
 }
 
 /** Appends a record to the decisions chain (under the chain head's lock, held until the transaction ends). */
@@ -47,7 +47,7 @@ export async function insertDecision(tx: Tx, record: DecisionRecord): Promise<vo
 
 async function findByTrigger(tx: Tx, triggerId: string): Promise<DecisionRecord | null> {
   return parseRecord(
-    await tx.get<{ record: string }>(`SELECT record FROM decisions WHERE trigger_id = ?`, [triggerId]),
+    await tx.get<StoredRecordRow>(`SELECT ${recordSelect} FROM decisions WHERE trigger_id = ?`, [triggerId]),
   );
 }
 
@@ -124,7 +124,7 @@ export function createDecisionStore(db: Db, nowMs: () => number, timeZone: strin
     getDecision(decisionId) {
       return db.read(async (tx) =>
         parseRecord(
-          await tx.get<{ record: string }>(`SELECT record FROM decisions WHERE decision_id = ?`, [
+          await tx.get<StoredRecordRow>(`SELECT ${recordSelect} FROM decisions WHERE decision_id = ?`, [
             decisionId,
           ]),
         ),
@@ -138,8 +138,8 @@ export function createDecisionStore(db: Db, nowMs: () => number, timeZone: strin
     latestDecision(customerId) {
       return db.read(async (tx) =>
         parseRecord(
-          await tx.get<{ record: string }>(
-            `SELECT record FROM decisions WHERE customer_id = ? ORDER BY seq DESC LIMIT 1`,
+          await tx.get<StoredRecordRow>(
+            `SELECT ${recordSelect} FROM decisions WHERE customer_id = ? ORDER BY seq DESC LIMIT 1`,
             [customerId],
           ),
         ),
@@ -149,12 +149,12 @@ export function createDecisionStore(db: Db, nowMs: () => number, timeZone: strin
     latestDecisionBy(customerId, kind, actor) {
       return db.read(async (tx) => {
         // Few decisions per customer and kind: scan them newest first for the actor.
-        const rows = await tx.all<{ record: string }>(
-          `SELECT record FROM decisions WHERE customer_id = ? AND trigger_kind = ? ORDER BY seq DESC LIMIT 50`,
+        const rows = await tx.all<StoredRecordRow>(
+          `SELECT ${recordSelect} FROM decisions WHERE customer_id = ? AND trigger_kind = ? ORDER BY seq DESC LIMIT 50`,
           [customerId, kind],
         );
         for (const row of rows) {
-          const record = decodeRecord(row.record);
+          const record = decodeRow(row);
           if (record.triggerDetail.actor === actor) return record;
         }
         return null;
@@ -186,14 +186,14 @@ export function createDecisionStore(db: Db, nowMs: () => number, timeZone: strin
         where.push("seq < ?");
         params.push(before);
       }
-      const sql = `SELECT record, seq FROM decisions ${where.length > 0 ? `WHERE ${where.join(" AND ")}` : ""}
+      const sql = `SELECT ${recordSelect}, seq FROM decisions ${where.length > 0 ? `WHERE ${where.join(" AND ")}` : ""}
         ORDER BY seq DESC LIMIT ?`;
       return db.read(async (tx) => {
-        const rows = await tx.all<{ record: string; seq: number }>(sql, [...params, limit + 1]);
+        const rows = await tx.all<StoredRecordRow & { seq: number }>(sql, [...params, limit + 1]);
         const page = rows.slice(0, limit);
         const last = page[page.length - 1];
         return {
-          items: page.map((r) => decodeRecord(r.record)),
+          items: page.map(decodeRow),
           nextCursor: rows.length > limit && last ? String(last.seq) : null,
         };
       });

@@ -9,7 +9,7 @@
 import { createHmac } from "node:crypto";
 import { assert } from "../../kernel/index.js";
 import type { Entry } from "../../ledger/index.js";
-import { decodeRecord } from "../records/record-codec.js";
+import { decodeRow, recordSelect, type StoredRecordRow } from "../records/record-codec.js";
 import type { Db, Tx } from "../sql/db.js";
 import type { AuditKey } from "./key.js";
 import { decisionRecordHash, ledgerRecordHash, sha256Hex } from "./records.js";
@@ -139,13 +139,13 @@ async function sealTable(tx: Tx, table: ChainTable): Promise<ChainHead> {
 }
 
 async function sealDecisionsPage(tx: Tx, head: ChainHead): Promise<ChainHead | null> {
-  const rows = await tx.all<{ seq: number; record: string }>(
-    `SELECT seq, record FROM decisions WHERE seq > ? ORDER BY seq LIMIT ?`,
+  const rows = await tx.all<StoredRecordRow & { seq: number }>(
+    `SELECT seq, ${recordSelect} FROM decisions WHERE seq > ? ORDER BY seq LIMIT ?`,
     [head.seq, sealPageRowsMax],
   );
   if (rows.length === 0) return null;
   const seqs = rows.map((r) => Number(r.seq));
-  const hashes = rows.map((r) => decisionRecordHash(decodeRecord(r.record)));
+  const hashes = rows.map((r) => decisionRecordHash(decodeRow(r)));
   const chained = chainAfter(head, seqs, hashes);
   for (let i = 0; i < rows.length; i++) {
     await tx.run(`UPDATE decisions SET record_hash = ?, chain_hash = ? WHERE seq = ?`, [

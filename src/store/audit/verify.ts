@@ -6,7 +6,7 @@
 // After a break the walk goes on from both the expected and the stored hash, so one change is named once.
 
 import type { Entry } from "../../ledger/index.js";
-import { decodeRecord } from "../records/record-codec.js";
+import { decodeRecord, type RowHeldColumns } from "../records/record-codec.js";
 import type { Db, Tx } from "../sql/db.js";
 import { placeholders } from "../sql/dialect.js";
 import { anchorHmac, type ChainTable, chainTables, genesisChainHash, linkHash, readAnchor } from "./chain.js";
@@ -103,7 +103,8 @@ class ChainWalk {
   }
 }
 
-interface DecisionRow {
+/** A decisions row as the walk selects it: every derived column (among them those holding record parts). */
+interface DecisionRow extends RowHeldColumns {
   readonly seq: number;
   readonly record: string;
   readonly record_hash: string | null;
@@ -140,7 +141,7 @@ async function walkDecisions(tx: Tx, sealed: boolean, findings: Findings): Promi
 function checkDecisionRecord(row: DecisionRow, seq: number, id: string, findings: Findings): void {
   let record: ReturnType<typeof decodeRecord>;
   try {
-    record = decodeRecord(row.record);
+    record = decodeRecord(row.record, row);
   } catch (error) {
     findings.add({
       table: "decisions",
@@ -474,7 +475,7 @@ export async function storedDecisionDifferences(
     ),
   );
   if (row === undefined) return null;
-  const record = decodeRecord(row.record);
+  const record = decodeRecord(row.record, row);
   const derived = decisionColumnsOf(record);
   const out: StoredColumnDifference[] = [];
   for (const column of decisionDerivedColumns) {

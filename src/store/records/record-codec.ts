@@ -12,16 +12,19 @@
 // would read as compacted is wrapped as {"=": part}, and so is one that looks like such a wrapper.
 //
 // SQL reads no path of this form: what it filters or aggregates on is a column of the row (decision-row.ts),
-// and the parts a query reads whole (`storedPartPaths`) go through their `decode…` functions. Rows written
-// before this form are plain record JSON and decode as such; a plain record whose text would start like the
-// stored form is wrapped. Migration 020 read this form by position once, to backfill the columns: a change
-// to it is a new form version, never an edit of this one.
+// and the parts a query reads whole (`storedPartPaths`) go through their `decode…` functions. Version 2 (every
+// row written since migration 020) leaves out the parts its row's columns hold exactly — id, date, band, the two
+// limits, the score — and is read with those columns (`decodeRow`): each row then fits half a page again.
+// Version 1 texts hold every part. Rows written before the form are plain record JSON and decode as such; a
+// plain record whose text would start like the stored form is wrapped. Migration 020 read version 1 by
+// position once, to backfill the columns: a change to the form is a new version, never an edit of one.
 
 import type { DecisionRecord, RecordedHistory, RecordedVersions } from "../../engine/index.js";
 import type { ActivePlan } from "../../explain/index.js";
 import { featureIds } from "../../features/index.js";
 import { assert } from "../../kernel/index.js";
 import type { BureauFigures, FeatureVector } from "../../policy/index.js";
+import { businessDate, formatDate } from "../../time/index.js";
 import {
   attributionKeys,
   attributionKeysAnnounced,
@@ -30,6 +33,7 @@ import {
   formKey,
   formPrefix,
   formVersion,
+  formVersionRowHeld,
   historyKeys,
   historyKeysHeld,
   historyKeysHeldPlan,
@@ -46,14 +50,23 @@ import {
   planStepKeys,
   productKeys,
   type RestPart,
+  type RowHeldColumns,
   restAt,
   restKey,
+  rowHeldColumns,
   standardGroups,
   traceOwnKeys,
   wrapKey,
 } from "./record-shapes.js";
 
-export { encodeRecord, takesStoredForm } from "./record-encode.js";
+export { encodeRecord, encodeRecordSelfContained, takesStoredForm } from "./record-encode.js";
+export type { RowHeldColumns } from "./record-shapes.js";
+
+/** The columns and the text a record is read from, as a SELECT list (`decodeRow` reads its rows). */
+export const recordSelect = `${rowHeldColumns.join(", ")}, record`;
+
+/** A stored record with the columns that hold some of its parts. */
+export type StoredRecordRow = RowHeldColumns & { readonly record: string };
 
 /** The parts SQL may read whole from a stored record (either form keeps them at these paths). */
 export const storedPartPaths = {
@@ -258,11 +271,30 @@ function decodeExplanation(stored: unknown, s: Obj): unknown {
   });
 }
 
-/** A stored record text (either form) as the record. */
-export function decodeRecord(text: string): DecisionRecord {
+/** The parts a version 2 text leaves to its row, put back in place from the row's columns. */
+function putRowHeld(s: Obj, row: RowHeldColumns): void {
+  s.decisionId = row.decision_id;
+  s.businessDate = formatDate(businessDate(Number(row.business_date)));
+  s.band = row.band;
+  s.previousLimitMinor = Number(row.previous_limit_minor);
+  s.newLimitMinor = Number(row.new_limit_minor);
+  s.score = { score: Number(row.score), probability: Number(row.probability) };
+}
+
+/**
+ * A stored record text (plain JSON or either version of the form) as the record. A version 2 text is read with
+ * its row's columns (`row`): it holds the rest of the record only.
+ */
+export function decodeRecord(text: string, row?: RowHeldColumns): DecisionRecord {
   const s = JSON.parse(text) as Obj;
   if (!text.startsWith(formPrefix)) return s as unknown as DecisionRecord;
-  if (s[formKey] !== formVersion) return s[wrapKey] as DecisionRecord;
+  const version = s[formKey];
+  if (version === formVersionRowHeld) {
+    assert(row !== undefined, "a record stored in form version 2 is read with its row's columns");
+    putRowHeld(s, row);
+  } else if (version !== formVersion) {
+    return s[wrapKey] as DecisionRecord;
+  }
   const rest = s[restKey] as unknown[];
   const part = (name: RestPart) => rest[restAt[name]];
   const triggerId = part("triggerId");
@@ -301,4 +333,9 @@ export function decodeRecord(text: string): DecisionRecord {
   record.applied = s.applied;
   record.createdAt = part("createdAt");
   return record as unknown as DecisionRecord;
+}
+
+/** A row selected with `recordSelect` as its record. */
+export function decodeRow(row: StoredRecordRow): DecisionRecord {
+  return decodeRecord(row.record, row);
 }

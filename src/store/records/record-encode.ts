@@ -5,6 +5,7 @@
 
 import type { DecisionRecord } from "../../engine/index.js";
 import { featureIds } from "../../features/index.js";
+import { formatDate, parseDate } from "../../time/index.js";
 import {
   activePlanKeys,
   attributionKeys,
@@ -17,6 +18,7 @@ import {
   formKey,
   formPrefix,
   formVersion,
+  formVersionRowHeld,
   hasExactKeys,
   historyKeys,
   historyKeysHeld,
@@ -38,6 +40,7 @@ import {
   productKeys,
   recordKeys,
   recordKeysWithPlan,
+  scoreKeys,
   standardGroups,
   traceKeys,
   traceOwnKeys,
@@ -274,44 +277,91 @@ export function takesStoredForm(record: DecisionRecord): boolean {
   return hasExactKeys(record, record.activePlan !== undefined ? recordKeysWithPlan : recordKeys);
 }
 
-/** The stored text of a record: its stored form, or its plain JSON when its top level is not the expected one. */
-export function encodeRecord(record: DecisionRecord): string {
+/**
+ * Whether each part a row holds in a column (`rowHeldParts`) is exactly what its column gives back: text, a safe
+ * integer, the two numbers of the score, a date in its canonical form.
+ */
+function isRowHeld(record: DecisionRecord): boolean {
+  const score = record.score as unknown;
+  const date = parseDate(record.businessDate);
+  return (
+    typeof record.decisionId === "string" &&
+    typeof record.band === "string" &&
+    Number.isSafeInteger(record.previousLimitMinor) &&
+    Number.isSafeInteger(record.newLimitMinor) &&
+    hasExactKeys(score, scoreKeys) &&
+    Number.isFinite(score.score) &&
+    Number.isFinite(score.probability) &&
+    date.ok &&
+    formatDate(date.value) === record.businessDate
+  );
+}
+
+function encodeForm(record: DecisionRecord, rowHeld: boolean): string {
   if (!takesStoredForm(record)) return plainText(record);
   const explanation = encodeExplanation(record);
-  // One object literal (with the form's key written out, not computed) keeps V8's fast shape for stringify.
-  // Its keys after the form's are `inPlaceParts`, then the rest by position in `restParts` order.
-  const stored: Obj = {
-    "~": formVersion,
-    decisionId: record.decisionId,
-    businessDate: record.businessDate,
-    band: record.band,
-    applied: record.applied,
-    previousLimitMinor: record.previousLimitMinor,
-    newLimitMinor: record.newLimitMinor,
-    score: record.score,
-    features: encodeFixed(record.features, featureIds),
-    bureau: encodeFixed(record.bureau, bureauKeys),
-    versions: encodeVersions(record.versions),
-    history: encodeHistory(record.history),
-    explanation,
-    r: [
-      record.triggerId,
-      record.trigger,
-      encodeTriggerDetail(record),
-      record.customerId,
-      record.lineId,
-      encodeFixed(record.product, productKeys),
-      record.action,
-      encodeLine(record.line),
-      record.freeze,
-      encodeOutcome(record),
-      record.announcementId,
-      record.createdAt,
-    ],
-  };
+  // The rest, by position in `restParts` order.
+  const r = [
+    record.triggerId,
+    record.trigger,
+    encodeTriggerDetail(record),
+    record.customerId,
+    record.lineId,
+    encodeFixed(record.product, productKeys),
+    record.action,
+    encodeLine(record.line),
+    record.freeze,
+    encodeOutcome(record),
+    record.announcementId,
+    record.createdAt,
+  ];
+  // One object literal per version (with the form's key written out, not computed) keeps V8's fast shape for
+  // stringify. Its keys after the form's are `inPlaceParts` (in version 2 without `rowHeldParts`), then `r`.
+  const stored: Obj =
+    rowHeld && isRowHeld(record)
+      ? {
+          "~": formVersionRowHeld,
+          applied: record.applied,
+          features: encodeFixed(record.features, featureIds),
+          bureau: encodeFixed(record.bureau, bureauKeys),
+          versions: encodeVersions(record.versions),
+          history: encodeHistory(record.history),
+          explanation,
+          r,
+        }
+      : {
+          "~": formVersion,
+          decisionId: record.decisionId,
+          businessDate: record.businessDate,
+          band: record.band,
+          applied: record.applied,
+          previousLimitMinor: record.previousLimitMinor,
+          newLimitMinor: record.newLimitMinor,
+          score: record.score,
+          features: encodeFixed(record.features, featureIds),
+          bureau: encodeFixed(record.bureau, bureauKeys),
+          versions: encodeVersions(record.versions),
+          history: encodeHistory(record.history),
+          explanation,
+          r,
+        };
   if (record.activePlan !== undefined) {
     const compact = isObject(explanation) && !isWrapper(explanation) && !("format" in explanation);
     stored.activePlan = encodeActivePlan(record, compact && "plan" in explanation);
   }
   return JSON.stringify(stored);
+}
+
+/**
+ * The stored text of a record in a `decisions` row: version 2 of the form, the parts its row's columns hold left
+ * out (read back with `decodeRecord(text, row)`); version 1 when a part is not exactly what its column gives
+ * back; plain JSON when the record's top level is not the expected one.
+ */
+export function encodeRecord(record: DecisionRecord): string {
+  return encodeForm(record, true);
+}
+
+/** The stored text of a record on its own (version 1, or plain JSON): what rows held before migration 020. */
+export function encodeRecordSelfContained(record: DecisionRecord): string {
+  return encodeForm(record, false);
 }

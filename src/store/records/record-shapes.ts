@@ -5,7 +5,13 @@
 // `hasExactKeys`, and by record-form.test.ts over records the engine builds).
 // Also the stored form's markers (form key, wrapper) and the helpers both directions share.
 
-import type { DecisionRecord, RecordedHistory, RecordedLine, RecordedVersions } from "../../engine/index.js";
+import type {
+  DecisionRecord,
+  RecordedHistory,
+  RecordedLine,
+  RecordedScore,
+  RecordedVersions,
+} from "../../engine/index.js";
 import type {
   ActivePlan,
   AttributionGroup,
@@ -33,9 +39,14 @@ export function keyList<T>() {
 
 // --- markers ------------------------------------------------------------------------------------------------
 
-/** The stored form's first key (written out where the form is built) and version. Plain record JSON starts with `{"decisionId":`. */
+/** The stored form's first key (written out where the form is built). Plain record JSON starts with `{"decisionId":`. */
 export const formKey = "~";
+/**
+ * The form's versions: 1 keeps every in-place part in the text; 2 (written since migration 020 gave the row its
+ * columns) leaves out the in-place parts its row's columns hold (`rowHeldParts`) and reads them from there.
+ */
 export const formVersion = 1;
+export const formVersionRowHeld = 2;
 /** The stored form's text starts so; a plain record whose text would too is wrapped. */
 export const formPrefix = `{"${formKey}":`;
 /** The stored form's key of the parts nothing reads in place, by position (`restParts`). */
@@ -139,6 +150,32 @@ export const restParts = [
   "announcementId",
   "createdAt",
 ] as const satisfies readonly (keyof DecisionRecord)[];
+/**
+ * The in-place parts a version 2 text leaves to its row's columns (decision-row.ts derives them; each column
+ * holds its part exactly), and those columns, named as the reader selects them.
+ */
+export const rowHeldParts = [
+  "decisionId",
+  "businessDate",
+  "band",
+  "previousLimitMinor",
+  "newLimitMinor",
+  "score",
+] as const satisfies readonly (typeof inPlaceParts)[number][];
+export const rowHeldColumns = [
+  "decision_id",
+  "business_date",
+  "band",
+  "previous_limit_minor",
+  "new_limit_minor",
+  "score",
+  "probability",
+] as const;
+/** The columns a version 2 text is read with, as one row. */
+export type RowHeldColumns = { readonly [C in (typeof rowHeldColumns)[number]]: unknown };
+/** The score's keys, in the engine's order. */
+export const scoreKeys = keyList<RecordedScore>()(["score", "probability"]);
+
 /** Every key of the record is stored somewhere: in place, by position, or as the plan in force. */
 keyList<DecisionRecord>()([...inPlaceParts, ...restParts, "activePlan"] as const);
 
