@@ -8,11 +8,9 @@ import { assertNever } from "../kernel/index.js";
 import { ppmPerUnit } from "../money/index.js";
 import { applyGuardrails } from "./guardrails.js";
 import {
-  type BeforeGuardrails,
   type Capacity,
   capacityRule,
   macroMultiplierOf,
-  type ProfitTest,
   type Run,
   roundLimitToStep,
   runOf,
@@ -101,53 +99,30 @@ export function expectedProfitRate(
   );
 }
 
-/** Step 1: bureau monthly income × k, or the policy's fallback when no income is known. */
-interface Base {
-  readonly amount: number;
-  /** The bureau's monthly income when it is known and positive, otherwise null. */
-  readonly income: number | null;
-}
-
-/** Step 2: the band from the score, and the one hysteresis (a guardrail) holds. */
-interface BandChoice {
-  readonly raw: CompiledBand;
-  readonly held: CompiledBand;
-  readonly heldIndex: number;
-}
-
-/** Step 3: the amount after the behaviour rules, and what the later steps need of them. */
-interface Behaviour {
-  readonly amount: number;
-  /** The product of the multiplier rules that matched. */
-  readonly factor: number;
-  readonly blockIncrease: boolean;
-  /** Where in `fired` the first cap-at-current rule sits, or −1. */
-  readonly capIndex: number;
-}
-
-/** Step 1: the base amount. */
-function baseOf(input: LimitInput, policy: CompiledPolicy): Base {
+/** Step 1a: the bureau's monthly income when it is known and positive, otherwise null. */
+function incomeOf(input: LimitInput): number | null {
   const income = input.bureau?.monthlyIncomeMinor ?? null;
-  const hasIncome = income !== null && income > 0;
-  return hasIncome
-    ? { amount: income * policy.incomeMultiplier, income }
-    : { amount: policy.noIncomeBaseMinor, income: null };
+  return income !== null && income > 0 ? income : null;
 }
 
-/** Step 2: the band, and its hysteresis rule when the band is held. */
-function chooseBand(run: Run, base: number): BandChoice {
+/** Step 1b: the base amount — monthly income × k, or the policy's fallback when no income is known. */
+function baseOf(policy: CompiledPolicy, income: number | null): number {
+  return income !== null ? income * policy.incomeMultiplier : policy.noIncomeBaseMinor;
+}
+
+/**
+ * Step 2: the band hysteresis (a guardrail) holds when the score moved from the previous decision's band
+ * (recorded as a fired rule); otherwise the band of the score.
+ */
+function heldBandIndexOf(run: Run, base: number, rawIndex: number): number {
   const { input, policy } = run;
-  const score = input.score.score;
-  const rawIndex = bandIndexOf(policy, score);
-  let heldIndex = rawIndex;
-  const previousIndex =
-    input.history.previousBand === null ? undefined : policy.bandIndexById.get(input.history.previousBand);
-  if (run.guardrails && previousIndex !== undefined && previousIndex !== rawIndex) {
-    heldIndex = bandWithHysteresis(policy, score, rawIndex, previousIndex);
-  }
-  const raw = policy.bands[rawIndex]!;
-  const held = policy.bands[heldIndex]!;
+  const previousBand = input.history.previousBand;
+  const previousIndex = previousBand === null ? undefined : policy.bandIndexById.get(previousBand);
+  if (!run.guardrails || previousIndex === undefined || previousIndex === rawIndex) return rawIndex;
+  const heldIndex = bandWithHysteresis(policy, input.score.score, rawIndex, previousIndex);
   if (heldIndex !== rawIndex) {
+    const raw = policy.bands[rawIndex]!;
+    const held = policy.bands[heldIndex]!;
     run.fired.push({
       ruleId: "band_hysteresis",
       code: "guardrail_band_hysteresis",
@@ -160,7 +135,7 @@ function chooseBand(run: Run, base: number): BandChoice {
       },
     });
   }
-  return { raw, held, heldIndex };
+  return heldIndex;
 }
 
 /**
@@ -169,8 +144,9 @@ function chooseBand(run: Run, base: number): BandChoice {
  * above today's: capped at today's limit here, the rules and overlays after it would cut again at every
  * decision.
  */
-function applyBehaviourRules(run: Run, bandAmount: number): Behaviour {
+function applyBehaviourRules(run: Run, bandAmount: number): number {
   const { fired, highest } = run;
+  const features = run.input.features;
   let amount = bandAmount;
   let blockIncrease = false;
   let capIndex = -1;
@@ -179,7 +155,7 @@ function applyBehaviourRules(run: Run, bandAmount: number): Behaviour {
   const rules = run.policy.rules;
   for (let r = 0; r < rules.length; r++) {
     const rule = rules[r]!;
-    if (!ruleMatches(rule, run.input.features)) continue;
+    if (!ruleMatches(rule, features)) continue;
     const before = amount;
     switch (rule.effect) {
       case Effect.multiplier:
@@ -204,13 +180,18 @@ function applyBehaviourRules(run: Run, bandAmount: number): Behaviour {
       params: { effect: kindOfEffect[rule.effect], multiplier: rule.multiplier },
     });
   }
-  return { amount, factor, blockIncrease, capIndex };
+  run.behaviourFactor = factor;
+  run.blockIncrease = blockIncrease;
+  run.capIndex = capIndex;
+  return amount;
 }
 
 /** Step 4a: the macro overlays (risk appetite × liquidity × lifecycle), each listed as it applies. */
-function applyMacroOverlays(run: Run, band: CompiledBand, macroMultiplier: number, amount: number): number {
-  if (macroMultiplier === 1) return amount;
+function applyMacroOverlays(run: Run, band: CompiledBand, amount: number): number {
   const { macro, fired } = run;
+  const macroMultiplier = macroMultiplierOf(macro, band.id);
+  run.macroMultiplier = macroMultiplier;
+  if (macroMultiplier === 1) return amount;
   let running = amount;
   const overlays = macro.overlays;
   for (let i = 0; i < overlays.length; i++) {
@@ -232,13 +213,15 @@ function applyMacroOverlays(run: Run, band: CompiledBand, macroMultiplier: numbe
   return amount * macroMultiplier;
 }
 
-/** Step 4b: the expected-profit test of the band. */
-function profitTestOf(run: Run, band: CompiledBand): ProfitTest {
+/** Step 4b: the expected-profit test of the band, and the limit it sets when it fails. */
+function runProfitTest(run: Run, band: CompiledBand): void {
   const test = run.macro.profitTest;
-  if (test === null) return { rate: null, fails: false, failValue: 0, onFail: null };
-  const rate = expectedProfitRate(run.input.product.dailyRatePpm, band.pd, test);
-  const failValue = test.onFail === "zero" ? 0 : run.input.product.limitMinMinor;
-  return { rate, fails: rate < 0, failValue, onFail: test.onFail };
+  if (test === null) return;
+  const product = run.input.product;
+  const rate = expectedProfitRate(product.dailyRatePpm, band.pd, test);
+  run.profitRate = rate;
+  run.profitFails = rate < 0;
+  run.profitFailMinor = test.onFail === "zero" ? 0 : product.limitMinMinor;
 }
 
 /** Step 5: the capacity ceiling from income and external debt (rounded down to the step: never exceeded). */
@@ -261,29 +244,27 @@ function capacityOf(run: Run, income: number | null): Capacity {
 }
 
 /** Step 6: money — round once, product bounds, profit test, cap, block, capacity. */
-function roundedLimitOf(
-  run: Run,
-  amount: number,
-  band: CompiledBand,
-  behaviour: Behaviour,
-  profit: ProfitTest,
-  capacity: Capacity,
-): number {
+function roundedLimitOf(run: Run, amount: number, band: CompiledBand, capacity: Capacity): number {
   const { current, fired } = run;
   const product = run.input.product;
   let limit = roundLimitToStep(Math.min(amount, product.limitMaxMinor), run.step);
   if (limit < product.limitMinMinor) limit = product.limitMinMinor;
-  if (profit.fails) {
+  if (run.profitFails) {
     fired.push({
       ruleId: "expected_profit",
       code: "macro_expected_profit_negative",
       kind: "macro",
-      effectMinor: profit.failValue - limit,
-      params: { band: band.id, pd: band.pd, profitRate: profit.rate, onFail: profit.onFail },
+      effectMinor: run.profitFailMinor - limit,
+      params: {
+        band: band.id,
+        pd: band.pd,
+        profitRate: run.profitRate,
+        onFail: run.macro.profitTest?.onFail ?? null,
+      },
     });
-    limit = profit.failValue;
+    limit = run.profitFailMinor;
   }
-  const capIndex = behaviour.capIndex;
+  const capIndex = run.capIndex;
   if (capIndex >= 0 && limit > current) {
     // The cap rule holds the limit at today's: its effect says so (a reason for the borrower).
     const rule = fired[capIndex]!;
@@ -296,7 +277,7 @@ function roundedLimitOf(
     };
     limit = current;
   }
-  if (behaviour.blockIncrease && limit > current) limit = current;
+  if (run.blockIncrease && limit > current) limit = current;
   if (limit > capacity.ceiling) {
     fired.push(capacityRule(capacity, limit));
     limit = capacity.cappedLimit;
@@ -317,43 +298,38 @@ export function decideLimit(
   options?: DecideOptions,
 ): LimitOutcome {
   const run = runOf(input, policy, macro, options);
-  const base = baseOf(input, policy);
-  const band = chooseBand(run, base.amount);
-  const bandLimit = base.amount * band.held.multiplier;
-  const behaviour = applyBehaviourRules(run, bandLimit);
-  const macroMultiplier = macroMultiplierOf(macro, band.held.id);
-  const afterMacro = applyMacroOverlays(run, band.held, macroMultiplier, behaviour.amount);
-  const profit = profitTestOf(run, band.held);
-  const capacity = capacityOf(run, base.income);
-  const decided: BeforeGuardrails = {
-    limit: roundedLimitOf(run, afterMacro, band.held, behaviour, profit, capacity),
-    bandIndex: band.heldIndex,
-    behaviourFactor: behaviour.factor,
-    macroMultiplier,
-    profit,
-    capacity,
-  };
-  const guarded = run.guardrails
-    ? applyGuardrails(run, decided)
-    : { limit: decided.limit, frozen: false, onTimeFloor: null };
+  const income = incomeOf(input);
+  const base = baseOf(policy, income);
+  const rawIndex = bandIndexOf(policy, input.score.score);
+  const bandIndex = heldBandIndexOf(run, base, rawIndex);
+  const band = policy.bands[bandIndex]!;
+  const bandLimit = base * band.multiplier;
+  const afterBehaviour = applyBehaviourRules(run, bandLimit);
+  const afterMacro = applyMacroOverlays(run, band, afterBehaviour);
+  runProfitTest(run, band);
+  const capacity = capacityOf(run, income);
+  const beforeGuardrails = roundedLimitOf(run, afterMacro, band, capacity);
+  const limit = run.guardrails
+    ? applyGuardrails(run, beforeGuardrails, bandIndex, capacity)
+    : beforeGuardrails;
   return {
-    limitMinor: guarded.limit,
-    band: band.held.id,
-    action: actionOf(guarded.frozen, guarded.limit, run.current),
+    limitMinor: limit,
+    band: band.id,
+    action: actionOf(run.frozen, limit, run.current),
     firedRules: run.fired,
     trace: {
-      baseMinor: Math.round(base.amount),
-      baseSource: base.income !== null ? "income" : "fallback",
-      rawBand: band.raw.id,
-      bandMultiplier: band.held.multiplier,
+      baseMinor: Math.round(base),
+      baseSource: income !== null ? "income" : "fallback",
+      rawBand: policy.bands[rawIndex]!.id,
+      bandMultiplier: band.multiplier,
       bandLimitMinor: Math.round(bandLimit),
-      afterBehaviourMinor: Math.round(behaviour.amount),
-      macroMultiplier,
+      afterBehaviourMinor: Math.round(afterBehaviour),
+      macroMultiplier: run.macroMultiplier,
       afterMacroMinor: Math.round(afterMacro),
       capacityCeilingMinor: capacity.ceiling,
-      beforeGuardrailsMinor: decided.limit,
+      beforeGuardrailsMinor: beforeGuardrails,
       guardrailsApplied: run.guardrails,
-      onTimeFloorMinor: guarded.onTimeFloor,
+      onTimeFloorMinor: run.onTimeFloor,
       previousLimitMinor: run.current,
       policyId: policy.id,
       policyVersion: policy.version,

@@ -6,7 +6,6 @@
 import { assert } from "../kernel/index.js";
 import { ppmPerUnit } from "../money/index.js";
 import {
-  type BeforeGuardrails,
   type Capacity,
   capacityRule,
   ceilToStep,
@@ -15,14 +14,6 @@ import {
   roundLimitToStep,
 } from "./limit-run.js";
 import type { FiredRule } from "./types.js";
-
-/** Step 7: the limit after the guardrails. */
-export interface Guarded {
-  readonly limit: number;
-  readonly frozen: boolean;
-  /** On an on-time repayment: the lowest limit the named rules allow (null otherwise). */
-  readonly onTimeFloor: number | null;
-}
 
 /** Records a guardrail moving the limit from `fromMinor` to `toMinor`; returns the new limit. */
 function guard(
@@ -48,21 +39,21 @@ function guard(
  * today's. The macro factor is the smallest over this band and better ones, so a better score never gets a
  * lower floor.
  */
-function onTimeFloorOf(run: Run, decided: BeforeGuardrails): number {
+function onTimeFloorOf(run: Run, bandIndex: number, capacity: Capacity): number {
   const { policy, macro, current, highest, fired } = run;
-  const { bandIndex, profit, capacity } = decided;
-  let macroFloorFactor = decided.macroMultiplier;
+  let macroFloorFactor = run.macroMultiplier;
   for (let b = bandIndex + 1; b < policy.bands.length; b++)
     macroFloorFactor = Math.min(macroFloorFactor, macroMultiplierOf(macro, policy.bands[b]!.id));
-  const factor = Math.min(1, decided.behaviourFactor * macroFloorFactor);
+  const factor = Math.min(1, run.behaviourFactor * macroFloorFactor);
   let floor = factor === 1 ? current : Math.min(current, roundLimitToStep(highest * factor, run.step));
-  if (profit.fails && floor > profit.failValue) {
+  const failMinor = run.profitFailMinor;
+  if (run.profitFails && floor > failMinor) {
     // The profit test is what takes the floor below the current limit: its effect says so.
     const at = fired.findIndex((f) => f.ruleId === "expected_profit");
     const rule = fired[at];
-    if (rule !== undefined && rule.effectMinor > profit.failValue - floor)
-      fired[at] = { ...rule, effectMinor: profit.failValue - floor };
-    floor = profit.failValue;
+    if (rule !== undefined && rule.effectMinor > failMinor - floor)
+      fired[at] = { ...rule, effectMinor: failMinor - floor };
+    floor = failMinor;
   }
   if (floor > run.input.product.limitMaxMinor) floor = run.input.product.limitMaxMinor;
   if (floor > capacity.ceiling) {
@@ -119,16 +110,14 @@ function applyHardLimits(run: Run, limit: number, capacity: Capacity): number {
 }
 
 /** Step 7: the guardrails in order; a closed line, or one frozen by its arrears, keeps today's limit and no more. */
-export function applyGuardrails(run: Run, decided: BeforeGuardrails): Guarded {
+export function applyGuardrails(run: Run, limit: number, bandIndex: number, capacity: Capacity): number {
   const { input, current, fired } = run;
-  const limit = decided.limit;
   const { line, trigger } = input;
   const g = run.policy.guardrails;
-  if (line.status === "closed")
-    return { limit: guard(fired, "line_closed", limit, current, {}), frozen: false, onTimeFloor: null };
+  if (line.status === "closed") return guard(fired, "line_closed", limit, current, {});
   if (line.dpd > g.freezeDpdOver) {
-    const params = { dpd: line.dpd, freezeDpdOver: g.freezeDpdOver };
-    return { limit: guard(fired, "freeze_overdue", limit, current, params), frozen: true, onTimeFloor: null };
+    run.frozen = true;
+    return guard(fired, "freeze_overdue", limit, current, { dpd: line.dpd, freezeDpdOver: g.freezeDpdOver });
   }
   let out = limit;
   if (g.noIncreaseWhileOverdue && line.dpd > 0 && out > current)
@@ -139,10 +128,9 @@ export function applyGuardrails(run: Run, decided: BeforeGuardrails): Guarded {
       daysSinceIncrease: input.businessDate - last,
       waitingDays: g.increaseWaitingDays,
     });
-  let onTimeFloor: number | null = null;
   if (g.onTimeRepaymentNeverLowers && trigger.kind === "repayment.settled" && trigger.onTime === true) {
-    const floor = onTimeFloorOf(run, decided);
-    onTimeFloor = floor;
+    const floor = onTimeFloorOf(run, bandIndex, capacity);
+    run.onTimeFloor = floor;
     if (out < floor) out = guard(fired, "on_time_repayment", out, floor, { floorMinor: floor });
   }
   if (
@@ -152,6 +140,5 @@ export function applyGuardrails(run: Run, decided: BeforeGuardrails): Guarded {
     out < current
   )
     out = guard(fired, "reevaluation_never_lowers", out, current, {});
-  out = applyHardLimits(run, limitMaxDecrease(run, out), decided.capacity);
-  return { limit: out, frozen: false, onTimeFloor };
+  return applyHardLimits(run, limitMaxDecrease(run, out), capacity);
 }

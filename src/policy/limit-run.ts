@@ -24,7 +24,11 @@ export function macroMultiplierOf(macro: CompiledMacro, bandId: string): number 
   return macro.bandMultipliers.get(bandId) ?? macro.defaultMultiplier;
 }
 
-/** What every step reads (the decision's arguments and the figures derived from them once) and appends to. */
+/**
+ * One limit decision as its steps build it: the checked arguments and the rules fired so far, then what a step
+ * finds that a later one reads, each field written once by the step named on it. One record rather than one
+ * per step: the decision runs for every line of a review, and records escaping the steps cost a tenth of it.
+ */
 export interface Run {
   readonly input: LimitInput;
   readonly policy: CompiledPolicy;
@@ -38,15 +42,23 @@ export interface Run {
   readonly step: number;
   /** The rules that moved the limit, in the order they applied. */
   readonly fired: FiredRule[];
-}
-
-/** Step 4b: the macro's expected-profit test for the band. */
-export interface ProfitTest {
-  readonly rate: number | null;
-  readonly fails: boolean;
-  /** The limit a failing test sets. */
-  readonly failValue: number;
-  readonly onFail: "zero" | "product_min" | null;
+  /** Step 3: the product of the multiplier rules that matched. */
+  behaviourFactor: number;
+  /** Step 3: a block-increase rule matched. */
+  blockIncrease: boolean;
+  /** Step 3: where in `fired` the first cap-at-current rule sits, or −1. */
+  capIndex: number;
+  /** Step 4: risk appetite × liquidity × lifecycle for the band. */
+  macroMultiplier: number;
+  /** Step 4: the band's expected profit rate, null without a profit test. */
+  profitRate: number | null;
+  /** Step 4: the profit test failed: the limit is `profitFailMinor`. */
+  profitFails: boolean;
+  profitFailMinor: number;
+  /** Step 7: a line overdue past the freeze threshold keeps its limit and is frozen. */
+  frozen: boolean;
+  /** Step 7, on an on-time repayment: the lowest limit the named rules allow (null otherwise). */
+  onTimeFloor: number | null;
 }
 
 /** Step 5: the capacity ceiling of one decision, as its fired rule reports it. */
@@ -57,19 +69,6 @@ export interface Capacity {
   readonly belowMin: boolean;
   readonly monthlyIncomeMinor: number | null;
   readonly externalDebtMinor: number;
-}
-
-/** What steps 1–6 decided that the guardrails (step 7) read. */
-export interface BeforeGuardrails {
-  /** The policy's answer before guardrails, on the step. */
-  readonly limit: number;
-  /** The band after hysteresis. */
-  readonly bandIndex: number;
-  /** The product of the behaviour multiplier rules that matched. */
-  readonly behaviourFactor: number;
-  readonly macroMultiplier: number;
-  readonly profit: ProfitTest;
-  readonly capacity: Capacity;
 }
 
 export function capacityRule(capacity: Capacity, fromMinor: number): FiredRule {
@@ -118,5 +117,23 @@ export function runOf(
     "product limits are ordered and the step is positive",
   );
   const guardrails = options?.guardrails !== false;
-  return { input, policy, macro, guardrails, current, highest, step, fired: [] };
+  return {
+    input,
+    policy,
+    macro,
+    guardrails,
+    current,
+    highest,
+    step,
+    fired: [],
+    behaviourFactor: 1,
+    blockIncrease: false,
+    capIndex: -1,
+    macroMultiplier: 1,
+    profitRate: null,
+    profitFails: false,
+    profitFailMinor: 0,
+    frozen: false,
+    onTimeFloor: null,
+  };
 }
