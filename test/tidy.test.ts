@@ -28,10 +28,6 @@ const fileExceptions: Readonly<Record<string, string>> = {
  */
 const functionExceptions: Readonly<Record<string, string>> = {
   "src/api/review-runner.ts:createReviewRunner": "a factory whose closure holds every review-runner method",
-  "src/api/routes/customers.ts:registerCustomerRoutes": "a plugin registering every customer route inline",
-  "src/api/routes/decisions.ts:registerDecisionRoutes": "a plugin registering every decision route inline",
-  "src/api/routes/lines.ts:registerLineRoutes": "a plugin registering every line route inline",
-  "src/api/routes/webhooks.ts:registerWebhookRoutes": "a plugin registering every webhook route inline",
   "src/api/server.ts:buildServer":
     "the server factory wiring plugins, schemas and error handling in one place",
   "src/cli/train-command.ts:trainCommand": "argument parsing, training and the printed report in one command",

@@ -92,6 +92,15 @@ function customerView(state: LineState, latest: DecisionRecord | null, businessD
 }
 
 export function registerCustomerRoutes(app: ApiApp, ctx: ApiContext): void {
+  listCustomersRoute(app, ctx);
+  customerRoute(app, ctx);
+  explanationRoute(app, ctx);
+  customerDecisionsRoute(app, ctx);
+  reevaluationRoute(app, ctx);
+}
+
+/** GET /v1/customers: the operator's page of customers and their lines. */
+function listCustomersRoute(app: ApiApp, ctx: ApiContext): void {
   app.get(
     "/v1/customers",
     {
@@ -141,7 +150,10 @@ export function registerCustomerRoutes(app: ApiApp, ctx: ApiContext): void {
       return { items, nextCursor: rows.length > limit && last ? encodeCursor(last.customerId) : null };
     },
   );
+}
 
+/** GET /v1/customers/:customerId: the line and the latest decision. */
+function customerRoute(app: ApiApp, ctx: ApiContext): void {
   app.get(
     "/v1/customers/:customerId",
     {
@@ -159,7 +171,10 @@ export function registerCustomerRoutes(app: ApiApp, ctx: ApiContext): void {
       return customerView(state, latest, await ctx.engine.lending.businessDate());
     },
   );
+}
 
+/** GET /v1/customers/:customerId/explanation: the latest decision explained, arrears as they stand now. */
+function explanationRoute(app: ApiApp, ctx: ApiContext): void {
   app.get(
     "/v1/customers/:customerId/explanation",
     {
@@ -184,7 +199,10 @@ export function registerCustomerRoutes(app: ApiApp, ctx: ApiContext): void {
       return renderExplanationResponse(latest, lang ?? "en", standing);
     },
   );
+}
 
+/** GET /v1/customers/:customerId/decisions: the limit history, newest first. */
+function customerDecisionsRoute(app: ApiApp, ctx: ApiContext): void {
   app.get(
     "/v1/customers/:customerId/decisions",
     {
@@ -217,7 +235,10 @@ export function registerCustomerRoutes(app: ApiApp, ctx: ApiContext): void {
       };
     },
   );
+}
 
+/** POST /v1/customers/:customerId/reevaluations: a borrower-requested decision now. */
+function reevaluationRoute(app: ApiApp, ctx: ApiContext): void {
   app.post(
     "/v1/customers/:customerId/reevaluations",
     {

@@ -22,6 +22,14 @@ const DecisionParams = Type.Object({ decisionId: Id }, { additionalProperties: f
 export const announcementsPageMax = 100;
 
 export function registerDecisionRoutes(app: ApiApp, ctx: ApiContext): void {
+  decisionRoute(app, ctx);
+  listDecisionsRoute(app, ctx);
+  replayRoute(app, ctx);
+  announcementsRoute(app, ctx);
+}
+
+/** GET /v1/decisions/:decisionId: one decision record (a borrower's own only). */
+function decisionRoute(app: ApiApp, ctx: ApiContext): void {
   app.get(
     "/v1/decisions/:decisionId",
     {
@@ -42,7 +50,10 @@ export function registerDecisionRoutes(app: ApiApp, ctx: ApiContext): void {
       return renderDecisionRecord(record, lang ?? "en");
     },
   );
+}
 
+/** GET /v1/decisions: the operator's decision search. */
+function listDecisionsRoute(app: ApiApp, ctx: ApiContext): void {
   app.get(
     "/v1/decisions",
     {
@@ -86,7 +97,10 @@ export function registerDecisionRoutes(app: ApiApp, ctx: ApiContext): void {
       };
     },
   );
+}
 
+/** POST /v1/decisions/:decisionId/replay: recompute a recorded decision from its recorded versions. */
+function replayRoute(app: ApiApp, ctx: ApiContext): void {
   app.post(
     "/v1/decisions/:decisionId/replay",
     {
@@ -118,7 +132,10 @@ export function registerDecisionRoutes(app: ApiApp, ctx: ApiContext): void {
       return { identical: report.value.identical, differences: [...report.value.differences] };
     },
   );
+}
 
+/** GET /v1/announcements: the platform announcements, in the caller's language. */
+function announcementsRoute(app: ApiApp, ctx: ApiContext): void {
   app.get(
     "/v1/announcements",
     {

@@ -3,12 +3,13 @@
 // their own lines; any other id is a 404.
 
 import { Type } from "@sinclair/typebox";
+import type { FastifyReply, FastifyRequest } from "fastify";
 import type { AnyEvent } from "../../events/index.js";
 import { type LineState, lineView, scheduleView } from "../../lending/index.js";
 import { canSeeCustomer, notFound, type Principal } from "../auth.js";
 import type { ApiApp, ApiContext } from "../context.js";
 import { fromRejection } from "../errors.js";
-import { runIdempotent } from "../idempotency.js";
+import { type IdempotentResponse, runIdempotent } from "../idempotency.js";
 import { errorResponses, Id, LineResponse, Minor, PositiveMinor } from "../schemas.js";
 
 const LineParams = Type.Object({ lineId: Id }, { additionalProperties: false });
@@ -62,7 +63,41 @@ export async function visibleLine(ctx: ApiContext, principal: Principal, lineId:
   return stored.state;
 }
 
+/**
+ * A money route's write to a line the caller may see, run at most once per Idempotency-Key (a retry gets the
+ * stored response): `write` receives the scoped key to pass on as the domain's own idempotency key.
+ */
+async function idempotentLineWrite(
+  ctx: ApiContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  route: "drawdown" | "repayment",
+  lineId: string,
+  write: (key: string) => Promise<IdempotentResponse>,
+): Promise<FastifyReply> {
+  const principal = request.principal!;
+  await visibleLine(ctx, principal, lineId);
+  const result = await runIdempotent(
+    ctx.store.db,
+    ctx.clock,
+    principal,
+    request,
+    route,
+    { kind: "line", lineId },
+    write,
+  );
+  return reply.status(result.status).send(result.body);
+}
+
 export function registerLineRoutes(app: ApiApp, ctx: ApiContext): void {
+  lineRoute(app, ctx);
+  scheduleRoute(app, ctx);
+  drawdownRoute(app, ctx);
+  repaymentRoute(app, ctx);
+}
+
+/** GET /v1/lines/:lineId: the line as the caller may see it. */
+function lineRoute(app: ApiApp, ctx: ApiContext): void {
   app.get(
     "/v1/lines/:lineId",
     {
@@ -74,7 +109,10 @@ export function registerLineRoutes(app: ApiApp, ctx: ApiContext): void {
       return lineView(await visibleLine(ctx, request.principal!, lineId));
     },
   );
+}
 
+/** GET /v1/lines/:lineId/schedule: every instalment on the business date. */
+function scheduleRoute(app: ApiApp, ctx: ApiContext): void {
   app.get(
     "/v1/lines/:lineId/schedule",
     {
@@ -91,7 +129,10 @@ export function registerLineRoutes(app: ApiApp, ctx: ApiContext): void {
       return { items: scheduleView(state, await ctx.engine.lending.businessDate()) };
     },
   );
+}
 
+/** POST /v1/lines/:lineId/drawdowns: draw down (idempotent). */
+function drawdownRoute(app: ApiApp, ctx: ApiContext): void {
   app.post(
     "/v1/lines/:lineId/drawdowns",
     {
@@ -117,37 +158,29 @@ export function registerLineRoutes(app: ApiApp, ctx: ApiContext): void {
     async (request, reply) => {
       const { lineId } = request.params;
       const body = request.body;
-      const principal = request.principal!;
-      await visibleLine(ctx, principal, lineId);
-      const result = await runIdempotent(
-        ctx.store.db,
-        ctx.clock,
-        principal,
-        request,
-        "drawdown",
-        { kind: "line", lineId },
-        async (key) => {
-          const outcome = await ctx.engine.lending.drawdown(lineId, body, { idempotencyKey: key });
-          if (!outcome.ok) throw fromRejection(outcome.error);
-          const receipt = outcome.value;
-          const stored = await ctx.engine.lending.getLine(lineId);
-          const drawdownId = receipt.operationId ?? "";
-          return {
-            status: 201,
-            body: {
-              drawdownId,
-              lineId,
-              amountMinor: body.amountMinor,
-              schedule: stored ? scheduleView(stored.state, receipt.businessDate, drawdownId) : [],
-              line: receipt.line,
-            },
-          };
-        },
-      );
-      return reply.status(result.status).send(result.body);
+      return idempotentLineWrite(ctx, request, reply, "drawdown", lineId, async (key) => {
+        const outcome = await ctx.engine.lending.drawdown(lineId, body, { idempotencyKey: key });
+        if (!outcome.ok) throw fromRejection(outcome.error);
+        const receipt = outcome.value;
+        const stored = await ctx.engine.lending.getLine(lineId);
+        const drawdownId = receipt.operationId ?? "";
+        return {
+          status: 201,
+          body: {
+            drawdownId,
+            lineId,
+            amountMinor: body.amountMinor,
+            schedule: stored ? scheduleView(stored.state, receipt.businessDate, drawdownId) : [],
+            line: receipt.line,
+          },
+        };
+      });
     },
   );
+}
 
+/** POST /v1/lines/:lineId/repayments: repay (idempotent); a settled drawdown triggers a decision. */
+function repaymentRoute(app: ApiApp, ctx: ApiContext): void {
   app.post(
     "/v1/lines/:lineId/repayments",
     {
@@ -172,49 +205,38 @@ export function registerLineRoutes(app: ApiApp, ctx: ApiContext): void {
     async (request, reply) => {
       const { lineId } = request.params;
       const body = request.body;
-      const principal = request.principal!;
-      await visibleLine(ctx, principal, lineId);
-      const result = await runIdempotent(
-        ctx.store.db,
-        ctx.clock,
-        principal,
-        request,
-        "repayment",
-        { kind: "line", lineId },
-        async (key) => {
-          const outcome = await ctx.engine.lending.repay(lineId, body, { idempotencyKey: key });
-          if (!outcome.ok) throw fromRejection(outcome.error);
-          const receipt = outcome.value;
-          const events = await ctx.reads.eventsByIds(receipt.eventIds);
-          const received = events.find((e) => e.type === "repayment.received")?.payload as
-            | { penaltyMinor: number; interestMinor: number; principalMinor: number }
-            | undefined;
-          let decisionId: string | null = null;
-          let line = receipt.line;
-          const decided = await ctx.engine.decisions.handleLendingEvents(events as unknown as AnyEvent[]);
-          const last = decided.at(-1);
-          if (last) {
-            decisionId = last.decisionId;
-            ctx.metrics.inc("headroom_decisions_total", { trigger: last.trigger });
-            const after = await ctx.engine.lending.getLine(lineId);
-            if (after) line = lineView(after.state);
-          }
-          return {
-            status: 201,
-            body: {
-              repaymentId: receipt.operationId ?? "",
-              allocation: {
-                penaltyMinor: received?.penaltyMinor ?? 0,
-                interestMinor: received?.interestMinor ?? 0,
-                principalMinor: received?.principalMinor ?? 0,
-              },
-              line,
-              decisionId,
+      return idempotentLineWrite(ctx, request, reply, "repayment", lineId, async (key) => {
+        const outcome = await ctx.engine.lending.repay(lineId, body, { idempotencyKey: key });
+        if (!outcome.ok) throw fromRejection(outcome.error);
+        const receipt = outcome.value;
+        const events = await ctx.reads.eventsByIds(receipt.eventIds);
+        const received = events.find((e) => e.type === "repayment.received")?.payload as
+          | { penaltyMinor: number; interestMinor: number; principalMinor: number }
+          | undefined;
+        let decisionId: string | null = null;
+        let line = receipt.line;
+        const decided = await ctx.engine.decisions.handleLendingEvents(events as unknown as AnyEvent[]);
+        const last = decided.at(-1);
+        if (last) {
+          decisionId = last.decisionId;
+          ctx.metrics.inc("headroom_decisions_total", { trigger: last.trigger });
+          const after = await ctx.engine.lending.getLine(lineId);
+          if (after) line = lineView(after.state);
+        }
+        return {
+          status: 201,
+          body: {
+            repaymentId: receipt.operationId ?? "",
+            allocation: {
+              penaltyMinor: received?.penaltyMinor ?? 0,
+              interestMinor: received?.interestMinor ?? 0,
+              principalMinor: received?.principalMinor ?? 0,
             },
-          };
-        },
-      );
-      return reply.status(result.status).send(result.body);
+            line,
+            decisionId,
+          },
+        };
+      });
     },
   );
 }

@@ -30,6 +30,14 @@ const SubscriptionView = Type.Object({
 const Params = Type.Object({ subscriptionId: Id }, { additionalProperties: false });
 
 export function registerWebhookRoutes(app: ApiApp, ctx: ApiContext): void {
+  subscribeRoute(app, ctx);
+  listSubscriptionsRoute(app, ctx);
+  unsubscribeRoute(app, ctx);
+  rotateSecretRoute(app, ctx);
+}
+
+/** POST /v1/webhooks: a new subscription (its secret shown once). */
+function subscribeRoute(app: ApiApp, ctx: ApiContext): void {
   app.post(
     "/v1/webhooks",
     {
@@ -74,7 +82,10 @@ export function registerWebhookRoutes(app: ApiApp, ctx: ApiContext): void {
       return reply.status(201).send({ ...subscriptionView(subscription), secret });
     },
   );
+}
 
+/** GET /v1/webhooks: every subscription. */
+function listSubscriptionsRoute(app: ApiApp, ctx: ApiContext): void {
   app.get(
     "/v1/webhooks",
     {
@@ -88,7 +99,10 @@ export function registerWebhookRoutes(app: ApiApp, ctx: ApiContext): void {
       items: (await ctx.reads.webhookSubscriptions(subscriptionsMax)).map(subscriptionView),
     }),
   );
+}
 
+/** DELETE /v1/webhooks/:subscriptionId: remove a subscription. */
+function unsubscribeRoute(app: ApiApp, ctx: ApiContext): void {
   app.delete(
     "/v1/webhooks/:subscriptionId",
     {
@@ -108,7 +122,10 @@ export function registerWebhookRoutes(app: ApiApp, ctx: ApiContext): void {
       return reply.status(204).send(null);
     },
   );
+}
 
+/** POST /v1/webhooks/:subscriptionId/rotate-secret: a new signing secret. */
+function rotateSecretRoute(app: ApiApp, ctx: ApiContext): void {
   app.post(
     "/v1/webhooks/:subscriptionId/rotate-secret",
     {
