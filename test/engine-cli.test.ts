@@ -137,15 +137,12 @@ describe("decision commands", () => {
       identical: true,
       differences: [],
     });
-    // Force past the append-only guard, as an attacker with file access could. The stored form keeps the new
-    // limit once, so the explanation's copy of it reads as tampered too.
+    // Force past the append-only guard, as an attacker with file access could. The row keeps the new limit once
+    // (its column; the stored record reads it there), so the explanation's copy of it reads as tampered too.
     const store = await openStore(db);
     await store.db.transaction(async (tx) => {
       await tx.exec("DROP TRIGGER decisions_append_only_update");
-      await tx.run(
-        "UPDATE decisions SET record = json_set(record, '$.newLimitMinor', 1) WHERE decision_id = ?",
-        [decided.decisionId],
-      );
+      await tx.run("UPDATE decisions SET new_limit_minor = 1 WHERE decision_id = ?", [decided.decisionId]);
     });
     await store.close();
     const tampered = await run(replayCommand, [decided.decisionId, "--db", db, "--json"]);
