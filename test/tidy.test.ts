@@ -27,9 +27,6 @@ const fileExceptions: Readonly<Record<string, string>> = {
  * callback "<enclosing>/<callee>" (e.g. "registerX/app.get" for a route handler).
  */
 const functionExceptions: Readonly<Record<string, string>> = {
-  "src/api/review-runner.ts:createReviewRunner": "a factory whose closure holds every review-runner method",
-  "src/api/server.ts:buildServer":
-    "the server factory wiring plugins, schemas and error handling in one place",
   "src/cli/train-command.ts:trainCommand": "argument parsing, training and the printed report in one command",
   "src/engine/decision-engine.ts:DefaultDecisionEngine.decideForCustomer":
     "load, decide and persist in one transaction body",

@@ -6,7 +6,7 @@
 import type { RegistryService, ReviewRun, ReviewService, WhatIfReport } from "../engine/index.js";
 import type { Clock } from "../kernel/index.js";
 import type { PolicyProblem } from "../policy/index.js";
-import type { ReviewRunner, ReviewStatus, WhatIfSummary } from "./context.js";
+import type { ExperimentsSummary, ReviewRunner, ReviewStatus, WhatIfSummary } from "./context.js";
 
 /** Dry runs remembered for GET /v1/reviews/{id} (in memory: they record nothing). */
 export const dryRunsKeptMax = 20;
@@ -63,6 +63,85 @@ interface DryRun {
   report: WhatIfSummary | null;
 }
 
+/** The champion/challenger report by arm, active arms that have decided nothing yet among them. */
+async function experimentsSummary(
+  service: ReviewService,
+  registry: RegistryService,
+): Promise<ExperimentsSummary> {
+  const report = await service.experiments();
+  const arms = await registry.activeArms();
+  const weightOf = new Map(arms.map((a) => [`${a.policyId}@${a.version}`, a.weight]));
+  const rows = report.arms.map((a) => {
+    const version = Number(a.armId.slice(a.armId.lastIndexOf("@") + 1));
+    return {
+      arm: a.armId,
+      policyVersion: a.armId.includes("@") && Number.isSafeInteger(version) ? version : null,
+      active: weightOf.has(a.armId),
+      weight: weightOf.get(a.armId) ?? 0,
+      decisions: a.count,
+      meanChangeMinor: Math.round(a.meanLimitChangeMinor),
+      increaseShare: a.increaseShare,
+      decreaseShare: a.decreaseShare,
+      expectedLossMinor: a.expectedLossMinor,
+    };
+  });
+  // Active arms that have decided nothing yet are listed too, with zero decisions.
+  for (const a of arms) {
+    const arm = `${a.policyId}@${a.version}`;
+    if (rows.some((r) => r.arm === arm)) continue;
+    rows.push({
+      arm,
+      policyVersion: a.version,
+      active: true,
+      weight: a.weight,
+      decisions: 0,
+      meanChangeMinor: 0,
+      increaseShare: 0,
+      decreaseShare: 0,
+      expectedLossMinor: 0,
+    });
+  }
+  return { lossGivenDefaultPpm: report.lossGivenDefaultPpm, arms: rows };
+}
+
+/** A dry run's status as it starts: nothing decided yet. */
+function runningDryRun(reviewId: string, businessDate: string, nowMs: number, actor: string): ReviewStatus {
+  return {
+    reviewId,
+    kind: "review.periodic",
+    dryRun: true,
+    status: "running",
+    phase: "what-if",
+    businessDate,
+    total: 0,
+    done: 0,
+    increases: 0,
+    decreases: 0,
+    unchanged: 0,
+    capped: 0,
+    skipped: 0,
+    startedAt: new Date(nowMs).toISOString(),
+    finishedAt: null,
+    error: null,
+    actor,
+  };
+}
+
+/** A dry run's status once its what-if has decided every line. */
+function completedDryRun(running: ReviewStatus, report: WhatIfReport, finishedAt: string): ReviewStatus {
+  return {
+    ...running,
+    status: "completed",
+    total: report.lines,
+    done: report.lines,
+    increases: report.increases,
+    decreases: report.decreases,
+    unchanged: report.unchanged,
+    capped: report.budget?.cappedLines ?? 0,
+    finishedAt,
+  };
+}
+
 export function createReviewRunner(
   service: ReviewService,
   registry: RegistryService,
@@ -83,28 +162,7 @@ export function createReviewRunner(
     const date = await service.businessDate();
     dryRunSeq += 1;
     const reviewId = `whatif-${date}-${nowMs.toString(36)}-${dryRunSeq}`;
-    const entry: DryRun = {
-      status: {
-        reviewId,
-        kind: "review.periodic",
-        dryRun: true,
-        status: "running",
-        phase: "what-if",
-        businessDate: date,
-        total: 0,
-        done: 0,
-        increases: 0,
-        decreases: 0,
-        unchanged: 0,
-        capped: 0,
-        skipped: 0,
-        startedAt: new Date(nowMs).toISOString(),
-        finishedAt: null,
-        error: null,
-        actor,
-      },
-      report: null,
-    };
+    const entry: DryRun = { status: runningDryRun(reviewId, date, nowMs, actor), report: null };
     dryRuns.set(reviewId, entry);
     while (dryRuns.size > dryRunsKeptMax) dryRuns.delete(dryRuns.keys().next().value as string);
     track(
@@ -120,17 +178,7 @@ export function createReviewRunner(
               return;
             }
             entry.report = whatIfSummary(result.value);
-            entry.status = {
-              ...entry.status,
-              status: "completed",
-              total: result.value.lines,
-              done: result.value.lines,
-              increases: result.value.increases,
-              decreases: result.value.decreases,
-              unchanged: result.value.unchanged,
-              capped: result.value.budget?.cappedLines ?? 0,
-              finishedAt,
-            };
+            entry.status = completedDryRun(entry.status, result.value, finishedAt);
           },
           (error: unknown) => {
             entry.status = {
@@ -178,42 +226,7 @@ export function createReviewRunner(
       return { ok: true, value: whatIfSummary(result.value) };
     },
 
-    async experiments() {
-      const report = await service.experiments();
-      const arms = await registry.activeArms();
-      const weightOf = new Map(arms.map((a) => [`${a.policyId}@${a.version}`, a.weight]));
-      const rows = report.arms.map((a) => {
-        const version = Number(a.armId.slice(a.armId.lastIndexOf("@") + 1));
-        return {
-          arm: a.armId,
-          policyVersion: a.armId.includes("@") && Number.isSafeInteger(version) ? version : null,
-          active: weightOf.has(a.armId),
-          weight: weightOf.get(a.armId) ?? 0,
-          decisions: a.count,
-          meanChangeMinor: Math.round(a.meanLimitChangeMinor),
-          increaseShare: a.increaseShare,
-          decreaseShare: a.decreaseShare,
-          expectedLossMinor: a.expectedLossMinor,
-        };
-      });
-      // Active arms that have decided nothing yet are listed too, with zero decisions.
-      for (const a of arms) {
-        const arm = `${a.policyId}@${a.version}`;
-        if (rows.some((r) => r.arm === arm)) continue;
-        rows.push({
-          arm,
-          policyVersion: a.version,
-          active: true,
-          weight: a.weight,
-          decisions: 0,
-          meanChangeMinor: 0,
-          increaseShare: 0,
-          decreaseShare: 0,
-          expectedLossMinor: 0,
-        });
-      }
-      return { lossGivenDefaultPpm: report.lossGivenDefaultPpm, arms: rows };
-    },
+    experiments: () => experimentsSummary(service, registry),
 
     async settled() {
       while (background.size > 0) await Promise.allSettled([...background]);

@@ -166,6 +166,32 @@ function spaFallback(webDistDir: string | null): NotFoundFallback | undefined {
 
 export async function buildServer(options: BuildServerOptions): Promise<FastifyInstance> {
   const { store, engine, config, clock } = options;
+  const app = createFastify(config);
+  const metrics = new Metrics();
+  const context: ApiContext = {
+    store,
+    reads: createApiReadModel(store.db),
+    engine,
+    config,
+    clock,
+    metrics,
+    auth: createAuthenticator(store.db, clock),
+  };
+  app.decorate("headroom", context);
+  recordRouteTable(app);
+  installRequestHooks(app, context);
+  await registerOpenApi(app);
+  await app.register(async (untyped) => registerRoutes(untyped, context));
+  if (config.webDistDir !== null && existsSync(config.webDistDir)) {
+    await app.register(fastifyStatic, { root: config.webDistDir, prefix: "/", wildcard: false });
+  }
+  app.get("/openapi.json", { schema: { hide: true }, config: { access: "none" } }, async () => app.swagger());
+  await app.ready();
+  return app;
+}
+
+/** Fastify with the house's validators, error table, SPA fallback and body parsers. */
+function createFastify(config: ApiConfig): FastifyInstance {
   const app = Fastify({
     bodyLimit: config.bodyLimitBytes,
     logger: config.logRequests,
@@ -181,18 +207,11 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
   app.addSchema(ErrorResponse);
   installErrorHandlers(app, spaFallback(config.webDistDir));
   installBodyParsers(app, config.bodyLimitBytes);
+  return app;
+}
 
-  const metrics = new Metrics();
-  const context: ApiContext = {
-    store,
-    reads: createApiReadModel(store.db),
-    engine,
-    config,
-    clock,
-    metrics,
-    auth: createAuthenticator(store.db, clock),
-  };
-  app.decorate("headroom", context);
+/** Keeps `app.routeTable`: every route as registered, HEAD left out. */
+function recordRouteTable(app: FastifyInstance): void {
   const routeTable: RegisteredRoute[] = [];
   app.decorate("routeTable", routeTable);
   app.addHook("onRoute", (route) => {
@@ -202,7 +221,10 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
       routeTable.push({ method, url: route.url, access: route.config?.access });
     }
   });
+}
 
+/** The hooks every request passes, in order: URL length, auth, the empty body, metrics. */
+function installRequestHooks(app: FastifyInstance, context: ApiContext): void {
   app.decorateRequest("principal", null);
   // First of the hooks: an over-long URL is refused before auth reads a key or a route looks anything up.
   app.addHook("onRequest", async (request) => {
@@ -224,9 +246,12 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
   });
   app.addHook("onResponse", async (request, reply) => {
     const route = request.routeOptions.url ?? "unmatched";
-    metrics.observeRequest(request.method, route, reply.statusCode, reply.elapsedTime / 1000);
+    context.metrics.observeRequest(request.method, route, reply.statusCode, reply.elapsedTime / 1000);
   });
+}
 
+/** The OpenAPI 3.1 document (served at /openapi.json) and its UI at /docs. */
+async function registerOpenApi(app: FastifyInstance): Promise<void> {
   await app.register(fastifySwagger, {
     openapi: {
       openapi: "3.1.0",
@@ -243,26 +268,20 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
     refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => String(json.$id ?? `def-${i}`) },
   });
   await app.register(fastifySwaggerUi, { routePrefix: "/docs" });
+}
 
-  await app.register(async (untyped) => {
-    const scope = untyped.withTypeProvider<TypeBoxTypeProvider>();
-    registerSystemRoutes(scope, context);
-    registerCustomerRoutes(scope, context);
-    registerLineRoutes(scope, context);
-    registerDecisionRoutes(scope, context);
-    registerEventRoutes(scope, context);
-    registerKeyRoutes(scope, context);
-    registerDecisionSourceRoutes(scope, context);
-    await scope.register(operatorRoutes, { ctx: context });
-    registerAuditRoutes(scope, context);
-    registerWebhookRoutes(scope, context);
-    if (config.demoMode) registerDemoRoutes(scope, context);
-  });
-
-  if (config.webDistDir !== null && existsSync(config.webDistDir)) {
-    await app.register(fastifyStatic, { root: config.webDistDir, prefix: "/", wildcard: false });
-  }
-  app.get("/openapi.json", { schema: { hide: true }, config: { access: "none" } }, async () => app.swagger());
-  await app.ready();
-  return app;
+/** The route plugins, typed from their TypeBox schemas, in the OpenAPI document's order. */
+async function registerRoutes(untyped: FastifyInstance, context: ApiContext): Promise<void> {
+  const scope = untyped.withTypeProvider<TypeBoxTypeProvider>();
+  registerSystemRoutes(scope, context);
+  registerCustomerRoutes(scope, context);
+  registerLineRoutes(scope, context);
+  registerDecisionRoutes(scope, context);
+  registerEventRoutes(scope, context);
+  registerKeyRoutes(scope, context);
+  registerDecisionSourceRoutes(scope, context);
+  await scope.register(operatorRoutes, { ctx: context });
+  registerAuditRoutes(scope, context);
+  registerWebhookRoutes(scope, context);
+  if (context.config.demoMode) registerDemoRoutes(scope, context);
 }

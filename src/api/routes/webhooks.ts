@@ -101,7 +101,7 @@ function listSubscriptionsRoute(app: ApiApp, ctx: ApiContext): void {
   );
 }
 
-/** DELETE /v1/webhooks/:subscriptionId: remove a subscription. */
+/** Removes a subscription: delete /v1/webhooks/:subscriptionId. */
 function unsubscribeRoute(app: ApiApp, ctx: ApiContext): void {
   app.delete(
     "/v1/webhooks/:subscriptionId",
