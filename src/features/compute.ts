@@ -7,11 +7,15 @@ import { addMonthsClamped, type BusinessDate, businessDate, toYmd } from "../tim
 import type { FeatureId, FeatureVector } from "./definitions.js";
 import {
   type BureauReport,
+  bureauField,
   type DayBucket,
+  type DayRegister,
+  dayRegisterField,
   type FeatureState,
   bucketField as f,
   type Register,
-} from "./state.js";
+  registerField,
+} from "./state-layout.js";
 
 /**
  * The exact computation of each feature (D = the as-of business date; "window" = D−N+1 … D):
@@ -89,7 +93,7 @@ export function featuresAt(state: FeatureState, asOf: BusinessDate): FeatureVect
   }
 
   const instalmentsDue = windowSum(days, d, f.instalmentsDue, 365);
-  const report = bureauAt(state, d);
+  const report = bureauReportAt(state, d);
 
   const vector: Record<FeatureId, number | null> = {
     loginDays30d: windowDaysWith(days, d, f.logins, 30),
@@ -111,9 +115,12 @@ export function featuresAt(state: FeatureState, asOf: BusinessDate): FeatureVect
     maxDpd12m: hasLine ? Math.max(dpdMax12m, openDpd) : null,
     overdueCount12m: hasLine ? overdueInstalments : null,
     daysSinceLastOverdue: lastOverdue === null ? null : d - lastOverdue,
-    debtToIncome: report === null || report[2] === 0 ? null : report[3] / report[2],
-    bureauDelinquencies24m: report === null ? null : report[4],
-    bureauInquiries6m: report === null ? null : report[5],
+    debtToIncome:
+      report === null || report.monthlyIncomeMinor === 0
+        ? null
+        : report.externalDebtMinor / report.monthlyIncomeMinor,
+    bureauDelinquencies24m: report === null ? null : report.delinquencies24m,
+    bureauInquiries6m: report === null ? null : report.inquiries6m,
     monthsOnBook: monthsBetween(state.firstLineOpenedOn, d),
   };
   return Object.freeze(vector);
@@ -153,27 +160,41 @@ function popCount(mask: number): number {
 }
 
 /** The value of a day-register series at the end of day d (the latest day ≤ d, else the folded base). */
-function registerAt(
-  points: readonly (readonly [number, number, string, number])[],
-  base: Register | null,
-  d: number,
-): number | null {
+function registerAt(points: readonly DayRegister[], base: Register | null, d: number): number | null {
   for (let i = points.length - 1; i >= 0; i--) {
     const p = points[i]!;
-    if (p[0] <= d) return p[3];
+    if (p[dayRegisterField.day] <= d) return p[dayRegisterField.value];
   }
-  return base === null ? null : base[2];
+  return base === null ? null : base[registerField.value];
 }
 
-function bureauAt(state: FeatureState, d: number): BureauReport | null {
+/** A bureau report's figures, by name. */
+export interface BureauFigures {
+  readonly monthlyIncomeMinor: number;
+  readonly externalDebtMinor: number;
+  readonly delinquencies24m: number;
+  readonly inquiries6m: number;
+}
+
+function figuresOf(report: BureauReport): BureauFigures {
+  return {
+    monthlyIncomeMinor: report[bureauField.monthlyIncomeMinor],
+    externalDebtMinor: report[bureauField.externalDebtMinor],
+    delinquencies24m: report[bureauField.delinquencies24m],
+    inquiries6m: report[bureauField.inquiries6m],
+  };
+}
+
+/** The latest bureau report of a state on or before day `d` (the base's when none is retained), or null. */
+export function bureauReportAt(state: FeatureState, d: number): BureauFigures | null {
   for (let i = state.bureau.length - 1; i >= 0; i--) {
     const entry = state.bureau[i]!;
     if (entry[0] <= d) {
       const [, ...report] = entry;
-      return report;
+      return figuresOf(report);
     }
   }
-  return state.base.bureau;
+  return state.base.bureau === null ? null : figuresOf(state.base.bureau);
 }
 
 /** Mean end-of-day utilisation over the window, walking both register series once. */
@@ -183,12 +204,13 @@ function averageUtilisation(state: FeatureState, d: number, windowDays: number):
   let outstanding = registerAt(state.outstanding, state.base.outstanding, start - 1) ?? 0;
   let li = firstIndexAtOrAfter(state.limit, start);
   let oi = firstIndexAtOrAfter(state.outstanding, start);
+  const { day: at, value } = dayRegisterField;
   let total = 0;
   let counted = 0;
   for (let day = start; day <= d; day++) {
-    while (li < state.limit.length && state.limit[li]![0] === day) limit = state.limit[li++]![3];
-    while (oi < state.outstanding.length && state.outstanding[oi]![0] === day) {
-      outstanding = state.outstanding[oi++]![3];
+    while (li < state.limit.length && state.limit[li]![at] === day) limit = state.limit[li++]![value];
+    while (oi < state.outstanding.length && state.outstanding[oi]![at] === day) {
+      outstanding = state.outstanding[oi++]![value];
     }
     if (limit !== null && limit > 0) {
       total += outstanding / limit;

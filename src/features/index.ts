@@ -1,27 +1,32 @@
 // features: the feature catalogue, the incremental per-customer state and features as of a business date.
-export { featuresAt } from "./compute.js";
+export { type BureauFigures, bureauReportAt, featuresAt } from "./compute.js";
 export * from "./definitions.js";
 export {
   applyDatedEvents,
   applyDatedEventsTracked,
   applyEvent,
   applyEvents,
+  type DatedEvent,
+  emptyFeatureState,
+  rebuildFeatures,
+  rebuildFromDated,
+} from "./state.js";
+export {
   type BureauReport,
   bucketField,
   bucketLength,
+  bureauField,
   cycleDaysMax,
-  type DatedEvent,
   type DayBucket,
   type DayBureauReport,
   type DayRegister,
-  emptyFeatureState,
+  dayRegisterField,
   type FeatureState,
   featureStateVersion,
   openDueDatesMax,
   overdueInstalmentsPerDayMax,
   type Register,
-  rebuildFeatures,
-  rebuildFromDated,
+  registerField,
   retentionDays,
   retentionStart,
-} from "./state.js";
+} from "./state-layout.js";
