@@ -27,11 +27,6 @@ const fileExceptions: Readonly<Record<string, string>> = {
  * callback "<enclosing>/<callee>" (e.g. "registerX/app.get" for a route handler).
  */
 const functionExceptions: Readonly<Record<string, string>> = {
-  "src/cli/train-command.ts:trainCommand": "argument parsing, training and the printed report in one command",
-  "src/engine/decision-engine.ts:DefaultDecisionEngine.decideForCustomer":
-    "load, decide and persist in one transaction body",
-  "src/engine/review-service.ts:ReviewService.whatIf":
-    "the what-if review's loop and its report in one method",
   "src/explain/plan.ts:buildLevers": "one lever per actionable feature, built inline",
   "src/explain/plan.ts:searchedPlan": "the plan search, projection and verification in one function",
   "src/features/state.ts:applyInPlace": "one switch over every event type's effect on the state",

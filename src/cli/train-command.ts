@@ -28,63 +28,92 @@ function ivTableText(entries: readonly IvEntry[]): string {
   return `  ${"feature".padEnd(width)}  ${"kind".padEnd(11)}  IV      bins  status\n${lines.join("\n")}\n`;
 }
 
-export const trainCommand: CsvCommand = async (ctx) => {
-  const json = ctx.argv.includes("--json");
-  const fail = (exit: number, code: string, message: string): number =>
-    failWith(ctx, "train", json, exit, code, message, exit === 2 ? usage : undefined);
-  let values: Record<string, string | boolean | undefined>;
-  try {
-    ({ values } = parseArgs({
-      args: [...ctx.argv],
-      options: {
-        data: { type: "string" },
-        target: { type: "string" },
-        bad: { type: "string" },
-        out: { type: "string" },
-        pmml: { type: "string" },
-        exclude: { type: "string" },
-        "test-share": { type: "string", default: "0.3" },
-        seed: { type: "string", default: "42" },
-        "model-id": { type: "string" },
-        "feature-versions": { type: "string" },
-        "min-bin-share": { type: "string" },
-        "iv-min": { type: "string" },
-        "correlation-max": { type: "string" },
-        json: { type: "boolean", default: false },
-        db: { type: "string" },
-      },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (error) {
-    return fail(2, "invalid_arguments", (error as Error).message);
-  }
-  for (const name of ["data", "target", "bad", "out"]) {
-    if (typeof values[name] !== "string") return fail(2, "missing_argument", `--${name} is required`);
-  }
-  const testShare = Number(values["test-share"]);
-  if (!(testShare >= 0 && testShare <= testShareMax)) {
-    return fail(2, "invalid_arguments", `--test-share must be between 0 and ${testShareMax}`);
-  }
-  const seedText = String(values.seed);
-  if (!/^\d+$/.test(seedText)) return fail(2, "invalid_arguments", "--seed must be a non-negative integer");
-  const optional = (name: string): number | undefined => {
-    const v = values[name];
-    return typeof v === "string" ? Number(v) : undefined;
-  };
+type TrainValues = Record<string, string | boolean | undefined>;
+
+/** A refusal before training: exit 2 for usage, 1 for data. */
+interface TrainFailure {
+  readonly exit: number;
+  readonly code: string;
+  readonly message: string;
+}
+
+interface TrainArgs {
+  readonly values: TrainValues;
+  readonly testShare: number;
+  readonly seed: number;
+  readonly tuning: Record<string, number>;
+  readonly featureVersions: Record<string, string>;
+}
+
+function parseTrainValues(argv: readonly string[]): TrainValues {
+  return parseArgs({
+    args: [...argv],
+    options: {
+      data: { type: "string" },
+      target: { type: "string" },
+      bad: { type: "string" },
+      out: { type: "string" },
+      pmml: { type: "string" },
+      exclude: { type: "string" },
+      "test-share": { type: "string", default: "0.3" },
+      seed: { type: "string", default: "42" },
+      "model-id": { type: "string" },
+      "feature-versions": { type: "string" },
+      "min-bin-share": { type: "string" },
+      "iv-min": { type: "string" },
+      "correlation-max": { type: "string" },
+      json: { type: "boolean", default: false },
+      db: { type: "string" },
+    },
+    strict: true,
+    allowPositionals: false,
+  }).values;
+}
+
+/** The training tunables given, each checked to lie in [0, 1]. */
+function tuningOf(values: TrainValues): { readonly tuning: Record<string, number> } | TrainFailure {
   const tuning: Record<string, number> = {};
   for (const [flag, key] of [
     ["min-bin-share", "minBinShare"],
     ["iv-min", "ivMin"],
     ["correlation-max", "correlationMax"],
   ] as const) {
-    const v = optional(flag);
+    const text = values[flag];
+    const v = typeof text === "string" ? Number(text) : undefined;
     if (v !== undefined) {
       if (!Number.isFinite(v) || v < 0 || v > 1)
-        return fail(2, "invalid_arguments", `--${flag} must be in [0, 1]`);
+        return { exit: 2, code: "invalid_arguments", message: `--${flag} must be in [0, 1]` };
       tuning[key] = v;
     }
   }
+  return { tuning };
+}
+
+/** The command's arguments checked in order, the feature-versions file read; or the first refusal. */
+function trainArgsOf(argv: readonly string[]): TrainArgs | TrainFailure {
+  let values: TrainValues;
+  try {
+    values = parseTrainValues(argv);
+  } catch (error) {
+    return { exit: 2, code: "invalid_arguments", message: (error as Error).message };
+  }
+  for (const name of ["data", "target", "bad", "out"]) {
+    if (typeof values[name] !== "string")
+      return { exit: 2, code: "missing_argument", message: `--${name} is required` };
+  }
+  const testShare = Number(values["test-share"]);
+  if (!(testShare >= 0 && testShare <= testShareMax)) {
+    return {
+      exit: 2,
+      code: "invalid_arguments",
+      message: `--test-share must be between 0 and ${testShareMax}`,
+    };
+  }
+  const seedText = String(values.seed);
+  if (!/^\d+$/.test(seedText))
+    return { exit: 2, code: "invalid_arguments", message: "--seed must be a non-negative integer" };
+  const tuned = tuningOf(values);
+  if ("exit" in tuned) return tuned;
   let featureVersions: Record<string, string> = {};
   if (typeof values["feature-versions"] === "string") {
     try {
@@ -93,9 +122,57 @@ export const trainCommand: CsvCommand = async (ctx) => {
         string
       >;
     } catch (error) {
-      return fail(1, "file_unreadable", `--feature-versions: ${(error as Error).message}`);
+      return { exit: 1, code: "file_unreadable", message: `--feature-versions: ${(error as Error).message}` };
     }
   }
+  return { values, testShare, seed: Number(seedText), tuning: tuned.tuning, featureVersions };
+}
+
+type Metrics = Scorecard["metrics"]["train"] | undefined;
+
+/** The trained model's report: one JSON line, or the metrics and the IV table as text. */
+function trainReport(
+  model: Scorecard,
+  values: TrainValues,
+  warnings: readonly string[],
+  json: boolean,
+): string {
+  const summary = (m: Metrics) =>
+    m && { rows: m.rows, bads: m.bads, auc: m.auc, ks: m.ks, gini: m.gini, brier: m.brier };
+  if (json) {
+    return `${JSON.stringify({
+      modelId: model.modelId,
+      contentHash: model.contentHash,
+      out: values.out,
+      pmml: values.pmml ?? null,
+      characteristics: model.characteristics.map((c) => c.feature),
+      train: summary(model.metrics.train),
+      test: summary(model.metrics.test) ?? null,
+      ivTable: model.metrics.ivTable,
+      droppedForSign: model.metrics.droppedForSign,
+      warnings,
+    })}\n`;
+  }
+  const line = (name: string, m: Metrics): string =>
+    m
+      ? `  ${name.padEnd(5)}  rows ${String(m.rows).padStart(7)}  bads ${String(m.bads).padStart(6)}  AUC ${fixed(m.auc)}  KS ${fixed(m.ks)}  Gini ${fixed(m.gini)}\n`
+      : `  ${name.padEnd(5)}  (no test split)\n`;
+  return (
+    `scorecard ${model.modelId}  ${model.characteristics.length} characteristics  hash ${model.contentHash.slice(0, 16)}\n` +
+    line("train", model.metrics.train) +
+    line("test", model.metrics.test) +
+    `\ninformation value\n${ivTableText(model.metrics.ivTable)}` +
+    `\nwrote ${values.out}${typeof values.pmml === "string" ? ` and ${values.pmml}` : ""}\n`
+  );
+}
+
+export const trainCommand: CsvCommand = async (ctx) => {
+  const json = ctx.argv.includes("--json");
+  const fail = (exit: number, code: string, message: string): number =>
+    failWith(ctx, "train", json, exit, code, message, exit === 2 ? usage : undefined);
+  const args = trainArgsOf(ctx.argv);
+  if ("exit" in args) return fail(args.exit, args.code, args.message);
+  const { values, testShare, seed, tuning, featureVersions } = args;
   const dataPath = values.data as string;
   let read: ReturnType<typeof readCsvFileWithHash>;
   try {
@@ -113,7 +190,6 @@ export const trainCommand: CsvCommand = async (ctx) => {
   ctx.stderr.write(
     `training on ${built.value.dataset.rows} rows, ${built.value.dataset.columns.length} columns\n`,
   );
-  const seed = Number(seedText);
   const trained = trainWithSplit(built.value.dataset, {
     target,
     badValue,
@@ -130,35 +206,6 @@ export const trainCommand: CsvCommand = async (ctx) => {
   writeFileSync(values.out as string, `${JSON.stringify(model, null, 2)}\n`);
   if (typeof values.pmml === "string") writeFileSync(values.pmml, toPmml(model));
   for (const w of trained.value.warnings) ctx.stderr.write(`warning: ${w}\n`);
-  const summary = (m: Scorecard["metrics"]["train"] | undefined) =>
-    m && { rows: m.rows, bads: m.bads, auc: m.auc, ks: m.ks, gini: m.gini, brier: m.brier };
-  if (json) {
-    ctx.stdout.write(
-      `${JSON.stringify({
-        modelId: model.modelId,
-        contentHash: model.contentHash,
-        out: values.out,
-        pmml: values.pmml ?? null,
-        characteristics: model.characteristics.map((c) => c.feature),
-        train: summary(model.metrics.train),
-        test: summary(model.metrics.test) ?? null,
-        ivTable: model.metrics.ivTable,
-        droppedForSign: model.metrics.droppedForSign,
-        warnings: trained.value.warnings,
-      })}\n`,
-    );
-    return 0;
-  }
-  const line = (name: string, m: Scorecard["metrics"]["train"] | undefined): string =>
-    m
-      ? `  ${name.padEnd(5)}  rows ${String(m.rows).padStart(7)}  bads ${String(m.bads).padStart(6)}  AUC ${fixed(m.auc)}  KS ${fixed(m.ks)}  Gini ${fixed(m.gini)}\n`
-      : `  ${name.padEnd(5)}  (no test split)\n`;
-  ctx.stdout.write(
-    `scorecard ${model.modelId}  ${model.characteristics.length} characteristics  hash ${model.contentHash.slice(0, 16)}\n` +
-      line("train", model.metrics.train) +
-      line("test", model.metrics.test) +
-      `\ninformation value\n${ivTableText(model.metrics.ivTable)}` +
-      `\nwrote ${values.out}${typeof values.pmml === "string" ? ` and ${values.pmml}` : ""}\n`,
-  );
+  ctx.stdout.write(trainReport(model, values, trained.value.warnings, json));
   return 0;
 };

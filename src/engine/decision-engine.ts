@@ -159,6 +159,16 @@ export interface DecisionEngineOptions {
   readonly product?: Product;
 }
 
+/** What the decision's transaction needs besides the request: the line, the trigger and the instant. */
+interface DecisionWrite {
+  readonly lineId: string;
+  readonly customerId: string;
+  readonly trigger: Trigger;
+  readonly rateLimited: boolean;
+  readonly nowMs: number;
+  readonly createdAt: string;
+}
+
 export class DefaultDecisionEngine implements DecisionEngine {
   readonly product: Product;
   private readonly decisions: DecisionStore;
@@ -199,20 +209,46 @@ export class DefaultDecisionEngine implements DecisionEngine {
 
     if (rateLimited) {
       // Answers a plain repeat before any work; the check that holds under concurrency is in the write below.
-      const last = await this.decisions.latestDecisionBy(customerId, trigger.kind, "borrower");
-      const lastMs = last === null ? null : parseInstant(last.createdAt);
-      if (lastMs?.ok) {
-        const waitMs = lastMs.value + reevaluationIntervalMs - nowMs;
-        if (waitMs > 0) {
-          return err({
-            code: "reevaluation_rate_limited",
-            message: `one re-evaluation per ${reevaluationIntervalSeconds / 3600} h; try again later`,
-            retryAfterSeconds: Math.ceil(waitMs / 1000),
-          });
-        }
+      const refused = await this.recentReevaluationRefusal(customerId, trigger.kind, nowMs);
+      if (refused !== null) return err(refused);
+    }
+    const prepared = await this.decisionRequestOf(customerId, date, trigger, nowMs, options);
+    if (!prepared.ok) return prepared;
+    const createdAt = formatInstant(nowMs, this.product.timeZone);
+    if (options.dryRun === true) return this.dryRunDecision(lineId, prepared.value, createdAt);
+    const write: DecisionWrite = { lineId, customerId, trigger, rateLimited, nowMs, createdAt };
+    return this.decisions.write((uow) => this.writeDecision(uow, write, prepared.value));
+  }
+
+  /** A borrower's re-evaluation asked for again within the interval: how long to wait, or null. */
+  private async recentReevaluationRefusal(
+    customerId: string,
+    kind: Trigger["kind"],
+    nowMs: number,
+  ): Promise<DecisionRejection | null> {
+    const last = await this.decisions.latestDecisionBy(customerId, kind, "borrower");
+    const lastMs = last === null ? null : parseInstant(last.createdAt);
+    if (lastMs?.ok) {
+      const waitMs = lastMs.value + reevaluationIntervalMs - nowMs;
+      if (waitMs > 0) {
+        return {
+          code: "reevaluation_rate_limited",
+          message: `one re-evaluation per ${reevaluationIntervalSeconds / 3600} h; try again later`,
+          retryAfterSeconds: Math.ceil(waitMs / 1000),
+        };
       }
     }
+    return null;
+  }
 
+  /** Everything a decision reads but the line: features, model, policy, macro and the previous decision. */
+  private async decisionRequestOf(
+    customerId: string,
+    date: BusinessDate,
+    trigger: Trigger,
+    nowMs: number,
+    options: DecideOptions,
+  ): Promise<Result<DecisionRequest, DecisionRejection>> {
     const policy = this.policyFrom(options, customerId);
     const macro = this.macroFrom(options);
     const [features, model, policyInUse, macroInUse, previousRecord] = await Promise.all([
@@ -225,7 +261,7 @@ export class DefaultDecisionEngine implements DecisionEngine {
     if (!policyInUse.ok) return policyInUse;
     if (!macroInUse.ok) return macroInUse;
     if (model === null) throw new EngineError("registry_empty", "no active model: register and activate one");
-    const decisionRequest: DecisionRequest = {
+    return ok({
       decisionId: decisionIdOf(trigger.triggerId, nowMs),
       customerId,
       businessDate: date,
@@ -238,61 +274,74 @@ export class DefaultDecisionEngine implements DecisionEngine {
       product: productTermsOf(this.product),
       previous: previousRecord === null ? null : summaryOfRecord(previousRecord),
       previousVersions: previousRecord === null ? null : await this.versionsOf(previousRecord),
-    };
-    const createdAt = formatInstant(nowMs, this.product.timeZone);
-
-    if (options.dryRun === true) {
-      const stored = await this.lending.getLine(lineId);
-      if (stored === null) throw new EngineError("line_missing", `line ${lineId} vanished`);
-      if (stored.state.status === "closed") {
-        return err({ code: "line_closed", message: `line ${lineId} is closed`, lineId });
-      }
-      const inputs = decisionInputsOf(decisionRequest, stored.state);
-      return ok({ record: recordOf(inputs, { createdAt, applied: false }), existing: false });
-    }
-
-    return this.decisions.write(async (uow): Promise<Result<DecisionOutcome, DecisionRejection>> => {
-      if (!rateLimited) {
-        const again = await uow.findDecisionByTrigger(trigger.triggerId);
-        if (again !== null) return ok({ record: again, existing: true });
-      }
-      const line = await uow.lending.lockLine(lineId);
-      if (line === null) throw new EngineError("line_missing", `line ${lineId} vanished`);
-      if (line.state.status === "closed") {
-        return err({ code: "line_closed", message: `line ${lineId} is closed`, lineId });
-      }
-      if (rateLimited) {
-        const refused = await reevaluationRefusal(uow, customerId, nowMs);
-        if (refused !== null) return err(refused);
-      }
-      const inputs = decisionInputsOf(decisionRequest, line.state);
-      const atMs = changeInstantOf(date, nowMs, this.product.timeZone);
-      const applied = decideAndApply(inputs, line.state, this.product, { createdAt, atMs });
-      if (!applied.ok) {
-        // The policy's limit must fit the product; if it does not, nothing is recorded or applied.
-        const { code, message, lendingCode } = applied.error;
-        return err({ code, message, lineId, lendingCode });
-      }
-      const { record, state, entries, events } = applied.value;
-      await uow.insertDecision(record);
-      if (state !== line.state) {
-        await uow.lending.updateLine(state, line.version);
-        if (entries.length > 0) await uow.lending.appendEntries(lineId, entries);
-        await uow.lending.appendEvents(events, this.product.timeZone);
-      }
-      if (rateLimited) {
-        // The request itself counts as a limit query for later decisions (DESIGN.md).
-        const event: BehaviourEvent = {
-          eventId: systemEventId(`reeval:${trigger.triggerId}`),
-          customerId,
-          type: "reevaluation.requested",
-          occurredAt: record.createdAt,
-          payload: {},
-        };
-        await uow.appendBehaviourEvents([event]);
-      }
-      return ok({ record, existing: false });
     });
+  }
+
+  /** The decision as it would be made on the line now, neither recorded nor applied. */
+  private async dryRunDecision(
+    lineId: string,
+    request: DecisionRequest,
+    createdAt: string,
+  ): Promise<Result<DecisionOutcome, DecisionRejection>> {
+    const stored = await this.lending.getLine(lineId);
+    if (stored === null) throw new EngineError("line_missing", `line ${lineId} vanished`);
+    if (stored.state.status === "closed") {
+      return err({ code: "line_closed", message: `line ${lineId} is closed`, lineId });
+    }
+    const inputs = decisionInputsOf(request, stored.state);
+    return ok({ record: recordOf(inputs, { createdAt, applied: false }), existing: false });
+  }
+
+  /**
+   * The transaction body: the trigger checked again under the line's lock, the decision made, recorded and
+   * applied to the line, and a re-evaluation logged as a limit query.
+   */
+  private async writeDecision(
+    uow: DecisionUnitOfWork,
+    write: DecisionWrite,
+    request: DecisionRequest,
+  ): Promise<Result<DecisionOutcome, DecisionRejection>> {
+    const { lineId, customerId, trigger, rateLimited, nowMs, createdAt } = write;
+    if (!rateLimited) {
+      const again = await uow.findDecisionByTrigger(trigger.triggerId);
+      if (again !== null) return ok({ record: again, existing: true });
+    }
+    const line = await uow.lending.lockLine(lineId);
+    if (line === null) throw new EngineError("line_missing", `line ${lineId} vanished`);
+    if (line.state.status === "closed") {
+      return err({ code: "line_closed", message: `line ${lineId} is closed`, lineId });
+    }
+    if (rateLimited) {
+      const refused = await reevaluationRefusal(uow, customerId, nowMs);
+      if (refused !== null) return err(refused);
+    }
+    const inputs = decisionInputsOf(request, line.state);
+    const atMs = changeInstantOf(request.businessDate, nowMs, this.product.timeZone);
+    const applied = decideAndApply(inputs, line.state, this.product, { createdAt, atMs });
+    if (!applied.ok) {
+      // The policy's limit must fit the product; if it does not, nothing is recorded or applied.
+      const { code, message, lendingCode } = applied.error;
+      return err({ code, message, lineId, lendingCode });
+    }
+    const { record, state, entries, events } = applied.value;
+    await uow.insertDecision(record);
+    if (state !== line.state) {
+      await uow.lending.updateLine(state, line.version);
+      if (entries.length > 0) await uow.lending.appendEntries(lineId, entries);
+      await uow.lending.appendEvents(events, this.product.timeZone);
+    }
+    if (rateLimited) {
+      // The request itself counts as a limit query for later decisions (DESIGN.md).
+      const event: BehaviourEvent = {
+        eventId: systemEventId(`reeval:${trigger.triggerId}`),
+        customerId,
+        type: "reevaluation.requested",
+        occurredAt: record.createdAt,
+        payload: {},
+      };
+      await uow.appendBehaviourEvents([event]);
+    }
+    return ok({ record, existing: false });
   }
 
   async handleLendingEvents(events: readonly AnyEvent[]): Promise<DecisionRecord[]> {

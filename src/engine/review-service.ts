@@ -28,6 +28,22 @@ import type {
   ReviewTask,
   WhatIfLine,
 } from "./review-types.js";
+import {
+  budgetedLimits,
+  creditConversionPpmDefault,
+  lossGivenDefaultPpmDefault,
+  ppm,
+  type WhatIfReport,
+  whatIfTotals,
+} from "./what-if.js";
+
+export {
+  creditConversionPpmDefault,
+  exposureAtDefault,
+  lossGivenDefaultPpmDefault,
+  type WhatIfBand,
+  type WhatIfReport,
+} from "./what-if.js";
 
 /** Lines per partition: one worker task and one commit transaction. */
 export const reviewPartitionLinesDefault = 500;
@@ -38,10 +54,6 @@ export const reviewLeaseMsDefault = 120_000;
 export const partitionAttemptsMax = 5;
 /** Pause before looking again when every pending partition is leased to another live runner. */
 export const claimPollMs = 250;
-/** Defaults for the expected-loss estimate when the macro has no profit test. */
-export const lossGivenDefaultPpmDefault = 600_000;
-export const creditConversionPpmDefault = 500_000;
-const ppm = 1_000_000;
 
 export type ReviewRejection =
   | {
@@ -84,53 +96,6 @@ export interface StartOptions {
   readonly businessDate?: string;
 }
 
-export interface WhatIfBand {
-  readonly band: string;
-  readonly lines: number;
-  readonly increases: number;
-  readonly decreases: number;
-  readonly unchanged: number;
-  readonly currentExposureMinor: number;
-  readonly newExposureMinor: number;
-  readonly currentExpectedLossMinor: number;
-  readonly newExpectedLossMinor: number;
-}
-
-/**
- * A what-if over today's open lines. Exposure is Σ limits. Expected loss is Σ PD × LGD × EAD, where PD is the
- * customer's model probability of bad, LGD the macro's loss given default, and the limit-driven exposure at
- * default EAD = outstanding + CCF × (limit − outstanding)⁺ with CCF the macro's expected utilisation (the
- * share of the undrawn limit expected to be drawn by default); both sides use the candidate's LGD and CCF,
- * so the change is what the limits alone do. Sums are rounded to the minor unit once, at the end.
- */
-export interface WhatIfReport {
-  readonly candidate: { readonly policy: string | null; readonly macro: string | null };
-  readonly businessDate: string;
-  readonly lines: number;
-  readonly increases: number;
-  readonly decreases: number;
-  readonly unchanged: number;
-  readonly exposure: {
-    readonly currentMinor: number;
-    readonly newMinor: number;
-    readonly changeMinor: number;
-  };
-  readonly expectedLoss: {
-    readonly currentMinor: number;
-    readonly newMinor: number;
-    readonly changeMinor: number;
-    readonly lossGivenDefaultPpm: number;
-    readonly creditConversionPpm: number;
-  };
-  /** The candidate macro's exposure budget, applied to the proposals, or null without one. */
-  readonly budget: {
-    readonly budgetMinor: number;
-    readonly met: boolean;
-    readonly cappedLines: number;
-  } | null;
-  readonly byBand: readonly WhatIfBand[];
-}
-
 export interface ExperimentsReport {
   readonly lossGivenDefaultPpm: number;
   readonly arms: readonly ArmReport[];
@@ -139,11 +104,6 @@ export interface ExperimentsReport {
 /** A fresh review id: the business date and the clock, base 36 (sortable within a day). */
 export function reviewIdOf(date: string, nowMs: number, kind: ReviewKind): string {
   return `${kind === "macro.changed" ? "macro" : "rev"}-${date}-${nowMs.toString(36)}`;
-}
-
-/** Expected exposure at default of a line with this limit (see WhatIfReport). */
-export function exposureAtDefault(limitMinor: number, outstandingMinor: number, ccfPpm: number): number {
-  return outstandingMinor + (Math.max(0, limitMinor - outstandingMinor) * ccfPpm) / ppm;
 }
 
 /** Runs `work` over `items` with at most `concurrency` at once; results in item order. */
@@ -424,7 +384,7 @@ export class ReviewService {
     candidate: { readonly policy?: unknown; readonly macro?: unknown },
     onProgress?: (p: ReviewProgress) => void,
   ): Promise<Result<WhatIfReport, ReviewRejection>> {
-    const { registry, store, clock } = this.options;
+    const { registry } = this.options;
     const policy = candidate.policy === undefined ? null : registry.policyOverride(candidate.policy);
     if (policy !== null && !policy.ok) {
       return err({
@@ -445,6 +405,37 @@ export class ReviewService {
     const macro = macroOverride?.value ?? (await registry.resolveMacro(pinned.macroId, pinned.macroVersion));
     assert(macro !== null, "the current macro resolves");
     const date = await this.businessDate();
+    const lines = await this.whatIfLines(candidate, date, pinned, onProgress);
+    const budgetMinor = macro.compiled.exposureBudgetMinor;
+    const { newLimits, budget } = budgetedLimits(lines, budgetMinor, this.options.product.limitStepMinor);
+    const test = macro.compiled.profitTest;
+    const { byBand, ...totals } = whatIfTotals(
+      lines,
+      newLimits,
+      test?.lossGivenDefaultPpm ?? lossGivenDefaultPpmDefault,
+      test?.expectedUtilisationPpm ?? creditConversionPpmDefault,
+    );
+    return ok({
+      candidate: {
+        policy: policy === null ? null : `${policy.value.policyId}@${policy.value.version}`,
+        macro:
+          macroOverride === null ? null : `${macroOverride.value.macroId}@${macroOverride.value.version}`,
+      },
+      businessDate: date,
+      ...totals,
+      budget,
+      byBand,
+    });
+  }
+
+  /** Every open line decided under the candidate, partition by partition: nothing recorded. */
+  private async whatIfLines(
+    candidate: { readonly policy?: unknown; readonly macro?: unknown },
+    date: string,
+    pinned: PinnedVersions,
+    onProgress?: (p: ReviewProgress) => void,
+  ): Promise<WhatIfLine[]> {
+    const { store, clock } = this.options;
     const partitions = await store.planPartitions(this.partitionLines);
     const total = partitions.reduce((s, p) => s + p.lines, 0);
     const computer = this.options.computer();
@@ -469,101 +460,7 @@ export class ReviewService {
     } finally {
       await computer.close();
     }
-    const lines = results.flat();
-    const budgetMinor = macro.compiled.exposureBudgetMinor;
-    let budget: WhatIfReport["budget"] = null;
-    let newLimits = lines.map((l) => l.newLimitMinor);
-    if (budgetMinor !== null) {
-      const allocation = allocateExposureBudget(
-        lines.map((l) => ({
-          lineId: l.lineId,
-          proposedLimitMinor: l.newLimitMinor,
-          floorMinor: l.floorMinor,
-          riskAdjustedReturn: l.riskAdjustedReturn,
-        })),
-        budgetMinor,
-        this.options.product.limitStepMinor,
-      );
-      newLimits = allocation.lines.map((l) => l.limitMinor);
-      budget = {
-        budgetMinor,
-        met: allocation.budgetMet,
-        cappedLines: allocation.lines.filter((l) => l.reducedByMinor > 0).length,
-      };
-    }
-    const test = macro.compiled.profitTest;
-    const lgd = test?.lossGivenDefaultPpm ?? lossGivenDefaultPpmDefault;
-    const ccf = test?.expectedUtilisationPpm ?? creditConversionPpmDefault;
-    const bands = new Map<
-      string,
-      {
-        n: number;
-        up: number;
-        down: number;
-        same: number;
-        cur: number;
-        next: number;
-        elCur: number;
-        elNew: number;
-      }
-    >();
-    for (let i = 0; i < lines.length; i++) {
-      const l = lines[i] as WhatIfLine;
-      const newLimit = newLimits[i] as number;
-      const b = bands.get(l.band) ?? { n: 0, up: 0, down: 0, same: 0, cur: 0, next: 0, elCur: 0, elNew: 0 };
-      b.n++;
-      if (newLimit > l.currentLimitMinor) b.up++;
-      else if (newLimit < l.currentLimitMinor) b.down++;
-      else b.same++;
-      b.cur += l.currentLimitMinor;
-      b.next += newLimit;
-      b.elCur +=
-        (l.probability * lgd * exposureAtDefault(l.currentLimitMinor, l.outstandingMinor, ccf)) / ppm;
-      b.elNew += (l.probability * lgd * exposureAtDefault(newLimit, l.outstandingMinor, ccf)) / ppm;
-      bands.set(l.band, b);
-    }
-    const byBand: WhatIfBand[] = [...bands.entries()]
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-      .map(([band, b]) => ({
-        band,
-        lines: b.n,
-        increases: b.up,
-        decreases: b.down,
-        unchanged: b.same,
-        currentExposureMinor: b.cur,
-        newExposureMinor: b.next,
-        currentExpectedLossMinor: Math.round(b.elCur),
-        newExpectedLossMinor: Math.round(b.elNew),
-      }));
-    const sum = (f: (b: WhatIfBand) => number) => byBand.reduce((s, b) => s + f(b), 0);
-    const elCur = Math.round([...bands.values()].reduce((s, b) => s + b.elCur, 0));
-    const elNew = Math.round([...bands.values()].reduce((s, b) => s + b.elNew, 0));
-    return ok({
-      candidate: {
-        policy: policy === null ? null : `${policy.value.policyId}@${policy.value.version}`,
-        macro:
-          macroOverride === null ? null : `${macroOverride.value.macroId}@${macroOverride.value.version}`,
-      },
-      businessDate: date,
-      lines: lines.length,
-      increases: sum((b) => b.increases),
-      decreases: sum((b) => b.decreases),
-      unchanged: sum((b) => b.unchanged),
-      exposure: {
-        currentMinor: sum((b) => b.currentExposureMinor),
-        newMinor: sum((b) => b.newExposureMinor),
-        changeMinor: sum((b) => b.newExposureMinor) - sum((b) => b.currentExposureMinor),
-      },
-      expectedLoss: {
-        currentMinor: elCur,
-        newMinor: elNew,
-        changeMinor: elNew - elCur,
-        lossGivenDefaultPpm: lgd,
-        creditConversionPpm: ccf,
-      },
-      budget,
-      byBand,
-    });
+    return results.flat();
   }
 
   /**
