@@ -1,5 +1,7 @@
 // lending: products, credit lines, drawdowns, schedules, daily accrual, the repayment waterfall,
 // delinquency and auto-debit — pure state transitions that emit ledger entries and lending events.
+
+export { endOfDay, endOfDayThrough } from "./end-of-day.js";
 export { type LendingErrorCode, type LendingRejection, lendingErrorCodes } from "./errors.js";
 export {
   type AutoDebitRequest,
@@ -13,12 +15,9 @@ export {
   changeLimit,
   closeLine,
   drawdown,
-  endOfDay,
-  endOfDayThrough,
   freezeLine,
   openLine,
   overdueFreezeReason,
-  repay,
   unfreezeLine,
 } from "./line.js";
 export { defaultProduct, type Product, repaymentMethods } from "./product.js";
@@ -35,6 +34,7 @@ export {
   owedMinor,
   scheduleView,
 } from "./queries.js";
+export { repay } from "./repayment.js";
 export {
   buildSchedule,
   dailyRateMaxPpm,
