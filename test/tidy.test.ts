@@ -27,8 +27,6 @@ const fileExceptions: Readonly<Record<string, string>> = {
  * callback "<enclosing>/<callee>" (e.g. "registerX/app.get" for a route handler).
  */
 const functionExceptions: Readonly<Record<string, string>> = {
-  "src/explain/plan.ts:buildLevers": "one lever per actionable feature, built inline",
-  "src/explain/plan.ts:searchedPlan": "the plan search, projection and verification in one function",
   "src/features/state.ts:applyInPlace": "one switch over every event type's effect on the state",
   "src/policy/validate.ts:validatePolicy": "every semantic check of a policy document in one pass",
   "src/scoring/pmml-import.ts:reduce":

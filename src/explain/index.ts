@@ -33,11 +33,11 @@ export {
 } from "./commitment.js";
 export { explainChange, explainDecision } from "./explain.js";
 export { formatMoney } from "./format.js";
+export { planHorizonMaxDays } from "./levers.js";
 export { missingCodes, missingDataActions, missingSourceOf } from "./missing-data.js";
 export {
   earliestReevaluationDay,
   planActions,
-  planHorizonMaxDays,
   recoveryPlan,
   reevaluationMinDays,
   reviewIntervalDaysDefault,

@@ -3,13 +3,13 @@
 // Projection assumptions (documented in README): apart from the steps, nothing new happens — no new
 // drawdowns, queries, applications or overdue payments — and other habits (logins, payments) carry on.
 
-import { featureDefinitions } from "../features/index.js";
 import { decideLimit, type FeatureVector, type LimitOutcome, type LineStatus } from "../policy/index.js";
-import { binOf, scoreRow } from "../scoring/index.js";
+import { scoreRow } from "../scoring/index.js";
 import { addDays, type BusinessDate, formatDate } from "../time/index.js";
 import { holdUntilOf } from "./commitment.js";
+import { buildLevers, type LeverSpec, type Projection, planHorizonMaxDays } from "./levers.js";
 import { missingDataActions } from "./missing-data.js";
-import { type Configuration, type LeverOption, type SearchLever, searchPlan } from "./plan-search.js";
+import { type Configuration, searchPlan } from "./plan-search.js";
 import { quickScore } from "./quick-score.js";
 import { reasonPointsMinOf } from "./reach.js";
 import {
@@ -17,48 +17,16 @@ import {
   type ExplainContext,
   lineDpdSubject,
   lineOutstandingSubject,
-  type MessageParams,
   type MissingDataAction,
-  type PlanAction,
   type PlanCondition,
   type PlanStep,
   type RecoveryPlan,
 } from "./types.js";
 
-/** No plan runs longer than a year (the longest feature window). */
-export const planHorizonMaxDays = 365;
 /** A borrower may ask for a re-evaluation at most once a day: the earliest is the next day. */
 export const reevaluationMinDays = 1;
 /** When the caller gives no next review date: reviews run monthly. */
 export const reviewIntervalDaysDefault = 30;
-/** Days a verification takes to be processed once submitted. */
-export const verificationDays = 1;
-export const verificationLevelMax = 6;
-
-/**
- * A lever of one plan. Its callbacks (and the search lever's preference) are written as methods: under
- * tsx, an arrow assigned to a property is renamed each time it is created, which costs more than its calls.
- */
-interface LeverSpec {
-  readonly featureId: string;
-  readonly action: PlanAction;
-  readonly search: SearchLever;
-  /** Applies the chosen option (at horizon `day`) to the projection. */
-  apply(p: Projection, option: LeverOption, day: number): void;
-  params(option: LeverOption): MessageParams;
-}
-
-interface Projection {
-  features: Record<string, number | null>;
-  outstandingMinor: number;
-}
-
-function isActionable(featureId: string): boolean {
-  const def = (featureDefinitions as Readonly<Record<string, { actionable: boolean } | undefined>>)[
-    featureId
-  ];
-  return def?.actionable === true;
-}
 
 /** Features the current model or the current policy's rules read: only those can move the limit. */
 function usedFeatures(ctx: ExplainContext): Set<string> {
@@ -70,198 +38,6 @@ function usedFeatures(ctx: ExplainContext): Set<string> {
     for (let i = 0; i < features.length; i++) used.add(features[i]!);
   }
   return used;
-}
-
-function pointsOf(ctx: ExplainContext, featureId: string, value: number | null): number {
-  const c = ctx.model.characteristics.find((x) => x.feature === featureId);
-  return c ? binOf(c, value).points : 0;
-}
-
-/** Among free options: the most points, then the smallest value. */
-function preferenceOf(ctx: ExplainContext, featureId: string, option: LeverOption): number {
-  return pointsOf(ctx, featureId, option.value) * 1e3 - option.value;
-}
-
-function isWanted(used: ReadonlySet<string>, featureId: string): boolean {
-  return used.has(featureId) && isActionable(featureId);
-}
-
-/** A "stop doing it and let the window pass" lever: the count falls to zero after the window. */
-function abstainLever(
-  ctx: ExplainContext,
-  featureId: string,
-  action: PlanAction,
-  windowDays: number,
-): LeverSpec | null {
-  const value = ctx.features[featureId];
-  if (value === null || value === undefined || value <= 0) return null;
-  return {
-    featureId,
-    action,
-    search: {
-      id: featureId,
-      money: false,
-      options: [{ days: windowDays, moneyMinor: 0, value: 0 }],
-      preference(o) {
-        return preferenceOf(ctx, featureId, o);
-      },
-    },
-    apply(p, option) {
-      p.features[featureId] = option.value;
-    },
-    params() {
-      return { days: windowDays, feature: featureId, from: value };
-    },
-  };
-}
-
-/** The abstain levers, in the order a plan lists them. */
-const abstainLevers: readonly { featureId: string; action: PlanAction; windowDays: number }[] = [
-  { featureId: "limitQueries30d", action: "avoid_limit_queries", windowDays: 30 },
-  { featureId: "creditApplications90d", action: "avoid_credit_applications", windowDays: 90 },
-  { featureId: "drawdownCount30d", action: "avoid_drawdowns", windowDays: 30 },
-  { featureId: "drawdownCount90d", action: "avoid_drawdowns", windowDays: 90 },
-  { featureId: "drawdownAmount90dToLimit", action: "avoid_drawdowns", windowDays: 90 },
-  { featureId: "cycleCount90d", action: "avoid_cycling", windowDays: 90 },
-];
-
-function buildLevers(ctx: ExplainContext, newLimit: number, used: ReadonlySet<string>): LeverSpec[] {
-  const levers: LeverSpec[] = [];
-  for (const { featureId, action, windowDays } of abstainLevers) {
-    if (!isWanted(used, featureId)) continue;
-    const lever = abstainLever(ctx, featureId, action, windowDays);
-    if (lever !== null) levers.push(lever);
-  }
-
-  const level = ctx.features.verificationLevel;
-  if (isWanted(used, "verificationLevel") && typeof level === "number" && level < verificationLevelMax) {
-    const options: LeverOption[] = [];
-    for (let v = level + 1; v <= verificationLevelMax; v++)
-      options.push({ days: verificationDays, moneyMinor: 0, value: v });
-    levers.push({
-      featureId: "verificationLevel",
-      action: "complete_verification",
-      search: {
-        id: "verificationLevel",
-        money: false,
-        options,
-        // The fewest verifications that give the most points.
-        preference(o) {
-          return preferenceOf(ctx, "verificationLevel", o);
-        },
-      },
-      apply(p, option) {
-        p.features.verificationLevel = option.value;
-      },
-      params(o) {
-        return { count: o.value - level, target: o.value };
-      },
-    });
-  }
-
-  const logins = ctx.features.loginDays30d;
-  if (isWanted(used, "loginDays30d")) {
-    const c = ctx.model.characteristics.find((x) => x.feature === "loginDays30d");
-    const current = typeof logins === "number" ? logins : 0;
-    const targets = new Set<number>();
-    if (c && c.kind === "numeric")
-      for (const b of c.bins)
-        if (b.lower !== null && b.lower > current && b.lower <= 30) targets.add(Math.ceil(b.lower));
-    const options = [...targets].sort((a, b) => a - b).map((n) => ({ days: n, moneyMinor: 0, value: n }));
-    if (options.length > 0)
-      levers.push({
-        featureId: "loginDays30d",
-        action: "stay_active",
-        search: {
-          id: "loginDays30d",
-          money: false,
-          options,
-          preference(o) {
-            return preferenceOf(ctx, "loginDays30d", o);
-          },
-        },
-        apply(p, option) {
-          p.features.loginDays30d = Math.max(option.value, current);
-        },
-        params(o) {
-          return { target: o.value, days: o.days };
-        },
-      });
-  }
-
-  const onTime = ctx.features.onTimeRatio12m;
-  const delinquencyUsed = ["onTimeRatio12m", "maxDpd12m", "overdueCount12m"].filter((id) =>
-    isWanted(used, id),
-  );
-  const hasLateHistory =
-    (typeof onTime === "number" && onTime < 1) ||
-    (ctx.features.maxDpd12m ?? 0) > 0 ||
-    (ctx.features.overdueCount12m ?? 0) > 0;
-  if (delinquencyUsed.length > 0 && hasLateHistory) {
-    const primary = delinquencyUsed[0]!;
-    levers.push({
-      featureId: primary,
-      action: "pay_on_time",
-      search: { id: primary, money: false, options: [{ days: planHorizonMaxDays, moneyMinor: 0, value: 1 }] },
-      apply(p) {
-        // A year with every instalment on time: the 12-month window holds no late instalment any more.
-        if (typeof p.features.onTimeRatio12m === "number") p.features.onTimeRatio12m = 1;
-        if (typeof p.features.maxDpd12m === "number") p.features.maxDpd12m = 0;
-        if (typeof p.features.overdueCount12m === "number") p.features.overdueCount12m = 0;
-      },
-      params() {
-        return { days: planHorizonMaxDays };
-      },
-    });
-  }
-
-  // Repaying: utilisation at once (against the new limit), the 90-day average once 90 days have passed.
-  const outstanding = ctx.line.outstandingMinor;
-  const repayUsed = isWanted(used, "utilisation") || isWanted(used, "avgUtilisation90d");
-  if (repayUsed && outstanding > 0 && newLimit > 0) {
-    const levels = new Set<number>([0]);
-    for (const id of ["utilisation", "avgUtilisation90d"]) {
-      const c = ctx.model.characteristics.find((x) => x.feature === id);
-      if (c?.kind !== "numeric") continue;
-      for (const b of c.bins) {
-        // The largest balance whose ratio lands in this bin: ratio < upper.
-        if (b.upper === null) continue;
-        const o = Math.ceil(b.upper * newLimit) - 1;
-        if (o >= 0 && o < outstanding) levels.add(o);
-      }
-      const rules = ctx.policy.compiled.rules;
-      for (let r = 0; r < rules.length; r++) {
-        const rule = rules[r]!;
-        for (let k = 0; k < rule.features.length; k++) {
-          if (rule.features[k] !== id) continue;
-          const o = Math.floor(rule.thresholds[k]! * newLimit) - 1;
-          if (o >= 0 && o < outstanding) levels.add(o);
-        }
-      }
-    }
-    const options = [...levels]
-      .sort((a, b) => b - a)
-      .map((o) => ({ days: 0, moneyMinor: outstanding - o, value: o }));
-    levers.push({
-      featureId: isWanted(used, "utilisation") ? "utilisation" : "avgUtilisation90d",
-      action: "repay",
-      search: {
-        id: "repay",
-        money: true,
-        options,
-        ...(isWanted(used, "avgUtilisation90d") ? { horizons: [90] } : {}),
-      },
-      apply(p, option, day) {
-        p.outstandingMinor = option.value;
-        if (day >= 90 && typeof p.features.avgUtilisation90d === "number")
-          p.features.avgUtilisation90d = Math.min(p.features.avgUtilisation90d, option.value / newLimit);
-      },
-      params(o) {
-        return { money: o.moneyMinor, target: o.value };
-      },
-    });
-  }
-  return levers;
 }
 
 interface Projected {
@@ -476,6 +252,38 @@ export function recoveryPlan(ctx: ExplainContext, attribution: readonly Attribut
   return withActions(searchedPlan(ctx, attribution), planActions(ctx));
 }
 
+/** The plan's steps in order of completion (money first on the same day), each with the decision after it. */
+function planSteps(
+  ctx: ExplainContext,
+  projection: ProjectionBase,
+  levers: readonly LeverSpec[],
+  result: { readonly config: Configuration; readonly day: number },
+  earliestDay: number,
+): PlanStep[] {
+  const chosen = levers
+    .map((lever, i) => ({ lever, i, choice: result.config[i] ?? -1 }))
+    .filter((x) => x.choice >= 0)
+    .map((x) => ({ lever: x.lever, i: x.i, choice: x.choice, option: x.lever.search.options[x.choice]! }))
+    .sort((a, b) => a.option.days - b.option.days || b.option.moneyMinor - a.option.moneyMinor || a.i - b.i);
+  const partial: number[] = levers.map(() => -1);
+  return chosen.map((x, order) => {
+    partial[x.i] = x.choice;
+    const day = Math.max(x.option.days, earliestDay, order === chosen.length - 1 ? result.day : 0);
+    const decision = decideProjected(ctx, project(projection, partial, day));
+    return {
+      order: order + 1,
+      featureId: x.lever.featureId,
+      action: x.lever.action,
+      params: x.lever.params(x.option),
+      days: x.option.days,
+      moneyMinor: x.option.moneyMinor,
+      targetValue: x.option.value,
+      projectedScore: decision.score.score,
+      projectedLimitMinor: decision.outcome.limitMinor,
+    };
+  });
+}
+
 function searchedPlan(ctx: ExplainContext, attribution: readonly AttributionPart[]): RecoveryPlan {
   const previousLimit = ctx.line.limitMinor;
   const newLimit = ctx.newLimitMinor ?? ctx.outcome.limitMinor;
@@ -524,29 +332,7 @@ function searchedPlan(ctx: ExplainContext, attribution: readonly AttributionPart
     },
     previousLimit,
   );
-  // Steps in order of completion (money first on the same day), each with the decision after it.
-  const chosen = levers
-    .map((lever, i) => ({ lever, i, choice: result.config[i] ?? -1 }))
-    .filter((x) => x.choice >= 0)
-    .map((x) => ({ lever: x.lever, i: x.i, choice: x.choice, option: x.lever.search.options[x.choice]! }))
-    .sort((a, b) => a.option.days - b.option.days || b.option.moneyMinor - a.option.moneyMinor || a.i - b.i);
-  const partial: number[] = levers.map(() => -1);
-  const steps: PlanStep[] = chosen.map((x, order) => {
-    partial[x.i] = x.choice;
-    const day = Math.max(x.option.days, earliestDay, order === chosen.length - 1 ? result.day : 0);
-    const decision = decideProjected(ctx, project(projection, partial, day));
-    return {
-      order: order + 1,
-      featureId: x.lever.featureId,
-      action: x.lever.action,
-      params: x.lever.params(x.option),
-      days: x.option.days,
-      moneyMinor: x.option.moneyMinor,
-      targetValue: x.option.value,
-      projectedScore: decision.score.score,
-      projectedLimitMinor: decision.outcome.limitMinor,
-    };
-  });
+  const steps = planSteps(ctx, projection, levers, result, earliestDay);
   // Verification: an independent run of the pure decision on the final projection.
   const finalProjection = project(projection, result.config, result.day);
   const verifiedDecision = decideProjected(ctx, finalProjection, true);
