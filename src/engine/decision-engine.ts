@@ -5,13 +5,14 @@
 
 import * as crypto from "node:crypto";
 import { type AnyEvent, type BehaviourEvent, systemEventId } from "../events/index.js";
-import { assert, type Clock, err, ok, type Result } from "../kernel/index.js";
+import { AssertionError, assert, type Clock, err, ok, type Result } from "../kernel/index.js";
 import { defaultProduct, type Product } from "../lending/index.js";
 import {
   type BusinessDate,
   businessDateOfInstant,
   formatDate,
   formatInstant,
+  parseDateOrThrow,
   parseInstant,
 } from "../time/index.js";
 import { buildRecord, decide } from "./decide.js";
@@ -40,7 +41,6 @@ import {
   type DecisionRequest,
   decideAndApply,
   decisionInputsOf,
-  epochDayOf,
   limitsHeldFromRecord,
   productTermsOf,
   recordOf,
@@ -90,7 +90,7 @@ export function decisionIdOf(triggerId: string, atMs: number): string {
 }
 
 // The workflow's pure helpers, where callers have long imported them from.
-export { epochDayOf, lineOf, productTermsOf, withOnTime } from "./decision-workflow.js";
+export { lineOf, productTermsOf, withOnTime } from "./decision-workflow.js";
 
 /**
  * The trigger id of a borrower's re-evaluation: the customer and the rate-limit window (`reevaluationIntervalMs`
@@ -198,7 +198,7 @@ export class DefaultDecisionEngine implements DecisionEngine {
     const nowMs = this.clock.nowMs();
     const date =
       request.businessDate !== undefined
-        ? epochDayOf(request.businessDate)
+        ? parseDateOrThrow(request.businessDate, AssertionError)
         : await this.currentBusinessDate();
     // A borrower's re-evaluation is rate-limited: it is recorded under its window's trigger id (one per window,
     // held by the unique trigger id) and refused, not answered with an earlier decision, when one is too recent.
@@ -410,7 +410,7 @@ export class DefaultDecisionEngine implements DecisionEngine {
   async currentBusinessDate(): Promise<BusinessDate> {
     const text = await this.lending.getSetting(businessDateSetting);
     return text !== null
-      ? epochDayOf(text)
+      ? parseDateOrThrow(text, AssertionError)
       : businessDateOfInstant(this.clock.nowMs(), this.product.timeZone);
   }
 
@@ -425,18 +425,20 @@ export class DefaultDecisionEngine implements DecisionEngine {
       decisionId: record.decisionId,
       customerId: record.customerId,
       lineId: record.lineId,
-      businessDate: epochDayOf(record.businessDate),
+      businessDate: parseDateOrThrow(record.businessDate, AssertionError),
       trigger: record.triggerDetail,
       features: record.features,
       bureau: record.bureau,
       model,
       policy,
       macro,
-      line: { ...record.line, openedOn: epochDayOf(record.line.openedOn) },
+      line: { ...record.line, openedOn: parseDateOrThrow(record.line.openedOn, AssertionError) },
       history: {
         previousBand: record.history.previousBand,
         lastIncreaseOn:
-          record.history.lastIncreaseOn === null ? null : epochDayOf(record.history.lastIncreaseOn),
+          record.history.lastIncreaseOn === null
+            ? null
+            : parseDateOrThrow(record.history.lastIncreaseOn, AssertionError),
         previous,
         ...(record.history.limitsHeld === undefined
           ? {}

@@ -5,7 +5,7 @@
 // a limit the line refuses is a returned value, never an assert, and nothing is recorded for it.
 
 import type { LendingEvent } from "../events/index.js";
-import { assert, err, ok, type Result } from "../kernel/index.js";
+import { AssertionError, assert, err, ok, type Result } from "../kernel/index.js";
 import type { Entry } from "../ledger/index.js";
 import {
   changeLimit,
@@ -21,7 +21,12 @@ import {
   type FeatureVector,
   type ProductTerms,
 } from "../policy/index.js";
-import { type BusinessDate, businessDateOfInstant, parseDate, startOfBusinessDate } from "../time/index.js";
+import {
+  type BusinessDate,
+  businessDateOfInstant,
+  parseDateOrThrow,
+  startOfBusinessDate,
+} from "../time/index.js";
 import { buildRecord, decide } from "./decide.js";
 import type {
   DecisionHistory,
@@ -49,13 +54,6 @@ export const limitsHeldDaysMax = decreaseWindowDaysMax;
 
 const noLimitsHeld: readonly HeldLimit[] = Object.freeze([]);
 
-/** A stored "YYYY-MM-DD" as a business date (a malformed stored date is a bug). */
-export function epochDayOf(text: string): BusinessDate {
-  const parsed = parseDate(text);
-  assert(parsed.ok, `stored date ${text} is YYYY-MM-DD`);
-  return parsed.value;
-}
-
 /**
  * What is overdue on the line: owed on instalments due through its last end of day (paying it cures the
  * delinquency and lifts a freeze for arrears). Only a delinquent line, or one frozen for arrears, can owe any:
@@ -74,7 +72,7 @@ export function lineOf(state: LineState): DecisionLine {
     outstandingMinor: state.outstandingPrincipalMinor,
     status: state.status,
     dpd: state.delinquency?.dpd ?? 0,
-    openedOn: epochDayOf(state.openedOn),
+    openedOn: parseDateOrThrow(state.openedOn, AssertionError),
     overdueMinor: overdueMinorOf(state),
   };
 }
@@ -171,12 +169,12 @@ export function limitsHeldOf(
     for (let i = 0; i < recorded.length; i++) {
       const entry = recorded[i] as RecordedHeldLimit;
       if (entry[1] <= currentLimitMinor) continue;
-      const day = epochDayOf(entry[0]);
+      const day = parseDateOrThrow(entry[0], AssertionError);
       if (day >= from) held.push([day, entry[1]]);
     }
   }
   if (replaced || left) {
-    const on = epochDayOf(previous.businessDate);
+    const on = parseDateOrThrow(previous.businessDate, AssertionError);
     if (on >= from) {
       if (replaced) held.push([on, previous.previousLimitMinor]);
       if (left) held.push([on, previous.newLimitMinor]);
@@ -190,7 +188,7 @@ export function limitsHeldFromRecord(recorded: readonly RecordedHeldLimit[]): He
   const out: HeldLimit[] = [];
   for (let i = 0; i < recorded.length; i++) {
     const [text, limitMinor] = recorded[i] as RecordedHeldLimit;
-    out.push([epochDayOf(text), limitMinor]);
+    out.push([parseDateOrThrow(text, AssertionError), limitMinor]);
   }
   return out;
 }
@@ -238,7 +236,7 @@ export function historyOf(
   const lastIncrease = increased ? previous.businessDate : previous.lastIncreaseOn;
   return {
     previousBand: previous.band,
-    lastIncreaseOn: lastIncrease === null ? null : epochDayOf(lastIncrease),
+    lastIncreaseOn: lastIncrease === null ? null : parseDateOrThrow(lastIncrease, AssertionError),
     previous: previousInputsOf(previous, resolved),
     limitsHeld: limitsHeldOf(previous, currentLimitMinor, date),
     activePlan: previous.activePlan ?? null,

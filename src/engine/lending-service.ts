@@ -31,6 +31,7 @@ import {
   businessDateOfInstant,
   formatDate,
   parseDate,
+  parseDateOrThrow,
   startOfBusinessDate,
 } from "../time/index.js";
 import type {
@@ -121,12 +122,6 @@ export interface LendingServiceOptions {
 }
 
 type ServiceResult<T> = Promise<Result<T, ServiceRejection>>;
-
-function epochDayOf(text: string): BusinessDate {
-  const parsed = parseDate(text);
-  if (!parsed.ok) throw new Error(`stored date ${text} is not YYYY-MM-DD`);
-  return parsed.value;
-}
 
 function requestHash(parts: readonly unknown[]): string {
   return createHash("sha256").update(JSON.stringify(parts)).digest("hex");
@@ -342,7 +337,7 @@ export class LendingService {
           for (const lineId of batch) {
             const line = await uow.lockLine(lineId);
             // Another run may have finished this line since the page was read.
-            if (!line || epochDayOf(line.state.lastEndOfDay) >= date) continue;
+            if (!line || parseDateOrThrow(line.state.lastEndOfDay) >= date) continue;
             const outcome = endOfDayThrough(line.state, date, gateway, this.product);
             if (!outcome.ok) {
               tally.failures.push({ lineId, rejection: outcome.error });
@@ -368,7 +363,7 @@ export class LendingService {
     await this.store.write(async (uow) => {
       const current = await uow.getSetting(businessDateSetting);
       const next = addDays(date, 1);
-      if (current === null || epochDayOf(current) < next)
+      if (current === null || parseDateOrThrow(current) < next)
         await uow.setSetting(businessDateSetting, formatDate(next));
     });
     return ok({ date: label, linesProcessed, entries, events, failures });

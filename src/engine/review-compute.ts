@@ -5,6 +5,7 @@
 
 import { assert, err, ok, type Result } from "../kernel/index.js";
 import type { Product } from "../lending/index.js";
+import { roundToStep } from "../money/index.js";
 import { decideLimit, expectedProfitRate } from "../policy/index.js";
 import { scoreRow } from "../scoring/index.js";
 import { type BusinessDate, formatInstant, parseInstant } from "../time/index.js";
@@ -178,7 +179,7 @@ function proposedOutcome(ctx: ReviewContext, line: ReviewLineInput) {
 /** The lowest limit the budget may cut a line to: its outstanding rounded up to the step, at least the product minimum. */
 export function budgetFloorMinor(outstandingMinor: number, product: Product): number {
   const step = product.limitStepMinor;
-  return Math.max(Math.ceil(outstandingMinor / step) * step, product.limitMinMinor);
+  return Math.max(roundToStep(outstandingMinor, step, "up"), product.limitMinMinor);
 }
 
 /**

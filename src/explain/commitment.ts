@@ -6,7 +6,7 @@
 // the promised one until `holdUntil`. A version change overtakes the plan (platform-wide, counted apart).
 
 import type { FeatureVector } from "../policy/index.js";
-import { addDays, type BusinessDate, formatDate, parseDate } from "../time/index.js";
+import { addDays, type BusinessDate, formatDate, parseDateOrThrow } from "../time/index.js";
 import {
   type ActivePlan,
   type BrokenCondition,
@@ -58,15 +58,9 @@ export function brokenConditions(
   return broken;
 }
 
-function dateOf(text: string): BusinessDate {
-  const parsed = parseDate(text);
-  if (!parsed.ok) throw new Error(`plan date ${text} is not YYYY-MM-DD`);
-  return parsed.value;
-}
-
 /** The promised date plus the hold, as a plan states it. */
 export function holdUntilOf(eta: string): string {
-  return formatDate(addDays(dateOf(eta), planHoldDays));
+  return formatDate(addDays(parseDateOrThrow(eta), planHoldDays));
 }
 
 function changedVersion(
@@ -117,8 +111,8 @@ export function assessCommitment(inputs: CommitmentInputs): CommitmentOutcome {
   };
   const changed = changedVersion(active.versions, inputs.versions);
   if (changed !== null) return ended({ ...base, status: "overtaken", overtakenBy: changed });
-  const eta = dateOf(plan.eta);
-  const holdUntil = dateOf(plan.holdUntil ?? holdUntilOf(plan.eta));
+  const eta = parseDateOrThrow(plan.eta);
+  const holdUntil = parseDateOrThrow(plan.holdUntil ?? holdUntilOf(plan.eta));
   if (inputs.businessDate > holdUntil) return ended({ ...base, status: "completed" });
   const settle = inputs.businessDate >= eta;
   const broken = brokenConditions(plan.conditions ?? [], inputs, settle);

@@ -5,16 +5,9 @@
 // a fixed point: fed back as the current limit (its band, increase date and window updated), it stays.
 
 import { assertNever } from "../kernel/index.js";
-import { ppmPerUnit } from "../money/index.js";
+import { ppmPerUnit, roundToStep } from "../money/index.js";
 import { applyGuardrails } from "./guardrails.js";
-import {
-  type Capacity,
-  capacityRule,
-  macroMultiplierOf,
-  type Run,
-  roundLimitToStep,
-  runOf,
-} from "./limit-run.js";
+import { type Capacity, capacityRule, macroMultiplierOf, type Run, runOf } from "./limit-run.js";
 import {
   type CompiledBand,
   type CompiledMacro,
@@ -231,7 +224,7 @@ function capacityOf(run: Run, income: number | null): Capacity {
   const debt = input.bureau?.externalDebtMinor ?? 0;
   const ceilingRaw =
     income !== null ? Math.max(0, income * policy.debtToIncomeMax - debt) : policy.noIncomeCeilingMinor;
-  const ceiling = roundLimitToStep(Math.min(ceilingRaw, product.limitMaxMinor), run.step);
+  const ceiling = roundToStep(Math.min(ceilingRaw, product.limitMaxMinor), run.step, "down");
   const belowMin = ceiling < product.limitMinMinor;
   // A ceiling below the product minimum means no line at all, never a limit between zero and the minimum.
   return {
@@ -247,7 +240,7 @@ function capacityOf(run: Run, income: number | null): Capacity {
 function roundedLimitOf(run: Run, amount: number, band: CompiledBand, capacity: Capacity): number {
   const { current, fired } = run;
   const product = run.input.product;
-  let limit = roundLimitToStep(Math.min(amount, product.limitMaxMinor), run.step);
+  let limit = roundToStep(Math.min(amount, product.limitMaxMinor), run.step, "down");
   if (limit < product.limitMinMinor) limit = product.limitMinMinor;
   if (run.profitFails) {
     fired.push({

@@ -3,6 +3,7 @@
 // to the step, product min)); if the floors alone exceed the budget, every line ends at its floor.
 
 import { assert } from "../kernel/index.js";
+import { roundToStep } from "../money/index.js";
 
 export interface BudgetLine {
   readonly lineId: string;
@@ -61,7 +62,7 @@ export function allocateExposureBudget(
     const line = lines[i]!;
     const current = limits[i]!;
     const excess = total - budgetMinor;
-    const cut = Math.min(Math.ceil(excess / stepMinor) * stepMinor, current - line.floorMinor);
+    const cut = Math.min(roundToStep(excess, stepMinor, "up"), current - line.floorMinor);
     if (cut <= 0) continue;
     limits[i] = current - cut;
     total -= cut;

@@ -4,15 +4,8 @@
 // over every floor. Each move is recorded as a fired rule. Pure.
 
 import { assert } from "../kernel/index.js";
-import { ppmPerUnit } from "../money/index.js";
-import {
-  type Capacity,
-  capacityRule,
-  ceilToStep,
-  macroMultiplierOf,
-  type Run,
-  roundLimitToStep,
-} from "./limit-run.js";
+import { ppmPerUnit, roundToStep } from "../money/index.js";
+import { type Capacity, capacityRule, macroMultiplierOf, type Run } from "./limit-run.js";
 import type { FiredRule } from "./types.js";
 
 /** Records a guardrail moving the limit from `fromMinor` to `toMinor`; returns the new limit. */
@@ -45,7 +38,7 @@ function onTimeFloorOf(run: Run, bandIndex: number, capacity: Capacity): number 
   for (let b = bandIndex + 1; b < policy.bands.length; b++)
     macroFloorFactor = Math.min(macroFloorFactor, macroMultiplierOf(macro, policy.bands[b]!.id));
   const factor = Math.min(1, run.behaviourFactor * macroFloorFactor);
-  let floor = factor === 1 ? current : Math.min(current, roundLimitToStep(highest * factor, run.step));
+  let floor = factor === 1 ? current : Math.min(current, roundToStep(highest * factor, run.step, "down"));
   const failMinor = run.profitFailMinor;
   if (run.profitFails && floor > failMinor) {
     // The profit test is what takes the floor below the current limit: its effect says so.
@@ -74,7 +67,7 @@ function limitMaxDecrease(run: Run, limit: number): number {
   assert(Number.isSafeInteger(highest * maxDecreasePpm), "limit × ppm stays a safe integer");
   const lowest = Math.min(
     current,
-    ceilToStep(highest - Math.floor((highest * maxDecreasePpm) / ppmPerUnit), run.step),
+    roundToStep(highest - Math.floor((highest * maxDecreasePpm) / ppmPerUnit), run.step, "up"),
   );
   if (limit >= lowest) return limit;
   return guard(

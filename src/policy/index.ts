@@ -25,7 +25,6 @@ export {
 } from "./decision-table.js";
 export { allocateExposureBudget, type BudgetAllocation, type BudgetLine } from "./exposure-budget.js";
 export { knownFeatureIds } from "./feature-ids.js";
-export { roundLimitToStep } from "./limit-run.js";
 export {
   decreaseWindowDaysMax,
   guardrailDefaults,

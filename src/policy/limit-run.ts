@@ -4,22 +4,6 @@
 import { assert } from "../kernel/index.js";
 import type { CompiledMacro, CompiledPolicy, DecideOptions, FiredRule, LimitInput } from "./types.js";
 
-/** Guards float → money against representation error (x.9999999 of a step is the step). */
-const stepEpsilon = 1e-9;
-
-/**
- * The one place where a float amount becomes money: rounded down to a multiple of the limit step
- * (a limit is never rounded up past what the policy computed).
- */
-export function roundLimitToStep(amount: number, stepMinor: number): number {
-  assert(Number.isFinite(amount) && amount >= 0, "a limit amount is finite and non-negative, got", amount);
-  return Math.floor(amount / stepMinor + stepEpsilon) * stepMinor;
-}
-
-export function ceilToStep(amountMinor: number, stepMinor: number): number {
-  return Math.ceil(amountMinor / stepMinor - stepEpsilon) * stepMinor;
-}
-
 export function macroMultiplierOf(macro: CompiledMacro, bandId: string): number {
   return macro.bandMultipliers.get(bandId) ?? macro.defaultMultiplier;
 }

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { err, ok } from "../kernel/index.js";
+import { AssertionError, err, ok } from "../kernel/index.js";
 import {
   addMonthsClamped,
   businessDate,
@@ -45,6 +45,12 @@ describe("business dates", () => {
     for (const bad of ["2026-02-29", "2026-13-01", "2026-1-1", "", 20260101]) {
       expect(parseDate(bad).ok).toBe(false);
     }
+  });
+
+  it("throws the error it is given for text that is not a date", () => {
+    expect(() => parseDateOrThrow("2026-02-29")).toThrow(Error);
+    expect(() => parseDateOrThrow("2026-02-29", AssertionError)).toThrow(AssertionError);
+    expect(() => parseDateOrThrow("2026-1-1", AssertionError)).toThrow("a date is written YYYY-MM-DD");
   });
 
   it("reads and writes dates exactly as the YYYY-MM-DD pattern and padding do", () => {

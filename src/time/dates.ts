@@ -111,9 +111,16 @@ export function parseDate(text: unknown): Result<BusinessDate, InvalidDate> {
   return ok(fromYmd(year, month, day));
 }
 
-export function parseDateOrThrow(text: string): BusinessDate {
+/**
+ * `parseDate` for text that must be a date: throws `new failure(message)` when it is not — an Error by default;
+ * AssertionError for a date the system wrote itself (a stored or recorded one), where a bad date is a bug.
+ */
+export function parseDateOrThrow(
+  text: string,
+  failure: new (message: string) => Error = Error,
+): BusinessDate {
   const parsed = parseDate(text);
-  if (!parsed.ok) throw new Error(parsed.error.message);
+  if (!parsed.ok) throw new failure(parsed.error.message);
   return parsed.value;
 }
 
