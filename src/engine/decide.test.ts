@@ -27,6 +27,19 @@ const featuresArb = fc.record({
   monthsOnBook: nullable(fc.integer({ min: 0, max: 60 })),
 });
 
+/** The previous decision a line had: these features, the shipped model and versions, a limit of 2,000,000. */
+function previousOf(features: Readonly<Record<string, number | null>>) {
+  return {
+    decisionId: "dec-0",
+    features,
+    model: shipped.model,
+    policy,
+    macro,
+    bureau: null,
+    newLimitMinor: 2_000_000,
+  };
+}
+
 function inputsWith(
   features: Readonly<Record<string, number | null>>,
   limitMinor: number,
@@ -86,15 +99,6 @@ describe("decide", () => {
   });
 
   it("applies an exposure-budget cap after the policy, in the macro group, and ignores one that does not bind", () => {
-    const previousOf = (features: Readonly<Record<string, number | null>>) => ({
-      decisionId: "dec-0",
-      features,
-      model: shipped.model,
-      policy,
-      macro,
-      bureau: null,
-      newLimitMinor: 2_000_000,
-    });
     fc.assert(
       fc.property(
         featuresArb,
@@ -129,15 +133,7 @@ describe("decide", () => {
 
   it("links the announcement of a version change, and none when nothing changed", () => {
     const features = { verificationLevel: 6, utilisation: 0.1 };
-    const previous = {
-      decisionId: "dec-0",
-      features,
-      model: shipped.model,
-      policy,
-      macro,
-      bureau: null,
-      newLimitMinor: 2_000_000,
-    };
+    const previous = previousOf(features);
     expect(announcementOf(inputsWith(features, 2_000_000))).toBeNull();
     expect(announcementOf(inputsWith(features, 2_000_000, previous))).toBeNull();
     const newPolicy = { ...previous, policy: { ...policy, version: 0 } };
