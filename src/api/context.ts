@@ -9,7 +9,14 @@ import type {
   RawRequestDefaultExpression,
   RawServerDefault,
 } from "fastify";
-import type { DecisionEngine, LendingService, RegistryService, WhatIfReport } from "../engine/index.js";
+import type {
+  DecisionEngine,
+  LendingService,
+  RegistryService,
+  ReviewPhase,
+  ReviewRun,
+  WhatIfReport,
+} from "../engine/index.js";
 import type { EventSource, SourceRules } from "../events/index.js";
 import type { Clock } from "../kernel/index.js";
 import type { ApiReadModel, Store } from "../store/index.js";
@@ -58,24 +65,27 @@ export interface ReviewRunner {
   settled(): Promise<void>;
 }
 
-export interface ReviewStatus {
-  readonly reviewId: string;
-  readonly kind: "review.periodic" | "macro.changed";
+/** A review run as the API shows it: the run's own fields, its instants as ISO text, and dry runs' reports. */
+export interface ReviewStatus
+  extends Pick<
+    ReviewRun,
+    | "reviewId"
+    | "kind"
+    | "status"
+    | "businessDate"
+    | "total"
+    | "done"
+    | "increases"
+    | "decreases"
+    | "unchanged"
+    | "capped"
+    | "skipped"
+    | "error"
+  > {
   readonly dryRun: boolean;
-  readonly status: "running" | "completed" | "failed";
-  readonly phase: "propose" | "apply" | "what-if";
-  readonly businessDate: string;
-  readonly total: number;
-  readonly done: number;
-  readonly increases: number;
-  readonly decreases: number;
-  readonly unchanged: number;
-  /** Lines whose proposal the exposure budget lowered. */
-  readonly capped: number;
-  readonly skipped: number;
+  readonly phase: ReviewPhase | "what-if";
   readonly startedAt: string;
   readonly finishedAt: string | null;
-  readonly error: string | null;
   readonly actor?: string;
   /** A completed dry run's what-if report. */
   readonly report?: WhatIfSummary;

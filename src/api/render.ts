@@ -36,11 +36,7 @@ export function renderExplanationResponse(
   // Each step says its date (the borrower's view marks those already passed).
   const plan = led === null ? null : withStepDates(led, record.businessDate);
   return {
-    decisionId: record.decisionId,
-    businessDate: record.businessDate,
-    trigger: record.trigger,
-    previousLimitMinor: record.previousLimitMinor,
-    newLimitMinor: record.newLimitMinor,
+    ...decisionFigures(record),
     // One sentence on what happened to the limit, in the caller's language (absent without an explanation).
     ...(r.headline === undefined ? {} : { headline: r.headline }),
     reasons: r.reasons ?? [],
@@ -48,6 +44,17 @@ export function renderExplanationResponse(
     plan,
     // What the decision did with the recovery plan in force before it (honoured, broken, …), if any.
     ...(r.commitment === undefined ? {} : { commitment: r.commitment }),
+  };
+}
+
+/** What every view of a decision opens with: its id, date, trigger and the limit before and after. */
+function decisionFigures(record: DecisionRecord) {
+  return {
+    decisionId: record.decisionId,
+    businessDate: record.businessDate,
+    trigger: record.trigger,
+    previousLimitMinor: record.previousLimitMinor,
+    newLimitMinor: record.newLimitMinor,
   };
 }
 
@@ -62,11 +69,7 @@ export function decisionReasonCodes(record: DecisionRecord): string[] {
 export function renderDecisionSummary(record: DecisionRecord, lang: Lang) {
   const r = rendered(record, lang);
   return {
-    decisionId: record.decisionId,
-    businessDate: record.businessDate,
-    trigger: record.trigger,
-    previousLimitMinor: record.previousLimitMinor,
-    newLimitMinor: record.newLimitMinor,
+    ...decisionFigures(record),
     score: record.score.score,
     band: record.band,
     reasons: (r.reasons ?? []).map((x) => ({ code: x.code, message: x.message })),
