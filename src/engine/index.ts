@@ -109,5 +109,6 @@ export {
   type WhatIfBand,
   type WhatIfReport,
 } from "./review-service.js";
+export { type PartitionLoader, ReviewResolver, type ReviewTaskDeps, runReviewTask } from "./review-task.js";
 export type * from "./review-types.js";
 export { systemClock } from "./system-clock.js";

@@ -56,12 +56,7 @@ export {
   reviewThreadsMax,
 } from "./review/review-pool.js";
 export { createReviewStore, reviewListMax } from "./review/review-store.js";
-export {
-  loadPartitionInputs,
-  ReviewResolver,
-  reviewInClauseMax,
-  runReviewTask,
-} from "./review/review-tasks.js";
+export { loadPartitionInputs, partitionLoader, reviewInClauseMax } from "./review/review-tasks.js";
 export { type BulkLoader, type BulkWriter, createBulkLoader, type EntryGroup } from "./seed/bulk-load.js";
 export {
   type SeedOptions,

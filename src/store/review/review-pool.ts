@@ -4,13 +4,20 @@
 
 import { availableParallelism } from "node:os";
 import type { Worker } from "node:worker_threads";
-import type { RegistryService, ReviewComputer, ReviewTask, ReviewTaskResult } from "../../engine/index.js";
+import {
+  type RegistryService,
+  type ReviewComputer,
+  ReviewResolver,
+  type ReviewTask,
+  type ReviewTaskResult,
+  runReviewTask,
+} from "../../engine/index.js";
 import type { Product } from "../../lending/index.js";
 import type { Db } from "../sql/db.js";
 import { isPostgresUrl } from "../sql/open-store.js";
 import { startWorker } from "../worker-module.js";
 import { createReviewStore } from "./review-store.js";
-import { ReviewResolver, runReviewTask } from "./review-tasks.js";
+import { partitionLoader } from "./review-tasks.js";
 import type { ReviewWorkerInit } from "./review-worker.js";
 
 /** Worker threads per pool at most (each holds a connection and a copy of the compiled artefacts). */
@@ -167,7 +174,7 @@ export function createInProcessComputer(db: Db, registry: RegistryService, produ
   const resolver = new ReviewResolver(registry);
   const reviews = createReviewStore(db, product.timeZone);
   return {
-    run: (task) => runReviewTask(db, resolver, registry, product, task, reviews),
+    run: (task) => runReviewTask(task, { load: partitionLoader(db), resolver, registry, product, reviews }),
     async close() {},
   };
 }

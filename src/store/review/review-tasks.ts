@@ -1,46 +1,22 @@
-// Runs one review task against a database: bulk-loads a partition's inputs in one read snapshot (lines, each
-// customer's events rebuilt into features exactly as the engine's feature source does — with the instants and
-// business dates the log keeps for them —, the latest decision, the budget cap), resolves the versions
-// involved, and computes with the engine's pure review functions.
-// Worker threads and the in-process computer share this code.
+// A review partition's inputs, bulk-loaded in one read snapshot: the open lines, each customer's events (with
+// the instants and business dates the log keeps for them) rebuilt into features exactly as the engine's
+// feature source does, the customer's latest decision, and the run's budget cap. The engine's runReviewTask
+// (src/engine/review-task.ts) runs a task on them.
 
 import {
-  decideReviewLine,
-  type MacroInUse,
-  type PinnedVersions,
-  type PolicyInUse,
+  type LoggedEvent,
+  type PartitionLoader,
   type PreviousDecisionSummary,
-  pickArm,
-  proposeReviewLine,
-  type RecordedVersions,
-  type RegistryService,
-  type ResolvedModel,
-  type ResolvedVersions,
-  type ReviewContext,
-  type ReviewKind,
   type ReviewLineInput,
-  type ReviewLineOutput,
   type ReviewPartition,
-  type ReviewStore,
-  type ReviewTask,
-  type ReviewTaskResult,
-  reviewClockOf,
-  versionsKey,
-  whatIfReviewLine,
+  snapshotOfEvents,
 } from "../../engine/index.js";
 import type { AnyEvent } from "../../events/index.js";
-import { type DatedEvent, featuresAt, rebuildFromDated } from "../../features/index.js";
-import { assert, assertNever } from "../../kernel/index.js";
-import type { LineState, Product } from "../../lending/index.js";
-import type { BureauFigures } from "../../policy/index.js";
-import { businessDate, parseDateOrThrow } from "../../time/index.js";
+import type { LineState } from "../../lending/index.js";
 import { customerEventsMax } from "../adapters/decision-feature-source.js";
 import { type DecisionSummaryRow, summaryOf, summarySelect } from "../records/decision-summary.js";
 import type { Db, Tx } from "../sql/db.js";
 import { placeholders } from "../sql/dialect.js";
-
-/** An event of the log with the instant and business date the log keeps for it. */
-type DatedLogEvent = DatedEvent & { readonly eventId: string };
 
 /** Customer ids per `IN (…)` list. */
 export const reviewInClauseMax = 500;
@@ -101,7 +77,7 @@ export async function loadPartitionInputs(
     [partition.firstLineId, partition.lastLineId],
   );
   const customers = lines.map((l) => l.customer_id);
-  const events = new Map<string, DatedLogEvent[]>();
+  const events = new Map<string, LoggedEvent[]>();
   const previous = new Map<string, PreviousDecisionSummary>();
   for (const ids of chunks(customers, reviewInClauseMax)) {
     // One row per customer, its events already in log order as one JSON array: far fewer rows to step through
@@ -114,7 +90,7 @@ export async function loadPartitionInputs(
     for (const r of rows) {
       const packed = inLogOrder(JSON.parse(r.events) as PackedEvent[]);
       // The engine's feature source reads at most this many events per customer, oldest first.
-      const list: DatedLogEvent[] = [];
+      const list: LoggedEvent[] = [];
       for (let i = 0; i < packed.length && i < customerEventsMax; i++) {
         const [eventId, type, occurredAt, payload, occurredMs, day] = packed[i] as PackedEvent;
         const event = { eventId, customerId: r.customer_id, type, occurredAt, payload } as AnyEvent;
@@ -139,155 +115,21 @@ export async function loadPartitionInputs(
     for (const r of rows) caps.set(r.line_id, Number(r.cap_minor));
   }
   return lines.map((l) => {
-    const list = events.get(l.customer_id) ?? [];
-    let bureau: BureauFigures | null = null;
-    for (let i = list.length - 1; i >= 0; i--) {
-      const event = (list[i] as DatedLogEvent).event;
-      if (event.type === "bureau.reported") {
-        bureau = {
-          monthlyIncomeMinor: event.payload.monthlyIncomeMinor,
-          externalDebtMinor: event.payload.externalDebtMinor,
-        };
-        break;
-      }
-    }
+    const snapshot = snapshotOfEvents(events.get(l.customer_id) ?? [], date);
     return {
       customerId: l.customer_id,
       lineId: l.line_id,
       state: JSON.parse(l.state) as LineState,
       version: Number(l.version),
-      features: featuresAt(rebuildFromDated(list), businessDate(date)),
-      bureau,
+      features: snapshot.features,
+      bureau: snapshot.bureau,
       previous: previous.get(l.customer_id) ?? null,
       capMinor: caps.get(l.line_id) ?? null,
     };
   });
 }
 
-/** Resolves and caches what a run's tasks need from the registry. */
-export class ReviewResolver {
-  private readonly resolved = new Map<string, ResolvedVersions>();
-  private readonly pinnedPolicies = new Map<string, PolicyInUse>();
-
-  constructor(private readonly registry: RegistryService) {}
-
-  async model(modelId: string): Promise<ResolvedModel> {
-    const model = await this.registry.resolveModel(modelId);
-    assert(model !== null, `model ${modelId} pinned by a review is registered`);
-    return model;
-  }
-
-  async macro(macroId: string, version: number): Promise<MacroInUse> {
-    const macro = await this.registry.resolveMacro(macroId, version);
-    assert(macro !== null, `macro ${macroId}@${version} pinned by a review is registered`);
-    return macro;
-  }
-
-  async policies(pinned: PinnedVersions): Promise<(customerId: string) => PolicyInUse> {
-    for (const arm of pinned.arms) {
-      const key = `${arm.policyId}@${arm.version}`;
-      if (this.pinnedPolicies.has(key)) continue;
-      const policy = await this.registry.resolvePolicy(arm.policyId, arm.version);
-      assert(policy !== null, `policy ${key} pinned by a review is registered`);
-      this.pinnedPolicies.set(key, policy);
-    }
-    return (customerId) => {
-      const arm = pickArm(customerId, pinned.arms);
-      return this.pinnedPolicies.get(`${arm.policyId}@${arm.version}`) as PolicyInUse;
-    };
-  }
-
-  /** Resolves every previous decision's versions among `inputs`; then `get` answers synchronously. */
-  async prepare(inputs: readonly ReviewLineInput[]): Promise<void> {
-    for (const input of inputs) {
-      const v = input.previous?.versions;
-      if (v === undefined) continue;
-      const key = versionsKey(v);
-      if (this.resolved.has(key)) continue;
-      const model = await this.registry.resolveModel(v.modelId);
-      const policy = await this.registry.resolvePolicy(v.policyId, v.policyVersion);
-      const macro = await this.registry.resolveMacro(v.macroId, v.macroVersion);
-      assert(
-        model !== null && model.contentHash === v.modelHash && policy !== null && macro !== null,
-        `a previous decision names versions the registry lacks (${key})`,
-      );
-      this.resolved.set(key, { model: model.model, policy, macro });
-    }
-  }
-
-  get = (versions: RecordedVersions): ResolvedVersions => {
-    const found = this.resolved.get(versionsKey(versions));
-    assert(found !== undefined, "previous versions are resolved before computing");
-    return found;
-  };
-}
-
-/**
- * Runs one task: load in a read snapshot, resolve, compute; an apply task then commits its decisions through
- * `reviews` (a store over the same database), in a transaction of its own.
- */
-export async function runReviewTask(
-  db: Db,
-  resolver: ReviewResolver,
-  registry: RegistryService,
-  product: Product,
-  task: ReviewTask,
-  reviews: ReviewStore,
-): Promise<ReviewTaskResult> {
-  const date = parseDateOrThrow(task.businessDate);
-  const reviewId = task.mode === "what-if" ? null : task.reviewId;
-  const inputs = await db.read((tx) => loadPartitionInputs(tx, task.partition, date, reviewId));
-  await resolver.prepare(inputs);
-  const pinnedPolicyFor = await resolver.policies(task.pinned);
-  let policyFor = pinnedPolicyFor;
-  let macro: MacroInUse = await resolver.macro(task.pinned.macroId, task.pinned.macroVersion);
-  if (task.mode === "what-if") {
-    if (task.policyDocument !== undefined) {
-      const candidate = registry.policyOverride(task.policyDocument);
-      assert(candidate.ok, "a what-if policy is validated before its tasks run");
-      policyFor = () => candidate.value;
-    }
-    if (task.macroDocument !== undefined) {
-      const candidate = registry.macroOverride(task.macroDocument);
-      assert(candidate.ok, "a what-if macro is validated before its tasks run");
-      macro = candidate.value;
-    }
-  }
-  const kind: ReviewKind = task.mode === "what-if" ? "review.periodic" : task.kind;
-  const ctx: ReviewContext = {
-    reviewId,
-    kind,
-    businessDate: businessDate(date),
-    model: await resolver.model(task.pinned.modelId),
-    policyFor,
-    macro,
-    product,
-    resolve: resolver.get,
-    clock: reviewClockOf(task.nowMs, businessDate(date), product),
-  };
-  switch (task.mode) {
-    case "apply": {
-      // A line that refuses its decision's limit is left undecided, as the single decision leaves it: nothing
-      // is recorded or applied for it, and the rest of the partition commits.
-      const outputs: ReviewLineOutput[] = [];
-      for (const line of inputs) {
-        const decided = decideReviewLine(ctx, line);
-        if (decided.ok) outputs.push(decided.value);
-      }
-      const commit = await reviews.commitPartition(
-        task.reviewId,
-        task.partition,
-        outputs,
-        task.nowMs,
-        task.attemptsMax,
-      );
-      return { mode: "apply", commit };
-    }
-    case "propose":
-      return { mode: "propose", proposals: inputs.map((line) => proposeReviewLine(ctx, line)) };
-    case "what-if":
-      return { mode: "what-if", lines: inputs.map((line) => whatIfReviewLine(ctx, line)) };
-    default:
-      return assertNever(task);
-  }
+/** The partition loader of one database: each partition's inputs in one read snapshot. */
+export function partitionLoader(db: Db): PartitionLoader {
+  return (partition, date, reviewId) => db.read((tx) => loadPartitionInputs(tx, partition, date, reviewId));
 }

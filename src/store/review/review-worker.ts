@@ -4,13 +4,13 @@
 // checkpoints from a connection of its own until the pool raises the shared stop flag.
 
 import { parentPort, workerData } from "node:worker_threads";
-import { RegistryService, type ReviewTask } from "../../engine/index.js";
+import { RegistryService, ReviewResolver, type ReviewTask, runReviewTask } from "../../engine/index.js";
 import type { Product } from "../../lending/index.js";
 import { createRegistryStore } from "../adapters/registry-store.js";
 import { openStore } from "../sql/open-store.js";
 import { openSqliteDb, runWalCheckpointer } from "../sql/sqlite.js";
 import { createReviewStore } from "./review-store.js";
-import { ReviewResolver, runReviewTask } from "./review-tasks.js";
+import { partitionLoader } from "./review-tasks.js";
 
 export type ReviewWorkerInit =
   | { readonly role: "compute"; readonly location: string; readonly product: Product }
@@ -51,13 +51,14 @@ if (init.role === "checkpoint") {
   const registry = new RegistryService(createRegistryStore(store.db), () => 0);
   const resolver = new ReviewResolver(registry);
   const reviews = createReviewStore(writer, init.product.timeZone);
+  const load = partitionLoader(store.db);
 
   port.on("message", (message: { id: number; task: ReviewTask } | { close: true }) => {
     if ("close" in message) {
       void Promise.all([store.close(), writer === store.db ? null : writer.close()]).then(() => port.close());
       return;
     }
-    runReviewTask(store.db, resolver, registry, init.product, message.task, reviews).then(
+    runReviewTask(message.task, { load, resolver, registry, product: init.product, reviews }).then(
       (result) => port.postMessage({ id: message.id, result }),
       (error: unknown) =>
         port.postMessage({
