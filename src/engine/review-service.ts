@@ -124,6 +124,35 @@ async function mapConcurrent<T, R>(
   return out;
 }
 
+/** `work` over every partition, `concurrency` at a time, reporting the lines done so far after each. */
+async function mapPartitions<T>(
+  partitions: readonly ReviewPartition[],
+  concurrency: number,
+  work: (partition: ReviewPartition) => Promise<readonly T[]>,
+  report: (done: number) => void,
+): Promise<T[]> {
+  let done = 0;
+  const parts = await mapConcurrent(partitions, concurrency, async (partition) => {
+    const out = await work(partition);
+    done += out.length;
+    report(done);
+    return out;
+  });
+  return parts.flat();
+}
+
+/** What a task on one of a run's partitions carries besides its mode. */
+function runTaskFields(run: ReviewRun, partition: ReviewPartition, nowMs: number) {
+  return {
+    reviewId: run.reviewId,
+    kind: run.kind,
+    businessDate: run.businessDate,
+    pinned: run.pinned,
+    partition,
+    nowMs,
+  };
+}
+
 export class ReviewService {
   private readonly partitionLines: number;
   private readonly leaseMs: number;
@@ -295,23 +324,19 @@ export class ReviewService {
     const budget = macro?.compiled.exposureBudgetMinor ?? null;
     assert(budget !== null, "a propose phase has a budget");
     const partitions = await store.allPartitions(run.reviewId);
-    let done = 0;
-    const proposals = await mapConcurrent(partitions, this.options.concurrency, async (partition) => {
-      const result = await computer.run({
-        mode: "propose",
-        reviewId: run.reviewId,
-        kind: run.kind,
-        businessDate: run.businessDate,
-        pinned: run.pinned,
-        partition,
-        nowMs: clock.nowMs(),
-      });
-      assert(result.mode === "propose", "a propose task proposes");
-      done += result.proposals.length;
-      onProgress?.({ reviewId: run.reviewId, phase: "propose", done, total: run.total });
-      return result.proposals;
-    });
-    const lines: BudgetLine[] = proposals.flat();
+    const lines: BudgetLine[] = await mapPartitions(
+      partitions,
+      this.options.concurrency,
+      async (partition) => {
+        const result = await computer.run({
+          mode: "propose",
+          ...runTaskFields(run, partition, clock.nowMs()),
+        });
+        assert(result.mode === "propose", "a propose task proposes");
+        return result.proposals;
+      },
+      (done) => onProgress?.({ reviewId: run.reviewId, phase: "propose", done, total: run.total }),
+    );
     const allocation = allocateExposureBudget(lines, budget, product.limitStepMinor);
     const caps = allocation.lines
       .filter((l) => l.reducedByMinor > 0)
@@ -360,12 +385,7 @@ export class ReviewService {
         if (partition === null) return;
         const task: ReviewTask = {
           mode: "apply",
-          reviewId: run.reviewId,
-          kind: run.kind,
-          businessDate: run.businessDate,
-          pinned: run.pinned,
-          partition,
-          nowMs: clock.nowMs(),
+          ...runTaskFields(run, partition, clock.nowMs()),
           attemptsMax: partitionAttemptsMax,
         };
         const result = await computer.run(task);
@@ -439,28 +459,28 @@ export class ReviewService {
     const partitions = await store.planPartitions(this.partitionLines);
     const total = partitions.reduce((s, p) => s + p.lines, 0);
     const computer = this.options.computer();
-    let done = 0;
-    let results: WhatIfLine[][];
     try {
-      results = await mapConcurrent(partitions, this.options.concurrency, async (partition) => {
-        const result = await computer.run({
-          mode: "what-if",
-          businessDate: date,
-          pinned,
-          ...(candidate.policy === undefined ? {} : { policyDocument: candidate.policy }),
-          ...(candidate.macro === undefined ? {} : { macroDocument: candidate.macro }),
-          partition,
-          nowMs: clock.nowMs(),
-        });
-        assert(result.mode === "what-if", "a what-if task answers what-if lines");
-        done += result.lines.length;
-        onProgress?.({ reviewId: "what-if", phase: "what-if", done, total });
-        return [...result.lines];
-      });
+      return await mapPartitions(
+        partitions,
+        this.options.concurrency,
+        async (partition) => {
+          const result = await computer.run({
+            mode: "what-if",
+            businessDate: date,
+            pinned,
+            ...(candidate.policy === undefined ? {} : { policyDocument: candidate.policy }),
+            ...(candidate.macro === undefined ? {} : { macroDocument: candidate.macro }),
+            partition,
+            nowMs: clock.nowMs(),
+          });
+          assert(result.mode === "what-if", "a what-if task answers what-if lines");
+          return result.lines;
+        },
+        (done) => onProgress?.({ reviewId: "what-if", phase: "what-if", done, total }),
+      );
     } finally {
       await computer.close();
     }
-    return results.flat();
   }
 
   /**
