@@ -4,7 +4,6 @@
 
 import { Type } from "@sinclair/typebox";
 import type { FastifyReply, FastifyRequest } from "fastify";
-import type { AnyEvent } from "../../events/index.js";
 import { type LineState, lineView, scheduleView } from "../../lending/index.js";
 import { canSeeCustomer, notFound, type Principal } from "../auth.js";
 import type { ApiApp, ApiContext } from "../context.js";
@@ -215,7 +214,7 @@ function repaymentRoute(app: ApiApp, ctx: ApiContext): void {
           | undefined;
         let decisionId: string | null = null;
         let line = receipt.line;
-        const decided = await ctx.engine.decisions.handleLendingEvents(events as unknown as AnyEvent[]);
+        const decided = await ctx.engine.decisions.handleLendingEvents(events);
         const last = decided.at(-1);
         if (last) {
           decisionId = last.decisionId;

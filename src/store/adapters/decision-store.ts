@@ -10,23 +10,22 @@ import type {
   DecisionStore,
   DecisionUnitOfWork,
 } from "../../engine/index.js";
-import type { AnyEvent, BehaviourEvent } from "../../events/index.js";
+import type { BehaviourEvent } from "../../events/index.js";
 import { parseDateOrThrow } from "../../time/index.js";
 import { chainAfter, lockChainHead, nextSeqs, saveChainHead } from "../audit/chain.js";
 import { auditKeyInUse } from "../audit/key.js";
 import { decisionRecordHash } from "../audit/records.js";
+import { eventsByIds, lineOfCustomer } from "../read-models/api-queries.js";
 import { decisionInsertColumns, decisionInsertWidth, decisionRow } from "../records/decision-row.js";
 import { decodeRow, recordSelect, type StoredRecordRow } from "../records/record-codec.js";
 import type { Db, SqlValue, Tx } from "../sql/db.js";
-import { placeholders, valuesList } from "../sql/dialect.js";
+import { valuesList } from "../sql/dialect.js";
 import { appendEventRows, eventRowOf } from "./events-table.js";
 import { unitOfWork } from "./lending-store.js";
 
 /** Rows per page of `listDecisions`. */
 export const decisionPageSizeMax = 200;
 export const decisionPageSizeDefault = 50;
-/** Event ids looked up by one `eventsByIds` call. */
-export const eventIdsPerReadMax = 500;
 
 const insertSql = `INSERT INTO decisions (${decisionInsertColumns}) VALUES ${valuesList(1, decisionInsertWidth)}`;
 
@@ -82,43 +81,11 @@ export function createDecisionStore(db: Db, nowMs: () => number, timeZone: strin
     },
 
     eventsByIds(eventIds) {
-      const ids = [...new Set(eventIds)].slice(0, eventIdsPerReadMax);
-      if (ids.length === 0) return Promise.resolve([]);
-      return db.read(async (tx) => {
-        const rows = await tx.all<{
-          event_id: string;
-          customer_id: string;
-          type: string;
-          occurred_at: string;
-          payload: string;
-        }>(
-          `SELECT event_id, customer_id, type, occurred_at, payload FROM events WHERE event_id IN (${placeholders(ids.length)})
-            ORDER BY seq`,
-          ids,
-        );
-        return rows.map(
-          (r) =>
-            ({
-              eventId: r.event_id,
-              customerId: r.customer_id,
-              type: r.type,
-              occurredAt: r.occurred_at,
-              payload: JSON.parse(r.payload) as unknown,
-            }) as AnyEvent,
-        );
-      });
+      return db.read((tx) => eventsByIds(tx, eventIds));
     },
 
     lineOfCustomer(customerId) {
-      return db.read(
-        async (tx) =>
-          (
-            await tx.get<{ line_id: string }>(
-              `SELECT line_id FROM lines WHERE customer_id = ? ORDER BY CASE WHEN status = 'closed' THEN 1 ELSE 0 END, line_id LIMIT 1`,
-              [customerId],
-            )
-          )?.line_id ?? null,
-      );
+      return db.read((tx) => lineOfCustomer(tx, customerId));
     },
 
     getDecision(decisionId) {

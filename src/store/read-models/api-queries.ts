@@ -1,6 +1,7 @@
 // Read queries the HTTP API needs across other domains' tables (lines, events, decisions): bounded pages,
 // keyset cursors, never a full scan returned to a caller.
 
+import type { AnyEvent } from "../../events/index.js";
 import type { Tx } from "../sql/db.js";
 import { placeholders } from "../sql/dialect.js";
 
@@ -57,34 +58,38 @@ export async function listCustomerLines(
   }));
 }
 
-export interface LoggedEvent {
-  readonly eventId: string;
-  readonly customerId: string;
-  readonly type: string;
-  readonly occurredAt: string;
-  readonly payload: unknown;
-}
+/** Event ids per `IN (…)` list of `eventsByIds`. */
+export const eventIdsPerReadMax = 500;
 
-/** Logged events by id, in log order (ids not found are left out). */
-export async function eventsByIds(tx: Tx, eventIds: readonly string[]): Promise<LoggedEvent[]> {
-  if (eventIds.length === 0) return [];
-  const rows = await tx.all<{
-    event_id: string;
-    customer_id: string;
-    type: string;
-    occurred_at: string;
-    payload: string;
-  }>(
-    `SELECT event_id, customer_id, type, occurred_at, payload FROM events WHERE event_id IN (${placeholders(eventIds.length)}) ORDER BY seq`,
-    [...eventIds],
-  );
-  return rows.map((r) => ({
-    eventId: r.event_id,
-    customerId: r.customer_id,
-    type: r.type,
-    occurredAt: r.occurred_at,
-    payload: JSON.parse(r.payload),
-  }));
+/** Logged events by id (each once), in log order; ids not found are left out. */
+export async function eventsByIds(tx: Tx, eventIds: readonly string[]): Promise<AnyEvent[]> {
+  const ids = [...new Set(eventIds)];
+  const rows: { seq: number; event: AnyEvent }[] = [];
+  for (let i = 0; i < ids.length; i += eventIdsPerReadMax) {
+    const chunk = ids.slice(i, i + eventIdsPerReadMax);
+    const found = await tx.all<{
+      seq: number;
+      event_id: string;
+      customer_id: string;
+      type: string;
+      occurred_at: string;
+      payload: string;
+    }>(
+      `SELECT seq, event_id, customer_id, type, occurred_at, payload FROM events WHERE event_id IN (${placeholders(chunk.length)})`,
+      chunk,
+    );
+    for (const r of found) {
+      const event = {
+        eventId: r.event_id,
+        customerId: r.customer_id,
+        type: r.type,
+        occurredAt: r.occurred_at,
+        payload: JSON.parse(r.payload) as unknown,
+      } as AnyEvent;
+      rows.push({ seq: Number(r.seq), event });
+    }
+  }
+  return rows.sort((a, b) => a.seq - b.seq).map((r) => r.event);
 }
 
 /** Row counts of the tables a write could touch: the fuzz and BOLA suites compare them before and after. */

@@ -1,6 +1,7 @@
 // The HTTP API's read model: every read a route makes, by name, each in one consistent snapshot of the store.
 // Routes call these (through `ApiContext.reads`) and never see SQL, a transaction or `db.read`.
 
+import type { AnyEvent } from "../../events/index.js";
 import {
   type AuditEntry,
   listAudit,
@@ -15,7 +16,6 @@ import {
   eventSourcesThrough,
   eventsByIds,
   type LimitInputEvent,
-  type LoggedEvent,
   lineOfCustomer,
   listAnnouncementRows,
   listCustomerLines,
@@ -71,7 +71,7 @@ export interface ApiReadModel {
     limit: number;
     status: string | null;
   }): Promise<CustomerLineRow[]>;
-  eventsByIds(eventIds: readonly string[]): Promise<LoggedEvent[]>;
+  eventsByIds(eventIds: readonly string[]): Promise<AnyEvent[]>;
   announcements(limit: number): Promise<AnnouncementRow[]>;
   auditPage(limit: number, beforeId: number | null): Promise<AuditEntry[]>;
   webhookSubscriptions(limit: number): Promise<WebhookSubscription[]>;
