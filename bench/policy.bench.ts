@@ -14,9 +14,11 @@ import {
   compileMacro,
   compilePolicy,
   decideLimit,
+  Effect,
   evaluateDecisionTable,
   type FeatureVector,
   type LimitInput,
+  Op,
   type TableResult,
   validateMacro,
   validatePolicy,
@@ -119,19 +121,24 @@ function fromMatches(
   for (const i of matched) {
     firedMask += 2 ** i;
     const rule = policy.rules[i]!;
-    if (rule.effect === 0) multiplier *= rule.multiplier;
+    if (rule.effect === Effect.multiplier) multiplier *= rule.multiplier;
   }
   multiplier *= macro.bandMultipliers.get(band.id) ?? macro.defaultMultiplier;
   return { bandIndex, multiplier, firedMask };
 }
 
-const jreOps = {
-  0: "greaterThanInclusive",
-  1: "greaterThan",
-  2: "lessThanInclusive",
-  3: "lessThan",
-} as const;
-const zenOps = { 0: ">=", 1: ">", 2: "<=", 3: "<" } as const;
+const jreOps: Readonly<Record<Op, string>> = {
+  [Op.atLeast]: "greaterThanInclusive",
+  [Op.above]: "greaterThan",
+  [Op.atMost]: "lessThanInclusive",
+  [Op.below]: "lessThan",
+};
+const zenOps: Readonly<Record<Op, string>> = {
+  [Op.atLeast]: ">=",
+  [Op.above]: ">",
+  [Op.atMost]: "<=",
+  [Op.below]: "<",
+};
 
 function buildRulesEngine(policy: CompiledPolicy): Engine {
   const engine = new Engine([], { allowUndefinedFacts: true });
@@ -146,7 +153,7 @@ function buildRulesEngine(policy: CompiledPolicy): Engine {
   policy.rules.forEach((rule, index) => {
     const all = rule.features.flatMap((fact, c) => [
       { fact, operator: "notEqual", value: null },
-      { fact, operator: jreOps[rule.ops[c] as 0 | 1 | 2 | 3], value: rule.thresholds[c]! },
+      { fact, operator: jreOps[rule.ops[c] as Op], value: rule.thresholds[c]! },
     ]);
     engine.addRule({ conditions: { all }, event: { type: "rule", params: { index } } });
   });
@@ -167,7 +174,7 @@ function buildJdm(policy: CompiledPolicy): object {
     });
     rule.features.forEach((feature, c) => {
       const key = `f${features.indexOf(feature)}`;
-      const test = `$ ${zenOps[rule.ops[c] as 0 | 1 | 2 | 3]} ${rule.thresholds[c]}`;
+      const test = `$ ${zenOps[rule.ops[c] as Op]} ${rule.thresholds[c]}`;
       row[key] = row[key] === "" ? `$ != null and ${test}` : `${row[key]} and ${test}`;
     });
     return row;

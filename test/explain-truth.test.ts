@@ -14,7 +14,7 @@ import {
   renderExplanation,
   sentencesOf,
 } from "../src/explain/index.js";
-import type { FeatureVector } from "../src/policy/index.js";
+import { type FeatureVector, Op } from "../src/policy/index.js";
 import { binOf, type NumericCharacteristic, type Scorecard, scoreRow } from "../src/scoring/index.js";
 import type { BusinessDate } from "../src/time/index.js";
 import {
@@ -378,7 +378,7 @@ describe("for any borrower, on either shipped card", () => {
 
   it("a behaviour rule's reason carries the value at which the rule no longer applies", () => {
     const holds = (op: number, x: number, t: number) =>
-      op === 0 ? x >= t : op === 1 ? x > t : op === 2 ? x <= t : x < t;
+      op === Op.atLeast ? x >= t : op === Op.above ? x > t : op === Op.atMost ? x <= t : x < t;
     fc.assert(
       fc.property(arb, ({ s, card }) => {
         const ctx = contextOfDraw(s, card);

@@ -11,7 +11,7 @@ import {
   snapshotOfEvents,
 } from "../../engine/index.js";
 import type { AnyEvent } from "../../events/index.js";
-import { type FeatureState, featuresAt } from "../../features/index.js";
+import { bureauReportAt, featuresAt } from "../../features/index.js";
 import { businessDate } from "../../time/index.js";
 import type { Db } from "../sql/db.js";
 
@@ -28,24 +28,13 @@ interface EventRowOut {
   payload: string;
 }
 
-/** The latest bureau report of a state on or before `date`. */
-function bureauAsOf(state: FeatureState, date: number): FeatureSnapshot["bureau"] {
-  for (let i = state.bureau.length - 1; i >= 0; i--) {
-    const report = state.bureau[i];
-    if (report !== undefined && report[0] <= date)
-      return { monthlyIncomeMinor: report[3], externalDebtMinor: report[4] };
-  }
-  const base = state.base.bureau;
-  return base === null ? null : { monthlyIncomeMinor: base[2], externalDebtMinor: base[3] };
-}
-
 export function createEventLogFeatureSource(db: Db, log?: EventLog): FeatureSource {
   return {
     async featuresAt(customerId: string, date: number): Promise<FeatureSnapshot> {
       if (log !== undefined) {
         const { state } = await log.loadFeatureState(customerId);
         if (state.lastDay === null || state.lastDay <= date) {
-          return { features: featuresAt(state, businessDate(date)), bureau: bureauAsOf(state, date) };
+          return { features: featuresAt(state, businessDate(date)), bureau: bureauReportAt(state, date) };
         }
       }
       return db.read(async (tx) => {

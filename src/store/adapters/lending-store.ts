@@ -11,10 +11,10 @@ import type {
   StoredLine,
 } from "../../engine/index.js";
 import type { LendingEvent } from "../../events/index.js";
-import { assert } from "../../kernel/index.js";
+import { AssertionError, assert } from "../../kernel/index.js";
 import type { Entry } from "../../ledger/index.js";
 import { availableMinor, type LineState } from "../../lending/index.js";
-import { parseDate } from "../../time/index.js";
+import { parseDateOrThrow } from "../../time/index.js";
 import { chainedLedgerRows, ledgerEntryColumns } from "../audit/ledger-rows.js";
 import type { Db, SqlValue, Tx } from "../sql/db.js";
 import { appendEventRows, eventRowOf } from "./events-table.js";
@@ -27,12 +27,6 @@ interface LineRow {
   version: number;
 }
 
-function epochDay(text: string): number {
-  const parsed = parseDate(text);
-  assert(parsed.ok, `stored date ${text} is YYYY-MM-DD`);
-  return parsed.value;
-}
-
 function lineColumns(state: LineState): (string | number)[] {
   return [
     state.customerId,
@@ -40,8 +34,8 @@ function lineColumns(state: LineState): (string | number)[] {
     state.status,
     state.limitMinor,
     state.outstandingPrincipalMinor,
-    epochDay(state.openedOn),
-    epochDay(state.lastEndOfDay),
+    parseDateOrThrow(state.openedOn, AssertionError),
+    parseDateOrThrow(state.lastEndOfDay, AssertionError),
   ];
 }
 
