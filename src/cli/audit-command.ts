@@ -16,14 +16,7 @@ import {
   verifyAuditChains,
 } from "../store/index.js";
 import type { Command, CommandContext } from "./commands.js";
-import {
-  parseCommandArgs,
-  runStoreCommand,
-  storeOptions,
-  UsageError,
-  writeError,
-  writeJson,
-} from "./db-options.js";
+import { runStoreCommand, UsageError, writeError, writeJson } from "./db-options.js";
 
 const usage = "usage: headroom audit verify | seal | grant-app-role --role <name> [--print]";
 
@@ -58,8 +51,7 @@ function configureKey(): boolean {
 }
 
 const verify: Command = (ctx) =>
-  runStoreCommand(ctx, async (json, open) => {
-    const { values, positionals } = parseCommandArgs(ctx.argv.slice(1), { ...storeOptions });
+  runStoreCommand(ctx, {}, async ({ json, values, positionals, open }) => {
     if (positionals.length > 0) throw new UsageError(usage);
     const development = configureKey();
     const { store } = await open(values.db);
@@ -71,8 +63,7 @@ const verify: Command = (ctx) =>
   });
 
 const seal: Command = (ctx) =>
-  runStoreCommand(ctx, async (json, open) => {
-    const { values, positionals } = parseCommandArgs(ctx.argv.slice(1), { ...storeOptions });
+  runStoreCommand(ctx, {}, async ({ json, values, positionals, open }) => {
     if (positionals.length > 0) throw new UsageError(usage);
     const development = configureKey();
     const { store } = await open(values.db);
@@ -88,27 +79,29 @@ const seal: Command = (ctx) =>
   });
 
 const grantRole: Command = (ctx) =>
-  runStoreCommand(ctx, async (json, open) => {
-    const { values, positionals } = parseCommandArgs(ctx.argv.slice(1), {
-      ...storeOptions,
+  runStoreCommand(
+    ctx,
+    {
       role: { type: "string" },
       print: { type: "boolean", default: false },
-    });
-    if (positionals.length > 0) throw new UsageError(usage);
-    const role = values.role ?? "";
-    if (!isRoleName(role))
-      throw new UsageError("--role takes a plain lower-case identifier ([a-z_][a-z0-9_]*)");
-    if (values.print) {
-      ctx.stdout.write(appRoleGrantSql(role));
+    },
+    async ({ json, values, positionals, open }) => {
+      if (positionals.length > 0) throw new UsageError(usage);
+      const role = values.role ?? "";
+      if (!isRoleName(role))
+        throw new UsageError("--role takes a plain lower-case identifier ([a-z_][a-z0-9_]*)");
+      if (values.print) {
+        ctx.stdout.write(appRoleGrantSql(role));
+        return 0;
+      }
+      const { store } = await open(values.db);
+      if (store.db.dialect !== "postgres") throw new UsageError("grant-app-role needs a PostgreSQL --db");
+      await grantAppRole(store.db, role);
+      if (json) writeJson(ctx, { role, granted: true });
+      else ctx.stdout.write(`granted role ${role} the application's rights on ${store.db.location}\n`);
       return 0;
-    }
-    const { store } = await open(values.db);
-    if (store.db.dialect !== "postgres") throw new UsageError("grant-app-role needs a PostgreSQL --db");
-    await grantAppRole(store.db, role);
-    if (json) writeJson(ctx, { role, granted: true });
-    else ctx.stdout.write(`granted role ${role} the application's rights on ${store.db.location}\n`);
-    return 0;
-  });
+    },
+  );
 
 const subcommands: Readonly<Record<string, Command>> = { verify, seal, "grant-app-role": grantRole };
 
@@ -120,7 +113,8 @@ export const auditCommand: Command = async (ctx: CommandContext) => {
     return 2;
   }
   try {
-    return await sub(ctx);
+    // The subcommand reads the flags after its word.
+    return await sub({ ...ctx, argv: ctx.argv.slice(1) });
   } catch (error) {
     if (error instanceof ConfigError) {
       writeError(ctx, json, error.code, error.message);

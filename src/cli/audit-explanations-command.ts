@@ -28,7 +28,7 @@ import type { Scorecard } from "../scoring/index.js";
 import { createDecisionStore, decisionPageSizeMax, lineOfCustomer, type Store } from "../store/index.js";
 import { addDays, formatDate, parseDate } from "../time/index.js";
 import type { Command } from "./commands.js";
-import { parseCommandArgs, runStoreCommand, storeOptions, UsageError, writeJson } from "./db-options.js";
+import { runStoreCommand, UsageError, writeJson } from "./db-options.js";
 import { engineOn } from "./decision-cli.js";
 
 const usage = "usage: headroom audit explanations [--db …] [--json]";
@@ -218,8 +218,7 @@ function renderReport(report: ExplanationAuditReport): string {
 }
 
 export const auditExplanationsCommand: Command = (ctx) =>
-  runStoreCommand(ctx, async (json, open) => {
-    const { values, positionals } = parseCommandArgs(ctx.argv, { ...storeOptions });
+  runStoreCommand(ctx, {}, async ({ json, values, positionals, open }) => {
     if (positionals.length > 0) throw new UsageError(usage);
     const { store, service } = await open(values.db);
     const { registry } = await engineOn(store);

@@ -3,7 +3,7 @@
 
 import { formatMinor } from "../money/index.js";
 import type { Command } from "./commands.js";
-import { parseCommandArgs, printResult, runStoreCommand, storeOptions, UsageError } from "./db-options.js";
+import { printResult, runStoreCommand, UsageError } from "./db-options.js";
 
 /** Lines read per page. */
 const pageSize = 1_000;
@@ -29,8 +29,7 @@ function render(items: readonly CustomerLine[]): string {
 }
 
 export const customersListCommand: Command = (ctx) =>
-  runStoreCommand(ctx, async (json, open) => {
-    const { values, positionals } = parseCommandArgs(ctx.argv, { ...storeOptions });
+  runStoreCommand(ctx, {}, async ({ json, values, positionals, open }) => {
     if (positionals.length > 0) throw new UsageError("usage: headroom customers list");
     const { service } = await open(values.db);
     const items: CustomerLine[] = [];

@@ -44,28 +44,42 @@ export function writeError(ctx: CommandContext, json: boolean, code: string, mes
   else ctx.stderr.write(`headroom: ${code}: ${message}\n`);
 }
 
+type CommandOptions = NonNullable<ParseArgsConfig["options"]>;
+type StoreCommandArgs<O extends CommandOptions> = ReturnType<
+  typeof parseCommandArgs<typeof storeOptions & O>
+>;
+
+/** What a store command's body is given: its flags parsed with the store's, and a way to open the store. */
+export interface StoreCommandRun<O extends CommandOptions> {
+  readonly json: boolean;
+  readonly values: StoreCommandArgs<O>["values"];
+  readonly positionals: StoreCommandArgs<O>["positionals"];
+  readonly open: (db: string | undefined) => Promise<{ store: Store; service: LendingService }>;
+}
+
 /**
- * Runs a command body with an opened store and lending service; turns thrown usage and store errors into the
- * error shape and an exit code, and closes the store whatever happens.
+ * Runs a command body with its flags (`options` and the store's, strictly parsed) and an opened store and
+ * lending service; turns thrown usage and store errors into the error shape and an exit code, and closes the
+ * store whatever happens.
  */
-export async function runStoreCommand(
+export async function runStoreCommand<O extends CommandOptions>(
   ctx: CommandContext,
-  body: (
-    json: boolean,
-    open: (db: string | undefined) => Promise<{ store: Store; service: LendingService }>,
-  ) => Promise<number>,
+  options: O,
+  body: (run: StoreCommandRun<O>) => Promise<number>,
 ): Promise<number> {
   const json = ctx.argv.includes("--json");
   let store: Store | undefined;
   try {
-    return await body(json, async (db) => {
+    const { values, positionals } = parseCommandArgs(ctx.argv, { ...storeOptions, ...options });
+    const open = async (db: string | undefined) => {
       store = await openStore(resolveDbLocation(db), { nowMs: systemClock.nowMs() });
       const service = new LendingService({
         store: createLendingStore(store.db, () => systemClock.nowMs()),
         clock: systemClock,
       });
       return { store, service };
-    });
+    };
+    return await body({ json, values, positionals, open });
   } catch (error) {
     if (error instanceof UsageError) {
       writeError(ctx, json, error.code, error.message);

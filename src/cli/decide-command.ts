@@ -3,7 +3,7 @@
 import type { DecisionRecord } from "../engine/index.js";
 import { formatMinor } from "../money/index.js";
 import type { Command } from "./commands.js";
-import { parseCommandArgs, printResult, runStoreCommand, storeOptions, UsageError } from "./db-options.js";
+import { printResult, runStoreCommand, UsageError } from "./db-options.js";
 import { engineOn } from "./decision-cli.js";
 
 export function renderRecord(r: DecisionRecord): string {
@@ -21,31 +21,33 @@ export function renderRecord(r: DecisionRecord): string {
 }
 
 export const decideCommand: Command = (ctx) =>
-  runStoreCommand(ctx, async (json, open) => {
-    const { values, positionals } = parseCommandArgs(ctx.argv, {
-      ...storeOptions,
+  runStoreCommand(
+    ctx,
+    {
       date: { type: "string" },
       "dry-run": { type: "boolean", default: false },
-    });
-    const customerId = positionals[0];
-    if (!customerId || positionals.length > 1) {
-      throw new UsageError("usage: headroom decide <customerId> [--date YYYY-MM-DD] [--dry-run]");
-    }
-    const { store } = await open(values.db);
-    const { engine } = await engineOn(store);
-    const result = await engine.decideForCustomer(
-      customerId,
-      {
-        kind: "reevaluation.requested",
-        actor: "operator",
-        ...(values.date === undefined ? {} : { businessDate: values.date }),
-      },
-      { dryRun: values["dry-run"] },
-    );
-    return printResult(
-      ctx,
-      json,
-      result.ok ? { ok: true, value: result.value.record } : result,
-      renderRecord,
-    );
-  });
+    },
+    async ({ json, values, positionals, open }) => {
+      const customerId = positionals[0];
+      if (!customerId || positionals.length > 1) {
+        throw new UsageError("usage: headroom decide <customerId> [--date YYYY-MM-DD] [--dry-run]");
+      }
+      const { store } = await open(values.db);
+      const { engine } = await engineOn(store);
+      const result = await engine.decideForCustomer(
+        customerId,
+        {
+          kind: "reevaluation.requested",
+          actor: "operator",
+          ...(values.date === undefined ? {} : { businessDate: values.date }),
+        },
+        { dryRun: values["dry-run"] },
+      );
+      return printResult(
+        ctx,
+        json,
+        result.ok ? { ok: true, value: result.value.record } : result,
+        renderRecord,
+      );
+    },
+  );

@@ -4,14 +4,7 @@ import { decisionReasonCodes } from "../api/index.js";
 import type { DecisionSummary } from "../engine/index.js";
 import { formatMinor } from "../money/index.js";
 import type { Command } from "./commands.js";
-import {
-  numberArg,
-  parseCommandArgs,
-  printResult,
-  runStoreCommand,
-  storeOptions,
-  UsageError,
-} from "./db-options.js";
+import { numberArg, printResult, runStoreCommand, UsageError } from "./db-options.js";
 import { engineOn } from "./decision-cli.js";
 
 /** Decisions printed by one call (the store pages through them). */
@@ -35,40 +28,42 @@ function render(items: readonly DecisionListRow[]): string {
 }
 
 export const decisionsListCommand: Command = (ctx) =>
-  runStoreCommand(ctx, async (json, open) => {
-    const { values, positionals } = parseCommandArgs(ctx.argv, {
-      ...storeOptions,
+  runStoreCommand(
+    ctx,
+    {
       customer: { type: "string" },
       limit: { type: "string" },
-    });
-    if (positionals.length > 0)
-      throw new UsageError("usage: headroom decisions list [--customer <id>] [--limit n]");
-    const limit = values.limit === undefined ? decisionsListMax : numberArg(values.limit);
-    if (!Number.isSafeInteger(limit) || limit <= 0 || limit > decisionsListMax) {
-      throw new UsageError(`--limit is a whole number in 1…${decisionsListMax}`);
-    }
-    const { store } = await open(values.db);
-    const { engine } = await engineOn(store);
-    const items: DecisionListRow[] = [];
-    let cursor: string | null = null;
-    do {
-      const page = await engine.listDecisions({
-        ...(values.customer === undefined ? {} : { customerId: values.customer }),
-        limit: Math.min(200, limit - items.length),
-        ...(cursor === null ? {} : { cursor }),
-      });
-      for (const r of page.items) {
-        items.push({
-          decisionId: r.decisionId,
-          customerId: r.customerId,
-          trigger: r.trigger,
-          businessDate: r.businessDate,
-          previousLimitMinor: r.previousLimitMinor,
-          newLimitMinor: r.newLimitMinor,
-          reasonCodes: decisionReasonCodes(r),
-        });
+    },
+    async ({ json, values, positionals, open }) => {
+      if (positionals.length > 0)
+        throw new UsageError("usage: headroom decisions list [--customer <id>] [--limit n]");
+      const limit = values.limit === undefined ? decisionsListMax : numberArg(values.limit);
+      if (!Number.isSafeInteger(limit) || limit <= 0 || limit > decisionsListMax) {
+        throw new UsageError(`--limit is a whole number in 1…${decisionsListMax}`);
       }
-      cursor = page.nextCursor;
-    } while (cursor !== null && items.length < limit);
-    return printResult(ctx, json, { ok: true, value: items }, render);
-  });
+      const { store } = await open(values.db);
+      const { engine } = await engineOn(store);
+      const items: DecisionListRow[] = [];
+      let cursor: string | null = null;
+      do {
+        const page = await engine.listDecisions({
+          ...(values.customer === undefined ? {} : { customerId: values.customer }),
+          limit: Math.min(200, limit - items.length),
+          ...(cursor === null ? {} : { cursor }),
+        });
+        for (const r of page.items) {
+          items.push({
+            decisionId: r.decisionId,
+            customerId: r.customerId,
+            trigger: r.trigger,
+            businessDate: r.businessDate,
+            previousLimitMinor: r.previousLimitMinor,
+            newLimitMinor: r.newLimitMinor,
+            reasonCodes: decisionReasonCodes(r),
+          });
+        }
+        cursor = page.nextCursor;
+      } while (cursor !== null && items.length < limit);
+      return printResult(ctx, json, { ok: true, value: items }, render);
+    },
+  );

@@ -5,12 +5,11 @@ import { openReviewService } from "../app/index.js";
 import { systemClock } from "../engine/index.js";
 import { formatMinor } from "../money/index.js";
 import type { Command } from "./commands.js";
-import { parseCommandArgs, printResult, runStoreCommand, storeOptions, UsageError } from "./db-options.js";
+import { printResult, runStoreCommand, UsageError } from "./db-options.js";
 import { engineOn } from "./decision-cli.js";
 
 export const experimentsCommand: Command = (ctx) =>
-  runStoreCommand(ctx, async (json, open) => {
-    const { values, positionals } = parseCommandArgs(ctx.argv, storeOptions);
+  runStoreCommand(ctx, {}, async ({ json, values, positionals, open }) => {
     if (positionals.length > 0) throw new UsageError("usage: headroom experiments [--json]");
     const { store } = await open(values.db);
     const { registry } = await engineOn(store);

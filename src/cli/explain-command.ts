@@ -14,7 +14,7 @@ import {
 import { formatMinor } from "../money/index.js";
 import { lineOfCustomer } from "../store/index.js";
 import type { Command } from "./commands.js";
-import { parseCommandArgs, printResult, runStoreCommand, storeOptions, UsageError } from "./db-options.js";
+import { printResult, runStoreCommand, UsageError } from "./db-options.js";
 import { engineOn } from "./decision-cli.js";
 
 const usage = "usage: headroom explain <customerId> [--lang zh-CN|en] [--json]";
@@ -65,54 +65,59 @@ export function renderText(e: RenderedExplanation): string {
 }
 
 export const explainCommand: Command = (ctx) =>
-  runStoreCommand(ctx, async (json, open) => {
-    const { values, positionals } = parseCommandArgs(ctx.argv, {
-      ...storeOptions,
+  runStoreCommand(
+    ctx,
+    {
       lang: { type: "string" },
-    });
-    const customerId = positionals[0];
-    if (customerId === undefined || positionals.length > 1) throw new UsageError(usage);
-    const lang = (values.lang ?? "zh-CN") as Lang;
-    if (!langs.includes(lang)) throw new UsageError(`--lang is one of ${langs.join(", ")}`);
-    const { store, service } = await open(values.db);
-    const { engine } = await engineOn(store);
-    const record = await engine.latestDecision(customerId);
-    if (record === null) {
-      return printResult(
-        ctx,
-        json,
-        {
-          ok: false,
-          error: { code: "decision_not_found", message: `no decision recorded for customer ${customerId}` },
-        },
-        () => "",
-      );
-    }
-    if (record.explanation === null) {
-      return printResult(
-        ctx,
-        json,
-        {
-          ok: false,
-          error: { code: "explanation_missing", message: `decision ${record.decisionId} has no explanation` },
-        },
-        () => "",
-      );
-    }
-    const rendered = renderExplanation(record.explanation as Explanation, lang);
-    // The line's arrears as they stand today lead the plan (not among the decision's inputs).
-    const lineId = await store.db.read((tx) => lineOfCustomer(tx, customerId));
-    const line = lineId === null ? null : await service.getLine(lineId);
-    const value =
-      line === null
-        ? rendered
-        : {
-            ...rendered,
-            plan: withOverdueRepayment(
-              rendered.plan,
-              overdueStandingOf(line.state, record, await service.businessDate()),
-              lang,
-            ),
-          };
-    return printResult(ctx, json, { ok: true, value }, renderText);
-  });
+    },
+    async ({ json, values, positionals, open }) => {
+      const customerId = positionals[0];
+      if (customerId === undefined || positionals.length > 1) throw new UsageError(usage);
+      const lang = (values.lang ?? "zh-CN") as Lang;
+      if (!langs.includes(lang)) throw new UsageError(`--lang is one of ${langs.join(", ")}`);
+      const { store, service } = await open(values.db);
+      const { engine } = await engineOn(store);
+      const record = await engine.latestDecision(customerId);
+      if (record === null) {
+        return printResult(
+          ctx,
+          json,
+          {
+            ok: false,
+            error: { code: "decision_not_found", message: `no decision recorded for customer ${customerId}` },
+          },
+          () => "",
+        );
+      }
+      if (record.explanation === null) {
+        return printResult(
+          ctx,
+          json,
+          {
+            ok: false,
+            error: {
+              code: "explanation_missing",
+              message: `decision ${record.decisionId} has no explanation`,
+            },
+          },
+          () => "",
+        );
+      }
+      const rendered = renderExplanation(record.explanation as Explanation, lang);
+      // The line's arrears as they stand today lead the plan (not among the decision's inputs).
+      const lineId = await store.db.read((tx) => lineOfCustomer(tx, customerId));
+      const line = lineId === null ? null : await service.getLine(lineId);
+      const value =
+        line === null
+          ? rendered
+          : {
+              ...rendered,
+              plan: withOverdueRepayment(
+                rendered.plan,
+                overdueStandingOf(line.state, record, await service.businessDate()),
+                lang,
+              ),
+            };
+      return printResult(ctx, json, { ok: true, value }, renderText);
+    },
+  );

@@ -14,14 +14,13 @@ import { defaultProduct } from "../lending/index.js";
 import { createEventLog } from "../store/index.js";
 import { businessDateOfInstant, formatDate, parseDate } from "../time/index.js";
 import type { Command } from "./commands.js";
-import { parseCommandArgs, runStoreCommand, storeOptions, UsageError, writeJson } from "./db-options.js";
+import { runStoreCommand, UsageError, writeJson } from "./db-options.js";
 
 /** Events read per page when rebuilding as of an earlier date. */
 const rebuildPageEvents = 10_000;
 
 export const featuresCommand: Command = (ctx) =>
-  runStoreCommand(ctx, async (json, open) => {
-    const { values, positionals } = parseCommandArgs(ctx.argv, { ...storeOptions, at: { type: "string" } });
+  runStoreCommand(ctx, { at: { type: "string" } }, async ({ json, values, positionals, open }) => {
     const customerId = positionals[0];
     if (customerId === undefined || positionals.length > 1) {
       throw new UsageError("usage: headroom features <customerId> [--at YYYY-MM-DD]");

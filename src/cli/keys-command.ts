@@ -7,57 +7,51 @@ import { ApiError, apiRoles, createApiKey, listKeyViews, revokeKey } from "../ap
 import { systemClock } from "../engine/index.js";
 import type { ApiRole } from "../store/index.js";
 import type { Command } from "./commands.js";
-import {
-  parseCommandArgs,
-  runStoreCommand,
-  storeOptions,
-  UsageError,
-  writeError,
-  writeJson,
-} from "./db-options.js";
+import { runStoreCommand, UsageError, writeError, writeJson } from "./db-options.js";
 
 export const keysCreateCommand: Command = (ctx) =>
-  runStoreCommand(ctx, async (json, open) => {
-    const { values } = parseCommandArgs(ctx.argv, {
-      ...storeOptions,
+  runStoreCommand(
+    ctx,
+    {
       role: { type: "string" },
       customer: { type: "string" },
       label: { type: "string" },
-    });
-    const role = values.role as ApiRole | undefined;
-    if (role === undefined || !apiRoles.includes(role)) {
-      throw new UsageError(`--role is one of ${apiRoles.join(", ")}`);
-    }
-    const { store } = await open(values.db);
-    try {
-      const created = await createApiKey(store.db, systemClock, {
-        role,
-        customerId: values.customer ?? null,
-        label: values.label ?? "cli",
-      });
-      if (json) writeJson(ctx, created);
-      else {
-        ctx.stdout.write(`${created.key}\n`);
-        ctx.stderr.write(
-          `key ${created.keyId} (${created.role}${created.customerId ? ` of ${created.customerId}` : ""}): shown once, store it now\n`,
-        );
+    },
+    async ({ json, values, open }) => {
+      const role = values.role as ApiRole | undefined;
+      if (role === undefined || !apiRoles.includes(role)) {
+        throw new UsageError(`--role is one of ${apiRoles.join(", ")}`);
       }
-      return 0;
-    } catch (error) {
-      if (error instanceof ApiError) {
-        writeError(ctx, json, error.code, error.message);
-        return 2;
+      const { store } = await open(values.db);
+      try {
+        const created = await createApiKey(store.db, systemClock, {
+          role,
+          customerId: values.customer ?? null,
+          label: values.label ?? "cli",
+        });
+        if (json) writeJson(ctx, created);
+        else {
+          ctx.stdout.write(`${created.key}\n`);
+          ctx.stderr.write(
+            `key ${created.keyId} (${created.role}${created.customerId ? ` of ${created.customerId}` : ""}): shown once, store it now\n`,
+          );
+        }
+        return 0;
+      } catch (error) {
+        if (error instanceof ApiError) {
+          writeError(ctx, json, error.code, error.message);
+          return 2;
+        }
+        throw error;
       }
-      throw error;
-    }
-  });
+    },
+  );
 
 /** Keys `keys list` prints, at most. */
 export const keysListMax = 10_000;
 
 export const keysListCommand: Command = (ctx) =>
-  runStoreCommand(ctx, async (json, open) => {
-    const { values, positionals } = parseCommandArgs(ctx.argv, storeOptions);
+  runStoreCommand(ctx, {}, async ({ json, values, positionals, open }) => {
     if (positionals.length > 0) throw new UsageError("usage: headroom keys list [--db …] [--json]");
     const { store } = await open(values.db);
     const rows = await listKeyViews(store.db, keysListMax);
@@ -75,8 +69,7 @@ export const keysListCommand: Command = (ctx) =>
   });
 
 export const keysRevokeCommand: Command = (ctx) =>
-  runStoreCommand(ctx, async (json, open) => {
-    const { values, positionals } = parseCommandArgs(ctx.argv, storeOptions);
+  runStoreCommand(ctx, {}, async ({ json, values, positionals, open }) => {
     const keyId = positionals[0];
     if (keyId === undefined || positionals.length > 1)
       throw new UsageError("usage: headroom keys revoke <keyId> [--db …] [--json]");

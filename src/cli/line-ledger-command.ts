@@ -2,7 +2,7 @@
 import type { Entry } from "../ledger/index.js";
 import { formatMinor } from "../money/index.js";
 import type { Command } from "./commands.js";
-import { parseCommandArgs, printResult, runStoreCommand, storeOptions, UsageError } from "./db-options.js";
+import { printResult, runStoreCommand, UsageError } from "./db-options.js";
 
 function render(value: {
   lineId: string;
@@ -23,8 +23,7 @@ function render(value: {
 }
 
 export const lineLedgerCommand: Command = (ctx) =>
-  runStoreCommand(ctx, async (json, open) => {
-    const { values, positionals } = parseCommandArgs(ctx.argv, { ...storeOptions });
+  runStoreCommand(ctx, {}, async ({ json, values, positionals, open }) => {
     const lineId = positionals[0];
     if (!lineId || positionals.length > 1) throw new UsageError("usage: headroom line ledger <lineId>");
     const { service } = await open(values.db);

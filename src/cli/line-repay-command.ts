@@ -3,36 +3,15 @@
 
 import { lineView } from "../lending/index.js";
 import type { Command } from "./commands.js";
-import {
-  amountArg,
-  parseCommandArgs,
-  printResult,
-  required,
-  runStoreCommand,
-  storeOptions,
-  UsageError,
-} from "./db-options.js";
+import { printResult, runStoreCommand } from "./db-options.js";
 import { engineOn } from "./decision-cli.js";
-import { describeReceipt } from "./line-receipt.js";
+import { describeReceipt, movementArgs, movementOptions } from "./line-receipt.js";
 
 export const lineRepayCommand: Command = (ctx) =>
-  runStoreCommand(ctx, async (json, open) => {
-    const { values, positionals } = parseCommandArgs(ctx.argv, {
-      ...storeOptions,
-      amount: { type: "string" },
-      key: { type: "string" },
-      date: { type: "string" },
-    });
-    const lineId = positionals[0];
-    if (!lineId || positionals.length > 1)
-      throw new UsageError("usage: headroom line repay <lineId> --amount …");
-    const amountMinor = amountArg(required(values.amount, "amount"), "amount");
+  runStoreCommand(ctx, movementOptions, async ({ json, values, positionals, open }) => {
+    const { lineId, amountMinor, options } = movementArgs("repay", values, positionals);
     const { store, service } = await open(values.db);
-    const result = await service.repay(
-      lineId,
-      { amountMinor },
-      { date: values.date, idempotencyKey: values.key },
-    );
+    const result = await service.repay(lineId, { amountMinor }, options);
     if (!result.ok) return printResult(ctx, json, result, describeReceipt);
     const { engine } = await engineOn(store);
     const decided = await engine.handleLendingEventIds(result.value.eventIds);

@@ -3,7 +3,7 @@
 import { instalmentView, type LineState, lineView, scheduleView } from "../lending/index.js";
 import { formatMinor } from "../money/index.js";
 import type { Command } from "./commands.js";
-import { parseCommandArgs, printResult, runStoreCommand, storeOptions, UsageError } from "./db-options.js";
+import { printResult, runStoreCommand, UsageError } from "./db-options.js";
 
 function render(value: { state: LineState; businessDate: string; balances: Record<string, number> }): string {
   const s = value.state;
@@ -36,8 +36,7 @@ function render(value: { state: LineState; businessDate: string; balances: Recor
 }
 
 export const lineShowCommand: Command = (ctx) =>
-  runStoreCommand(ctx, async (json, open) => {
-    const { values, positionals } = parseCommandArgs(ctx.argv, { ...storeOptions });
+  runStoreCommand(ctx, {}, async ({ json, values, positionals, open }) => {
     const lineId = positionals[0];
     if (!lineId || positionals.length > 1) throw new UsageError("usage: headroom line show <lineId>");
     const { service } = await open(values.db);

@@ -3,11 +3,10 @@
 // anything disagrees. The hash chain over the entries is `headroom audit verify`'s.
 import { formatMinor } from "../money/index.js";
 import type { Command } from "./commands.js";
-import { parseCommandArgs, runStoreCommand, storeOptions, writeJson } from "./db-options.js";
+import { runStoreCommand, writeJson } from "./db-options.js";
 
 export const ledgerVerifyCommand: Command = (ctx) =>
-  runStoreCommand(ctx, async (json, open) => {
-    const { values } = parseCommandArgs(ctx.argv, { ...storeOptions });
+  runStoreCommand(ctx, {}, async ({ json, values, open }) => {
     const { service } = await open(values.db);
     const v = await service.verifyLedger();
     if (json) writeJson(ctx, v);

@@ -5,7 +5,7 @@
 import type { ReplayReport } from "../engine/index.js";
 import { storedDecisionDifferences } from "../store/index.js";
 import type { Command } from "./commands.js";
-import { parseCommandArgs, printResult, runStoreCommand, storeOptions, UsageError } from "./db-options.js";
+import { printResult, runStoreCommand, UsageError } from "./db-options.js";
 import { engineOn } from "./decision-cli.js";
 
 /** Exit code of a replay that found differences. */
@@ -21,8 +21,7 @@ function render(report: ReplayReport): string {
 }
 
 export const replayCommand: Command = (ctx) =>
-  runStoreCommand(ctx, async (json, open) => {
-    const { values, positionals } = parseCommandArgs(ctx.argv, { ...storeOptions });
+  runStoreCommand(ctx, {}, async ({ json, values, positionals, open }) => {
     const decisionId = positionals[0];
     if (!decisionId || positionals.length > 1) throw new UsageError("usage: headroom replay <decisionId>");
     const { store } = await open(values.db);

@@ -15,15 +15,7 @@ import {
 } from "../engine/index.js";
 import { formatMinor } from "../money/index.js";
 import type { Command, CommandContext } from "./commands.js";
-import {
-  numberArg,
-  parseCommandArgs,
-  printResult,
-  resolveDbLocation,
-  runStoreCommand,
-  storeOptions,
-  UsageError,
-} from "./db-options.js";
+import { numberArg, printResult, resolveDbLocation, runStoreCommand, UsageError } from "./db-options.js";
 import { engineOn } from "./decision-cli.js";
 
 /** Without a terminal, a progress line per this many per mille of the lines. */
@@ -103,55 +95,57 @@ function renderWhatIf(r: WhatIfReport): string {
 }
 
 export const reviewCommand: Command = (ctx) =>
-  runStoreCommand(ctx, async (json, open) => {
-    const { values, positionals } = parseCommandArgs(ctx.argv, {
-      ...storeOptions,
+  runStoreCommand(
+    ctx,
+    {
       "dry-run": { type: "boolean", default: false },
       policy: { type: "string" },
       macro: { type: "string" },
       kind: { type: "string" },
       threads: { type: "string" },
-    });
-    if (positionals.length > 0)
-      throw new UsageError("usage: headroom review [--dry-run] [--policy <file>] [--macro <file>]");
-    const kind = values.kind ?? "review.periodic";
-    if (kind !== "review.periodic" && kind !== "macro.changed") {
-      throw new UsageError("--kind is review.periodic or macro.changed");
-    }
-    const threads = values.threads === undefined ? undefined : numberArg(values.threads);
-    if (threads !== undefined && !(Number.isSafeInteger(threads) && threads >= 0)) {
-      throw new UsageError("--threads is a whole number (0 computes in this thread)");
-    }
-    const location = resolveDbLocation(values.db);
-    const { store } = await open(values.db);
-    const { registry } = await engineOn(store);
-    const reviews = openReviewService(store.db, {
-      clock: systemClock,
-      registry,
-      location,
-      ...(threads === undefined ? {} : { threads }),
-    });
-    const progress = progressReporter(ctx);
-    try {
-      if (values["dry-run"] || values.policy !== undefined || values.macro !== undefined) {
-        const report = await reviews.whatIf(
-          {
-            ...(values.policy === undefined ? {} : { policy: readDocument(values.policy) }),
-            ...(values.macro === undefined ? {} : { macro: readDocument(values.macro) }),
-          },
+    },
+    async ({ json, values, positionals, open }) => {
+      if (positionals.length > 0)
+        throw new UsageError("usage: headroom review [--dry-run] [--policy <file>] [--macro <file>]");
+      const kind = values.kind ?? "review.periodic";
+      if (kind !== "review.periodic" && kind !== "macro.changed") {
+        throw new UsageError("--kind is review.periodic or macro.changed");
+      }
+      const threads = values.threads === undefined ? undefined : numberArg(values.threads);
+      if (threads !== undefined && !(Number.isSafeInteger(threads) && threads >= 0)) {
+        throw new UsageError("--threads is a whole number (0 computes in this thread)");
+      }
+      const location = resolveDbLocation(values.db);
+      const { store } = await open(values.db);
+      const { registry } = await engineOn(store);
+      const reviews = openReviewService(store.db, {
+        clock: systemClock,
+        registry,
+        location,
+        ...(threads === undefined ? {} : { threads }),
+      });
+      const progress = progressReporter(ctx);
+      try {
+        if (values["dry-run"] || values.policy !== undefined || values.macro !== undefined) {
+          const report = await reviews.whatIf(
+            {
+              ...(values.policy === undefined ? {} : { policy: readDocument(values.policy) }),
+              ...(values.macro === undefined ? {} : { macro: readDocument(values.macro) }),
+            },
+            progress.report,
+          );
+          progress.stop();
+          return printResult(ctx, json, report, renderWhatIf);
+        }
+        const { run, resumed } = await reviews.run(
+          { kind: kind as ReviewKind, actor: "operator" },
           progress.report,
         );
         progress.stop();
-        return printResult(ctx, json, report, renderWhatIf);
+        if (resumed && !json) ctx.stderr.write(`resumed review ${run.reviewId}\n`);
+        return printResult(ctx, json, { ok: true, value: run }, renderRun);
+      } finally {
+        progress.stop();
       }
-      const { run, resumed } = await reviews.run(
-        { kind: kind as ReviewKind, actor: "operator" },
-        progress.report,
-      );
-      progress.stop();
-      if (resumed && !json) ctx.stderr.write(`resumed review ${run.reviewId}\n`);
-      return printResult(ctx, json, { ok: true, value: run }, renderRun);
-    } finally {
-      progress.stop();
-    }
-  });
+    },
+  );
