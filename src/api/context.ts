@@ -67,21 +67,7 @@ export interface ReviewRunner {
 
 /** A review run as the API shows it: the run's own fields, its instants as ISO text, and dry runs' reports. */
 export interface ReviewStatus
-  extends Pick<
-    ReviewRun,
-    | "reviewId"
-    | "kind"
-    | "status"
-    | "businessDate"
-    | "total"
-    | "done"
-    | "increases"
-    | "decreases"
-    | "unchanged"
-    | "capped"
-    | "skipped"
-    | "error"
-  > {
+  extends Omit<ReviewRun, "phase" | "pinned" | "actor" | "startedMs" | "finishedMs"> {
   readonly dryRun: boolean;
   readonly phase: ReviewPhase | "what-if";
   readonly startedAt: string;
