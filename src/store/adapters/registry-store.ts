@@ -124,6 +124,15 @@ function merge(a: PutOutcome, b: PutOutcome): PutOutcome {
 /** Thrown inside a publish transaction to roll it back on a conflict. */
 class Conflict extends Error {}
 
+/** Announcements, newest first, at most `limit`. */
+export async function announcementsNewestFirst(tx: Tx, limit: number): Promise<Announcement[]> {
+  const rows = await tx.all<AnnouncementRow>(
+    `SELECT * FROM announcements ORDER BY published_ms DESC, announcement_id LIMIT ?`,
+    [limit],
+  );
+  return rows.map(toAnnouncement);
+}
+
 export function createRegistryStore(db: Db): RegistryStore {
   return {
     getModel(modelId) {
@@ -202,14 +211,7 @@ export function createRegistryStore(db: Db): RegistryStore {
     },
 
     listAnnouncements() {
-      return db.read(async (tx) =>
-        (
-          await tx.all<AnnouncementRow>(
-            `SELECT * FROM announcements ORDER BY published_ms DESC, announcement_id LIMIT ?`,
-            [registryListMax],
-          )
-        ).map(toAnnouncement),
-      );
+      return db.read((tx) => announcementsNewestFirst(tx, registryListMax));
     },
 
     getPointer(name: RegistryPointer) {

@@ -1,4 +1,4 @@
-// Tamper evidence for the append-only tables (issue #16): decisions and ledger entries get `record_hash` and
+// Tamper evidence for the append-only tables: decisions and ledger entries get `record_hash` and
 // `chain_hash` (ledger entries also a `seq`, their chain order), `chain_anchors` holds each chain's head and its
 // HMAC (src/store/audit/chain.ts), and the refusals are closed: ledger entries and postings refuse UPDATE and
 // DELETE as decisions do; PostgreSQL refuses TRUNCATE of all three (SQLite's REPLACE is refused by the
@@ -10,7 +10,8 @@ import type { Migration } from "./migration.js";
 
 const genesis = "0".repeat(64);
 
-const decisionColumns = [
+/** The decisions columns as of this migration (frozen: 020 adds to this very list). */
+export const decisionColumns = [
   "decision_id",
   "trigger_id",
   "trigger_kind",

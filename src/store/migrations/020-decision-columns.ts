@@ -1,7 +1,6 @@
-// The decisions columns SQL filters and aggregates on that were still paths inside the stored record (issue
-// #20): `band`, `score`, `probability` and `reason_codes` (the explanation's reason codes in order, a JSON array
-// as text, which both dialects expand with `jsonEachText`). Rows written before are backfilled from their
-// record: the UPDATE refusal is lifted for that statement only and put back — on SQLite with the new columns
+// The decisions columns SQL filters and aggregates on that were still paths inside the stored record: `band`,
+// `score`, `probability` and `reason_codes` (the explanation's reason codes in order, a JSON array as text,
+// which both dialects expand with `jsonEachText`). Rows written before are backfilled from their record: the UPDATE refusal is lifted for that statement only and put back — on SQLite with the new columns
 // among those a sealing update must leave alone. New rows get them from `decisionRow` (src/store/records).
 //
 // FROZEN: the backfill reads the stored record as it was written up to this migration — plain record JSON, a
@@ -9,6 +8,7 @@
 // where a compacted reason is an array whose first element is its code. It must never change with the codec: a
 // later form is a new version, and this migration keeps reading the rows that existed when it ran.
 
+import { decisionColumns as decisionColumns017 } from "./017-audit-chain.js";
 import type { Migration } from "./migration.js";
 
 /** The record as plain JSON (the wrapped plain record unwrapped), as SQLite reads it. */
@@ -28,30 +28,7 @@ function sqliteReasonCodes(rec: string): string {
 }
 
 /** SQLite: the WHEN of the UPDATE refusal, as 017 made it, with this migration's columns added. */
-const sealedColumns = [
-  "decision_id",
-  "trigger_id",
-  "trigger_kind",
-  "customer_id",
-  "line_id",
-  "business_date",
-  "previous_limit_minor",
-  "new_limit_minor",
-  "model_id",
-  "policy_id",
-  "policy_version",
-  "macro_id",
-  "macro_version",
-  "arm",
-  "announcement_id",
-  "created_ms",
-  "record",
-  "seq",
-  "band",
-  "score",
-  "probability",
-  "reason_codes",
-];
+const sealedColumns = [...decisionColumns017, "band", "score", "probability", "reason_codes"];
 const refuseUnlessSealing = [
   "OLD.record_hash IS NOT NULL",
   "OLD.chain_hash IS NOT NULL",

@@ -103,37 +103,6 @@ export async function tableCounts(tx: Tx, tables: readonly string[]): Promise<Re
   return out;
 }
 
-export interface AnnouncementRow {
-  readonly announcementId: string;
-  readonly kind: string;
-  readonly title: { readonly "zh-CN": string; readonly en: string };
-  readonly body: { readonly "zh-CN": string; readonly en: string };
-  readonly effectiveDate: string;
-  readonly publishedMs: number;
-}
-
-/** Announcements, newest first. */
-export async function listAnnouncementRows(tx: Tx, limit: number): Promise<AnnouncementRow[]> {
-  const rows = await tx.all<{
-    announcement_id: string;
-    kind: string;
-    title_zh: string;
-    title_en: string;
-    body_zh: string;
-    body_en: string;
-    effective_date: string;
-    published_ms: number;
-  }>("SELECT * FROM announcements ORDER BY published_ms DESC, announcement_id LIMIT ?", [limit]);
-  return rows.map((r) => ({
-    announcementId: r.announcement_id,
-    kind: r.kind,
-    title: { "zh-CN": r.title_zh, en: r.title_en },
-    body: { "zh-CN": r.body_zh, en: r.body_en },
-    effectiveDate: r.effective_date,
-    publishedMs: Number(r.published_ms),
-  }));
-}
-
 export interface PortfolioTotals {
   readonly lines: number;
   readonly exposureMinor: number;

@@ -1,6 +1,7 @@
 // The HTTP API's read model: every read a route makes, by name, each in one consistent snapshot of the store.
 // Routes call these (through `ApiContext.reads`) and never see SQL, a transaction or `db.read`.
 
+import type { Announcement } from "../../engine/index.js";
 import type { AnyEvent } from "../../events/index.js";
 import {
   type AuditEntry,
@@ -8,16 +9,15 @@ import {
   listSubscriptions,
   type WebhookSubscription,
 } from "../adapters/api-store.js";
+import { announcementsNewestFirst } from "../adapters/registry-store.js";
 import type { Db } from "../sql/db.js";
 import {
-  type AnnouncementRow,
   type CustomerLineRow,
   type EventSourceCount,
   eventSourcesThrough,
   eventsByIds,
   type LimitInputEvent,
   lineOfCustomer,
-  listAnnouncementRows,
   listCustomerLines,
 } from "./api-queries.js";
 import { type ModelDecisionRow, modelDecisionRows } from "./monitoring-queries.js";
@@ -72,7 +72,7 @@ export interface ApiReadModel {
     status: string | null;
   }): Promise<CustomerLineRow[]>;
   eventsByIds(eventIds: readonly string[]): Promise<AnyEvent[]>;
-  announcements(limit: number): Promise<AnnouncementRow[]>;
+  announcements(limit: number): Promise<Announcement[]>;
   auditPage(limit: number, beforeId: number | null): Promise<AuditEntry[]>;
   webhookSubscriptions(limit: number): Promise<WebhookSubscription[]>;
   eventSources(
@@ -96,7 +96,7 @@ export function createApiReadModel(db: Db): ApiReadModel {
     lineOfCustomer: (customerId) => db.read((tx) => lineOfCustomer(tx, customerId)),
     customerLines: (options) => db.read((tx) => listCustomerLines(tx, options)),
     eventsByIds: (eventIds) => db.read((tx) => eventsByIds(tx, eventIds)),
-    announcements: (limit) => db.read((tx) => listAnnouncementRows(tx, limit)),
+    announcements: (limit) => db.read((tx) => announcementsNewestFirst(tx, limit)),
     auditPage: (limit, beforeId) => db.read((tx) => listAudit(tx, limit, beforeId)),
     webhookSubscriptions: (limit) => db.read((tx) => listSubscriptions(tx, limit)),
     eventSources: (customerId, throughDay, throughMs) =>
