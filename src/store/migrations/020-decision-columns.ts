@@ -1,7 +1,8 @@
 // The decisions columns SQL filters and aggregates on that were still paths inside the stored record: `band`,
 // `score`, `probability` and `reason_codes` (the explanation's reason codes in order, a JSON array as text,
-// which both dialects expand with `jsonEachText`). Rows written before are backfilled from their record: the UPDATE refusal is lifted for that statement only and put back — on SQLite with the new columns
-// among those a sealing update must leave alone. New rows get them from `decisionRow` (src/store/records).
+// which both dialects expand with `jsonEachText`). Rows written before are backfilled from their record: the
+// UPDATE refusal is lifted for that statement only and put back — on SQLite with the new columns among those a
+// sealing update must leave alone. New rows get them from `decisionRow` (src/store/records).
 //
 // FROZEN: the backfill reads the stored record as it was written up to this migration — plain record JSON, a
 // plain record wrapped as {"~":0,"=":record}, or the compact form version 1 (src/store/records/record-codec.ts),
