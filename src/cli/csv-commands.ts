@@ -11,6 +11,7 @@ import {
   type ScalingStatement,
   type Scorecard,
 } from "../scoring/index.js";
+import { CodedError } from "./coded-error.js";
 import { CsvError, type CsvTable, readCsvFile } from "./csv.js";
 
 /**
@@ -25,15 +26,8 @@ export interface CommandIo {
 export type CsvCommand = (ctx: CommandIo) => Promise<number>;
 
 /** An operational failure of a model command, with a stable code. */
-export class ModelFileError extends Error {
+export class ModelFileError extends CodedError<"file_unreadable" | "model_invalid" | "model_hash_mismatch"> {
   override readonly name = "ModelFileError";
-  constructor(
-    readonly code: "file_unreadable" | "model_invalid" | "model_hash_mismatch",
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
 }
 
 /** Prints `{ error: { code, message } }` on stdout with --json, text on stderr otherwise; returns the exit code. */

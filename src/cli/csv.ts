@@ -4,16 +4,10 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import type { TableSource } from "../scoring/index.js";
+import { CodedError } from "./coded-error.js";
 
-export class CsvError extends Error {
+export class CsvError extends CodedError<"file_unreadable" | "csv_malformed" | "csv_empty"> {
   override readonly name = "CsvError";
-  constructor(
-    readonly code: "file_unreadable" | "csv_malformed" | "csv_empty",
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
 }
 
 export interface CsvTable extends TableSource {
