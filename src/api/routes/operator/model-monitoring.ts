@@ -1,7 +1,6 @@
 // GET /v1/models/{modelId}/monitoring: score and characteristic stability of the recent decisions, and AUC / KS
 // of matured ones by month (src/api/monitoring.ts computes; docs/api-operations.md defines each figure).
 
-import { Type } from "@sinclair/typebox";
 import type { Scorecard } from "../../../scoring/index.js";
 import { parseDateOrThrow } from "../../../time/index.js";
 import { notFound } from "../../auth.js";
@@ -20,8 +19,7 @@ import {
   scorePsi,
 } from "../../monitoring.js";
 import { type DelinquencyEpisode, delinquencyEpisodes } from "../../portfolio.js";
-import { errorResponses, Id } from "../../schemas.js";
-import { type OperatorPlugin, op } from "./shared.js";
+import { type OperatorPlugin, oneModelRoute } from "./shared.js";
 
 /** Recent decisions read for the stability figures, and per month for the history (newest kept). */
 export const monitoringRecentMax = 20_000;
@@ -86,20 +84,9 @@ async function monitoringReport(ctx: ApiContext, model: Scorecard) {
 }
 
 export const modelMonitoringRoutes: OperatorPlugin = async (app, { ctx }) => {
-  app.get(
-    "/v1/models/:modelId/monitoring",
-    {
-      config: op,
-      schema: {
-        tags: ["models"],
-        params: Type.Object({ modelId: Id }, { additionalProperties: false }),
-        response: errorResponses,
-      },
-    },
-    async (request) => {
-      const resolved = await ctx.engine.registry.resolveModel(request.params.modelId);
-      if (!resolved) throw notFound("model");
-      return monitoringReport(ctx, resolved.model);
-    },
-  );
+  app.get("/v1/models/:modelId/monitoring", oneModelRoute, async (request) => {
+    const resolved = await ctx.engine.registry.resolveModel(request.params.modelId);
+    if (!resolved) throw notFound("model");
+    return monitoringReport(ctx, resolved.model);
+  });
 };

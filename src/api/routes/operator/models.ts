@@ -1,11 +1,10 @@
 // Scoring models: list them (which is active), register an artefact (JSON, or PMML sent as XML) and activate one.
 
-import { Type } from "@sinclair/typebox";
 import { fromPmml, type Scorecard } from "../../../scoring/index.js";
 import { notFound } from "../../auth.js";
 import { ApiError, fromRejection } from "../../errors.js";
-import { errorResponses, Id } from "../../schemas.js";
-import { audit, conflictAs, type OperatorPlugin, op } from "./shared.js";
+import { errorResponses } from "../../schemas.js";
+import { audit, conflictAs, type OperatorPlugin, oneModelRoute, op } from "./shared.js";
 
 /**
  * The artefact a body carries: PMML text imported here, else the JSON as sent. The route has no body schema
@@ -44,34 +43,16 @@ export const modelRoutes: OperatorPlugin = async (app, { ctx }) => {
     },
   );
 
-  app.post(
-    "/v1/models/:modelId/activate",
-    {
-      config: op,
-      schema: {
-        tags: ["models"],
-        params: Type.Object({ modelId: Id }, { additionalProperties: false }),
-        response: errorResponses,
-      },
-    },
-    async (request) => {
-      const { modelId } = request.params;
-      const registry = ctx.engine.registry;
-      const before = await registry.store.getPointer("model.active");
-      const result = await registry.activateModel(modelId);
-      if (!result.ok) {
-        if (result.error.code === "model_not_found") throw notFound("model");
-        throw fromRejection(result.error);
-      }
-      await audit(
-        ctx,
-        request.principal!,
-        "model.activated",
-        modelId,
-        { active: before },
-        { active: modelId },
-      );
-      return { modelId, active: true };
-    },
-  );
+  app.post("/v1/models/:modelId/activate", oneModelRoute, async (request) => {
+    const { modelId } = request.params;
+    const registry = ctx.engine.registry;
+    const before = await registry.store.getPointer("model.active");
+    const result = await registry.activateModel(modelId);
+    if (!result.ok) {
+      if (result.error.code === "model_not_found") throw notFound("model");
+      throw fromRejection(result.error);
+    }
+    await audit(ctx, request.principal!, "model.activated", modelId, { active: before }, { active: modelId });
+    return { modelId, active: true };
+  });
 };

@@ -9,11 +9,22 @@ import { recordAudit } from "../../audit-log.js";
 import { actorOf, type Principal } from "../../auth.js";
 import type { ApiContext } from "../../context.js";
 import { ApiError } from "../../errors.js";
+import { errorResponses, Id } from "../../schemas.js";
 
 /** An operator route plugin: registered with the API context as its options. */
 export type OperatorPlugin = FastifyPluginAsyncTypebox<{ readonly ctx: ApiContext }>;
 
 export const op = { access: "operator" as const };
+
+/** The options of a route on one model, `/v1/models/:modelId/…`, that takes no body. */
+export const oneModelRoute = {
+  config: op,
+  schema: {
+    tags: ["models"],
+    params: Type.Object({ modelId: Id }, { additionalProperties: false }),
+    response: errorResponses,
+  },
+};
 
 /** A policy or macro document: JSON, or `{ yaml: "…" }`. */
 export const Doc = Type.Record(Type.String(), Type.Unknown());
