@@ -15,7 +15,7 @@ const outDir = join(root, "dist", "workers");
 
 /** The worker entry modules, by the name their thread is started under. */
 export const workerEntries = {
-  "review-worker": "src/store/review/review-worker.ts",
+  "review-worker": "src/app/review-worker.ts",
   "sink-worker": "src/sim/sink-worker.ts",
 };
 

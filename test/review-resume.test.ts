@@ -7,7 +7,7 @@ import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openDecisionEngine, openReviewService } from "../src/app/index.js";
+import { openDecisionEngine, openReviewService, reviewWorkerModule } from "../src/app/index.js";
 import { ManualClock } from "../src/kernel/index.js";
 import { openStore, seedReviewPortfolio } from "../src/store/index.js";
 import { collect, repoRoot, waitForLine } from "./support/child-process.js";
@@ -66,7 +66,11 @@ describe(`a review killed half-way resumes exactly (SQLite file, ${lineCount} li
       const reviews = openReviewService(store.db, { clock, registry, location: url });
       const pinned = await reviews.pinNow();
       const partitions = await reviewStore.planPartitions(2_000);
-      const computer = createWorkerComputer({ location: url, product: defaultProduct });
+      const computer = createWorkerComputer({
+        location: url,
+        product: defaultProduct,
+        workerModule: reviewWorkerModule,
+      });
       const pairs: { customerId: string; newLimitMinor: number }[] = [];
       try {
         const results = await Promise.all(

@@ -12,4 +12,10 @@ export {
   type ShippedDefaults,
 } from "./decisions.js";
 export { type App, type AppOptions, openApp } from "./open-app.js";
-export { isDeadLocalRunner, openReviewService, type ReviewWiringOptions, reviewRunnerId } from "./reviews.js";
+export {
+  isDeadLocalRunner,
+  openReviewService,
+  type ReviewWiringOptions,
+  reviewRunnerId,
+  reviewWorkerModule,
+} from "./reviews.js";

@@ -17,6 +17,9 @@ import {
   withCompletionWebhook,
 } from "../store/index.js";
 
+/** The module review worker threads run. */
+export const reviewWorkerModule = new URL("./review-worker.ts", import.meta.url);
+
 export interface ReviewWiringOptions {
   readonly clock: Clock;
   readonly registry: RegistryService;
@@ -64,7 +67,7 @@ export function openReviewService(db: Db, options: ReviewWiringOptions): ReviewS
     computer: () =>
       threads === 0
         ? createInProcessComputer(db, options.registry, product)
-        : createWorkerComputer({ location, product, threads }),
+        : createWorkerComputer({ location, product, threads, workerModule: reviewWorkerModule }),
     clock: options.clock,
     product,
     runnerId: reviewRunnerId(),

@@ -52,6 +52,7 @@ export {
   createInProcessComputer,
   createWorkerComputer,
   ReviewWorkerError,
+  type ReviewWorkerInit,
   reviewThreadsDefault,
   reviewThreadsMax,
 } from "./review/review-pool.js";
@@ -84,4 +85,5 @@ export {
 } from "./sql/dialect.js";
 export { checkMigrationList, migrate } from "./sql/migrate.js";
 export { isPostgresUrl, type OpenStoreOptions, openStore, type Store } from "./sql/open-store.js";
+export { openSqliteDb, runWalCheckpointer } from "./sql/sqlite.js";
 export { startWorker } from "./worker-module.js";

@@ -6,8 +6,8 @@ import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 import { builtWorkerModule } from "./worker-module.js";
 
-const source = new URL("./review/review-worker.ts", import.meta.url);
-const input = "src/store/review/review-worker.ts";
+const source = new URL("../app/review-worker.ts", import.meta.url);
+const input = "src/app/review-worker.ts";
 const dirs: string[] = [];
 
 function buildDir(hash: string): string {

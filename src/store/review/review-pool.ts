@@ -18,7 +18,6 @@ import { isPostgresUrl } from "../sql/open-store.js";
 import { startWorker } from "../worker-module.js";
 import { createReviewStore } from "./review-store.js";
 import { partitionLoader } from "./review-tasks.js";
-import type { ReviewWorkerInit } from "./review-worker.js";
 
 /** Worker threads per pool at most (each holds a connection and a copy of the compiled artefacts). */
 export const reviewThreadsMax = 16;
@@ -48,29 +47,41 @@ export const reviewCheckpointIntervalMs = 1000;
  */
 export const reviewYoungGenerationMib = 128;
 
-/** The review worker module (compute and checkpoint roles). */
-const reviewWorker = new URL("./review-worker.ts", import.meta.url);
+export type ReviewWorkerInit =
+  | { readonly role: "compute"; readonly location: string; readonly product: Product }
+  | {
+      readonly role: "checkpoint";
+      /** The SQLite file. */
+      readonly path: string;
+      /** Int32Array over it: [0] set to 1 stops the thread. */
+      readonly stop: SharedArrayBuffer;
+      readonly intervalMs: number;
+    };
 
-function newWorker(workerData: ReviewWorkerInit): Promise<Worker> {
+/** Starts a thread of the review worker module (src/app/review-worker.ts: compute and checkpoint roles). */
+function newWorker(module: URL, workerData: ReviewWorkerInit): Promise<Worker> {
   const limits = workerData.role === "compute" ? { maxYoungGenerationSizeMb: reviewYoungGenerationMib } : {};
-  return startWorker(reviewWorker, workerData, limits);
+  return startWorker(module, workerData, limits);
 }
 
 /**
  * The SQLite checkpointer of a pool: the computing threads commit with autocheckpoint off, and this thread
  * copies the WAL back into the database (and fsyncs) meanwhile. Stopping waits for its last checkpoint.
  */
-function startCheckpointer(location: string): { stop(): Promise<void> } {
+function startCheckpointer(module: URL, location: string): { stop(): Promise<void> } {
   const stop = new SharedArrayBuffer(4);
   const path = location.replace(/^sqlite:(\/\/)?/i, "");
-  const thread = newWorker({ role: "checkpoint", path, stop, intervalMs: reviewCheckpointIntervalMs }).then(
-    (worker) => {
-      const exited = new Promise<void>((resolve) => worker.once("exit", () => resolve()));
-      // A checkpointer that fails leaves the WAL to the connections' own checkpoints: nothing is lost.
-      worker.on("error", () => undefined);
-      return exited;
-    },
-  );
+  const thread = newWorker(module, {
+    role: "checkpoint",
+    path,
+    stop,
+    intervalMs: reviewCheckpointIntervalMs,
+  }).then((worker) => {
+    const exited = new Promise<void>((resolve) => worker.once("exit", () => resolve()));
+    // A checkpointer that fails leaves the WAL to the connections' own checkpoints: nothing is lost.
+    worker.on("error", () => undefined);
+    return exited;
+  });
   thread.catch(() => undefined);
   return {
     async stop() {
@@ -90,6 +101,8 @@ interface Pending {
 export function createWorkerComputer(options: {
   readonly location: string;
   readonly product: Product;
+  /** The review worker module the threads run (the application's: src/app/review-worker.ts). */
+  readonly workerModule: URL;
   readonly threads?: number;
 }): ReviewComputer {
   const threads = Math.max(1, Math.min(options.threads ?? reviewThreadsDefault(), reviewThreadsMax));
@@ -101,11 +114,13 @@ export function createWorkerComputer(options: {
     location: options.location,
     product: options.product,
   };
-  const checkpointer = isPostgresUrl(options.location) ? null : startCheckpointer(options.location);
+  const checkpointer = isPostgresUrl(options.location)
+    ? null
+    : startCheckpointer(options.workerModule, options.location);
   const workers = Array.from({ length: threads }, () => {
     const slot: { busy: number; ready: Promise<Worker> } = {
       busy: 0,
-      ready: newWorker(workerData).then(
+      ready: newWorker(options.workerModule, workerData).then(
         (worker) =>
           new Promise<Worker>((resolve, reject) => {
             worker.once("message", () => resolve(worker));

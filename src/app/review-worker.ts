@@ -1,27 +1,19 @@
-// A review worker thread, in one of two roles. `compute`: opens its own connections to the database, then loads,
+// A review worker thread (started by the store's review pool on this module), in one of two roles. `compute`: opens its own connections to the database, then loads,
 // computes and commits the partitions the main thread sends (messages { id, task } → { id, result } or
 // { id, error }); on SQLite its commits never checkpoint, the pool's `checkpoint` thread does that: PASSIVE
 // checkpoints from a connection of its own until the pool raises the shared stop flag.
 
 import { parentPort, workerData } from "node:worker_threads";
-import { RegistryService, ReviewResolver, type ReviewTask, runReviewTask } from "../../engine/index.js";
-import type { Product } from "../../lending/index.js";
-import { createRegistryStore } from "../adapters/registry-store.js";
-import { openStore } from "../sql/open-store.js";
-import { openSqliteDb, runWalCheckpointer } from "../sql/sqlite.js";
-import { createReviewStore } from "./review-store.js";
-import { partitionLoader } from "./review-tasks.js";
-
-export type ReviewWorkerInit =
-  | { readonly role: "compute"; readonly location: string; readonly product: Product }
-  | {
-      readonly role: "checkpoint";
-      /** The SQLite file. */
-      readonly path: string;
-      /** Int32Array over it: [0] set to 1 stops the thread. */
-      readonly stop: SharedArrayBuffer;
-      readonly intervalMs: number;
-    };
+import { RegistryService, ReviewResolver, type ReviewTask, runReviewTask } from "../engine/index.js";
+import {
+  createRegistryStore,
+  createReviewStore,
+  openSqliteDb,
+  openStore,
+  partitionLoader,
+  type ReviewWorkerInit,
+  runWalCheckpointer,
+} from "../store/index.js";
 
 /** Page cache of a computing connection (KiB): a partition's commit dirties a few thousand pages. */
 const computeCacheKib = 32 * 1024;
