@@ -77,12 +77,15 @@ export const urlLengthMax = 4_096;
 /** The routes that take an XML body (a PMML model); every other route refuses XML with 415. */
 const xmlBodyRoutes: ReadonlySet<string> = new Set(["POST /v1/models"]);
 
-const quote = 34;
-const backslash = 92;
-const openBracket = 91;
-const closeBracket = 93;
-const openBrace = 123;
-const closeBrace = 125;
+/** The code units of the JSON characters the depth scan looks at. */
+const jsonChar = {
+  quote: 34,
+  backslash: 92,
+  openBracket: 91,
+  closeBracket: 93,
+  openBrace: 123,
+  closeBrace: 125,
+} as const;
 
 /**
  * Whether JSON text nests arrays and objects deeper than `depthMax`: one pass over the characters, strings
@@ -95,14 +98,14 @@ export function isJsonDeeperThan(text: string, depthMax: number): boolean {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (inString) {
-      if (c === backslash) i++;
-      else if (c === quote) inString = false;
-    } else if (c === quote) {
+      if (c === jsonChar.backslash) i++;
+      else if (c === jsonChar.quote) inString = false;
+    } else if (c === jsonChar.quote) {
       inString = true;
-    } else if (c === openBracket || c === openBrace) {
+    } else if (c === jsonChar.openBracket || c === jsonChar.openBrace) {
       depth++;
       if (depth > depthMax) return true;
-    } else if (c === closeBracket || c === closeBrace) {
+    } else if (c === jsonChar.closeBracket || c === jsonChar.closeBrace) {
       depth--;
     }
   }
