@@ -25,8 +25,10 @@ export {
   featureStateVersion,
   openDueDatesMax,
   overdueInstalmentsPerDayMax,
+  productKindOrder,
   type Register,
   registerField,
   retentionDays,
   retentionStart,
+  verificationKindOrder,
 } from "./state-layout.js";

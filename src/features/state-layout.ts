@@ -1,6 +1,8 @@
 // The layout of a customer's feature state: its bounds, its day buckets and registers (compact tuples, so the
 // stored state is small and canonical) with the names of their positions, and the state's shape.
 
+import type { ProductKind, VerificationKind } from "../events/index.js";
+
 /** The longest window of any feature, in days: buckets older than this are folded away. */
 export const retentionDays = 365;
 /** Drawdowns settled within this many days of being drawn count as a cycle. */
@@ -12,7 +14,15 @@ export const openDueDatesMax = 32;
 /** Version of the state layout: stored states of another version are rebuilt from the log. */
 export const featureStateVersion = 1;
 
-export const productKindOrder = ["wealth", "insurance", "fund", "deposit", "other"] as const;
+/** Every product kind, in the order of their bits in `productKinds` (the simulator draws from it too). */
+export const productKindOrder = [
+  "wealth",
+  "insurance",
+  "fund",
+  "deposit",
+  "other",
+] as const satisfies readonly ProductKind[];
+/** Every verification kind, in the order of `verifiedOn` (and of the simulator's verifications). */
 export const verificationKindOrder = [
   "id_card",
   "bank_card",
@@ -20,7 +30,7 @@ export const verificationKindOrder = [
   "income_proof",
   "address",
   "employer",
-] as const;
+] as const satisfies readonly VerificationKind[];
 
 /** A product kind's bit in a day bucket's `productKinds` mask. */
 export function productKindBit(kind: (typeof productKindOrder)[number]): number {

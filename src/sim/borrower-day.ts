@@ -3,7 +3,8 @@
 // as a time-ordered list of actions and run through the lending core (borrower-actions.ts). The order of the
 // draws is the simulation's contract: changing it changes every seeded run.
 
-import type { BehaviourEvent, ProductKind, VerificationKind } from "../events/index.js";
+import type { BehaviourEvent } from "../events/index.js";
+import { productKindOrder, verificationKindOrder } from "../features/index.js";
 import { assert, type Rng } from "../kernel/index.js";
 import { availableMinor, type LineState, openLine, owedMinor, repaymentMethods } from "../lending/index.js";
 import { type BusinessDate, formatDate, formatInstant, startOfBusinessDate } from "../time/index.js";
@@ -28,15 +29,6 @@ const secondsTo = 23 * 3600 - 1;
 const onboardSecond = 9 * 3600;
 
 const paymentCategories = ["groceries", "dining", "transport", "utilities", "shopping", "travel", "health"];
-const productKinds: readonly ProductKind[] = ["wealth", "insurance", "fund", "deposit", "other"];
-const verificationOrder: readonly VerificationKind[] = [
-  "id_card",
-  "bank_card",
-  "face",
-  "income_proof",
-  "address",
-  "employer",
-];
 
 type BureauPayload = Extract<BehaviourEvent, { type: "bureau.reported" }>["payload"];
 
@@ -154,7 +146,10 @@ function appEvents(c: Customer, t: number, risk: number, day: DayDraft): void {
   if (rng.chance(0.004 * activity)) {
     event(
       "product.purchased",
-      { kind: productKinds[rng.int(0, productKinds.length - 1)]!, amountMinor: rng.int(1, 500) * 10_000 },
+      {
+        kind: productKindOrder[rng.int(0, productKindOrder.length - 1)]!,
+        amountMinor: rng.int(1, 500) * 10_000,
+      },
       at(),
     );
   }
@@ -171,10 +166,10 @@ function planStepsAndBureau(c: Customer, t: number, risk: number, day: DayDraft)
   const { rng } = c;
   const { following, stepsToday, at, event } = day;
   const toVerify = stepsToday ? (c.plan?.verificationsToDo ?? 0) : !following && rng.chance(0.0008) ? 1 : 0;
-  for (let k = 0; k < toVerify && c.verified < verificationOrder.length; k++) {
+  for (let k = 0; k < toVerify && c.verified < verificationKindOrder.length; k++) {
     event(
       "verification.completed",
-      { kind: verificationOrder[c.verified]! },
+      { kind: verificationKindOrder[c.verified]! },
       stepsToday ? 7 * 3600 + 600 + k : at(),
     );
     c.verified++;
@@ -241,7 +236,7 @@ function onboard(w: World, c: Customer, t: number, dayStart: number): void {
     second += 60;
   };
   for (let k = 0; k < c.traits.verifications; k++)
-    log("verification.completed", { kind: verificationOrder[k]! });
+    log("verification.completed", { kind: verificationKindOrder[k]! });
   c.verified = c.traits.verifications;
   if (!c.traits.persona.joinsLate) {
     bureauReport(
