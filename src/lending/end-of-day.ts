@@ -202,19 +202,7 @@ export function endOfDay(
   gateway: PaymentGateway,
   product: Product,
 ): Outcome {
-  const productProblem = checkProduct(state, product);
-  if (productProblem) return err(productProblem);
-  const last = dateValue(state.lastEndOfDay);
-  if (date <= last) return ok({ state, entries: [], events: [] });
-  if (date > last + 1)
-    return refuse("end_of_day_out_of_order", {
-      date: dateText(date),
-      expectedDate: dateText(addDays(last, 1)),
-    });
-  const draft = draftOf(state);
-  const acc = emptyAccumulator();
-  closeDay(draft, date, gateway, product, acc);
-  return done(draft, acc);
+  return closeDaysThrough(state, date, gateway, product, false);
 }
 
 /** Runs end of day for every date after the last one up to and including `date`, in order. */
@@ -224,10 +212,26 @@ export function endOfDayThrough(
   gateway: PaymentGateway,
   product: Product,
 ): Outcome {
+  return closeDaysThrough(state, date, gateway, product, true);
+}
+
+/** Closes the days after the last end of day through `date`; without `catchUp`, only the next one. */
+function closeDaysThrough(
+  state: LineState,
+  date: BusinessDate,
+  gateway: PaymentGateway,
+  product: Product,
+  catchUp: boolean,
+): Outcome {
   const productProblem = checkProduct(state, product);
   if (productProblem) return err(productProblem);
   const last = dateValue(state.lastEndOfDay);
   if (date <= last) return ok({ state, entries: [], events: [] });
+  if (!catchUp && date > last + 1)
+    return refuse("end_of_day_out_of_order", {
+      date: dateText(date),
+      expectedDate: dateText(addDays(last, 1)),
+    });
   const draft = draftOf(state);
   const acc = emptyAccumulator();
   for (let day = last + 1; day <= date; day++) closeDay(draft, day as BusinessDate, gateway, product, acc);
