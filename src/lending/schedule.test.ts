@@ -7,21 +7,24 @@ import { buildSchedule, levelPaymentMinor, periodInterestMinor, validateSchedule
 
 const start = fromYmd(2026, 1, 15); // due 02-15 (31 days), 03-15 (28 days), 04-15 (31 days)
 
+/** The worked examples' schedule: 10,000 CNY over 3 months at 400 ppm a day from `start`. */
+function workedExample(method: RepaymentMethod) {
+  return buildSchedule({
+    principalMinor: 1_000_000,
+    termMonths: 3,
+    method,
+    dailyRatePpm: 400,
+    startDate: start,
+  });
+}
+
 describe("schedule worked examples: 10,000 CNY over 3 months at 400 ppm a day from 2026-01-15", () => {
   it("equal_principal splits principal evenly, remainder to the last instalment", () => {
     // 1,000,000 / 3 = 333,333 r 1 → 333,333 + 333,333 + 333,334.
     // interest 1: 1,000,000 × 0.0004 × 31 = 12,400
     // interest 2:   666,667 × 0.0004 × 28 =  7,466.6676 → 7,467
     // interest 3:   333,334 × 0.0004 × 31 =  4,133.3416 → 4,133
-    expect(
-      buildSchedule({
-        principalMinor: 1_000_000,
-        termMonths: 3,
-        method: "equal_principal",
-        dailyRatePpm: 400,
-        startDate: start,
-      }),
-    ).toEqual([
+    expect(workedExample("equal_principal")).toEqual([
       { n: 1, dueDate: "2026-02-15", principalMinor: 333_333, interestMinor: 12_400, totalMinor: 345_733 },
       { n: 2, dueDate: "2026-03-15", principalMinor: 333_333, interestMinor: 7_467, totalMinor: 340_800 },
       { n: 3, dueDate: "2026-04-15", principalMinor: 333_334, interestMinor: 4_133, totalMinor: 337_467 },
@@ -30,15 +33,7 @@ describe("schedule worked examples: 10,000 CNY over 3 months at 400 ppm a day fr
 
   it("interest_first repays all principal with the last instalment", () => {
     // 1,000,000 × 0.0004 × 31 = 12,400; × 28 = 11,200; × 31 = 12,400.
-    expect(
-      buildSchedule({
-        principalMinor: 1_000_000,
-        termMonths: 3,
-        method: "interest_first",
-        dailyRatePpm: 400,
-        startDate: start,
-      }),
-    ).toEqual([
+    expect(workedExample("interest_first")).toEqual([
       { n: 1, dueDate: "2026-02-15", principalMinor: 0, interestMinor: 12_400, totalMinor: 12_400 },
       { n: 2, dueDate: "2026-03-15", principalMinor: 0, interestMinor: 11_200, totalMinor: 11_200 },
       {
@@ -60,15 +55,7 @@ describe("schedule worked examples: 10,000 CNY over 3 months at 400 ppm a day fr
     // 1: interest 1,000,000 × 0.0004 × 31 = 12,400;            principal 341,477 − 12,400 = 329,077; left 670,923
     // 2: interest   670,923 × 0.0004 × 28 = 7,514.3376 → 7,514; principal 341,477 − 7,514 = 333,963; left 336,960
     // 3: interest   336,960 × 0.0004 × 31 = 4,178.304 → 4,178;  principal takes the remainder 336,960
-    expect(
-      buildSchedule({
-        principalMinor: 1_000_000,
-        termMonths: 3,
-        method: "equal_instalment",
-        dailyRatePpm: 400,
-        startDate: start,
-      }),
-    ).toEqual([
+    expect(workedExample("equal_instalment")).toEqual([
       { n: 1, dueDate: "2026-02-15", principalMinor: 329_077, interestMinor: 12_400, totalMinor: 341_477 },
       { n: 2, dueDate: "2026-03-15", principalMinor: 333_963, interestMinor: 7_514, totalMinor: 341_477 },
       { n: 3, dueDate: "2026-04-15", principalMinor: 336_960, interestMinor: 4_178, totalMinor: 341_138 },
