@@ -1,28 +1,18 @@
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { parse } from "yaml";
-import { unwrapOrThrow } from "../kernel/index.js";
+import { defaultMacroDoc, macroInStage, defaultPolicy as policy } from "../../test/policy-fixtures.js";
 import { businessDate } from "../time/index.js";
 import {
   compileMacro,
-  compilePolicy,
   decideLimit,
   type LimitInput,
   type ProductTerms,
   type TriggerKind,
   triggerKinds,
-  validateMacro,
-  validatePolicy,
 } from "./index.js";
 
-const dataDir = join(import.meta.dirname, "..", "..", "data", "policy");
-const load = (name: string) => parse(readFileSync(join(dataDir, name), "utf8")) as unknown;
-const policy = compilePolicy(unwrapOrThrow(validatePolicy(load("default-policy.yaml"))));
-const macroDoc = unwrapOrThrow(validateMacro(load("default-macro.yaml")));
-const macro = compileMacro(macroDoc);
-const contraction = compileMacro({ ...macroDoc, lifecycle: { ...macroDoc.lifecycle, stage: "contraction" } });
+const macro = compileMacro(defaultMacroDoc);
+const contraction = macroInStage("contraction");
 const macros = [macro, contraction];
 
 const product: ProductTerms = {
@@ -52,6 +42,11 @@ function input(overrides: Partial<LimitInput> = {}): LimitInput {
     product,
     ...overrides,
   };
+}
+
+/** An active line, opened long ago, with nothing drawn and nothing overdue. */
+function activeLine(limitMinor: number): LimitInput["line"] {
+  return { limitMinor, outstandingMinor: 0, status: "active", dpd: 0, openedOn: businessDate(0) };
 }
 
 const nullable = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: null, freq: 5 });
@@ -122,13 +117,7 @@ describe("decideLimit: worked examples", () => {
         score: { score: 615, probability: 0.01 },
         features: { drawdownCount30d: 9 },
         bureau: { monthlyIncomeMinor: 1_500_000, externalDebtMinor: 3_000_000 },
-        line: {
-          limitMinor: 5_000_000,
-          outstandingMinor: 0,
-          status: "active",
-          dpd: 0,
-          openedOn: businessDate(0),
-        },
+        line: activeLine(5_000_000),
       }),
       policy,
       macro,
@@ -149,13 +138,7 @@ describe("decideLimit: worked examples", () => {
       input({
         score: { score: 615, probability: 0.01 },
         bureau: { monthlyIncomeMinor: 100_000, externalDebtMinor: 550_000 },
-        line: {
-          limitMinor: 10_000_000,
-          outstandingMinor: 0,
-          status: "active",
-          dpd: 0,
-          openedOn: businessDate(0),
-        },
+        line: activeLine(10_000_000),
       }),
       policy,
       macro,
@@ -179,34 +162,20 @@ describe("decideLimit: worked examples", () => {
   });
 
   it("holds the previous band until the score clears the edge by the margin", () => {
-    const held = decideLimit(
-      input({
-        score: { score: 603, probability: 0.02 },
-        history: { previousBand: "C", lastIncreaseOn: null },
-      }),
-      policy,
-      macro,
-    );
+    // A customer who was in band C last time, scored just above the edge of band B.
+    const afterBandC = (score: number, options?: { guardrails: boolean }) =>
+      decideLimit(
+        input({ score: { score, probability: 0.02 }, history: { previousBand: "C", lastIncreaseOn: null } }),
+        policy,
+        macro,
+        options,
+      );
+    const held = afterBandC(603);
     expect(held.band).toBe("C");
     expect(held.trace.rawBand).toBe("B");
-    const moved = decideLimit(
-      input({
-        score: { score: 605, probability: 0.02 },
-        history: { previousBand: "C", lastIncreaseOn: null },
-      }),
-      policy,
-      macro,
-    );
+    const moved = afterBandC(605);
     expect(moved.band).toBe("B");
-    const off = decideLimit(
-      input({
-        score: { score: 603, probability: 0.02 },
-        history: { previousBand: "C", lastIncreaseOn: null },
-      }),
-      policy,
-      macro,
-      { guardrails: false },
-    );
+    const off = afterBandC(603, { guardrails: false });
     expect(off.band).toBe("B");
   });
 
@@ -273,13 +242,7 @@ describe("decideLimit: properties", () => {
         trigger: { kind: "repayment.settled", onTime: true },
         score: { score: 420, probability: 0.2 },
         bureau: { monthlyIncomeMinor: 16_667, externalDebtMinor: null },
-        line: {
-          limitMinor: current,
-          outstandingMinor: 0,
-          status: "active",
-          dpd: 0,
-          openedOn: businessDate(0),
-        },
+        line: activeLine(current),
       }),
       policy,
       macro,
@@ -314,13 +277,7 @@ describe("decideLimit: properties", () => {
           input({
             trigger: { kind: "repayment.settled", onTime: true },
             score: { score, probability: 0.02 },
-            line: {
-              limitMinor: 8_000_000,
-              outstandingMinor: 0,
-              status: "active",
-              dpd: 0,
-              openedOn: businessDate(0),
-            },
+            line: activeLine(8_000_000),
             bureau: { monthlyIncomeMinor: 2_000_000, externalDebtMinor: 0 },
           }),
           policy,

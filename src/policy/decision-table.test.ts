@@ -1,28 +1,11 @@
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { parse } from "yaml";
-import { unwrapOrThrow } from "../kernel/index.js";
-import {
-  compileDecisionTable,
-  compileMacro,
-  compilePolicy,
-  evaluateDecisionTable,
-  validateMacro,
-  validatePolicy,
-} from "./index.js";
-
-const dataDir = join(import.meta.dirname, "..", "..", "data", "policy");
-const load = (name: string) => parse(readFileSync(join(dataDir, name), "utf8")) as unknown;
-const policy = compilePolicy(unwrapOrThrow(validatePolicy(load("default-policy.yaml"))));
-const macroDoc = unwrapOrThrow(validateMacro(load("default-macro.yaml")));
+import { defaultMacroDoc, macroInStage, defaultPolicy as policy } from "../../test/policy-fixtures.js";
+import { compileDecisionTable, compileMacro, evaluateDecisionTable } from "./index.js";
 
 describe("decision table", () => {
   it("gives the same band, rules and multiplier compiled to code as read from the arrays", () => {
-    const macros = (["growth", "mature", "contraction"] as const).map((stage) =>
-      compileMacro({ ...macroDoc, lifecycle: { ...macroDoc.lifecycle, stage } }),
-    );
+    const macros = (["growth", "mature", "contraction"] as const).map(macroInStage);
     const feature = fc.option(fc.double({ min: -1, max: 400, noNaN: true }), { nil: null, freq: 4 });
     fc.assert(
       fc.property(
@@ -65,5 +48,5 @@ describe("decision table", () => {
 });
 
 function macros0() {
-  return compileMacro(macroDoc);
+  return compileMacro(defaultMacroDoc);
 }
