@@ -49,6 +49,19 @@ function vectorOf(events: readonly AnyEvent[], at: BusinessDate = D) {
 
 describe("window edges", () => {
   const opened = ev("line.opened", ago(400), { ...line, productId: "p", limitMinor: 1_000_000 });
+  /** The line's opening and one drawdown on `d`. */
+  const drawnOn = (d: BusinessDate): AnyEvent[] => [
+    opened,
+    ev("drawdown.made", d, {
+      ...line,
+      drawdownId: "d",
+      amountMinor: 10_000,
+      termMonths: 3,
+      method: "equal_instalment",
+      outstandingMinor: 0,
+      limitMinor: 1_000_000,
+    }),
+  ];
   const cases: [FeatureId, number, (day: BusinessDate) => AnyEvent[]][] = [
     ["loginDays30d", 30, (d) => [ev("app.login", d)]],
     ["paymentCount30d", 30, (d) => [ev("payment.made", d, { amountMinor: 100, category: "x" })]],
@@ -56,38 +69,8 @@ describe("window edges", () => {
     ["productKinds180d", 180, (d) => [ev("product.purchased", d, { kind: "fund", amountMinor: 0 })]],
     ["limitQueries30d", 30, (d) => [ev("limit.queried", d)]],
     ["creditApplications90d", 90, (d) => [ev("credit.applied", d, { source: "external" })]],
-    [
-      "drawdownCount30d",
-      30,
-      (d) => [
-        opened,
-        ev("drawdown.made", d, {
-          ...line,
-          drawdownId: "d",
-          amountMinor: 10_000,
-          termMonths: 3,
-          method: "equal_instalment",
-          outstandingMinor: 0,
-          limitMinor: 1_000_000,
-        }),
-      ],
-    ],
-    [
-      "drawdownCount90d",
-      90,
-      (d) => [
-        opened,
-        ev("drawdown.made", d, {
-          ...line,
-          drawdownId: "d",
-          amountMinor: 10_000,
-          termMonths: 3,
-          method: "equal_instalment",
-          outstandingMinor: 0,
-          limitMinor: 1_000_000,
-        }),
-      ],
-    ],
+    ["drawdownCount30d", 30, drawnOn],
+    ["drawdownCount90d", 90, drawnOn],
     [
       "cycleCount90d",
       90,
