@@ -56,6 +56,18 @@ function hasControlCharacter(text: string): boolean {
   return false;
 }
 
+/** An id as events carry it: a string of 1 to `lengthMax` characters without control characters. */
+function isIdText(value: unknown, lengthMax: number): value is string {
+  return (
+    typeof value === "string" && value.length >= 1 && value.length <= lengthMax && !hasControlCharacter(value)
+  );
+}
+
+/** The rule isIdText checks, as a rejection's message for the field `name`. */
+function idTextRule(name: string, lengthMax: number): string {
+  return `${name} is a string of 1–${lengthMax} characters without control characters`;
+}
+
 function rejection(
   code: EventRejectionCode,
   message: string,
@@ -121,17 +133,8 @@ export function validateEvent(value: unknown, options: ParseEventOptions): Resul
     }
   }
   const { eventId, customerId, type, occurredAt, payload } = value;
-  if (
-    typeof eventId !== "string" ||
-    eventId.length < 1 ||
-    eventId.length > eventIdLengthMax ||
-    hasControlCharacter(eventId)
-  ) {
-    return rejection(
-      "invalid_event_id",
-      `eventId is a string of 1–${eventIdLengthMax} characters without control characters`,
-      "/eventId",
-    );
+  if (!isIdText(eventId, eventIdLengthMax)) {
+    return rejection("invalid_event_id", idTextRule("eventId", eventIdLengthMax), "/eventId");
   }
   if (isReservedEventId(eventId)) {
     return rejection(
@@ -140,18 +143,8 @@ export function validateEvent(value: unknown, options: ParseEventOptions): Resul
       "/eventId",
     );
   }
-  if (
-    typeof customerId !== "string" ||
-    customerId.length < 1 ||
-    customerId.length > customerIdLengthMax ||
-    hasControlCharacter(customerId)
-  ) {
-    return rejection(
-      "invalid_field",
-      `customerId is a string of 1–${customerIdLengthMax} characters without control characters`,
-      "/customerId",
-      eventId,
-    );
+  if (!isIdText(customerId, customerIdLengthMax)) {
+    return rejection("invalid_field", idTextRule("customerId", customerIdLengthMax), "/customerId", eventId);
   }
   if (typeof type !== "string") return rejection("invalid_field", "type is a string", "/type", eventId);
   if (!isEventType(type)) return rejection("unknown_type", `unknown event type ${type}`, "/type", eventId);
