@@ -70,12 +70,17 @@ export const BehaviourRuleDoc = Type.Object(
   strict,
 );
 
+/** What every policy and macro version starts with: its id, version, first day in force and announcement. */
+const versionHeader = {
+  id: Type.String({ minLength: 1, maxLength: 64 }),
+  version: Type.Integer({ minimum: 1 }),
+  effectiveFrom: DateText,
+  announcement: Announcement,
+};
+
 export const PolicyDocSchema = Type.Object(
   {
-    id: Type.String({ minLength: 1, maxLength: 64 }),
-    version: Type.Integer({ minimum: 1 }),
-    effectiveFrom: DateText,
-    announcement: Announcement,
+    ...versionHeader,
     base: Type.Object(
       {
         /** base = bureau monthly income × incomeMultiplier. */
@@ -138,10 +143,7 @@ export const OverlayTable = Type.Object(
 
 export const MacroDocSchema = Type.Object(
   {
-    id: Type.String({ minLength: 1, maxLength: 64 }),
-    version: Type.Integer({ minimum: 1 }),
-    effectiveFrom: DateText,
-    announcement: Announcement,
+    ...versionHeader,
     riskAppetite: OverlayTable,
     liquidity: OverlayTable,
     lifecycle: Type.Object(
