@@ -124,6 +124,34 @@ function merge(a: PutOutcome, b: PutOutcome): PutOutcome {
 /** Thrown inside a publish transaction to roll it back on a conflict. */
 class Conflict extends Error {}
 
+/** Reads of one table of versioned documents (policies, macro settings): one version, and the list. */
+function versionedDocuments<T>(
+  db: Db,
+  table: "policies" | "macros",
+  idColumn: "policy_id" | "macro_id",
+  columns: string,
+  toDocument: (row: VersionRow) => T,
+) {
+  return {
+    get: (id: string, version: number): Promise<T | null> =>
+      db.read(async (tx) => {
+        const row = await tx.get<VersionRow>(
+          `SELECT ${columns} FROM ${table} WHERE ${idColumn} = ? AND version = ?`,
+          [id, version],
+        );
+        return row ? toDocument(row) : null;
+      }),
+    list: (): Promise<T[]> =>
+      db.read(async (tx) =>
+        (
+          await tx.all<VersionRow>(`SELECT ${columns} FROM ${table} ORDER BY ${idColumn}, version LIMIT ?`, [
+            registryListMax,
+          ])
+        ).map(toDocument),
+      ),
+  };
+}
+
 /** Announcements, newest first, at most `limit`. */
 export async function announcementsNewestFirst(tx: Tx, limit: number): Promise<Announcement[]> {
   const rows = await tx.all<AnnouncementRow>(
@@ -134,6 +162,8 @@ export async function announcementsNewestFirst(tx: Tx, limit: number): Promise<A
 }
 
 export function createRegistryStore(db: Db): RegistryStore {
+  const policies = versionedDocuments(db, "policies", "policy_id", policyColumns, toPolicy);
+  const macros = versionedDocuments(db, "macros", "macro_id", macroColumns, toMacro);
   return {
     getModel(modelId) {
       return db.read(async (tx) => {
@@ -160,46 +190,10 @@ export function createRegistryStore(db: Db): RegistryStore {
       );
     },
 
-    getPolicy(policyId, version) {
-      return db.read(async (tx) => {
-        const row = await tx.get<VersionRow>(
-          `SELECT ${policyColumns} FROM policies WHERE policy_id = ? AND version = ?`,
-          [policyId, version],
-        );
-        return row ? toPolicy(row) : null;
-      });
-    },
-
-    listPolicies() {
-      return db.read(async (tx) =>
-        (
-          await tx.all<VersionRow>(
-            `SELECT ${policyColumns} FROM policies ORDER BY policy_id, version LIMIT ?`,
-            [registryListMax],
-          )
-        ).map(toPolicy),
-      );
-    },
-
-    getMacro(macroId, version) {
-      return db.read(async (tx) => {
-        const row = await tx.get<VersionRow>(
-          `SELECT ${macroColumns} FROM macros WHERE macro_id = ? AND version = ?`,
-          [macroId, version],
-        );
-        return row ? toMacro(row) : null;
-      });
-    },
-
-    listMacros() {
-      return db.read(async (tx) =>
-        (
-          await tx.all<VersionRow>(`SELECT ${macroColumns} FROM macros ORDER BY macro_id, version LIMIT ?`, [
-            registryListMax,
-          ])
-        ).map(toMacro),
-      );
-    },
+    getPolicy: policies.get,
+    listPolicies: policies.list,
+    getMacro: macros.get,
+    listMacros: macros.list,
 
     getAnnouncement(announcementId) {
       return db.read(async (tx) => {
