@@ -88,6 +88,15 @@ function derivedValues(
 
 /** The last createdAt read and its instant: a review's records of one task share it. */
 let lastCreated = { text: "", ms: 0 };
+/** The last business date read and its day: a review's records share it. */
+let lastDate = { text: "", day: 0 };
+
+function businessDayOrThrow(text: string): number {
+  if (text === lastDate.text) return lastDate.day;
+  const day = parseDateOrThrow(text);
+  lastDate = { text, day };
+  return day;
+}
 
 function createdMsOrThrow(text: string): number {
   if (text === lastCreated.text) return lastCreated.ms;
@@ -105,7 +114,7 @@ function createdMsOrThrow(text: string): number {
 export function decisionRow(record: DecisionRecord): SqlValue[] {
   const row = derivedValues(
     record,
-    parseDateOrThrow(record.businessDate),
+    businessDayOrThrow(record.businessDate),
     createdMsOrThrow(record.createdAt),
   );
   row.push(encodeRecord(record));
