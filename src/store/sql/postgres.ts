@@ -2,17 +2,9 @@
 // failures (40001) and deadlocks (40P01) retried here with bounded attempts; bigint read back as safe numbers.
 
 import pg from "pg";
-import {
-  backoffMs,
-  type Db,
-  delay,
-  type SqlValue,
-  StoreError,
-  type TransactionOptions,
-  type Tx,
-  transactionAttemptsMax,
-} from "./db.js";
+import { type Db, type SqlValue, StoreError, type TransactionOptions, type Tx } from "./db.js";
 import { postgresDialect } from "./dialect.js";
+import { transactionAttemptsMax, waitBeforeRetry } from "./retry.js";
 
 /** Connections per process. */
 export const poolSizeMax = 10;
@@ -201,7 +193,7 @@ export function openPostgresDb(url: string): Db {
         client.release();
         permits.release();
       }
-      await delay(backoffMs(attempt));
+      await waitBeforeRetry(attempt);
     }
   };
 

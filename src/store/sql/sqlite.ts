@@ -3,17 +3,9 @@
 
 import Database from "better-sqlite3";
 import { assert } from "../../kernel/index.js";
-import {
-  backoffMs,
-  type Db,
-  delay,
-  type SqlValue,
-  StoreError,
-  type TransactionOptions,
-  type Tx,
-  transactionAttemptsMax,
-} from "./db.js";
+import { type Db, type SqlValue, StoreError, type TransactionOptions, type Tx } from "./db.js";
 import { sqliteDialect } from "./dialect.js";
+import { delay, transactionAttemptsMax, waitBeforeRetry } from "./retry.js";
 
 /** How long one statement waits for another process's write lock before SQLITE_BUSY. */
 export const sqliteBusyTimeoutMs = 10_000;
@@ -116,7 +108,7 @@ export function openSqliteDb(path: string, options: SqliteOptions = {}): Db {
           continue;
         }
         if (isBusy(error) && !yielding && attempt < transactionAttemptsMax) {
-          await delay(backoffMs(attempt));
+          await waitBeforeRetry(attempt);
           continue;
         }
         throw new StoreError("store_busy", `SQLite ${path} stayed locked`, { cause: error });
