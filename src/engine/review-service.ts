@@ -8,6 +8,7 @@
 
 import { assert, type Clock, err, ok, type Result } from "../kernel/index.js";
 import type { Product } from "../lending/index.js";
+import { ppmPerUnit } from "../money/index.js";
 import {
   type ArmReport,
   allocateExposureBudget,
@@ -32,7 +33,6 @@ import {
   budgetedLimits,
   creditConversionPpmDefault,
   lossGivenDefaultPpmDefault,
-  ppm,
   type WhatIfReport,
   whatIfTotals,
 } from "./what-if.js";
@@ -499,7 +499,7 @@ export class ReviewService {
         meanLimitChangeMinor: t.changeSumMinor / t.count,
         increaseShare: t.increases / t.count,
         decreaseShare: t.decreases / t.count,
-        expectedLossMinor: Math.round((t.probabilityLimitSum * lgd) / ppm),
+        expectedLossMinor: Math.round((t.probabilityLimitSum * lgd) / ppmPerUnit),
       })),
     };
   }

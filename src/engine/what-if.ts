@@ -1,14 +1,13 @@
 // The what-if's arithmetic: the candidate's exposure budget over the proposed limits, and the report's counts,
 // exposure and expected loss in total and by band. Pure: the review service gathers the lines it reads.
 
+import { ppmPerUnit } from "../money/index.js";
 import { allocateExposureBudget } from "../policy/index.js";
 import type { WhatIfLine } from "./review-types.js";
 
 /** Defaults for the expected-loss estimate when the macro has no profit test. */
 export const lossGivenDefaultPpmDefault = 600_000;
 export const creditConversionPpmDefault = 500_000;
-/** Parts per million in one. */
-export const ppm = 1_000_000;
 
 export interface WhatIfBand {
   readonly band: string;
@@ -59,7 +58,7 @@ export interface WhatIfReport {
 
 /** Expected exposure at default of a line with this limit (see WhatIfReport). */
 export function exposureAtDefault(limitMinor: number, outstandingMinor: number, ccfPpm: number): number {
-  return outstandingMinor + (Math.max(0, limitMinor - outstandingMinor) * ccfPpm) / ppm;
+  return outstandingMinor + (Math.max(0, limitMinor - outstandingMinor) * ccfPpm) / ppmPerUnit;
 }
 
 /** The what-if's limits once the candidate's exposure budget (if any) has lowered the proposals. */
@@ -122,8 +121,9 @@ export function whatIfTotals(
     else b.same++;
     b.cur += l.currentLimitMinor;
     b.next += newLimit;
-    b.elCur += (l.probability * lgd * exposureAtDefault(l.currentLimitMinor, l.outstandingMinor, ccf)) / ppm;
-    b.elNew += (l.probability * lgd * exposureAtDefault(newLimit, l.outstandingMinor, ccf)) / ppm;
+    b.elCur +=
+      (l.probability * lgd * exposureAtDefault(l.currentLimitMinor, l.outstandingMinor, ccf)) / ppmPerUnit;
+    b.elNew += (l.probability * lgd * exposureAtDefault(newLimit, l.outstandingMinor, ccf)) / ppmPerUnit;
     bands.set(l.band, b);
   }
   const byBand: WhatIfBand[] = [...bands.entries()]

@@ -3,6 +3,7 @@
 // data never told as conduct, sentences that read right, plans that hold together, attribution that adds
 // up, the decrease guarantees). Each rule returns violations as values; a clean decision returns none.
 
+import { ppmPerUnit } from "../money/index.js";
 import type { CompiledPolicy, FeatureVector, LimitOutcome, LineStatus } from "../policy/index.js";
 import { binOf, type Characteristic, numericValueOf, type Scorecard } from "../scoring/index.js";
 import { addDays, parseDate } from "../time/index.js";
@@ -480,13 +481,11 @@ function hardRuleOf(record: AuditedDecision): string | null {
   return cap !== undefined && record.newLimitMinor < record.outcome.limitMinor ? "exposure_budget" : null;
 }
 
-const ppm = 1_000_000;
-
 const maxDecrease: Check = (record, _e, ctx) => {
   if (record.newLimitMinor >= record.previousLimitMinor || hardRuleOf(record) !== null) return [];
   const { maxDecreasePpm, decreaseWindowDays } = ctx.policy.guardrails;
   const highest = Math.max(ctx.windowHighestMinor, record.previousLimitMinor);
-  const lowest = highest - Math.floor((highest * maxDecreasePpm) / ppm);
+  const lowest = highest - Math.floor((highest * maxDecreasePpm) / ppmPerUnit);
   if (record.newLimitMinor >= lowest) return [];
   return [
     `fell to ${record.newLimitMinor} from a highest ${highest} in ${decreaseWindowDays} day(s): below ${lowest} ` +
