@@ -10,23 +10,13 @@ import {
   type LoggedEvent,
   snapshotOfEvents,
 } from "../../engine/index.js";
-import type { AnyEvent } from "../../events/index.js";
 import { bureauReportAt, featuresAt } from "../../features/index.js";
 import { businessDate } from "../../time/index.js";
 import type { Db } from "../sql/db.js";
+import { type EventRowOut, eventColumns, rowToEvent } from "./events-table.js";
 
 /** Events read per customer for one decision. */
 export const customerEventsMax = 200_000;
-
-interface EventRowOut {
-  event_id: string;
-  customer_id: string;
-  type: string;
-  occurred_at: string;
-  occurred_ms: number;
-  business_date: number;
-  payload: string;
-}
 
 export function createEventLogFeatureSource(db: Db, log?: EventLog): FeatureSource {
   return {
@@ -38,19 +28,13 @@ export function createEventLogFeatureSource(db: Db, log?: EventLog): FeatureSour
         }
       }
       return db.read(async (tx) => {
-        const rows = await tx.all<EventRowOut>(
-          `SELECT event_id, customer_id, type, occurred_at, occurred_ms, business_date, payload FROM events
+        const rows = await tx.all<EventRowOut & { occurred_ms: number; business_date: number }>(
+          `SELECT ${eventColumns}, occurred_ms, business_date FROM events
             WHERE customer_id = ? AND business_date <= ? ORDER BY occurred_ms, ${tx.sql.binary("event_id")} LIMIT ?`,
           [customerId, date, customerEventsMax],
         );
         const events: LoggedEvent[] = rows.map((r) => ({
-          event: {
-            eventId: r.event_id,
-            customerId: r.customer_id,
-            type: r.type,
-            occurredAt: r.occurred_at,
-            payload: JSON.parse(r.payload) as unknown,
-          } as AnyEvent,
+          event: rowToEvent(r),
           eventId: r.event_id,
           occurredAtMs: Number(r.occurred_ms),
           businessDate: Number(r.business_date),

@@ -5,7 +5,6 @@
 
 import type { EventLog, EventLogSettings, StoredFeatureState } from "../../engine/index.js";
 import { appendBatchMax, type PlannedEvent, planBatch } from "../../engine/index.js";
-import type { AnyEvent } from "../../events/index.js";
 import {
   applyDatedEventsTracked,
   applyEvents,
@@ -18,7 +17,7 @@ import { businessDateOfInstant } from "../../time/index.js";
 import type { Db, SqlValue, Tx } from "../sql/db.js";
 import { placeholders } from "../sql/dialect.js";
 import { enqueueWebhooksForLogEvents, logEventTypes } from "./api-store.js";
-import { insertNewEvents } from "./events-table.js";
+import { type EventRowOut, eventColumns, insertNewEvents, rowToEvent } from "./events-table.js";
 import { createFeatureStateRows, type StateUpdate } from "./feature-state.js";
 
 /** Keys per IN (…) list. */
@@ -28,28 +27,8 @@ export const rebuildPageRows = 10_000;
 /** Events one read may return. */
 export const readEventsMax = 100_000;
 
-interface EventRowOut {
-  readonly event_id: string;
-  readonly customer_id: string;
-  readonly type: string;
-  readonly occurred_at: string;
-  readonly payload: string;
-}
-
-const eventColumns = "event_id, customer_id, type, occurred_at, payload";
-
 interface DatedPlannedEvent extends PlannedEvent {
   readonly businessDate: number;
-}
-
-function rowToEvent(row: EventRowOut): AnyEvent {
-  return {
-    eventId: row.event_id,
-    customerId: row.customer_id,
-    type: row.type,
-    occurredAt: row.occurred_at,
-    payload: JSON.parse(row.payload) as unknown,
-  } as AnyEvent;
 }
 
 function orderBy(tx: Tx): string {

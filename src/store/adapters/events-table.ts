@@ -113,6 +113,28 @@ export async function insertNewEvents<T>(
   return items.filter((item) => fresh.has(idOf(item)));
 }
 
+/** An events row as the readers select it (`eventColumns`). */
+export interface EventRowOut {
+  readonly event_id: string;
+  readonly customer_id: string;
+  readonly type: string;
+  readonly occurred_at: string;
+  readonly payload: string;
+}
+
+export const eventColumns = "event_id, customer_id, type, occurred_at, payload";
+
+/** The event an events row holds. */
+export function rowToEvent(row: EventRowOut): AnyEvent {
+  return {
+    eventId: row.event_id,
+    customerId: row.customer_id,
+    type: row.type,
+    occurredAt: row.occurred_at,
+    payload: JSON.parse(row.payload) as unknown,
+  } as AnyEvent;
+}
+
 export interface AppendOptions {
   /**
    * Whether a customer without a feature state may get one from these rows (when they are its first events).

@@ -53,20 +53,15 @@ const toModel = (r: ModelRow): StoredModel => ({
   model: JSON.parse(r.artefact) as Scorecard,
   registeredMs: Number(r.registered_ms),
 });
-const toPolicy = (r: VersionRow): StoredPolicy => ({
-  policyId: r.id,
+/** A policy's or macro's version row, but for its id (which each names its own way). */
+const versionOf = <D>(r: VersionRow) => ({
   version: r.version,
-  document: JSON.parse(r.document) as PolicyDoc,
+  document: JSON.parse(r.document) as D,
   announcementId: r.announcement_id,
   publishedMs: Number(r.published_ms),
 });
-const toMacro = (r: VersionRow): StoredMacro => ({
-  macroId: r.id,
-  version: r.version,
-  document: JSON.parse(r.document) as MacroDoc,
-  announcementId: r.announcement_id,
-  publishedMs: Number(r.published_ms),
-});
+const toPolicy = (r: VersionRow): StoredPolicy => ({ policyId: r.id, ...versionOf<PolicyDoc>(r) });
+const toMacro = (r: VersionRow): StoredMacro => ({ macroId: r.id, ...versionOf<MacroDoc>(r) });
 const toAnnouncement = (r: AnnouncementRow): Announcement => ({
   announcementId: r.announcement_id,
   kind: r.kind === "macro" ? "macro" : "policy",

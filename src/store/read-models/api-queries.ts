@@ -2,6 +2,7 @@
 // keyset cursors, never a full scan returned to a caller.
 
 import type { AnyEvent } from "../../events/index.js";
+import { type EventRowOut, eventColumns, rowToEvent } from "../adapters/events-table.js";
 import type { Tx } from "../sql/db.js";
 import { placeholders } from "../sql/dialect.js";
 
@@ -67,27 +68,11 @@ export async function eventsByIds(tx: Tx, eventIds: readonly string[]): Promise<
   const rows: { seq: number; event: AnyEvent }[] = [];
   for (let i = 0; i < ids.length; i += eventIdsPerReadMax) {
     const chunk = ids.slice(i, i + eventIdsPerReadMax);
-    const found = await tx.all<{
-      seq: number;
-      event_id: string;
-      customer_id: string;
-      type: string;
-      occurred_at: string;
-      payload: string;
-    }>(
-      `SELECT seq, event_id, customer_id, type, occurred_at, payload FROM events WHERE event_id IN (${placeholders(chunk.length)})`,
+    const found = await tx.all<EventRowOut & { seq: number }>(
+      `SELECT seq, ${eventColumns} FROM events WHERE event_id IN (${placeholders(chunk.length)})`,
       chunk,
     );
-    for (const r of found) {
-      const event = {
-        eventId: r.event_id,
-        customerId: r.customer_id,
-        type: r.type,
-        occurredAt: r.occurred_at,
-        payload: JSON.parse(r.payload) as unknown,
-      } as AnyEvent;
-      rows.push({ seq: Number(r.seq), event });
-    }
+    for (const r of found) rows.push({ seq: Number(r.seq), event: rowToEvent(r) });
   }
   return rows.sort((a, b) => a.seq - b.seq).map((r) => r.event);
 }
