@@ -38,6 +38,7 @@ export { repay } from "./repayment.js";
 export {
   buildSchedule,
   dailyRateMaxPpm,
+  daysPerYear,
   dueDates,
   levelPaymentMinor,
   periodInterestMinor,

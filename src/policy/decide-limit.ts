@@ -5,6 +5,7 @@
 // a fixed point: fed back as the current limit (its band, increase date and window updated), it stays.
 
 import { assertNever } from "../kernel/index.js";
+import { daysPerYear } from "../lending/index.js";
 import { ppmPerUnit, roundToStep } from "../money/index.js";
 import { applyGuardrails } from "./guardrails.js";
 import { type Capacity, capacityRule, macroMultiplierOf, type Run, runOf } from "./limit-run.js";
@@ -22,8 +23,6 @@ import {
   type LimitOutcome,
   Op,
 } from "./types.js";
-
-const daysPerYear = 365;
 
 /** The band index of a score: the number of band lower edges at or below it. */
 export function bandIndexOf(policy: CompiledPolicy, score: number): number {
