@@ -88,15 +88,20 @@ async function putModel(tx: Tx, model: StoredModel): Promise<PutOutcome> {
   return "inserted";
 }
 
+/** A policy's or macro's version as a publish writes it (its id apart). */
+interface VersionWrite {
+  readonly version: number;
+  readonly document: unknown;
+  readonly announcementId: string | null;
+  readonly publishedMs: number;
+}
+
 async function putVersion(
   tx: Tx,
   table: "policies" | "macros",
   idColumn: "policy_id" | "macro_id",
   id: string,
-  version: number,
-  document: unknown,
-  announcementId: string | null,
-  publishedMs: number,
+  { version, document, announcementId, publishedMs }: VersionWrite,
 ): Promise<PutOutcome> {
   const existing = await tx.get<{ document: string }>(
     `SELECT document FROM ${table} WHERE ${idColumn} = ? AND version = ?`,
@@ -217,38 +222,15 @@ export function createRegistryStore(db: Db): RegistryStore {
           async (tx) => {
             let outcome: PutOutcome = "exists";
             if (change.model) outcome = merge(outcome, await putModel(tx, change.model));
-            if (change.policy) {
-              const p = change.policy;
+            const { policy, macro } = change;
+            if (policy) {
               outcome = merge(
                 outcome,
-                await putVersion(
-                  tx,
-                  "policies",
-                  "policy_id",
-                  p.policyId,
-                  p.version,
-                  p.document,
-                  p.announcementId,
-                  p.publishedMs,
-                ),
+                await putVersion(tx, "policies", "policy_id", policy.policyId, policy),
               );
             }
-            if (change.macro) {
-              const m = change.macro;
-              outcome = merge(
-                outcome,
-                await putVersion(
-                  tx,
-                  "macros",
-                  "macro_id",
-                  m.macroId,
-                  m.version,
-                  m.document,
-                  m.announcementId,
-                  m.publishedMs,
-                ),
-              );
-            }
+            if (macro)
+              outcome = merge(outcome, await putVersion(tx, "macros", "macro_id", macro.macroId, macro));
             if (outcome === "conflict") throw new Conflict();
             const a = change.announcement;
             if (a && outcome === "inserted") {
