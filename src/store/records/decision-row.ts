@@ -8,34 +8,55 @@ import { parseDate, parseDateOrThrow, parseInstant } from "../../time/index.js";
 import type { SqlValue } from "../sql/db.js";
 import { encodeRecord } from "./record-codec.js";
 
-/**
- * The decisions columns derived from a record, in the order `decisionRow` gives them (and the table has them:
- * 006's, then 020's). `reason_codes` is a JSON array of the explanation's reason codes, in order, as text.
- */
-export const decisionDerivedColumns = [
-  "decision_id",
-  "trigger_id",
-  "trigger_kind",
-  "customer_id",
-  "line_id",
-  "business_date",
-  "previous_limit_minor",
-  "new_limit_minor",
-  "model_id",
-  "policy_id",
-  "policy_version",
-  "macro_id",
-  "macro_version",
-  "arm",
-  "announcement_id",
-  "created_ms",
-  "band",
-  "score",
-  "probability",
-  "reason_codes",
-] as const;
+/** What a derived column is computed from: the record, and its business day and creation instant, parsed. */
+interface Derivation {
+  readonly record: DecisionRecord;
+  readonly businessDay: number | null;
+  readonly createdMs: number | null;
+}
 
-export type DecisionDerivedColumn = (typeof decisionDerivedColumns)[number];
+type Derive = (d: Derivation) => SqlValue;
+
+const scoreOf = (r: DecisionRecord) => r.score as { score?: unknown; probability?: unknown } | undefined;
+
+/**
+ * The decisions columns derived from a record, each with the value it takes, in the order the table has them
+ * (006's, then 020's) and `decisionRow` gives them. `reason_codes` is a JSON array of the explanation's reason
+ * codes, in order, as text.
+ */
+const derivedColumns = {
+  decision_id: ({ record }) => record.decisionId,
+  trigger_id: ({ record }) => record.triggerId,
+  trigger_kind: ({ record }) => record.trigger,
+  customer_id: ({ record }) => record.customerId,
+  line_id: ({ record }) => record.lineId,
+  business_date: ({ businessDay }) => businessDay,
+  previous_limit_minor: ({ record }) => record.previousLimitMinor,
+  new_limit_minor: ({ record }) => record.newLimitMinor,
+  model_id: ({ record }) => record.versions.modelId,
+  policy_id: ({ record }) => record.versions.policyId,
+  policy_version: ({ record }) => record.versions.policyVersion,
+  macro_id: ({ record }) => record.versions.macroId,
+  macro_version: ({ record }) => record.versions.macroVersion,
+  arm: ({ record }) => record.versions.arm,
+  announcement_id: ({ record }) => record.announcementId,
+  created_ms: ({ createdMs }) => createdMs,
+  band: ({ record }) => (typeof record.band === "string" ? record.band : null),
+  score: ({ record }) => {
+    const score = scoreOf(record)?.score;
+    return typeof score === "number" ? score : null;
+  },
+  probability: ({ record }) => {
+    const probability = scoreOf(record)?.probability;
+    return typeof probability === "number" ? probability : null;
+  },
+  reason_codes: ({ record }) => reasonCodesOf(record),
+} as const satisfies Record<string, Derive>;
+
+export type DecisionDerivedColumn = keyof typeof derivedColumns;
+
+export const decisionDerivedColumns = Object.keys(derivedColumns) as readonly DecisionDerivedColumn[];
+const derivations: readonly Derive[] = Object.values(derivedColumns);
 
 /** The columns an insert gives, in `decisionRow`'s order then the chain's: seq, record_hash, chain_hash. */
 export const decisionInsertColumns = `${decisionDerivedColumns.join(", ")}, record, seq, record_hash, chain_hash`;
@@ -54,36 +75,16 @@ function reasonCodesOf(record: DecisionRecord): string {
   return JSON.stringify(codes);
 }
 
-/** The derived columns' values; `businessDay` and `createdMs` parsed by the caller (strictly or not). */
+/** The derived columns' values, in `decisionDerivedColumns` order. */
 function derivedValues(
   record: DecisionRecord,
   businessDay: number | null,
   createdMs: number | null,
 ): SqlValue[] {
-  const v = record.versions;
-  const score = record.score as { score?: unknown; probability?: unknown } | undefined;
-  return [
-    record.decisionId,
-    record.triggerId,
-    record.trigger,
-    record.customerId,
-    record.lineId,
-    businessDay,
-    record.previousLimitMinor,
-    record.newLimitMinor,
-    v.modelId,
-    v.policyId,
-    v.policyVersion,
-    v.macroId,
-    v.macroVersion,
-    v.arm,
-    record.announcementId,
-    createdMs,
-    typeof record.band === "string" ? record.band : null,
-    typeof score?.score === "number" ? score.score : null,
-    typeof score?.probability === "number" ? score.probability : null,
-    reasonCodesOf(record),
-  ];
+  const d: Derivation = { record, businessDay, createdMs };
+  const values: SqlValue[] = [];
+  for (const derive of derivations) values.push(derive(d));
+  return values;
 }
 
 /** The last createdAt read and its instant: a review's records of one task share it. */
