@@ -57,7 +57,7 @@ export {
   reviewThreadsMax,
 } from "./review/review-pool.js";
 export { createReviewStore, reviewListMax } from "./review/review-store.js";
-export { loadPartitionInputs, partitionLoader, reviewInClauseMax } from "./review/review-tasks.js";
+export { loadPartitionInputs, partitionLoader } from "./review/review-tasks.js";
 export { type BulkLoader, type BulkWriter, createBulkLoader, type EntryGroup } from "./seed/bulk-load.js";
 export {
   type SeedOptions,
@@ -86,4 +86,5 @@ export {
 export { checkMigrationList, migrate } from "./sql/migrate.js";
 export { isPostgresUrl, type OpenStoreOptions, openStore, type Store } from "./sql/open-store.js";
 export { openSqliteDb, runWalCheckpointer } from "./sql/sqlite.js";
+export { inListMax } from "./sql/statements.js";
 export { startWorker } from "./worker-module.js";

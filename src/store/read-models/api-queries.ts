@@ -5,6 +5,7 @@ import type { AnyEvent } from "../../events/index.js";
 import { type EventRowOut, eventColumns, rowToEvent } from "../adapters/events-table.js";
 import type { Tx } from "../sql/db.js";
 import { placeholders } from "../sql/dialect.js";
+import { inListMax } from "../sql/statements.js";
 
 export interface CustomerLineRow {
   readonly lineId: string;
@@ -59,15 +60,12 @@ export async function listCustomerLines(
   }));
 }
 
-/** Event ids per `IN (…)` list of `eventsByIds`. */
-export const eventIdsPerReadMax = 500;
-
 /** Logged events by id (each once), in log order; ids not found are left out. */
 export async function eventsByIds(tx: Tx, eventIds: readonly string[]): Promise<AnyEvent[]> {
   const ids = [...new Set(eventIds)];
   const rows: { seq: number; event: AnyEvent }[] = [];
-  for (let i = 0; i < ids.length; i += eventIdsPerReadMax) {
-    const chunk = ids.slice(i, i + eventIdsPerReadMax);
+  for (let i = 0; i < ids.length; i += inListMax) {
+    const chunk = ids.slice(i, i + inListMax);
     const found = await tx.all<EventRowOut & { seq: number }>(
       `SELECT seq, ${eventColumns} FROM events WHERE event_id IN (${placeholders(chunk.length)})`,
       chunk,

@@ -17,9 +17,7 @@ import { customerEventsMax } from "../adapters/decision-feature-source.js";
 import { type DecisionSummaryRow, summaryOf, summarySelect } from "../records/decision-summary.js";
 import type { Db, Tx } from "../sql/db.js";
 import { placeholders } from "../sql/dialect.js";
-
-/** Customer ids per `IN (…)` list. */
-export const reviewInClauseMax = 500;
+import { inListMax } from "../sql/statements.js";
 
 interface LineRow {
   line_id: string;
@@ -79,7 +77,7 @@ export async function loadPartitionInputs(
   const customers = lines.map((l) => l.customer_id);
   const events = new Map<string, LoggedEvent[]>();
   const previous = new Map<string, PreviousDecisionSummary>();
-  for (const ids of chunks(customers, reviewInClauseMax)) {
+  for (const ids of chunks(customers, inListMax)) {
     // One row per customer, its events already in log order as one JSON array: far fewer rows to step through
     // and build objects for than one row per event.
     const rows = await tx.all<{ customer_id: string; events: string }>(

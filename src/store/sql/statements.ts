@@ -5,6 +5,9 @@ import { assert } from "../../kernel/index.js";
 import type { SqlValue, Tx } from "./db.js";
 import { placeholders } from "./dialect.js";
 
+/** Values per `IN (…)` list of ids (customers, events): one statement stays small however many are asked. */
+export const inListMax = 500;
+
 /** Rows per multi-row INSERT: at most 9 parameters a row keeps a statement under 2,500 parameters. */
 export const insertChunkRows = 250;
 
