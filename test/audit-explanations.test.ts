@@ -37,6 +37,7 @@ import {
   decodeRow,
   openStore,
   recordSelect,
+  type Store,
   type StoredRecordRow,
 } from "../src/store/index.js";
 import { formatDate } from "../src/time/index.js";
@@ -140,6 +141,33 @@ const thin = subjectOf(
     previous: null,
   }),
 );
+
+/** An API server over the database at `db` (clock at 2026-07-01) with an operator key, closed after `fn`. */
+async function withServer(
+  db: string,
+  fn: (server: {
+    app: Awaited<ReturnType<typeof buildServer>>;
+    key: string;
+    store: Store;
+    clock: ManualClock;
+  }) => Promise<void>,
+): Promise<void> {
+  const clock = new ManualClock(Date.UTC(2026, 6, 1));
+  const store = await openStore(db, { nowMs: clock.nowMs() });
+  try {
+    const engine = await openApiEngine(store, clock);
+    const config = loadApiConfig({ demoMode: true }, {});
+    const app = await buildServer({ store, engine, config, clock });
+    const key = (await createApiKey(store.db, clock, { role: "operator", customerId: null })).key;
+    try {
+      await fn({ app, key, store, clock });
+    } finally {
+      await app.close();
+    }
+  } finally {
+    await store.close();
+  }
+}
 
 describe("each rule catches a hand-made bad record", () => {
   it("the fixtures themselves audit clean and exercise what the rules read", () => {
@@ -450,13 +478,7 @@ describe.each(scenarios)("a simulated %s portfolio", (scenario) => {
   }, 30_000);
 
   it("serves an older decision made while overdue with its plan led by the amount it recorded", async () => {
-    const clock = new ManualClock(Date.UTC(2026, 6, 1));
-    const store = await openStore(db, { nowMs: clock.nowMs() });
-    try {
-      const engine = await openApiEngine(store, clock);
-      const config = loadApiConfig({ demoMode: true }, {});
-      const app = await buildServer({ store, engine, config, clock });
-      const key = (await createApiKey(store.db, clock, { role: "operator", customerId: null })).key;
+    await withServer(db, async ({ app, key, store }) => {
       const rows = await store.db.read((tx) =>
         tx.all<StoredRecordRow>(
           `SELECT ${recordSelect} FROM decisions WHERE seq NOT IN (SELECT MAX(seq) FROM decisions GROUP BY customer_id) ORDER BY seq`,
@@ -483,20 +505,11 @@ describe.each(scenarios)("a simulated %s portfolio", (scenario) => {
         );
         expect(led).toHaveLength(1);
       }
-      await app.close();
-    } finally {
-      await store.close();
-    }
+    });
   }, 30_000);
 
   it("checks the text the API serves: the explanation route's answer is the audited rendering", async () => {
-    const clock = new ManualClock(Date.UTC(2026, 6, 1));
-    const store = await openStore(db, { nowMs: clock.nowMs() });
-    try {
-      const engine = await openApiEngine(store, clock);
-      const config = loadApiConfig({ demoMode: true }, {});
-      const app = await buildServer({ store, engine, config, clock });
-      const key = (await createApiKey(store.db, clock, { role: "operator", customerId: null })).key;
+    await withServer(db, async ({ app, key, store, clock }) => {
       const { registry } = await openDecisionEngine(store.db, { clock: systemClock, seed: false });
       const sources = {
         decisions: createDecisionStore(store.db, () => 0, "Asia/Shanghai"),
@@ -531,9 +544,6 @@ describe.each(scenarios)("a simulated %s portfolio", (scenario) => {
           expect(body.plan).toEqual(JSON.parse(JSON.stringify(audited[lang].plan)));
         }
       }
-      await app.close();
-    } finally {
-      await store.close();
-    }
+    });
   }, 30_000);
 });

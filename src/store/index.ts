@@ -76,7 +76,6 @@ export {
   type Tx,
 } from "./sql/db.js";
 export {
-  dialectOf,
   type JsonAs,
   placeholders,
   type SqlDialect,

@@ -154,7 +154,3 @@ export const postgresDialect: SqlDialect = {
   jsonValues: (column, paths) =>
     `(SELECT json_build_array(${paths.map((p) => `j #> ${postgresPath(p)}`).join(", ")})::text FROM (SELECT ${column}::json AS j) AS p)`,
 };
-
-export function dialectOf(name: Dialect): SqlDialect {
-  return name === "sqlite" ? sqliteDialect : postgresDialect;
-}
