@@ -41,7 +41,8 @@ export function writeJson(ctx: CommandContext, value: unknown): void {
 
 export function writeError(ctx: CommandContext, json: boolean, code: string, message: string): void {
   if (json) writeJson(ctx, { error: { code, message } });
-  else ctx.stderr.write(`headroom: ${code}: ${message}\n`);
+  // A usage message already starts "usage: …": the code is not said twice.
+  else ctx.stderr.write(`headroom: ${message.startsWith(`${code}: `) ? message : `${code}: ${message}`}\n`);
 }
 
 type CommandOptions = NonNullable<ParseArgsConfig["options"]>;
