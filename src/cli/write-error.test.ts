@@ -3,9 +3,17 @@ import type { CommandContext } from "./commands.js";
 import { writeError } from "./db-options.js";
 
 function capture(): { ctx: CommandContext; err: () => string } {
-  let text = "";
-  const sink = { write: (chunk: string) => ((text += chunk), true) } as unknown as NodeJS.WritableStream;
-  return { ctx: { argv: [], stdout: sink, stderr: sink } as unknown as CommandContext, err: () => text };
+  const chunks: string[] = [];
+  const sink = {
+    write(chunk: string) {
+      chunks.push(chunk);
+      return true;
+    },
+  } as unknown as NodeJS.WritableStream;
+  return {
+    ctx: { argv: [], stdout: sink, stderr: sink } as unknown as CommandContext,
+    err: () => chunks.join(""),
+  };
 }
 
 describe("writeError", () => {
