@@ -232,6 +232,26 @@ describe("decideLimit: properties", () => {
     );
   });
 
+  it("bounds a fall at the product minimum, and a capacity below the minimum takes the line to zero", () => {
+    // A line at the minimum whose band amount is below it: the bounded fall would stop at 70 % of the
+    // minimum, a limit no line may have. The fall stops at the minimum; capacity (income × 6 below the
+    // minimum) then closes the line's headroom entirely — zero, never something in between.
+    const late = { kind: "repayment.settled", onTime: false } as const;
+    const smallIncome = (monthlyIncomeMinor: number) =>
+      input({
+        trigger: late,
+        score: { score: 420, probability: 0.3 },
+        bureau: { monthlyIncomeMinor, externalDebtMinor: 0 },
+        line: activeLine(product.limitMinMinor),
+      });
+    const belowCapacity = decideLimit(smallIncome(11_667), policy, macro, { guardrails: true });
+    expect(belowCapacity.trace.capacityCeilingMinor).toBeLessThan(product.limitMinMinor);
+    expect(belowCapacity.limitMinor).toBe(0);
+    const aboveCapacity = decideLimit(smallIncome(100_000), policy, macro, { guardrails: true });
+    expect(aboveCapacity.trace.capacityCeilingMinor).toBeGreaterThanOrEqual(product.limitMinMinor);
+    expect(aboveCapacity.limitMinor).toBe(product.limitMinMinor);
+  });
+
   it("names the profit test when it takes an on-time repayment's floor down to the product minimum", () => {
     // Band E fails the profit test (onFail: product_min) and, on a small income, its own amount is below the
     // minimum: before the guardrails the limit sits at the minimum, so the profit test moved nothing there; the

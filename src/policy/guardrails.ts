@@ -58,17 +58,18 @@ function onTimeFloorOf(run: Run, bandIndex: number, capacity: Capacity): number 
 
 /**
  * Step 7b: the fall is measured from the highest limit of the window, so decisions inside it do not
- * compound; never above today's limit (a floor does not raise what a hard rule already lowered).
+ * compound; never above today's limit (a floor does not raise what a hard rule already lowered), never below
+ * the product minimum.
  */
 function limitMaxDecrease(run: Run, limit: number): number {
   const { current, highest } = run;
   const g = run.policy.guardrails;
   const maxDecreasePpm = g.maxDecreasePpm;
   assert(Number.isSafeInteger(highest * maxDecreasePpm), "limit × ppm stays a safe integer");
-  const lowest = Math.min(
-    current,
-    roundToStep(highest - Math.floor((highest * maxDecreasePpm) / ppmPerUnit), run.step, "up"),
-  );
+  // A bounded fall never lands between zero and the product minimum: at most it goes down to the minimum
+  // (only a hard limit, below, takes a line to zero).
+  const bounded = roundToStep(highest - Math.floor((highest * maxDecreasePpm) / ppmPerUnit), run.step, "up");
+  const lowest = Math.min(current, Math.max(bounded, run.input.product.limitMinMinor));
   if (limit >= lowest) return limit;
   return guard(
     run.fired,

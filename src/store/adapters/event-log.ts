@@ -16,12 +16,11 @@ import { assert } from "../../kernel/index.js";
 import { businessDateOfInstant } from "../../time/index.js";
 import type { Db, SqlValue, Tx } from "../sql/db.js";
 import { placeholders } from "../sql/dialect.js";
+import { chunksOf } from "../sql/statements.js";
 import { enqueueWebhooksForLogEvents, logEventTypes } from "./api-store.js";
 import { type EventRowOut, eventColumns, insertNewEvents, rowToEvent } from "./events-table.js";
 import { createFeatureStateRows, type StateUpdate } from "./feature-state.js";
 
-/** Keys per IN (…) list. */
-export const inListMax = 500;
 /** Events read per page when a state is rebuilt from the log. */
 export const rebuildPageRows = 10_000;
 /** Events one read may return. */
@@ -64,8 +63,7 @@ export function createEventLog(db: Db, settings: EventLogSettings): EventLog {
 
   async function existingIds(tx: Tx, ids: readonly string[]): Promise<Set<string>> {
     const found = new Set<string>();
-    for (let i = 0; i < ids.length; i += inListMax) {
-      const chunk = ids.slice(i, i + inListMax);
+    for (const chunk of chunksOf(ids)) {
       const rows = await tx.all<{ event_id: string }>(
         `SELECT event_id FROM events WHERE event_id IN (${placeholders(chunk.length)})`,
         chunk,

@@ -8,6 +8,7 @@ import { type AnyEvent, isReservedEventId, lendingEventTypes } from "../../event
 import { assert } from "../../kernel/index.js";
 import { businessDateOfInstant, parseInstant } from "../../time/index.js";
 import type { SqlValue, Tx } from "../sql/db.js";
+import { chunksOf } from "../sql/statements.js";
 import { enqueueWebhooksForLogEvents } from "./api-store.js";
 import { advanceFeatureStates } from "./feature-state.js";
 
@@ -86,8 +87,7 @@ export async function insertNewEvents<T>(
     : 0;
   const inserted: T[] = [];
   let added = 0;
-  for (let i = 0; i < items.length; i += appendChunkRows) {
-    const chunk = items.slice(i, i + appendChunkRows);
+  for (const chunk of chunksOf(items, appendChunkRows)) {
     const params: SqlValue[] = [];
     for (const item of chunk) params.push(...row(item));
     const sql = `INSERT INTO events (event_id, customer_id, type, occurred_at, occurred_ms, business_date, payload, source)

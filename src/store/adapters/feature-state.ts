@@ -15,7 +15,7 @@ import { type AnyEvent, isEventType } from "../../events/index.js";
 import { applyDatedEventsTracked, emptyFeatureState, featureStateVersion } from "../../features/index.js";
 import type { SqlValue, Tx } from "../sql/db.js";
 import { placeholders } from "../sql/dialect.js";
-import { inListMax } from "../sql/statements.js";
+import { chunksOf } from "../sql/statements.js";
 import type { EventRow } from "./events-table.js";
 import { decodeStored, headerOf, planBlockWrites } from "./feature-state-codec.js";
 
@@ -104,8 +104,7 @@ export function createFeatureStateRows(): FeatureStateRows {
       const out = new Map<string, StoredFeatureState>();
       const sorted = [...customerIds].sort();
       const lockClause = lock ? tx.sql.lockInOrder("customer_id") : "";
-      for (let i = 0; i < sorted.length; i += inListMax) {
-        const chunk = sorted.slice(i, i + inListMax);
+      for (const chunk of chunksOf(sorted)) {
         const headers = await tx.all<HeaderRow>(
           `SELECT customer_id, version, latest_occurred_ms, event_count FROM feature_state
             WHERE customer_id IN (${placeholders(chunk.length)}) ${lockClause}`,
@@ -166,10 +165,9 @@ export function createFeatureStateRows(): FeatureStateRows {
         for (const n of plan.deletes) dropped.push(s.customerId, n);
         for (const [n, data] of plan.writes) writes.push(s.customerId, n, data);
       }
-      for (let i = 0; i < wholly.length; i += inListMax) {
-        const chunk = wholly.slice(i, i + inListMax);
+      for (const chunk of chunksOf(wholly)) {
         await tx.run(
-          `DELETE FROM feature_state_block WHERE customer_id IN (${chunk.map(() => "?").join(", ")})`,
+          `DELETE FROM feature_state_block WHERE customer_id IN (${placeholders(chunk.length)})`,
           chunk,
         );
       }
@@ -230,10 +228,9 @@ export async function advanceFeatureStates(
   }
   const customers = [...byCustomer.keys()];
   const logged = new Map<string, number>();
-  for (let i = 0; i < customers.length; i += inListMax) {
-    const chunk = customers.slice(i, i + inListMax);
+  for (const chunk of chunksOf(customers)) {
     const counts = await tx.all<{ customer_id: string; n: number }>(
-      `SELECT customer_id, COUNT(*) AS n FROM events WHERE customer_id IN (${chunk.map(() => "?").join(", ")})
+      `SELECT customer_id, COUNT(*) AS n FROM events WHERE customer_id IN (${placeholders(chunk.length)})
         GROUP BY customer_id`,
       chunk,
     );

@@ -5,7 +5,7 @@ import type { AnyEvent } from "../../events/index.js";
 import { type EventRowOut, eventColumns, rowToEvent } from "../adapters/events-table.js";
 import type { Tx } from "../sql/db.js";
 import { placeholders } from "../sql/dialect.js";
-import { inListMax } from "../sql/statements.js";
+import { chunksOf } from "../sql/statements.js";
 
 export interface CustomerLineRow {
   readonly lineId: string;
@@ -64,8 +64,7 @@ export async function listCustomerLines(
 export async function eventsByIds(tx: Tx, eventIds: readonly string[]): Promise<AnyEvent[]> {
   const ids = [...new Set(eventIds)];
   const rows: { seq: number; event: AnyEvent }[] = [];
-  for (let i = 0; i < ids.length; i += inListMax) {
-    const chunk = ids.slice(i, i + inListMax);
+  for (const chunk of chunksOf(ids)) {
     const found = await tx.all<EventRowOut & { seq: number }>(
       `SELECT seq, ${eventColumns} FROM events WHERE event_id IN (${placeholders(chunk.length)})`,
       chunk,

@@ -11,6 +11,7 @@ import {
 } from "../adapters/api-store.js";
 import { announcementsNewestFirst } from "../adapters/registry-store.js";
 import type { Db } from "../sql/db.js";
+import { chunksOf } from "../sql/statements.js";
 import {
   type CustomerLineRow,
   type EventSourceCount,
@@ -117,8 +118,8 @@ export function createApiReadModel(db: Db): ApiReadModel {
         for (const m of months) byMonth.push(await window(m));
         const customers = [...new Set(byMonth.flatMap((rows) => rows.map((r) => r.customerId)))];
         const delinquency: DelinquencyFact[] = [];
-        for (let i = 0; i < customers.length; i += customerChunkMax) {
-          const { facts } = await delinquencyFacts(tx, customers.slice(i, i + customerChunkMax));
+        for (const chunk of chunksOf(customers, customerChunkMax)) {
+          const { facts } = await delinquencyFacts(tx, chunk);
           delinquency.push(...facts);
         }
         return { recent: recentRows, byMonth, delinquency };

@@ -24,13 +24,13 @@ import { auditKeyInUse } from "../audit/key.js";
 import { decisionInsertColumns, decisionInsertWidth, decisionRow } from "../records/decision-row.js";
 import { type Db, type SqlValue, StoreError, type Tx } from "../sql/db.js";
 import { placeholders, valuesList } from "../sql/dialect.js";
+import { chunksOf } from "../sql/statements.js";
 
 /** Runs returned by one listing. */
 export const reviewListMax = 200;
 /** Rows per multi-row INSERT (well under both dialects' parameter limits). */
 const insertRowsMax = 200;
 /** Ids per `IN (…)` list. */
-const inListMax = 500;
 
 /** A `review_runs` row as read. */
 export interface ReviewRunRow {
@@ -136,8 +136,7 @@ async function updateLinesAlike(
   nowMs: number,
 ): Promise<number> {
   let written = 0;
-  for (let i = 0; i < updates.length; i += updateRowsMax) {
-    const slice = updates.slice(i, i + updateRowsMax);
+  for (const slice of chunksOf(updates, updateRowsMax)) {
     const params: SqlValue[] = [nowMs];
     for (const u of slice) {
       params.push(u.lineId, u.version, u.limitMinor, u.state);
@@ -298,8 +297,7 @@ export function createReviewStore(db: Db, timeZone: string): ReviewStore {
         }
         const partitions = await cutPartitions(tx, run.partitionLines);
         const total = partitions.reduce((sum, p) => sum + p.lines, 0);
-        for (let i = 0; i < partitions.length; i += insertRowsMax) {
-          const slice = partitions.slice(i, i + insertRowsMax);
+        for (const slice of chunksOf(partitions, insertRowsMax)) {
           await tx.run(
             `INSERT INTO review_partitions (review_id, partition_no, first_line_id, last_line_id, lines, status, attempts)
               VALUES ${valuesList(slice.length, 7)}`,
@@ -465,8 +463,7 @@ export function createReviewStore(db: Db, timeZone: string): ReviewStore {
         // roll the commit back.
         const decided = new Set<string>();
         const triggerIds = Number(part.attempts) === 0 ? [] : outputs.map((o) => o.record.triggerId);
-        for (let i = 0; i < triggerIds.length; i += inListMax) {
-          const ids = triggerIds.slice(i, i + inListMax);
+        for (const ids of chunksOf(triggerIds)) {
           for (const r of await tx.all<{ trigger_id: string }>(
             `SELECT trigger_id FROM decisions WHERE trigger_id IN (${placeholders(ids.length)})`,
             ids,
@@ -536,8 +533,7 @@ export function createReviewStore(db: Db, timeZone: string): ReviewStore {
           [nowMs, reviewId],
         );
         if (moved === 0) return false;
-        for (let i = 0; i < caps.length; i += insertRowsMax) {
-          const slice = caps.slice(i, i + insertRowsMax);
+        for (const slice of chunksOf(caps, insertRowsMax)) {
           await tx.run(
             `INSERT INTO review_caps (review_id, line_id, cap_minor) VALUES ${valuesList(slice.length, 3)}`,
             slice.flatMap((c) => [reviewId, c.lineId, c.capMinor]),

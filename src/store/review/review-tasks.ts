@@ -17,19 +17,13 @@ import { customerEventsMax } from "../adapters/decision-feature-source.js";
 import { type DecisionSummaryRow, summaryOf, summarySelect } from "../records/decision-summary.js";
 import type { Db, Tx } from "../sql/db.js";
 import { placeholders } from "../sql/dialect.js";
-import { inListMax } from "../sql/statements.js";
+import { chunksOf } from "../sql/statements.js";
 
 interface LineRow {
   line_id: string;
   customer_id: string;
   version: number;
   state: string;
-}
-
-function chunks<T>(items: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
 }
 
 /**
@@ -77,7 +71,7 @@ export async function loadPartitionInputs(
   const customers = lines.map((l) => l.customer_id);
   const events = new Map<string, LoggedEvent[]>();
   const previous = new Map<string, PreviousDecisionSummary>();
-  for (const ids of chunks(customers, inListMax)) {
+  for (const ids of chunksOf(customers)) {
     // One row per customer, its events already in log order as one JSON array: far fewer rows to step through
     // and build objects for than one row per event.
     const rows = await tx.all<{ customer_id: string; events: string }>(

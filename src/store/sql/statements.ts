@@ -8,6 +8,14 @@ import { placeholders } from "./dialect.js";
 /** Values per `IN (…)` list of ids (customers, events): one statement stays small however many are asked. */
 export const inListMax = 500;
 
+/** `items` in slices of at most `size` (by default one `IN (…)` list's worth), in order. */
+export function chunksOf<T>(items: readonly T[], size = inListMax): T[][] {
+  assert(size > 0, "a chunk holds at least one item");
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
 /** Rows per multi-row INSERT: at most 9 parameters a row keeps a statement under 2,500 parameters. */
 export const insertChunkRows = 250;
 
@@ -24,8 +32,7 @@ export async function insertRows<T>(
   tail = "",
 ): Promise<void> {
   const tuple = `(${placeholders(width)})`;
-  for (let i = 0; i < rows.length; i += insertChunkRows) {
-    const chunk = rows.slice(i, i + insertChunkRows);
+  for (const chunk of chunksOf(rows, insertChunkRows)) {
     const params: SqlValue[] = [];
     for (const r of chunk) {
       const values = row(r);
