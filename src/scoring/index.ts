@@ -39,6 +39,14 @@ export {
 } from "./pmml-import.js";
 export { evaluatePredicate, type PmmlPredicate, readPredicate } from "./pmml-predicate.js";
 export {
+  ageOfThingTokens,
+  nameTokens,
+  type ProtectedColumn,
+  protectedAttributeOf,
+  protectedColumnsOf,
+  protectedNamePhrases,
+} from "./protected.js";
+export {
   bestPoints,
   betterRanges,
   binOf,
