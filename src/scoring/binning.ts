@@ -1,38 +1,54 @@
-// Binning and weight of evidence. Numeric: quantile pre-bins, pooled into a strictly monotone (or single
-// peak/valley) WOE trend, then merged up to a minimum bin share. Categorical: categories ordered by WOE,
-// small ones merged, then adjacent groups merged while a chi-square test cannot tell them apart.
-// Missing values always form their own bin. O(n log n) per numeric feature (one typed-array sort).
+// Binning and weight of evidence, in the spirit of optimal binning: the bins maximise information value
+// subject to a minimum share of all rows, minimum bads and minimum goods in every bin, and a strict WOE
+// shape. Numeric: quantile pre-bins, then the best contiguous partition with WOE ascending or descending, or a
+// single peak or valley when that beats the best monotone IV by a margin. Categorical: levels under the
+// minimum share pooled into one group, blocks ordered by WOE, then the best contiguous grouping with WOE
+// ascending. One bin when no partition meets the minimums; missing values always form their own bin.
+// O(n log n) per numeric column (one typed-array sort), plus O(m³) on m ≤ 250 pre-bin counts for the
+// partition (optimal-partition.ts).
 
 import { assert } from "../kernel/index.js";
 import type { CategoricalColumn, NumericColumn } from "./dataset.js";
 import { sortFloat64 } from "./internal/radix-sort.js";
+import {
+  type BinMinimums,
+  blocksMax,
+  ivTermOf,
+  optimalPartitions,
+  type Partition,
+  type Totals,
+  woeOf,
+} from "./optimal-partition.js";
 import type { BinTrend } from "./types.js";
 
+export { woeOf } from "./optimal-partition.js";
+
 export interface BinningOptions {
-  /** Quantile pre-bins per numeric feature. */
+  /** Quantile pre-bins per numeric column. */
   readonly preBins: number;
-  /** Minimum share of all rows in a non-missing bin (0.05 = 5 %). */
+  /** Minimum share of all rows (missing included) in every non-missing bin (0.05 = 5 %). */
   readonly minBinShare: number;
+  /** Minimum bads in every non-missing bin. */
+  readonly minBinBads: number;
+  /** Minimum goods in every non-missing bin. */
+  readonly minBinGoods: number;
   /** Added to good and bad counts of a bin before its WOE is taken. */
   readonly smoothing: number;
   /** A single peak/valley is used only if its IV beats the best monotone IV by this relative margin. */
   readonly peakIvGainMin: number;
-  /** Adjacent category groups are merged while their 2×2 chi-square is below this. */
-  readonly categoricalChiSquareMin: number;
 }
 
-export const preBinsMax = 250;
+export const preBinsMax = blocksMax;
+
+/**
+ * Relative slack on minBinShare × n, so that a share meant as a whole number of rows (0.07 × 100) is not
+ * rounded up by a float error in the product.
+ */
+const minRowsTolerance = 1e-9;
 
 interface Counts {
   good: number;
   bad: number;
-}
-
-interface Block extends Counts {
-  /** Pre-bin (numeric) range [start, end), or the category codes in the block. */
-  start: number;
-  end: number;
-  codes: number[];
 }
 
 export interface NumericBinning {
@@ -63,123 +79,125 @@ export interface CategoricalBinning {
 
 export type FeatureBinning = NumericBinning | CategoricalBinning;
 
-interface Totals {
-  readonly good: number;
-  readonly bad: number;
-  readonly smoothing: number;
-}
-
-/** Smoothed WOE of a bin against the whole sample: ln((g+α)/(b+α)) − ln(G/B). */
-export function woeOf(good: number, bad: number, totals: Totals): number {
-  return Math.log((good + totals.smoothing) / (bad + totals.smoothing)) - Math.log(totals.good / totals.bad);
-}
-
 function ivOf(bins: readonly Counts[], woe: readonly number[], totals: Totals): number {
   let iv = 0;
   bins.forEach((b, i) => {
-    iv += (b.good / totals.good - b.bad / totals.bad) * woe[i]!;
+    iv += ivTermOf(b.good, b.bad, woe[i]!, totals);
   });
   return iv;
-}
-
-function mergeAt(blocks: Block[], i: number): void {
-  const a = blocks[i]!;
-  const b = blocks[i + 1]!;
-  blocks.splice(i, 2, {
-    start: a.start,
-    end: b.end,
-    good: a.good + b.good,
-    bad: a.bad + b.bad,
-    codes: [...a.codes, ...b.codes],
-  });
-}
-
-/** Pool-adjacent-violators on the good rate: strictly increasing (ascending) or decreasing. */
-function pava(pre: readonly Counts[], start: number, end: number, ascending: boolean): Block[] {
-  const stack: Block[] = [];
-  const rate = (b: Counts): number => b.good / (b.good + b.bad);
-  for (let k = start; k < end; k++) {
-    stack.push({ start: k, end: k + 1, good: pre[k]!.good, bad: pre[k]!.bad, codes: [] });
-    while (stack.length >= 2) {
-      const prev = rate(stack[stack.length - 2]!);
-      const top = rate(stack[stack.length - 1]!);
-      if (ascending ? prev < top : prev > top) break;
-      mergeAt(stack, stack.length - 2);
-    }
-  }
-  return stack;
-}
-
-/** The first step that breaks the trend (merge blocks i and i+1), or −1. */
-function firstViolation(woe: readonly number[], trend: BinTrend): number {
-  let turned = false;
-  for (let i = 0; i + 1 < woe.length; i++) {
-    const d = woe[i + 1]! - woe[i]!;
-    if (d === 0) return i;
-    const up = d > 0;
-    switch (trend) {
-      case "ascending":
-        if (!up) return i;
-        break;
-      case "descending":
-        if (up) return i;
-        break;
-      case "peak":
-        if (!up) turned = true;
-        else if (turned) return i;
-        break;
-      case "valley":
-        if (up) turned = true;
-        else if (turned) return i;
-        break;
-    }
-  }
-  return -1;
-}
-
-/** Merges until the trend holds strictly on smoothed WOE and every block has at least minCount rows. */
-function enforce(blocks: Block[], trend: BinTrend | null, minCount: number, totals: Totals): Block[] {
-  for (;;) {
-    const woe = blocks.map((b) => woeOf(b.good, b.bad, totals));
-    if (trend !== null) {
-      const i = firstViolation(woe, trend);
-      if (i >= 0) {
-        mergeAt(blocks, i);
-        continue;
-      }
-    }
-    let smallest = -1;
-    for (let i = 0; i < blocks.length; i++) {
-      const n = blocks[i]!.good + blocks[i]!.bad;
-      if (n < minCount && (smallest < 0 || n < blocks[smallest]!.good + blocks[smallest]!.bad)) smallest = i;
-    }
-    if (smallest < 0 || blocks.length < 2) return blocks;
-    if (smallest === 0) mergeAt(blocks, 0);
-    else if (smallest === blocks.length - 1) mergeAt(blocks, smallest - 1);
-    else {
-      const left = Math.abs(woe[smallest]! - woe[smallest - 1]!);
-      const right = Math.abs(woe[smallest]! - woe[smallest + 1]!);
-      mergeAt(blocks, left <= right ? smallest - 1 : smallest);
-    }
-    if (trend === null) sortByWoe(blocks, totals);
-  }
-}
-
-function sortByWoe(blocks: Block[], totals: Totals): void {
-  blocks.sort((a, b) => woeOf(a.good, a.bad, totals) - woeOf(b.good, b.bad, totals));
-}
-
-function trendOf(woe: readonly number[], fallback: BinTrend): BinTrend {
-  if (woe.length < 2) return fallback === "peak" || fallback === "valley" ? "ascending" : fallback;
-  if (firstViolation(woe, "ascending") < 0) return "ascending";
-  if (firstViolation(woe, "descending") < 0) return "descending";
-  return fallback;
 }
 
 function missingWoeOf(missing: Counts, woe: readonly number[], totals: Totals): number {
   // A missing bin never seen in training gets the worst WOE: the unknown is never rewarded.
   if (missing.good + missing.bad === 0) return woe.length === 0 ? 0 : Math.min(...woe);
   return woeOf(missing.good, missing.bad, totals);
+}
+
+function minimumsOf(options: BinningOptions, n: number): BinMinimums {
+  assert(options.minBinShare >= 0 && options.minBinShare < 1, "minimum bin share within [0, 1)");
+  assert(options.minBinBads >= 0 && options.minBinGoods >= 0, "minimum bads and goods are not negative");
+  assert(options.smoothing > 0 && Number.isFinite(options.smoothing), "smoothing keeps every WOE finite");
+  const share = options.minBinShare * n;
+  return {
+    rows: Math.ceil(share * (1 - minRowsTolerance)),
+    bads: options.minBinBads,
+    goods: options.minBinGoods,
+  };
+}
+
+function totalsOf(goodTotal: number, n: number, smoothing: number): Totals {
+  assert(goodTotal > 0 && goodTotal < n, "binning needs both goods and bads");
+  return { good: goodTotal, bad: n - goodTotal, smoothing };
+}
+
+/** One way to bin: the blocks each bin starts at, its trend, counts, WOE and IV (the missing bin included). */
+interface Candidate {
+  readonly starts: readonly number[];
+  readonly trend: BinTrend;
+  readonly bins: readonly Counts[];
+  readonly woe: readonly number[];
+  readonly missingWoe: number;
+  readonly iv: number;
+}
+
+function candidateOf(
+  starts: readonly number[],
+  trend: BinTrend,
+  blocks: readonly Counts[],
+  missing: Counts,
+  totals: Totals,
+): Candidate {
+  const bins = starts.map((start, b) => {
+    const end = starts[b + 1] ?? blocks.length;
+    const bin: Counts = { good: 0, bad: 0 };
+    for (let k = start; k < end; k++) {
+      bin.good += blocks[k]!.good;
+      bin.bad += blocks[k]!.bad;
+    }
+    return bin;
+  });
+  const woe = bins.map((b) => woeOf(b.good, b.bad, totals));
+  const missingWoe = missingWoeOf(missing, woe, totals);
+  return { starts, trend, bins, woe, missingWoe, iv: ivOf([...bins, missing], [...woe, missingWoe], totals) };
+}
+
+/** Higher IV wins; on equal IV fewer bins; on both equal the first. */
+function better(a: Candidate | null, b: Candidate | null): Candidate | null {
+  if (a === null || b === null) return a ?? b;
+  return b.iv > a.iv || (b.iv === a.iv && b.bins.length < a.bins.length) ? b : a;
+}
+
+/**
+ * The IV-best binning of ordered blocks: monotone (ascending first on ties), or a peak/valley when `shapes`
+ * allows one and it beats the monotone IV by the margin; a single bin when no partition meets the minimums.
+ */
+function chooseBins(
+  blocks: readonly Counts[],
+  missing: Counts,
+  totals: Totals,
+  min: BinMinimums,
+  shapes: "any" | "ascending",
+  peakIvGainMin: number,
+): Candidate {
+  const goods = blocks.map((b) => b.good);
+  const bads = blocks.map((b) => b.bad);
+  const unimodal = shapes === "any";
+  const up = optimalPartitions(goods, bads, totals, min, 1, unimodal);
+  const down = unimodal ? optimalPartitions(goods, bads, totals, min, -1, true) : null;
+  const candidate = (p: Partition | null | undefined, trend: BinTrend): Candidate | null =>
+    p === null || p === undefined ? null : candidateOf(p.starts, trend, blocks, missing, totals);
+  const monotone = better(candidate(up.monotone, "ascending"), candidate(down?.monotone, "descending"));
+  const turned = better(candidate(up.unimodal, "peak"), candidate(down?.unimodal, "valley"));
+  if (monotone === null) {
+    // A feasible peak or valley would make its merge into one bin feasible too, so none exists either.
+    assert(turned === null, "a feasible peak or valley implies a feasible single bin");
+    return candidateOf([0], "ascending", blocks, missing, totals);
+  }
+  if (turned !== null && turned.iv > monotone.iv * (1 + peakIvGainMin)) return turned;
+  // One bin has no direction; it is reported as ascending whichever pass found it.
+  return monotone.bins.length === 1 ? { ...monotone, trend: "ascending" } : monotone;
+}
+
+/**
+ * The pre-bin cuts of the sorted present values: each distinct value its own pre-bin when there are at most
+ * `preBins` of them, else quantile cuts. `distinct` counts the distinct values up to preBins + 1.
+ */
+function preBinCuts(sorted: Float64Array, preBins: number): { cuts: number[]; distinct: number } {
+  const present = sorted.length;
+  let distinct = 0;
+  for (let i = 0; i < present && distinct <= preBins; i++) {
+    if (i === 0 || sorted[i] !== sorted[i - 1]) distinct++;
+  }
+  const cuts: number[] = [];
+  if (distinct <= preBins) {
+    for (let i = 1; i < present; i++) if (sorted[i] !== sorted[i - 1]) cuts.push(sorted[i]!);
+    return { cuts, distinct };
+  }
+  for (let q = 1; q < preBins; q++) {
+    const v = sorted[Math.floor((q * present) / preBins)]!;
+    if (v > sorted[0]! && (cuts.length === 0 || v > cuts[cuts.length - 1]!)) cuts.push(v);
+  }
+  return { cuts, distinct };
 }
 
 /** Bins a numeric column; null when it has fewer than two distinct states (constant). */
@@ -191,38 +209,26 @@ export function binNumeric(
   const { values } = column;
   const n = values.length;
   assert(n === bad.length, "a column and the target have the same length");
-  assert(options.preBins >= 2 && options.preBins <= preBinsMax, "pre-bins within bounds");
+  assert(
+    Number.isInteger(options.preBins) && options.preBins >= 2 && options.preBins <= preBinsMax,
+    "pre-bins within bounds",
+  );
   let goodTotal = 0;
   let present = 0;
   const missing: Counts = { good: 0, bad: 0 };
   for (let i = 0; i < n; i++) {
     if (bad[i] === 0) goodTotal++;
-    const x = values[i]!;
-    if (Number.isNaN(x)) {
-      if (bad[i] === 1) missing.bad++;
-      else missing.good++;
-    } else present++;
+    if (!Number.isNaN(values[i]!)) present++;
+    else if (bad[i] === 1) missing.bad++;
+    else missing.good++;
   }
-  const totals: Totals = { good: goodTotal, bad: n - goodTotal, smoothing: options.smoothing };
   const presentValues = new Float64Array(present);
   let j = 0;
   for (let i = 0; i < n; i++) if (!Number.isNaN(values[i]!)) presentValues[j++] = values[i]!;
-  const sorted = sortFloat64(presentValues);
-  const distinct: number[] = [];
-  for (let i = 0; i < present && distinct.length <= options.preBins; i++) {
-    if (i === 0 || sorted[i] !== sorted[i - 1]) distinct.push(sorted[i]!);
-  }
+  const { cuts: preCuts, distinct } = preBinCuts(sortFloat64(presentValues), options.preBins);
   const hasMissing = missing.good + missing.bad > 0;
-  if (distinct.length === 0 || (distinct.length === 1 && !hasMissing)) return null;
-  let preCuts: number[];
-  if (distinct.length <= options.preBins) preCuts = distinct.slice(1);
-  else {
-    preCuts = [];
-    for (let q = 1; q < options.preBins; q++) {
-      const v = sorted[Math.floor((q * present) / options.preBins)]!;
-      if (v > sorted[0]! && (preCuts.length === 0 || v > preCuts[preCuts.length - 1]!)) preCuts.push(v);
-    }
-  }
+  if (distinct === 0 || (distinct === 1 && !hasMissing)) return null;
+  const totals = totalsOf(goodTotal, n, options.smoothing);
   const cutArray = Float64Array.from(preCuts);
   const pre: Counts[] = Array.from({ length: preCuts.length + 1 }, () => ({ good: 0, bad: 0 }));
   for (let i = 0; i < n; i++) {
@@ -232,43 +238,16 @@ export function binNumeric(
     if (bad[i] === 1) pre[k]!.bad++;
     else pre[k]!.good++;
   }
-  const minCount = options.minBinShare * n;
-  const fitTrend = (trend: BinTrend, split: number): { blocks: Block[]; iv: number; trend: BinTrend } => {
-    let blocks: Block[];
-    if (trend === "ascending" || trend === "descending") {
-      blocks = pava(pre, 0, pre.length, trend === "ascending");
-    } else {
-      const up = trend === "peak";
-      blocks = [...pava(pre, 0, split, up), ...pava(pre, split, pre.length, !up)];
-    }
-    blocks = enforce(blocks, trend, minCount, totals);
-    const woe = blocks.map((b) => woeOf(b.good, b.bad, totals));
-    const iv = ivOf([...blocks, missing], [...woe, missingWoeOf(missing, woe, totals)], totals);
-    return { blocks, iv, trend: trendOf(woe, trend) };
-  };
-  const asc = fitTrend("ascending", 0);
-  const desc = fitTrend("descending", 0);
-  let best = asc.iv >= desc.iv ? asc : desc;
-  const monotoneIv = best.iv;
-  for (let split = 1; split < pre.length; split++) {
-    for (const shape of ["peak", "valley"] as const) {
-      const candidate = fitTrend(shape, split);
-      const isUnimodal = candidate.trend === "peak" || candidate.trend === "valley";
-      if (isUnimodal && candidate.iv > monotoneIv * (1 + options.peakIvGainMin) && candidate.iv > best.iv) {
-        best = candidate;
-      }
-    }
-  }
-  const woe = best.blocks.map((b) => woeOf(b.good, b.bad, totals));
+  const best = chooseBins(pre, missing, totals, minimumsOf(options, n), "any", options.peakIvGainMin);
   return {
     feature: column.name,
     kind: "numeric",
     trend: best.trend,
-    cuts: best.blocks.slice(1).map((b) => preCuts[b.start - 1]!),
-    bins: best.blocks.map((b) => ({ good: b.good, bad: b.bad })),
-    woe,
+    cuts: best.starts.slice(1).map((start) => preCuts[start - 1]!),
+    bins: best.bins,
+    woe: best.woe,
     missing,
-    missingWoe: missingWoeOf(missing, woe, totals),
+    missingWoe: best.missingWoe,
     iv: best.iv,
   };
 }
@@ -285,12 +264,35 @@ export function upperBound(cuts: Float64Array, x: number): number {
   return lo;
 }
 
-function chiSquare(a: Counts, b: Counts): number {
-  const n = a.good + a.bad + b.good + b.bad;
-  const denominator = (a.good + a.bad) * (b.good + b.bad) * (a.good + b.good) * (a.bad + b.bad);
-  if (denominator === 0) return 0;
-  const d = a.good * b.bad - b.good * a.bad;
-  return (n * d * d) / denominator;
+interface LevelBlock extends Counts {
+  /** Level codes in the block, ascending. */
+  readonly codes: number[];
+}
+
+/**
+ * One block per level seen, except that levels under `minRows` rows are pooled into one rare block (and, to
+ * keep the partition within its bound, the smallest levels past blocksMax − 1); blocks in ascending WOE, ties
+ * by their first code.
+ */
+function levelBlocks(perLevel: readonly Counts[], minRows: number, totals: Totals): LevelBlock[] {
+  const rows = (c: Counts): number => c.good + c.bad;
+  const seen = perLevel.flatMap((c, code) => (rows(c) > 0 ? [code] : []));
+  const large = seen.filter((code) => rows(perLevel[code]!) >= minRows);
+  const kept = [...large]
+    .sort((a, b) => rows(perLevel[b]!) - rows(perLevel[a]!) || a - b)
+    .slice(0, blocksMax - 1);
+  const isKept = new Set(kept);
+  const blocks: LevelBlock[] = kept.map((code) => ({ ...perLevel[code]!, codes: [code] }));
+  const rare: LevelBlock = { good: 0, bad: 0, codes: [] };
+  for (const code of seen) {
+    if (isKept.has(code)) continue;
+    rare.good += perLevel[code]!.good;
+    rare.bad += perLevel[code]!.bad;
+    rare.codes.push(code);
+  }
+  if (rare.codes.length > 0) blocks.push(rare);
+  const woe = (b: LevelBlock): number => woeOf(b.good, b.bad, totals);
+  return blocks.sort((a, b) => woe(a) - woe(b) || a.codes[0]! - b.codes[0]!);
 }
 
 /** Bins a categorical column; null when it has fewer than two distinct states (constant). */
@@ -313,44 +315,30 @@ export function binCategorical(
       goodTotal++;
     }
   }
-  const totals: Totals = { good: goodTotal, bad: n - goodTotal, smoothing: options.smoothing };
-  let blocks: Block[] = [];
-  perLevel.forEach((c, code) => {
-    if (c.good + c.bad > 0) blocks.push({ start: 0, end: 0, good: c.good, bad: c.bad, codes: [code] });
-  });
+  const levelsSeen = perLevel.filter((c) => c.good + c.bad > 0).length;
   const hasMissing = missing.good + missing.bad > 0;
-  if (blocks.length === 0 || (blocks.length === 1 && !hasMissing)) return null;
-  sortByWoe(blocks, totals);
-  blocks = enforce(blocks, null, options.minBinShare * n, totals);
-  while (blocks.length > 1) {
-    let weakest = -1;
-    let weakestChi = Number.POSITIVE_INFINITY;
-    for (let i = 0; i + 1 < blocks.length; i++) {
-      const chi = chiSquare(blocks[i]!, blocks[i + 1]!);
-      if (chi < weakestChi) {
-        weakestChi = chi;
-        weakest = i;
-      }
-    }
-    if (weakestChi >= options.categoricalChiSquareMin) break;
-    mergeAt(blocks, weakest);
-    sortByWoe(blocks, totals);
-  }
-  const woe = blocks.map((b) => woeOf(b.good, b.bad, totals));
-  const missingWoe = missingWoeOf(missing, woe, totals);
+  if (levelsSeen === 0 || (levelsSeen === 1 && !hasMissing)) return null;
+  const totals = totalsOf(goodTotal, n, options.smoothing);
+  const min = minimumsOf(options, n);
+  const blocks = levelBlocks(perLevel, min.rows, totals);
+  const best = chooseBins(blocks, missing, totals, min, "ascending", options.peakIvGainMin);
   return {
     feature: column.name,
     kind: "categorical",
     levels: column.levels,
-    groups: blocks.map((b) => [...b.codes].sort((x, y) => x - y)),
-    bins: blocks.map((b) => ({ good: b.good, bad: b.bad })),
-    woe,
+    groups: best.starts.map((start, b) =>
+      blocks
+        .slice(start, best.starts[b + 1] ?? blocks.length)
+        .flatMap((block) => block.codes)
+        .sort((x, y) => x - y),
+    ),
+    bins: best.bins,
+    woe: best.woe,
     missing,
-    missingWoe,
-    iv: ivOf([...blocks, missing], [...woe, missingWoe], totals),
+    missingWoe: best.missingWoe,
+    iv: best.iv,
   };
 }
-
 /** The WOE of every row under a binning: the column the logistic regression is fitted on. */
 export function woeColumn(binning: FeatureBinning, column: NumericColumn | CategoricalColumn): Float64Array {
   const n = column.kind === "numeric" ? column.values.length : column.codes.length;
