@@ -30,8 +30,6 @@ const functionExceptions: Readonly<Record<string, string>> = {
     "the reduction of a PMML characteristic to bins, every predicate kind inline",
   "src/scoring/pmml-import.ts:importForeignScorecard":
     "reading a foreign scorecard's every part in one function",
-  "src/scoring/train.ts:trainScorecard":
-    "the training pipeline (bin, select, fit, refit, scale, measure) in one function",
   "src/store/adapters/decision-store.ts:createDecisionStore":
     "a factory whose closure holds every decision-store method",
   "src/store/adapters/event-log.ts:createEventLog": "a factory whose closure holds every event-log method",

@@ -60,9 +60,9 @@ function shareFor(rows: number, n: number): number {
   return rows === 0 ? 0 : (rows - 0.5) / n;
 }
 
-/** The reference WOE, written out from its definition: ln((g+α)/(b+α)) − ln(G/B). */
+/** The reference WOE, written out from its definition: ln((g + α·G/B)/(b + α)) − ln(G/B). */
 function woeReference(c: Counts, goods: number, bads: number, alpha: number): number {
-  return Math.log((c.good + alpha) / (c.bad + alpha)) - Math.log(goods / bads);
+  return Math.log((c.good + (alpha * goods) / bads) / (c.bad + alpha)) - Math.log(goods / bads);
 }
 
 /** The reference IV: Σ (g/G − b/B)·WOE over the bins and the missing bin (never seen: the worst WOE). */
@@ -311,10 +311,7 @@ describe("numeric binning", () => {
     const n = 5_000;
     const goods = Array.from(bad).filter((v) => v === 0).length;
     // The missing bin's WOE is its smoothed log odds against the sample's.
-    expect(b.missingWoe).toBeCloseTo(
-      Math.log((b.missing.good + 0.5) / (b.missing.bad + 0.5)) - Math.log(goods / (n - goods)),
-      12,
-    );
+    expect(b.missingWoe).toBeCloseTo(woeReference(b.missing, goods, n - goods, 0.5), 12);
   });
 
   it("takes a single peak only when it is clearly better", () => {
@@ -494,10 +491,17 @@ describe("categorical binning", () => {
     expect(b.groups.some((g) => g.includes(2) && g.length > 1)).toBe(true);
   });
 
-  it("uses WOE = ln((g+α)/(b+α)) − ln(G/B)", () => {
+  it("uses WOE = ln((g + α·G/B)/(b + α)) − ln(G/B): a small bin is pulled towards the sample's odds", () => {
     expect(woeOf(30, 10, { good: 60, bad: 40, smoothing: 0.5 })).toBeCloseTo(
-      Math.log(30.5 / 10.5) - Math.log(1.5),
+      Math.log(30.75 / 10.5) - Math.log(1.5),
       14,
     );
+    // A bin with the sample's own odds has WOE 0 however small it is.
+    expect(woeOf(3, 2, { good: 60, bad: 40, smoothing: 2 })).toBeCloseTo(0, 14);
+    // The more smoothing, the closer to 0.
+    const light = woeOf(5, 0, { good: 950, bad: 50, smoothing: 0.5 });
+    const heavy = woeOf(5, 0, { good: 950, bad: 50, smoothing: 5 });
+    expect(light).toBeGreaterThan(heavy);
+    expect(heavy).toBeGreaterThan(0);
   });
 });

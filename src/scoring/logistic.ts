@@ -15,7 +15,8 @@ export interface LogisticFit {
 }
 
 /**
- * Fits P(bad) = σ(b0 + Σ b_j x_j) on the columns `columns` of a row-major matrix `x` (rows × width).
+ * Fits P(bad) = σ(b0 + Σ b_j x_j) on the columns `columns` of a row-major matrix `x` (rows × width), over
+ * every row or only the rows `rows` (indices into `x` and `y`: a cross-validation fold without a copy).
  * `l2` is λ in the penalised log-likelihood ℓ(b) − λ/2 · Σ b_j².
  */
 export function fitLogistic(
@@ -24,14 +25,16 @@ export function fitLogistic(
   y: Uint8Array,
   columns: readonly number[],
   l2: number,
+  rows?: Uint32Array,
 ): LogisticFit {
-  const n = y.length;
-  assert(x.length === n * width, "the design matrix has rows × width cells");
+  assert(x.length === y.length * width, "the design matrix has rows × width cells");
   assert(l2 >= 0, "the L2 penalty is not negative");
+  const n = rows === undefined ? y.length : rows.length;
   const p = columns.length + 1;
   const beta = new Float64Array(p);
   let bads = 0;
-  for (let i = 0; i < n; i++) bads += y[i]!;
+  for (let k = 0; k < n; k++) bads += y[rows === undefined ? k : rows[k]!]!;
+  assert(bads > 0 && bads < n, "both classes are present");
   beta[0] = Math.log(bads / (n - bads));
   const hessian = new Float64Array(p * p);
   const gradient = new Float64Array(p);
@@ -43,7 +46,8 @@ export function fitLogistic(
     iterations++;
     hessian.fill(0);
     gradient.fill(0);
-    for (let i = 0; i < n; i++) {
+    for (let k = 0; k < n; k++) {
+      const i = rows === undefined ? k : rows[k]!;
       const base = i * width;
       row[0] = 1;
       let eta = beta[0]!;

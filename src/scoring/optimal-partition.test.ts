@@ -35,7 +35,8 @@ function evaluate(c: Case, starts: readonly number[]) {
     const end = starts[b + 1] ?? c.goods.length;
     const good = c.goods.slice(start, end).reduce((s, g) => s + g, 0);
     const bad = c.bads.slice(start, end).reduce((s, x) => s + x, 0);
-    const woe = Math.log((good + c.smoothing) / (bad + c.smoothing)) - Math.log(goodTotal / badTotal);
+    const odds = goodTotal / badTotal;
+    const woe = Math.log((good + c.smoothing * odds) / (bad + c.smoothing)) - Math.log(odds);
     return { good, bad, woe, term: (good / goodTotal - bad / badTotal) * woe };
   });
   const feasible = bins.every(

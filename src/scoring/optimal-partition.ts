@@ -14,9 +14,14 @@ export interface Totals {
   readonly smoothing: number;
 }
 
-/** Smoothed WOE of a bin against the whole sample: ln((g+α)/(b+α)) − ln(G/B). */
+/**
+ * Smoothed WOE of a bin against the whole sample: α pseudo-bads and α·G/B pseudo-goods are added, so
+ * ln((g + α·G/B)/(b + α)) − ln(G/B) shrinks a small bin's WOE towards 0 (the sample's odds), never towards
+ * even odds — which on a book with 5 % bad would be a strong pull towards "risky".
+ */
 export function woeOf(good: number, bad: number, totals: Totals): number {
-  return Math.log((good + totals.smoothing) / (bad + totals.smoothing)) - Math.log(totals.good / totals.bad);
+  const odds = totals.good / totals.bad;
+  return Math.log((good + totals.smoothing * odds) / (bad + totals.smoothing)) - Math.log(odds);
 }
 
 /** A bin's part of the information value: (g/G − b/B)·WOE. */

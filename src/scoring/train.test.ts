@@ -189,12 +189,17 @@ describe("training on any table", () => {
     const data = unwrapOrThrow(
       datasetFromTable(tableFromRecords(records), { target: "y", badValue: "b" }),
     ).dataset;
-    const trained = unwrapOrThrow(
-      trainScorecard(data, { target: "y", badValue: "b", seed: 0, dataHash: "x", correlationMax: 0.99 }),
-    );
-    expect(trained.model.metrics.droppedForSign).toEqual(["x2"]);
-    expect(trained.model.characteristics.map((c) => c.feature)).toEqual(["x1"]);
-    expect(trained.model.metrics.ivTable.find((e) => e.feature === "x2")?.dropped).toBe("sign_flip");
+    const options = { target: "y", badValue: "b", seed: 0, dataHash: "x", correlationMax: 0.99 };
+    // Selection by IV takes both, and the fit drops x2 and refits.
+    const byIv = unwrapOrThrow(trainScorecard(data, { ...options, selection: "iv", folds: 0 }));
+    expect(byIv.model.metrics.droppedForSign).toEqual(["x2"]);
+    expect(byIv.model.characteristics.map((c) => c.feature)).toEqual(["x1"]);
+    expect(byIv.model.metrics.ivTable.find((e) => e.feature === "x2")?.dropped).toBe("sign_flip");
+    // Stepwise never takes it: with x1 in, x2's slope has the wrong sign in every fold's fit.
+    const stepwise = unwrapOrThrow(trainScorecard(data, options));
+    expect(stepwise.model.metrics.droppedForSign).toEqual([]);
+    expect(stepwise.model.characteristics.map((c) => c.feature)).toEqual(["x1"]);
+    expect(stepwise.model.metrics.ivTable.find((e) => e.feature === "x2")?.dropped).toBe("sign_flip");
   });
 
   it("drops the lower-IV feature of a highly correlated pair", () => {
@@ -218,5 +223,76 @@ describe("training on any table", () => {
     const copy = trained.model.metrics.ivTable.filter((e) => e.feature.startsWith("duration"));
     expect(copy.filter((e) => e.dropped === "correlated")).toHaveLength(1);
     expect(copy.find((e) => e.dropped === "correlated")?.correlation).toBeCloseTo(1, 12);
+  });
+});
+
+describe("the final card, its cross-validated estimate and the scaling check", () => {
+  const all = unwrapOrThrow(trainScorecard(gcData, { ...gcOptions, protectedColumns: [] })).model;
+  const cv = all.metrics.cv!;
+
+  it("is fitted on every training row, and estimated by stratified k-fold CV", () => {
+    expect(all.training.rows).toBe(1000);
+    expect(all.metrics.test).toBeUndefined();
+    expect(cv.folds).toBe(5);
+    expect(cv.auc.mean).toBeGreaterThan(0.7);
+    expect(cv.auc.mean).toBeLessThanOrEqual(all.metrics.train.auc);
+    expect(cv.auc.sd).toBeGreaterThan(0);
+    expect(cv.ks.mean).toBeGreaterThan(0);
+    expect(cv.brier.mean).toBeGreaterThan(0);
+    expect(cv.brier.mean).toBeLessThan(0.25);
+  });
+
+  it("records the L2 strength it chose and the CV AUC of each one it tried", () => {
+    expect(cv.l2Tried.map((t) => t.l2)).toEqual(all.training.options.l2Grid);
+    const best = Math.max(...cv.l2Tried.map((t) => t.auc));
+    expect(cv.l2Tried.find((t) => t.l2 === cv.l2)!.auc).toBe(best);
+  });
+
+  it("checks the points scale on out-of-fold scores: ten bands over every row, the lowest scores the worst", () => {
+    expect(cv.scoreBands.reduce((n, b) => n + b.count, 0)).toBe(1000);
+    expect(cv.scoreBands.reduce((n, b) => n + b.bads, 0)).toBe(300);
+    for (let i = 1; i < cv.scoreBands.length; i++)
+      expect(cv.scoreBands[i]!.minScore).toBeGreaterThanOrEqual(cv.scoreBands[i - 1]!.maxScore);
+    const first = cv.scoreBands[0]!;
+    const last = cv.scoreBands[cv.scoreBands.length - 1]!;
+    expect(first.observedBadRate).toBeGreaterThan(last.observedBadRate);
+    expect(first.meanPredicted).toBeGreaterThan(last.meanPredicted);
+    const groups = cv.calibration.reduce((n, g) => n + g.count, 0);
+    expect(groups).toBe(1000);
+  });
+
+  it("records the selection: every selected characteristic has its step, the others a reason", () => {
+    const selected = all.metrics.ivTable.filter((e) => e.dropped === undefined);
+    expect(selected.map((e) => e.feature).sort()).toEqual(all.characteristics.map((c) => c.feature).sort());
+    expect(selected.every((e) => typeof e.step === "number")).toBe(true);
+    const steps = selected.map((e) => e.step!).sort((a, b) => a - b);
+    expect(new Set(steps).size).toBe(steps.length);
+  });
+});
+
+describe("protected attributes", () => {
+  const protectedColumns = ["personal_status", "age", "foreign_worker"];
+  const base = { ...gcOptions, folds: 0, selection: "iv" as const, l2: 1 };
+
+  it("are left out of training and listed as protected", () => {
+    const trained = unwrapOrThrow(trainScorecard(gcData, { ...base, protectedColumns })).model;
+    const features = trained.characteristics.map((c) => c.feature);
+    for (const column of protectedColumns) {
+      expect(features).not.toContain(column);
+      expect(trained.metrics.ivTable.find((e) => e.feature === column)?.dropped).toBe("protected");
+    }
+    expect(trained.training.protectedColumns).toEqual([...protectedColumns].sort());
+    expect(trained.training.allowProtected).toBe(false);
+  });
+
+  it("are trained on only when allowed, with a warning and a mark in the IV table", () => {
+    const trained = unwrapOrThrow(
+      trainScorecard(gcData, { ...base, protectedColumns, allowProtected: true }),
+    );
+    expect(trained.warnings.some((w) => w.includes("protected") && w.includes("age"))).toBe(true);
+    const age = trained.model.metrics.ivTable.find((e) => e.feature === "age")!;
+    expect(age.dropped).not.toBe("protected");
+    expect(age.protected).toBe(true);
+    expect(trained.model.training.allowProtected).toBe(true);
   });
 });

@@ -1,44 +1,52 @@
-// Trains a scorecard: bin every column, select by IV and WOE correlation, fit a penalised logistic
-// regression on WOE, drop sign flips and refit, scale to integer points, measure, and hash the artefact.
+// Trains a scorecard: bin every column (optimal binning, binning.ts), choose the characteristics by forward
+// stepwise selection on cross-validated AUC (selection.ts) and the L2 strength by CV, fit the final card on all
+// the training rows (card-fit.ts), estimate its quality by stratified k-fold CV (cross-validate.ts), measure,
+// and hash the artefact. Columns that stand for a protected attribute are left out unless allowed.
 
 import { err, ok, type Result, reject } from "../kernel/index.js";
-import {
-  type BinningOptions,
-  binCategorical,
-  binNumeric,
-  type FeatureBinning,
-  upperBound,
-  woeColumn,
-} from "./binning.js";
+import { type BinningOptions, type FeatureBinning, upperBound, woeColumn } from "./binning.js";
+import { binColumn, correlationMatrix, fitCard, type ScalingInputs, woeMatrix } from "./card-fit.js";
 import { scoreDataset } from "./compile.js";
+import { estimateRecipe } from "./cross-validate.js";
 import { type Dataset, type DatasetError, stratifiedSplit, subsetDataset } from "./dataset.js";
+import { smallestClassPerFold, stratifiedFolds, stratifiedSample } from "./folds.js";
 import { canonicalJson } from "./internal/canonical-json.js";
 import { sortFloat64 } from "./internal/radix-sort.js";
 import { sha256Hex } from "./internal/sha256.js";
-import { fitLogistic } from "./logistic.js";
 import { classificationMetrics } from "./metrics.js";
 import { probabilityOfScore } from "./score.js";
+import { type CandidateOutcome, type CvDesign, chooseL2, stepwiseSelect } from "./selection.js";
 import type {
-  Characteristic,
+  CrossValidation,
   IvEntry,
-  MissingBin,
-  RangeBin,
-  Scaling,
   Scorecard,
   ScoreDistribution,
-  SetBin,
   TrainOptionsResolved,
 } from "./types.js";
 
+export {
+  correlationMatrix,
+  defaultReasonCode,
+  rangeLabel,
+  roundHalfEven,
+  setLabel,
+} from "./card-fit.js";
+
 export const defaultTrainOptions: TrainOptionsResolved = {
-  preBins: 20,
-  minBinShare: 0.05,
-  smoothing: 0.5,
+  preBins: 50,
+  minBinShare: 0.02,
+  minBinBads: 5,
+  minBinGoods: 5,
+  smoothing: 2,
   ivMin: 0.02,
-  correlationMax: 0.7,
-  l2: 1,
+  correlationMax: 0.8,
+  l2: null,
+  l2Grid: [0.3, 1, 3, 10, 30, 100],
   peakIvGainMin: 0.15,
-  categoricalChiSquareMin: 1,
+  folds: 5,
+  selection: "stepwise",
+  aucGainMin: 0.005,
+  selectionRowsMax: 100_000,
 };
 
 export const defaultScaling = { baseScore: 600, baseOdds: 50, pdo: 20 } as const;
@@ -59,6 +67,9 @@ export interface TrainOptions extends Partial<TrainOptionsResolved> {
   readonly pdo?: number;
   /** Warnings from reading the data, carried into the artefact. */
   readonly warnings?: readonly string[];
+  /** Columns that stand for a protected attribute (sex, age, origin…): left out unless `allowProtected`. */
+  readonly protectedColumns?: readonly string[];
+  readonly allowProtected?: boolean;
 }
 
 export type TrainError =
@@ -68,65 +79,6 @@ export type TrainError =
 export interface TrainOutcome {
   readonly model: Scorecard;
   readonly warnings: readonly string[];
-}
-
-export function defaultReasonCode(feature: string): string {
-  const snake = feature
-    .replace(/([a-z0-9])([A-Z])/g, "$1_$2")
-    .replace(/[^A-Za-z0-9]+/g, "_")
-    .replace(/^_|_$/g, "")
-    .toUpperCase();
-  return `RC_${snake}`;
-}
-
-/** Rounds to the nearest integer, ties to even; never returns −0. */
-export function roundHalfEven(x: number): number {
-  const f = Math.floor(x);
-  const d = x - f;
-  const r = d < 0.5 ? f : d > 0.5 ? f + 1 : f % 2 === 0 ? f : f + 1;
-  return r === 0 ? 0 : r;
-}
-
-function formatBound(x: number): string {
-  return String(x);
-}
-
-export function rangeLabel(lower: number | null, upper: number | null): string {
-  if (lower === null && upper === null) return "any";
-  if (lower === null) return `< ${formatBound(upper!)}`;
-  if (upper === null) return `>= ${formatBound(lower)}`;
-  return `[${formatBound(lower)}, ${formatBound(upper)})`;
-}
-
-export function setLabel(categories: readonly string[]): string {
-  return categories.join(" | ");
-}
-
-/** Pearson correlations of all columns of a row-major matrix, in one pass (sums and cross-products). */
-export function correlationMatrix(x: Float64Array, width: number, n: number): Float64Array {
-  const sums = new Float64Array(width);
-  const cross = new Float64Array(width * width);
-  for (let i = 0; i < n; i++) {
-    const base = i * width;
-    for (let a = 0; a < width; a++) {
-      const va = x[base + a]!;
-      sums[a] = sums[a]! + va;
-      const row = a * width;
-      for (let b = a; b < width; b++) cross[row + b] = cross[row + b]! + va * x[base + b]!;
-    }
-  }
-  const r = new Float64Array(width * width);
-  for (let a = 0; a < width; a++) {
-    for (let b = a; b < width; b++) {
-      const cov = cross[a * width + b]! - (sums[a]! * sums[b]!) / n;
-      const va = cross[a * width + a]! - (sums[a]! * sums[a]!) / n;
-      const vb = cross[b * width + b]! - (sums[b]! * sums[b]!) / n;
-      const value = va <= 0 || vb <= 0 ? 0 : Math.max(-1, Math.min(1, cov / Math.sqrt(va * vb)));
-      r[a * width + b] = value;
-      r[b * width + a] = value;
-    }
-  }
-  return r;
 }
 
 function scoreDistribution(scores: Float64Array): ScoreDistribution {
@@ -148,22 +100,204 @@ export function contentHashOf(model: Omit<Scorecard, "contentHash"> & { contentH
   return sha256Hex(canonicalJson(rest));
 }
 
+/** The options with every unset field taken from the defaults. */
+function resolveOptions(options: TrainOptions): TrainOptionsResolved {
+  const out: Record<string, unknown> = { ...defaultTrainOptions };
+  for (const key of Object.keys(defaultTrainOptions)) {
+    const value = (options as unknown as Record<string, unknown>)[key];
+    if (value !== undefined) out[key] = value;
+  }
+  return out as unknown as TrainOptionsResolved;
+}
+
+interface Binned {
+  /** Columns past the IV bar, binned on all the training rows, highest IV first. */
+  readonly candidates: FeatureBinning[];
+  readonly ivTable: Map<string, IvEntry>;
+}
+
+/** Bins every column but the protected ones (unless allowed) and ranks them by IV. */
+function binAll(
+  train: Dataset,
+  options: TrainOptions,
+  resolved: TrainOptionsResolved,
+  warnings: string[],
+): Binned {
+  const protectedSet = new Set(options.protectedColumns ?? []);
+  const ivTable = new Map<string, IvEntry>();
+  const binnings: FeatureBinning[] = [];
+  for (const column of train.columns) {
+    const isProtected = protectedSet.has(column.name);
+    if (isProtected && options.allowProtected !== true) {
+      ivTable.set(column.name, {
+        feature: column.name,
+        kind: column.kind,
+        iv: 0,
+        bins: 0,
+        dropped: "protected",
+      });
+      continue;
+    }
+    const binning = binColumn(column, train.bad, resolved);
+    const marks = isProtected ? { protected: true as const } : {};
+    if (binning === null) {
+      warnings.push(`column "${column.name}" is constant in the training sample; dropped`);
+      ivTable.set(column.name, {
+        feature: column.name,
+        kind: column.kind,
+        iv: 0,
+        bins: 1,
+        dropped: "constant",
+        ...marks,
+      });
+      continue;
+    }
+    const entry: IvEntry = {
+      feature: column.name,
+      kind: column.kind,
+      iv: binning.iv,
+      bins: binning.bins.length,
+      ...marks,
+    };
+    ivTable.set(column.name, binning.iv < resolved.ivMin ? { ...entry, dropped: "low_iv" } : entry);
+    if (binning.iv >= resolved.ivMin) binnings.push(binning);
+  }
+  const allowed = [...protectedSet].filter((c) => train.columns.some((col) => col.name === c));
+  if (options.allowProtected === true && allowed.length > 0)
+    warnings.push(`trained on protected attribute(s) ${allowed.join(", ")} (allowed explicitly)`);
+  binnings.sort((a, b) => b.iv - a.iv || (a.feature < b.feature ? -1 : 1));
+  return { candidates: binnings, ivTable };
+}
+
+interface Selection {
+  /** The chosen binnings (made on all the training rows), in the order taken. */
+  readonly chosen: FeatureBinning[];
+  readonly l2: number;
+  readonly l2Tried: { l2: number; auc: number }[];
+  /** What each candidate became, by feature. */
+  readonly outcomes: Map<string, CandidateOutcome>;
+  /** The rows selection and the estimate ran on, and their folds; null folds: too few bads to fold. */
+  readonly sample: Dataset;
+  readonly design: CvDesign | null;
+}
+
+/** The candidates' WOE per fold, each from binning that fold's training rows (see CvDesign). */
+function foldDesign(
+  sample: Dataset,
+  candidates: readonly FeatureBinning[],
+  resolved: TrainOptionsResolved,
+  seed: number,
+): CvDesign {
+  const folds = stratifiedFolds(sample.bad, resolved.folds, seed);
+  const byName = new Map(sample.columns.map((c) => [c.name, c]));
+  const columns = candidates.map((b) => byName.get(b.feature)!);
+  const width = candidates.length;
+  const xs = folds.map((fold) => {
+    const x = new Float64Array(sample.rows * width);
+    columns.forEach((column, j) => {
+      const part = subsetDataset({ rows: sample.rows, columns: [column], bad: sample.bad }, fold.train);
+      const binning = binColumn(part.columns[0]!, part.bad, resolved);
+      // A column constant on this fold's rows says nothing there: WOE 0.
+      if (binning === null) return;
+      const woe = woeColumn(binning, column);
+      for (let i = 0; i < sample.rows; i++) x[i * width + j] = woe[i]!;
+    });
+    return x;
+  });
+  return { xs, width, y: sample.bad, folds };
+}
+
+/** Greedy by IV: a candidate too correlated with a higher-IV one already kept is passed over. */
+function byIv(candidates: readonly FeatureBinning[], correlations: Float64Array, correlationMax: number) {
+  const width = candidates.length;
+  const kept: number[] = [];
+  const outcomes: CandidateOutcome[] = candidates.map((_, j) => {
+    const clash = kept.find((k) => Math.abs(correlations[j * width + k]!) > correlationMax);
+    if (clash !== undefined)
+      return { status: "correlated", with: clash, correlation: correlations[j * width + clash]! };
+    kept.push(j);
+    return { status: "selected", step: kept.length, cvAuc: Number.NaN };
+  });
+  return { selected: kept, outcomes };
+}
+
+/** Chooses the characteristics and the L2 strength, on a stratified sample of at most selectionRowsMax rows. */
+function select(
+  train: Dataset,
+  binned: Binned,
+  resolved: TrainOptionsResolved,
+  seed: number,
+  warnings: string[],
+): Selection {
+  const { candidates } = binned;
+  const rows = stratifiedSample(train.bad, resolved.selectionRowsMax, seed);
+  const sample = rows.length === train.rows ? train : subsetDataset(train, rows);
+  const width = candidates.length;
+  const x = woeMatrix(sample, candidates);
+  const correlations = correlationMatrix(x, width, sample.rows);
+  const canFold = resolved.folds >= 2 && smallestClassPerFold(sample.bad, resolved.folds) >= 1;
+  const design = canFold ? foldDesign(sample, candidates, resolved, seed) : null;
+  if (!canFold && resolved.folds >= 2)
+    warnings.push(
+      `too few bads for ${resolved.folds} folds: no cross-validation; characteristics chosen by IV`,
+    );
+  const stepwise = resolved.selection === "stepwise" && design !== null && width > 0;
+  const picked = stepwise
+    ? stepwiseSelect(design, {
+        l2: resolved.l2 ?? 1,
+        correlationMax: resolved.correlationMax,
+        aucGainMin: resolved.aucGainMin,
+        correlations,
+      })
+    : byIv(candidates, correlations, resolved.correlationMax);
+  const chooseByCv = resolved.l2 === null && design !== null && picked.selected.length > 0;
+  const l2Choice = chooseByCv ? chooseL2(design, picked.selected, resolved.l2Grid) : null;
+  const outcomes = new Map<string, CandidateOutcome>();
+  picked.outcomes.forEach((o, j) => {
+    outcomes.set(candidates[j]!.feature, o);
+  });
+  return {
+    chosen: picked.selected.map((j) => candidates[j]!),
+    l2: l2Choice?.l2 ?? resolved.l2 ?? 1,
+    l2Tried: l2Choice?.tried ?? [],
+    outcomes,
+    sample,
+    design,
+  };
+}
+
+/** The IV table with what selection and the final fit made of each candidate. */
+function finalIvTable(binned: Binned, selection: Selection, droppedForSign: readonly string[]): IvEntry[] {
+  const table = binned.ivTable;
+  const featureOf = (j: number) => binned.candidates[j]!.feature;
+  for (const [feature, outcome] of selection.outcomes) {
+    const entry = table.get(feature)!;
+    if (outcome.status === "selected") {
+      const cvAuc = Number.isNaN(outcome.cvAuc) ? {} : { cvAuc: outcome.cvAuc };
+      table.set(feature, { ...entry, step: outcome.step, ...cvAuc });
+    } else if (outcome.status === "correlated") {
+      table.set(feature, {
+        ...entry,
+        dropped: "correlated",
+        correlatedWith: featureOf(outcome.with),
+        correlation: outcome.correlation,
+      });
+    } else table.set(feature, { ...entry, dropped: outcome.status });
+  }
+  for (const feature of droppedForSign) {
+    const { step: _step, cvAuc: _cvAuc, ...entry } = table.get(feature)!;
+    table.set(feature, { ...entry, dropped: "sign_flip" });
+  }
+  return [...table.values()].sort((a, b) => b.iv - a.iv || (a.feature < b.feature ? -1 : 1));
+}
+
 /** Trains on `train`; `test` (optional) is only measured. */
 export function trainScorecard(
   train: Dataset,
   options: TrainOptions,
   test?: Dataset,
 ): Result<TrainOutcome, TrainError> {
-  const resolved: TrainOptionsResolved = {
-    preBins: options.preBins ?? defaultTrainOptions.preBins,
-    minBinShare: options.minBinShare ?? defaultTrainOptions.minBinShare,
-    smoothing: options.smoothing ?? defaultTrainOptions.smoothing,
-    ivMin: options.ivMin ?? defaultTrainOptions.ivMin,
-    correlationMax: options.correlationMax ?? defaultTrainOptions.correlationMax,
-    l2: options.l2 ?? defaultTrainOptions.l2,
-    peakIvGainMin: options.peakIvGainMin ?? defaultTrainOptions.peakIvGainMin,
-    categoricalChiSquareMin: options.categoricalChiSquareMin ?? defaultTrainOptions.categoricalChiSquareMin,
-  };
+  const resolved = resolveOptions(options);
   const n = train.rows;
   let bads = 0;
   for (let i = 0; i < n; i++) bads += train.bad[i]!;
@@ -177,117 +311,50 @@ export function trainScorecard(
     );
   }
   const warnings = [...(options.warnings ?? [])];
-  const binningOptions: BinningOptions = resolved;
-  const ivTable = new Map<string, IvEntry>();
-  const binnings = new Map<string, FeatureBinning>();
-  for (const column of train.columns) {
-    const binning =
-      column.kind === "numeric"
-        ? binNumeric(column, train.bad, binningOptions)
-        : binCategorical(column, train.bad, binningOptions);
-    if (binning === null) {
-      warnings.push(`column "${column.name}" is constant in the training sample; dropped`);
-      ivTable.set(column.name, {
-        feature: column.name,
-        kind: column.kind,
-        iv: 0,
-        bins: 1,
-        dropped: "constant",
-      });
-      continue;
-    }
-    binnings.set(column.name, binning);
-    const entry: IvEntry = {
-      feature: column.name,
-      kind: column.kind,
-      iv: binning.iv,
-      bins: binning.bins.length,
-    };
-    ivTable.set(column.name, binning.iv < resolved.ivMin ? { ...entry, dropped: "low_iv" } : entry);
-  }
-  const candidates = [...binnings.values()]
-    .filter((b) => b.iv >= resolved.ivMin)
-    .sort((a, b) => b.iv - a.iv || (a.feature < b.feature ? -1 : 1));
-  const width = candidates.length;
-  const x = new Float64Array(n * width);
-  candidates.forEach((binning, j) => {
-    const column = train.columns.find((c) => c.name === binning.feature)!;
-    const woe = woeColumn(binning, column);
-    for (let i = 0; i < n; i++) x[i * width + j] = woe[i]!;
-  });
-  const correlations = correlationMatrix(x, width, n);
-  let kept: number[] = [];
-  candidates.forEach((binning, j) => {
-    for (const k of kept) {
-      const r = correlations[j * width + k]!;
-      if (Math.abs(r) > resolved.correlationMax) {
-        ivTable.set(binning.feature, {
-          ...ivTable.get(binning.feature)!,
-          dropped: "correlated",
-          correlatedWith: candidates[k]!.feature,
-          correlation: r,
-        });
-        return;
-      }
-    }
-    kept.push(j);
-  });
-  const droppedForSign: string[] = [];
-  let fit = fitLogistic(x, width, train.bad, kept, resolved.l2);
-  for (;;) {
-    // With WOE = ln(good/bad) every slope on P(bad) should be negative; drop the worst offender, refit.
-    let worst = -1;
-    fit.coefficients.forEach((b, i) => {
-      if (b >= 0 && (worst < 0 || b > fit.coefficients[worst]!)) worst = i;
-    });
-    if (worst < 0) break;
-    const feature = candidates[kept[worst]!]!.feature;
-    droppedForSign.push(feature);
-    ivTable.set(feature, { ...ivTable.get(feature)!, dropped: "sign_flip" });
+  const binned = binAll(train, options, resolved, warnings);
+  const selection = select(train, binned, resolved, options.seed, warnings);
+  const scalingInputs = {
+    baseScore: options.baseScore ?? defaultScaling.baseScore,
+    baseOdds: options.baseOdds ?? defaultScaling.baseOdds,
+    pdo: options.pdo ?? defaultScaling.pdo,
+  };
+  const card = fitCard(train, selection.chosen, selection.l2, scalingInputs, options.reasonCodes);
+  const droppedForSign = card?.droppedForSign ?? selection.chosen.map((b) => b.feature);
+  for (const feature of droppedForSign)
     warnings.push(`characteristic "${feature}" had a positive coefficient on WOE; dropped and refitted`);
-    kept = kept.filter((_, i) => i !== worst);
-    fit = fitLogistic(x, width, train.bad, kept, resolved.l2);
-  }
-  const ivEntries = [...ivTable.values()].sort((a, b) => b.iv - a.iv || (a.feature < b.feature ? -1 : 1));
-  if (kept.length === 0) {
+  const ivEntries = finalIvTable(binned, selection, droppedForSign);
+  if (card === null) {
     return err(
       reject("no_characteristics", "no characteristic passed selection (IV, correlation, coefficient sign)", {
         ivTable: ivEntries,
       }),
     );
   }
-  const baseScore = options.baseScore ?? defaultScaling.baseScore;
-  const baseOdds = options.baseOdds ?? defaultScaling.baseOdds;
-  const pdo = options.pdo ?? defaultScaling.pdo;
-  const factor = pdo / Math.LN2;
-  const offset = baseScore - factor * Math.log(baseOdds);
-  const scaling: Scaling = {
-    baseScore,
-    baseOdds,
-    pdo,
-    factor,
-    offset,
-    basePoints: roundHalfEven(offset - factor * fit.intercept),
-    rounding: "half_even_integer",
-  };
-  const characteristics = kept.map((j, i) =>
-    buildCharacteristic(candidates[j]!, fit.coefficients[i]!, factor, options.reasonCodes),
+  const cv = crossValidation(
+    selection,
+    card.characteristics.map((c) => c.feature),
+    resolved,
+    scalingInputs,
   );
   const draft = {
     format: "headroom.scorecard" as const,
     formatVersion: 1 as const,
     modelId: options.modelId ?? "scorecard",
-    scaling,
-    intercept: fit.intercept,
-    characteristics,
+    scaling: card.scaling,
+    intercept: card.intercept,
+    characteristics: card.characteristics,
     featureVersions: { ...(options.featureVersions ?? {}) },
   };
   const probabilities = (ds: Dataset): { scores: Float64Array; p: Float64Array } => {
     const scores = scoreDataset(draft, ds);
-    return { scores, p: scores.map((s) => probabilityOfScore(scaling, s)) };
+    return { scores, p: scores.map((s) => probabilityOfScore(draft.scaling, s)) };
   };
   const trainScored = probabilities(train);
   const testMetrics = test ? classificationMetrics(probabilities(test).p, test.bad) : undefined;
+  const protectedColumns = train.columns
+    .map((c) => c.name)
+    .filter((name) => (options.protectedColumns ?? []).includes(name))
+    .sort();
   const body: Omit<Scorecard, "contentHash"> = {
     ...draft,
     training: {
@@ -301,10 +368,13 @@ export function trainScorecard(
       options: resolved,
       warnings,
       scoreDistribution: scoreDistribution(trainScored.scores),
+      protectedColumns,
+      allowProtected: options.allowProtected === true,
     },
     metrics: {
       train: classificationMetrics(trainScored.p, train.bad),
       ...(testMetrics ? { test: testMetrics } : {}),
+      ...(cv ? { cv } : {}),
       ivTable: ivEntries,
       droppedForSign,
     },
@@ -312,64 +382,23 @@ export function trainScorecard(
   return ok({ model: { ...body, contentHash: contentHashOf(body) }, warnings });
 }
 
-function buildCharacteristic(
-  binning: FeatureBinning,
-  coefficient: number,
-  factor: number,
-  reasonCodes: Readonly<Record<string, string>> | undefined,
-): Characteristic {
-  const pointsOf = (woe: number): number => roundHalfEven(-factor * coefficient * woe);
-  const missing: MissingBin = {
-    kind: "missing",
-    label: "missing",
-    woe: binning.missingWoe,
-    points: pointsOf(binning.missingWoe),
-    count: binning.missing.good + binning.missing.bad,
-    badCount: binning.missing.bad,
-  };
-  const common = {
-    feature: binning.feature,
-    reasonCode: reasonCodes?.[binning.feature] ?? defaultReasonCode(binning.feature),
-    iv: binning.iv,
-    coefficient,
-  };
-  if (binning.kind === "numeric") {
-    const bins: RangeBin[] = binning.bins.map((counts, b) => {
-      const lower = b === 0 ? null : binning.cuts[b - 1]!;
-      const upper = b === binning.bins.length - 1 ? null : binning.cuts[b]!;
-      return {
-        kind: "range",
-        label: rangeLabel(lower, upper),
-        lower,
-        upper,
-        woe: binning.woe[b]!,
-        points: pointsOf(binning.woe[b]!),
-        count: counts.good + counts.bad,
-        badCount: counts.bad,
-      };
-    });
-    const maxPoints = Math.max(missing.points, ...bins.map((b) => b.points));
-    return { ...common, kind: "numeric", trend: binning.trend, bins, missing, maxPoints };
-  }
-  const bins: SetBin[] = binning.bins.map((counts, b) => {
-    const categories = binning.groups[b]!.map((code) => binning.levels[code]!);
-    return {
-      kind: "set",
-      label: setLabel(categories),
-      categories,
-      woe: binning.woe[b]!,
-      points: pointsOf(binning.woe[b]!),
-      count: counts.good + counts.bad,
-      badCount: counts.bad,
-    };
+/** The CV estimate of the final card's recipe; undefined when the sample could not be folded. */
+function crossValidation(
+  selection: Selection,
+  features: readonly string[],
+  resolved: TrainOptionsResolved,
+  scaling: ScalingInputs,
+): CrossValidation | undefined {
+  if (selection.design === null) return undefined;
+  const binning: BinningOptions = resolved;
+  const folds = selection.design.folds;
+  const estimate = estimateRecipe(selection.sample, folds, {
+    features,
+    l2: selection.l2,
+    binning,
+    scaling,
   });
-  let unknownBin = 0;
-  bins.forEach((b, i) => {
-    if (b.points < bins[unknownBin]!.points) unknownBin = i;
-  });
-  if (missing.count > 0 && missing.points < bins[unknownBin]!.points) unknownBin = -1;
-  const maxPoints = Math.max(missing.points, ...bins.map((b) => b.points));
-  return { ...common, kind: "categorical", bins, missing, unknownBin, maxPoints };
+  return { folds: folds.length, ...estimate, l2: selection.l2, l2Tried: selection.l2Tried };
 }
 
 export interface SplitTrainOptions extends TrainOptions {

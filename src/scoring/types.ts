@@ -121,11 +121,54 @@ export interface IvEntry {
   readonly kind: "numeric" | "categorical";
   readonly iv: number;
   readonly bins: number;
-  /** Why a candidate did not make it into the card; absent when selected. */
-  readonly dropped?: "constant" | "low_iv" | "correlated" | "sign_flip";
+  /**
+   * Why a column did not make it into the card; absent when selected. `protected`: it stands for a protected
+   * attribute and was left out of training; `not_selected`: stepwise selection found it adds no
+   * cross-validated AUC; `sign_flip`: every fit that would take it gives it the wrong sign.
+   */
+  readonly dropped?: "constant" | "low_iv" | "correlated" | "sign_flip" | "protected" | "not_selected";
   /** For "correlated": the kept feature it correlates with, and the correlation. */
   readonly correlatedWith?: string;
   readonly correlation?: number;
+  /** A protected column trained on anyway (`--allow-protected`). */
+  readonly protected?: true;
+  /** For a selected characteristic: the stepwise step that added it (1 = first) and the CV AUC after it. */
+  readonly step?: number;
+  readonly cvAuc?: number;
+}
+
+export interface MeanSd {
+  readonly mean: number;
+  readonly sd: number;
+}
+
+/** Out-of-fold rows grouped by the card's integer score: does the points scale match observed bad rates? */
+export interface ScoreBandCheck {
+  readonly minScore: number;
+  readonly maxScore: number;
+  readonly count: number;
+  readonly bads: number;
+  /** Mean probability of bad the scaling gives the rows' scores. */
+  readonly meanPredicted: number;
+  readonly observedBadRate: number;
+}
+
+/**
+ * Stratified, seeded k-fold cross-validation of the final card's recipe (the selected characteristics, the
+ * chosen L2): each fold is binned and fitted on the other folds and measured on itself.
+ */
+export interface CrossValidation {
+  readonly folds: number;
+  readonly auc: MeanSd;
+  readonly ks: MeanSd;
+  readonly brier: MeanSd;
+  /** Out-of-fold probabilities, ten groups low to high. */
+  readonly calibration: readonly CalibrationGroup[];
+  /** Out-of-fold scores in ten bands: the odds → points scaling against observed bad rates. */
+  readonly scoreBands: readonly ScoreBandCheck[];
+  /** The L2 strength used, and the CV AUC of each one tried (when chosen by CV). */
+  readonly l2: number;
+  readonly l2Tried: readonly { readonly l2: number; readonly auc: number }[];
 }
 
 /** Score distribution of the training sample, for PSI without a baseline file. */
@@ -148,17 +191,35 @@ export interface TrainingMetadata {
   readonly options: TrainOptionsResolved;
   readonly warnings: readonly string[];
   readonly scoreDistribution: ScoreDistribution;
+  /** Columns that stand for a protected attribute; left out of training unless `allowProtected`. */
+  readonly protectedColumns?: readonly string[];
+  readonly allowProtected?: boolean;
 }
 
 export interface TrainOptionsResolved {
+  /** Quantile pre-bins per numeric column before the optimal merge. */
   readonly preBins: number;
+  /** Minimum share of the rows in every non-missing bin. */
   readonly minBinShare: number;
+  /** Minimum bads and goods in every non-missing bin. */
+  readonly minBinBads: number;
+  readonly minBinGoods: number;
   readonly smoothing: number;
   readonly ivMin: number;
   readonly correlationMax: number;
-  readonly l2: number;
+  /** L2 strength on the WOE slopes; null: chosen by cross-validation from `l2Grid`. */
+  readonly l2: number | null;
+  readonly l2Grid: readonly number[];
+  /** A single peak/valley is taken only if its IV beats the best monotone IV by this relative margin. */
   readonly peakIvGainMin: number;
-  readonly categoricalChiSquareMin: number;
+  /** Cross-validation folds (selection, L2 and the reported estimate). */
+  readonly folds: number;
+  /** "stepwise": forward with a backward check on CV AUC; "iv": every column past IV, correlation and sign. */
+  readonly selection: "stepwise" | "iv";
+  /** Stepwise stops when the best addition gains less CV AUC than this. */
+  readonly aucGainMin: number;
+  /** Selection runs on a stratified seeded sample of at most this many rows (the final fit on all). */
+  readonly selectionRowsMax: number;
 }
 
 /** The model artefact. `contentHash` is SHA-256 of the canonical JSON of everything else. */
@@ -175,6 +236,8 @@ export interface Scorecard {
   readonly metrics: {
     readonly train: ClassificationMetrics;
     readonly test?: ClassificationMetrics;
+    /** Absent with fewer than two folds (`folds: 0`) or too few bads to fold. */
+    readonly cv?: CrossValidation;
     readonly ivTable: readonly IvEntry[];
     readonly droppedForSign: readonly string[];
   };
