@@ -1,6 +1,6 @@
 // Protected attributes and approval-rate fairness through the commands: which columns `headroom train` leaves
 // out (by name, by the data set's sidecar, by flag) and `headroom monitor --group-by` under the four-fifths rule.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { PassThrough } from "node:stream";
@@ -9,10 +9,12 @@ import { parseCsv } from "../src/cli/csv.js";
 import type { CsvCommand } from "../src/cli/csv-commands.js";
 import { DatasetMetaError, readDatasetMeta } from "../src/cli/dataset-meta.js";
 import { fourFifthsRatioMin, monitorCommand } from "../src/cli/monitor-command.js";
+import { trainCommand } from "../src/cli/train-command.js";
 import {
   contentHashOf,
   defaultScaling,
   defaultTrainOptions,
+  type IvEntry,
   protectedAttributeOf,
   type Scorecard,
 } from "../src/scoring/index.js";
@@ -238,4 +240,135 @@ it("the German Credit protected columns are the ones its names or sidecar give",
   expect(new Set([...byName, ...(meta?.protected ?? [])])).toEqual(
     new Set(["personal_status", "age", "foreign_worker"]),
   );
+});
+
+interface TrainReport {
+  characteristics: string[];
+  test: unknown;
+  cv: {
+    folds: number;
+    auc: { mean: number; sd: number };
+    ks: { mean: number; sd: number };
+    brier: { mean: number; sd: number };
+    l2: number;
+    scoreBands: unknown[];
+  } | null;
+  protected: { column: string; why: string; status: string }[];
+  ivTable: IvEntry[];
+  seconds: number;
+}
+
+describe("headroom train and protected attributes", () => {
+  const protectedByDefault = ["personal_status", "age", "foreign_worker"];
+  /** Where CV is not the point, the quick recipe: no folds, selection by IV. */
+  const quick = ["--folds", "0", "--selection", "iv"];
+  let runs = 0;
+  const train = async (data: string, extra: string[]) => {
+    const modelOut = join(dir, `train-${++runs}.json`);
+    const argv = ["--data", data, "--target", "class", "--bad", "bad", "--out", modelOut, "--json", ...extra];
+    const result = await run(trainCommand, argv);
+    const report = result.code === 0 ? (JSON.parse(result.out) as TrainReport) : null;
+    return { ...result, report, modelOut };
+  };
+  const entry = (report: TrainReport | null, feature: string) =>
+    report?.ivTable.find((e) => e.feature === feature);
+
+  it("leaves out the German Credit protected columns by default, as declared by its sidecar", async () => {
+    const { code, report, modelOut } = await train(german, quick);
+    expect(code).toBe(0);
+    for (const column of protectedByDefault) {
+      expect(entry(report, column)?.dropped, column).toBe("protected");
+      expect(report?.characteristics).not.toContain(column);
+      expect(report?.protected).toContainEqual({ column, why: "declared", status: "protected" });
+    }
+    expect(report?.characteristics.length).toBeGreaterThan(0);
+    const model = JSON.parse(readFileSync(modelOut, "utf8")) as Scorecard;
+    expect(model.training.protectedColumns).toEqual(expect.arrayContaining(protectedByDefault));
+    expect(model.training.allowProtected).toBe(false);
+    expect(report?.test).toBeNull();
+    expect(report?.seconds).toBeGreaterThanOrEqual(0);
+    expect(JSON.stringify(model)).not.toContain("seconds");
+  });
+
+  it("finds them by name alone when the data set has no sidecar", async () => {
+    const copy = join(dir, "german_no_meta.csv");
+    copyFileSync(german, copy);
+    const { code, report } = await train(copy, quick);
+    expect(code).toBe(0);
+    expect(report?.protected.map((p) => p.column).sort()).toEqual([...protectedByDefault].sort());
+    expect(report?.protected.every((p) => p.why === "name")).toBe(true);
+  });
+
+  it("trains on them with --allow-protected, and says so", async () => {
+    const { code, report, err } = await train(german, [...quick, "--allow-protected"]);
+    expect(code).toBe(0);
+    expect(err).toMatch(/warning: training on protected attribute\(s\)/);
+    for (const column of protectedByDefault) {
+      expect(entry(report, column)?.dropped, column).not.toBe("protected");
+      expect(entry(report, column)?.protected, column).toBe(true);
+      expect(report?.protected).toContainEqual({ column, why: "declared", status: "allowed" });
+    }
+    expect(report?.characteristics.some((c) => protectedByDefault.includes(c))).toBe(true);
+  });
+
+  it("adds a column with --protected, and drops an excluded one from the list", async () => {
+    const { code, report } = await train(german, [
+      ...quick,
+      "--protected",
+      "housing",
+      "--exclude",
+      "foreign_worker",
+    ]);
+    expect(code).toBe(0);
+    expect(entry(report, "housing")?.dropped).toBe("protected");
+    expect(report?.characteristics).not.toContain("housing");
+    expect(report?.protected).toContainEqual({ column: "housing", why: "flag", status: "protected" });
+    expect(report?.protected.map((p) => p.column)).not.toContain("foreign_worker");
+  });
+
+  it("refuses an unknown --protected column (exit 2) and a malformed sidecar (exit 1)", async () => {
+    const unknown = await train(german, [...quick, "--protected", "nosuch"]);
+    expect(unknown.code).toBe(2);
+    expect(JSON.parse(unknown.out).error.code).toBe("invalid_arguments");
+    const copy = join(dir, "german_bad_meta.csv");
+    copyFileSync(german, copy);
+    for (const body of ['{ "protected": ["nosuch"] }', "{ broken"]) {
+      writeFileSync(join(dir, "german_bad_meta.meta.json"), body);
+      const refused = await train(copy, quick);
+      expect(refused.code, body).toBe(1);
+      expect(JSON.parse(refused.out).error.code).toBe("dataset_meta_invalid");
+    }
+  });
+
+  it("refuses bad values of the new flags with a usage error", async () => {
+    for (const extra of [
+      ["--folds", "1"],
+      ["--folds", "21"],
+      ["--selection", "forward"],
+      ["--l2", "none"],
+      ["--min-bin-bads", "2.5"],
+      ["--min-bin-goods", "-1"],
+    ]) {
+      const result = await train(german, extra);
+      expect(result.code, extra.join(" ")).toBe(2);
+      expect(JSON.parse(result.out).error.code, extra.join(" ")).toBe("invalid_arguments");
+    }
+  });
+
+  it("reports the cross-validated estimate, in JSON and as text", async () => {
+    const { code, report } = await train(german, ["--folds", "3", "--selection", "iv"]);
+    expect(code).toBe(0);
+    expect(report?.cv?.folds).toBe(3);
+    expect(report?.cv?.auc.mean).toBeGreaterThan(0.5);
+    expect(report?.cv?.auc.sd).toBeGreaterThanOrEqual(0);
+    expect(report?.cv?.scoreBands.length).toBeGreaterThan(0);
+    const text = await run(trainCommand, [
+      ...["--data", german, "--target", "class", "--bad", "bad", "--out", join(dir, "text.json")],
+      ...["--folds", "3", "--selection", "iv"],
+    ]);
+    expect(text.code).toBe(0);
+    expect(text.out).toMatch(/cv\s+folds 3\s+AUC \d\.\d{4} ± \d\.\d{4}/);
+    expect(text.out).toMatch(/trained in \d+\.\d s/);
+    expect(text.out).toMatch(/personal_status .*protected/);
+  });
 });
