@@ -70,7 +70,7 @@ describe("registry version conflicts", () => {
   });
 
   it("answers a model id registered with another artefact 409 model_exists", async () => {
-    const model = JSON.parse(text("models/default-behaviour.json")) as { contentHash: string };
+    const model = JSON.parse(text("models/behaviour-default.json")) as { contentHash: string };
     model.contentHash = "0".repeat(64);
     const r = await f.app.inject({ method: "POST", url: "/v1/models", headers: op(), payload: model });
     expect(r.statusCode, r.body).toBe(409);

@@ -218,9 +218,9 @@ describe.each(dialects)("reviews over HTTP (%s)", (dialect) => {
       payload: pmml,
     });
     expect(r.statusCode, r.body).toBe(201);
-    expect(r.json().modelId).toBe("german-credit-v1");
+    expect(r.json().modelId).toBe("german-credit-v2");
     const models = (await f.app.inject({ url: "/v1/models", headers: op() })).json();
-    const stored = models.items.find((m: { modelId: string }) => m.modelId === "german-credit-v1");
+    const stored = models.items.find((m: { modelId: string }) => m.modelId === "german-credit-v2");
     expect(stored).toMatchObject({ format: "pmml", active: false });
     const bad = await f.app.inject({
       method: "POST",

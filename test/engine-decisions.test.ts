@@ -56,7 +56,7 @@ for (const dialect of dialects) {
         { policyId: "default-limit-policy", version: 1, weight: 1 },
       ]);
       expect(await store.getPointer("macro.current")).toBe("default-macro@1");
-      expect(await store.getPointer("model.active")).toBe("default-behaviour-v1");
+      expect(await store.getPointer("model.active")).toBe(loadShippedDefaults().model.modelId);
       const seededAgain = unwrapOrThrow(await f.registry.seedDefaults(loadShippedDefaults()));
       expect(seededAgain.seeded).toEqual([]);
       const announcements = await store.listAnnouncements();

@@ -15,7 +15,7 @@ export { replayCommand, SimInvariantError } from "./invariants.js";
 export { memoryRegistryStore } from "./memory-registry.js";
 export { drawTraits, type Persona, personas, type Traits } from "./population.js";
 export { renderReportHtml } from "./report-html.js";
-export { type RunSimulationOptions, runSimulation, simulationDefaults, trainedModelPath } from "./run.js";
+export { type RunSimulationOptions, runSimulation, simulationDefaults } from "./run.js";
 export { hazardMultiplier, recessionHazardMultiplier, scenarioPlan, tighteningMacro } from "./scenario.js";
 export { type DayBatch, isLendingEvent, nullSink, type SimSink, sqlSink } from "./sink.js";
 export { labelWindowDays, trainingColumns, trainingCsv } from "./training.js";

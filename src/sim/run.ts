@@ -1,7 +1,6 @@
 // Runs a simulation end to end: the registries (a database's, or in memory), the shipped defaults seeded on
 // first use, the simulated clock, and the sink (the database, or nothing).
 
-import { existsSync, readFileSync } from "node:fs";
 import { loadShippedDefaults, type ShippedDefaults } from "../app/index.js";
 import { RegistryService } from "../engine/index.js";
 import { ManualClock } from "../kernel/index.js";
@@ -15,17 +14,12 @@ import type { SimOptions, SimProgress } from "./types.js";
 import { Simulation } from "./world.js";
 import type { SimResult } from "./world-state.js";
 
-/** The behaviour scorecard trained on simulated customers (data/models/behaviour-default.md). */
-export const trainedModelPath = new URL("../../data/models/behaviour-default.json", import.meta.url);
-
 /**
- * The defaults a simulation seeds: the shipped policy and macro, and the card trained on simulated data when
- * it is there (else the shipped handmade card).
+ * The defaults a simulation seeds: the shipped policy, macro and behaviour card (the card trained on simulated
+ * customers, data/models/behaviour-default.md).
  */
 export function simulationDefaults(): ShippedDefaults {
-  const shipped = loadShippedDefaults();
-  if (!existsSync(trainedModelPath)) return shipped;
-  return { ...shipped, model: JSON.parse(readFileSync(trainedModelPath, "utf8")) as Scorecard };
+  return loadShippedDefaults();
 }
 
 export interface RunSimulationOptions {
