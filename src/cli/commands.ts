@@ -87,7 +87,8 @@ export const commands: readonly CommandEntry[] = [
   },
   {
     name: "train",
-    summary: "train a scorecard: --data <csv> --target <col> --bad <value> --out <model.json> [--pmml f]",
+    summary:
+      "train a scorecard (all rows, k-fold CV, protected columns left out): --data <csv> --target <col> --bad <value> --out <model.json> [--pmml f]",
     load: async () => (await import("./train-command.js")).trainCommand,
   },
   {
@@ -97,7 +98,8 @@ export const commands: readonly CommandEntry[] = [
   },
   {
     name: "monitor",
-    summary: "score and characteristic stability (PSI): --model <m> --data <csv> [--baseline <csv>]",
+    summary:
+      "score and characteristic stability (PSI), approval rates by group: --model <m> --data <csv> [--baseline <csv>] [--group-by <col> --approve-at <score>]",
     load: async () => (await import("./monitor-command.js")).monitorCommand,
   },
   {

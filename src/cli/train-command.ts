@@ -257,7 +257,7 @@ function l2Text(model: Scorecard): string {
   const cv = model.metrics.cv;
   const given = model.training.options.l2;
   if (given !== null) return `  l2     ${given} (given)\n`;
-  if (cv === undefined) return "  l2     the library's default (no cross-validation to choose it)\n";
+  if (cv === undefined) return `  l2     ${model.training.l2Used ?? 1} (no cross-validation to choose it)\n`;
   const tried = cv.l2Tried.map((t) => `${t.l2}: ${fixed(t.auc)}`).join(", ");
   return `  l2     ${cv.l2} (chosen by cross-validated AUC${tried === "" ? "" : ` of ${tried}`})\n`;
 }

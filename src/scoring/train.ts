@@ -366,6 +366,7 @@ export function trainScorecard(
       target: options.target,
       badValue: options.badValue,
       options: resolved,
+      l2Used: selection.l2,
       warnings,
       scoreDistribution: scoreDistribution(trainScored.scores),
       protectedColumns,

@@ -189,6 +189,8 @@ export interface TrainingMetadata {
   readonly target: string;
   readonly badValue: string;
   readonly options: TrainOptionsResolved;
+  /** The L2 strength the card was fitted with (given, chosen by CV, or 1 when there was nothing to choose on). */
+  readonly l2Used?: number;
   readonly warnings: readonly string[];
   readonly scoreDistribution: ScoreDistribution;
   /** Columns that stand for a protected attribute; left out of training unless `allowProtected`. */
