@@ -4,32 +4,20 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { PassThrough } from "node:stream";
 import { afterAll, describe, expect, it } from "vitest";
 import { parseCsv } from "../src/cli/csv.js";
 import { monitorCommand } from "../src/cli/monitor-command.js";
 import { scoreCommand } from "../src/cli/score-command.js";
 import { trainCommand } from "../src/cli/train-command.js";
 import { contentHashOf, fromPmml, type Scorecard, scoreRow } from "../src/scoring/index.js";
+import { runCommand } from "./cli-run.js";
 
 const root = resolve(import.meta.dirname, "..");
 const german = join(root, "data", "german_credit.csv");
 const dir = mkdtempSync(join(tmpdir(), "headroom-scoring-cli-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function run(
-  command: typeof trainCommand,
-  argv: string[],
-): Promise<{ code: number; out: string; err: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  const out: Buffer[] = [];
-  const err: Buffer[] = [];
-  stdout.on("data", (b: Buffer) => out.push(b));
-  stderr.on("data", (b: Buffer) => err.push(b));
-  const code = await command({ argv, stdout, stderr });
-  return { code, out: Buffer.concat(out).toString("utf8"), err: Buffer.concat(err).toString("utf8") };
-}
+const run = runCommand;
 
 describe("headroom train / score / monitor", () => {
   const modelPath = join(dir, "gc.json");

@@ -3,10 +3,8 @@
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { PassThrough } from "node:stream";
 import { afterAll, describe, expect, it } from "vitest";
 import { parseCsv } from "../src/cli/csv.js";
-import type { CsvCommand } from "../src/cli/csv-commands.js";
 import { DatasetMetaError, readDatasetMeta } from "../src/cli/dataset-meta.js";
 import { fourFifthsRatioMin, monitorCommand } from "../src/cli/monitor-command.js";
 import { trainCommand } from "../src/cli/train-command.js";
@@ -18,6 +16,7 @@ import {
   protectedAttributeOf,
   type Scorecard,
 } from "../src/scoring/index.js";
+import { runCommand } from "./cli-run.js";
 
 const root = resolve(import.meta.dirname, "..");
 const german = join(root, "data", "german_credit.csv");
@@ -25,16 +24,7 @@ const germanHeader = parseCsv(readFileSync(german, "utf8")).header;
 const dir = mkdtempSync(join(tmpdir(), "headroom-fairness-cli-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function run(command: CsvCommand, argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  const out: Buffer[] = [];
-  const err: Buffer[] = [];
-  stdout.on("data", (b: Buffer) => out.push(b));
-  stderr.on("data", (b: Buffer) => err.push(b));
-  const code = await command({ argv, stdout, stderr });
-  return { code, out: Buffer.concat(out).toString("utf8"), err: Buffer.concat(err).toString("utf8") };
-}
+const run = runCommand;
 
 describe("the data set's sidecar", () => {
   it("German Credit declares its protected columns, each explained and in the CSV", () => {

@@ -3,11 +3,11 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { PassThrough } from "node:stream";
 import { afterAll, describe, expect, it } from "vitest";
 import { scoreCommand } from "../src/cli/score-command.js";
 import { unwrapOrThrow } from "../src/kernel/index.js";
 import { fromPmml, scoreRow } from "../src/scoring/index.js";
+import { runCommand } from "./cli-run.js";
 
 const fixture = resolve(import.meta.dirname, "..", "data", "models", "fixtures", "applicant-intervals.pmml");
 const dir = mkdtempSync(join(tmpdir(), "headroom-pmml-cli-"));
@@ -15,16 +15,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const csv = join(dir, "rows.csv");
 writeFileSync(csv, "age,income,maxDpd\n22,2500,0\n25,,30\n");
 
-async function score(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  const out: Buffer[] = [];
-  const err: Buffer[] = [];
-  stdout.on("data", (b: Buffer) => out.push(b));
-  stderr.on("data", (b: Buffer) => err.push(b));
-  const code = await scoreCommand({ argv, stdout, stderr });
-  return { code, out: Buffer.concat(out).toString("utf8"), err: Buffer.concat(err).toString("utf8") };
-}
+const score = (argv: string[]) => runCommand(scoreCommand, argv);
 
 describe("headroom score with a foreign PMML scorecard", () => {
   it("says which scaling it assumed and scores as the import does", async () => {

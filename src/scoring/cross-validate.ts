@@ -7,19 +7,11 @@ import { binColumn, fitCard, type ScalingInputs } from "./card-fit.js";
 import { scoreDataset } from "./compile.js";
 import { type Dataset, subsetDataset } from "./dataset.js";
 import type { Fold } from "./folds.js";
-import { calibration, classificationMetrics, order } from "./metrics.js";
+import { calibration, classificationMetrics, equalGroups, order } from "./metrics.js";
 import { probabilityOfScore } from "./score.js";
-import type { CalibrationGroup, MeanSd, ScoreBandCheck } from "./types.js";
+import type { MeanSd, RecipeEstimate, ScoreBandCheck } from "./types.js";
 
 export const scoreBandCount = 10;
-
-export interface RecipeEstimate {
-  readonly auc: MeanSd;
-  readonly ks: MeanSd;
-  readonly brier: MeanSd;
-  readonly calibration: readonly CalibrationGroup[];
-  readonly scoreBands: readonly ScoreBandCheck[];
-}
 
 export function meanSd(values: readonly number[]): MeanSd {
   const mean = values.reduce((s, v) => s + v, 0) / values.length;
@@ -35,12 +27,8 @@ export function scoreBandsOf(
   bad: Uint8Array,
 ): ScoreBandCheck[] {
   const idx = order(scores);
-  const n = idx.length;
   const bands: ScoreBandCheck[] = [];
-  for (let g = 0; g < scoreBandCount; g++) {
-    const from = Math.floor((g * n) / scoreBandCount);
-    const to = Math.floor(((g + 1) * n) / scoreBandCount);
-    if (to <= from) continue;
+  for (const [from, to] of equalGroups(idx.length, scoreBandCount)) {
     let predicted = 0;
     let bads = 0;
     for (let k = from; k < to; k++) {

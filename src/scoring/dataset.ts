@@ -1,7 +1,8 @@
 // Columnar training data: numeric columns as Float64Array (NaN = missing), categorical ones as codes into
 // a level list (−1 = missing); the target as 0/1 (1 = bad). Built from any table of cells; types inferred.
 
-import { createRng, err, ok, type Result, reject } from "../kernel/index.js";
+import { err, ok, type Result, reject } from "../kernel/index.js";
+import { shuffledByClass } from "./folds.js";
 import { categoryOf, numericValueOf } from "./score.js";
 import type { FeatureValue } from "./types.js";
 
@@ -192,18 +193,9 @@ export function stratifiedSplit(
   testShare: number,
   seed: number,
 ): { train: Uint32Array; test: Uint32Array } {
-  const rng = createRng(seed).fork("stratified-split");
   const isTest = new Uint8Array(bad.length);
   let testCount = 0;
-  for (const cls of [0, 1]) {
-    const members: number[] = [];
-    for (let i = 0; i < bad.length; i++) if (bad[i] === cls) members.push(i);
-    for (let i = members.length - 1; i > 0; i--) {
-      const j = rng.int(0, i);
-      const t = members[i]!;
-      members[i] = members[j]!;
-      members[j] = t;
-    }
+  for (const members of shuffledByClass(bad, seed, "stratified-split")) {
     const take = Math.round(testShare * members.length);
     for (let i = 0; i < take; i++) isTest[members[i]!] = 1;
     testCount += take;

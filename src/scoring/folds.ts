@@ -4,8 +4,8 @@
 
 import { assert, createRng } from "../kernel/index.js";
 
-/** Rows of each class, each class shuffled by its own stream of `seed`. */
-function shuffledByClass(bad: Uint8Array, seed: number, purpose: string): number[][] {
+/** Rows of each class (goods, then bads), each shuffled by the `purpose` stream of `seed` (Fisher–Yates). */
+export function shuffledByClass(bad: Uint8Array, seed: number, purpose: string): number[][] {
   const rng = createRng(seed).fork(purpose);
   return [0, 1].map((cls) => {
     const members: number[] = [];

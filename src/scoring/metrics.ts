@@ -69,18 +69,25 @@ export function brier(probability: ArrayLike<number>, bad: ArrayLike<number>): n
   return sum / probability.length;
 }
 
+/** `count` consecutive ranges [from, to) of (nearly) equal size over n sorted positions; empty ones left out. */
+export function equalGroups(n: number, count: number): [from: number, to: number][] {
+  const ranges: [number, number][] = [];
+  for (let g = 0; g < count; g++) {
+    const from = Math.floor((g * n) / count);
+    const to = Math.floor(((g + 1) * n) / count);
+    if (to > from) ranges.push([from, to]);
+  }
+  return ranges;
+}
+
 /** Ten groups of (nearly) equal size by predicted probability, lowest first. */
 export function calibration(
   probability: ArrayLike<number>,
   bad: ArrayLike<number>,
   idx = order(probability),
 ): CalibrationGroup[] {
-  const n = idx.length;
   const groups: CalibrationGroup[] = [];
-  for (let g = 0; g < calibrationGroups; g++) {
-    const from = Math.floor((g * n) / calibrationGroups);
-    const to = Math.floor(((g + 1) * n) / calibrationGroups);
-    if (to <= from) continue;
+  for (const [from, to] of equalGroups(idx.length, calibrationGroups)) {
     let predicted = 0;
     let observed = 0;
     for (let k = from; k < to; k++) {

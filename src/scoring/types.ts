@@ -153,12 +153,8 @@ export interface ScoreBandCheck {
   readonly observedBadRate: number;
 }
 
-/**
- * Stratified, seeded k-fold cross-validation of the final card's recipe (the selected characteristics, the
- * chosen L2): each fold is binned and fitted on the other folds and measured on itself.
- */
-export interface CrossValidation {
-  readonly folds: number;
+/** A card recipe measured out of fold: per-fold figures as mean ± s.d., and the pooled out-of-fold checks. */
+export interface RecipeEstimate {
   readonly auc: MeanSd;
   readonly ks: MeanSd;
   readonly brier: MeanSd;
@@ -166,6 +162,14 @@ export interface CrossValidation {
   readonly calibration: readonly CalibrationGroup[];
   /** Out-of-fold scores in ten bands: the odds → points scaling against observed bad rates. */
   readonly scoreBands: readonly ScoreBandCheck[];
+}
+
+/**
+ * Stratified, seeded k-fold cross-validation of the final card's recipe (the selected characteristics, the
+ * chosen L2): each fold is binned and fitted on the other folds and measured on itself.
+ */
+export interface CrossValidation extends RecipeEstimate {
+  readonly folds: number;
   /** The L2 strength used, and the CV AUC of each one tried (when chosen by CV). */
   readonly l2: number;
   readonly l2Tried: readonly { readonly l2: number; readonly auc: number }[];
