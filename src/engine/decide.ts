@@ -121,6 +121,8 @@ export function decide(inputs: DecisionInputs): DecisionResult {
     policyLimitMinor: outcome.limitMinor,
     exposureCapMinor: inputs.trigger.exposureCapMinor ?? null,
     limitMaxMinor: inputs.product.limitMaxMinor,
+    limitStepMinor: inputs.product.limitStepMinor,
+    liftMaxPpm: inputs.policy.compiled.plans.maxLiftPpm,
   });
   const floor =
     assessed.floorMinor !== null && assessed.floorMinor > outcome.limitMinor ? assessed.floorMinor : null;

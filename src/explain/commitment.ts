@@ -4,7 +4,11 @@
 // decision watches for what is new since the plan (something adverse ends it as broken); on and after the
 // promised date, kept conditions and unchanged model, policy and macro versions make the limit at least
 // the promised one until `holdUntil`. A version change overtakes the plan (platform-wide, counted apart).
+// The policy may cap the lift (`plans.maxLiftPpm`): a kept promise never adds more than that on top of the
+// policy's own limit.
 
+import { assert } from "../kernel/index.js";
+import { ppmPerUnit, roundToStep } from "../money/index.js";
 import type { FeatureVector } from "../policy/index.js";
 import { addDays, type BusinessDate, formatDate, parseDateOrThrow } from "../time/index.js";
 import {
@@ -20,6 +24,21 @@ import {
 
 /** Once reached, a promised limit holds this many days after the promised date (conditions kept). */
 export const planHoldDays = 30;
+/**
+ * The highest limit a kept promise may set over a policy limit of `policyLimitMinor`: that limit plus
+ * `liftMaxPpm` of it, rounded down to the product's step (never below the policy's own); no cap when null.
+ */
+export function liftCeilingOf(
+  policyLimitMinor: number,
+  liftMaxPpm: number | null,
+  stepMinor: number,
+): number {
+  if (liftMaxPpm === null) return Number.POSITIVE_INFINITY;
+  assert(Number.isSafeInteger(policyLimitMinor * liftMaxPpm), "limit × ppm stays a safe integer");
+  const lift = Math.floor((policyLimitMinor * liftMaxPpm) / ppmPerUnit);
+  return Math.max(policyLimitMinor, roundToStep(policyLimitMinor + lift, stepMinor, "down"));
+}
+
 /** Ratios (debt to income) compare with this slack: the same figures give the same ratio to the last bit. */
 const ratioSlack = 1e-9;
 
@@ -82,6 +101,10 @@ export interface CommitmentInputs extends ConditionInputs {
   /** The exposure-budget cap the trigger carries, if any. */
   readonly exposureCapMinor: number | null;
   readonly limitMaxMinor: number;
+  /** The product's limit step: a capped floor is rounded down to it. */
+  readonly limitStepMinor: number;
+  /** The policy's cap on the lift (`plans.maxLiftPpm`), ppm of its limit; null: none. */
+  readonly liftMaxPpm: number | null;
 }
 
 export interface CommitmentOutcome {
@@ -118,7 +141,8 @@ export function assessCommitment(inputs: CommitmentInputs): CommitmentOutcome {
   const broken = brokenConditions(plan.conditions ?? [], inputs, settle);
   if (broken.length > 0) return ended({ ...base, status: "broken", broken });
   if (!settle) return { commitment: { ...base, status: "in_force" }, floorMinor: null, inForce: active };
-  const floor = Math.min(promised, inputs.limitMaxMinor);
+  const ceiling = liftCeilingOf(inputs.policyLimitMinor, inputs.liftMaxPpm, inputs.limitStepMinor);
+  const floor = Math.min(promised, inputs.limitMaxMinor, ceiling);
   if (inputs.exposureCapMinor !== null && inputs.exposureCapMinor < floor)
     return ended({ ...base, status: "overtaken", overtakenBy: "exposure_budget" });
   return {

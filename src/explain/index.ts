@@ -29,6 +29,7 @@ export {
   type CommitmentInputs,
   type CommitmentOutcome,
   holdUntilOf,
+  liftCeilingOf,
   planHoldDays,
 } from "./commitment.js";
 export { explainChange, explainDecision } from "./explain.js";

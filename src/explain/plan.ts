@@ -6,7 +6,7 @@
 import { decideLimit, type FeatureVector, type LimitOutcome, type LineStatus } from "../policy/index.js";
 import { scoreRow } from "../scoring/index.js";
 import { addDays, type BusinessDate, formatDate } from "../time/index.js";
-import { holdUntilOf } from "./commitment.js";
+import { holdUntilOf, liftCeilingOf } from "./commitment.js";
 import { buildLevers, type LeverSpec, type Projection, planHorizonMaxDays } from "./levers.js";
 import { missingDataActions } from "./missing-data.js";
 import { type Configuration, searchPlan } from "./plan-search.js";
@@ -284,6 +284,26 @@ function planSteps(
   });
 }
 
+/**
+ * Whether the promise could need more lift than the policy allows (`plans.maxLiftPpm`): its limit is measured
+ * against the policy's own at the promised date with none of the steps taken, the same projection otherwise.
+ * Within the cap of that, a kept promise lifts no more than the cap even if the policy then credits the steps
+ * with nothing; past it, the plan is not offered (and at the date the engine caps the lift regardless).
+ */
+function exceedsLiftCap(
+  ctx: ExplainContext,
+  base: ProjectionBase,
+  day: number,
+  promisedMinor: number,
+): boolean {
+  const ppm = ctx.policy.compiled.plans.maxLiftPpm;
+  if (ppm === null) return false;
+  const none = base.levers.map(() => -1);
+  const unaided = decideProjected(ctx, project(base, none, day), true).outcome.limitMinor;
+  const promise = Math.min(promisedMinor, ctx.product.limitMaxMinor);
+  return promise > liftCeilingOf(unaided, ppm, ctx.product.limitStepMinor);
+}
+
 function searchedPlan(ctx: ExplainContext, attribution: readonly AttributionPart[]): RecoveryPlan {
   const previousLimit = ctx.line.limitMinor;
   const newLimit = ctx.newLimitMinor ?? ctx.outcome.limitMinor;
@@ -339,8 +359,14 @@ function searchedPlan(ctx: ExplainContext, attribution: readonly AttributionPart
   const reachable = verifiedDecision.outcome.limitMinor;
   const improves = reachable > newLimit;
   const eta = formatDate(addDays(ctx.businessDate, result.day));
-  if (reachable !== result.limitMinor || !improves || steps.length === 0) {
-    // Nothing verified raises the limit: no plan is shown, only the next review date.
+  if (
+    reachable !== result.limitMinor ||
+    !improves ||
+    steps.length === 0 ||
+    exceedsLiftCap(ctx, projection, result.day, reachable)
+  ) {
+    // Nothing verified raises the limit (within the policy's cap on a promise): no plan is shown, only the next
+    // review date.
     return {
       targetLimitMinor: previousLimit,
       earliestReevaluation: earliest,

@@ -67,6 +67,7 @@ export function compilePolicy(doc: PolicyDoc): CompiledPolicy {
     noIncomeCeilingMinor: doc.capacity.noIncomeCeilingMinor,
     rules: Object.freeze(rules),
     guardrails: compileGuardrails(doc.guardrails),
+    plans: Object.freeze({ maxLiftPpm: doc.plans?.maxLiftPpm ?? null }),
   });
 }
 

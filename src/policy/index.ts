@@ -32,6 +32,7 @@ export {
   MacroDocSchema,
   type PolicyDoc,
   PolicyDocSchema,
+  planLiftPpmMax,
 } from "./schema.js";
 export * from "./types.js";
 export {

@@ -21,6 +21,12 @@ export const guardrailDefaults = Object.freeze({
   reevaluationNeverLowers: true,
 } as const);
 
+/**
+ * The most a kept promise may add on top of the policy's own limit, ppm of that limit (10×): a larger cap is a
+ * typo, not a policy. A document without `plans.maxLiftPpm` sets no cap (promises are kept in full).
+ */
+export const planLiftPpmMax = 10_000_000;
+
 const DateText = Type.String({ pattern: "^\\d{4}-\\d{2}-\\d{2}$" });
 
 export const BandDoc = Type.Object(
@@ -123,6 +129,19 @@ export const PolicyDocSchema = Type.Object(
         ),
       },
       strict,
+    ),
+    /** Recovery plans as promises (src/explain commitment.ts); optional, added after the first documents. */
+    plans: Type.Optional(
+      Type.Object(
+        {
+          /**
+           * The most a kept promise may lift the limit above the policy's own, ppm of the policy's limit
+           * (0 … planLiftPpmMax; checked in validate.ts). Omitted: no cap.
+           */
+          maxLiftPpm: Type.Optional(Type.Integer()),
+        },
+        strict,
+      ),
     ),
   },
   strict,

@@ -161,7 +161,8 @@ export interface PolicyProblem {
     | "multiplier_out_of_range"
     | "rule_duplicate"
     | "unknown_feature"
-    | "unknown_band";
+    | "unknown_band"
+    | "plan_lift_out_of_range";
   readonly path: string;
   readonly message: string;
 }
@@ -258,6 +259,13 @@ export interface CompiledPolicy {
     readonly onTimeRepaymentNeverLowers: boolean;
     /** A borrower's own re-evaluation request lowers the limit only through a hard rule (capacity). */
     readonly reevaluationNeverLowers: boolean;
+  };
+  readonly plans: {
+    /**
+     * The most a kept promise may add on top of the policy's limit, ppm of that limit; null: no cap. A plan
+     * that could need more is not offered, and an honoured promise lifts at most this much.
+     */
+    readonly maxLiftPpm: number | null;
   };
 }
 

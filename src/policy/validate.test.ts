@@ -10,6 +10,7 @@ import {
   decreaseWindowDaysMax,
   guardrailDefaults,
   type PolicyProblem,
+  planLiftPpmMax,
   validateMacro,
   validatePolicy,
 } from "./index.js";
@@ -161,6 +162,35 @@ describe("policy validation", () => {
       decreaseWindowDays: 1,
       reevaluationNeverLowers: false,
     });
+  });
+
+  it("sets no cap on a promise's lift unless plans.maxLiftPpm is given, and refuses one out of range", () => {
+    expect(compilePolicy(unwrapOrThrow(validatePolicy(fresh()))).plans).toEqual({ maxLiftPpm: null });
+    const doc = fresh();
+    doc.plans = {};
+    expect(compilePolicy(unwrapOrThrow(validatePolicy(doc))).plans).toEqual({ maxLiftPpm: null });
+    for (const ppm of [0, 200_000, planLiftPpmMax]) {
+      doc.plans = { maxLiftPpm: ppm };
+      expect(compilePolicy(unwrapOrThrow(validatePolicy(doc))).plans).toEqual({ maxLiftPpm: ppm });
+      // the document is returned as written
+      expect(unwrapOrThrow(validatePolicy(doc)).plans).toEqual({ maxLiftPpm: ppm });
+    }
+    for (const ppm of [-1, planLiftPpmMax + 1]) {
+      doc.plans = { maxLiftPpm: ppm };
+      expect(problemsOf(doc)).toEqual([
+        {
+          code: "plan_lift_out_of_range",
+          path: "/plans/maxLiftPpm",
+          message: `maxLiftPpm ${ppm} is outside [0, ${planLiftPpmMax}]`,
+        },
+      ]);
+    }
+    doc.plans = { maxLiftPpm: 0.5 };
+    expect(problemsOf(doc)).toEqual([expect.objectContaining({ code: "schema", path: "/plans/maxLiftPpm" })]);
+    doc.plans = { maxLiftPpm: 1, maxLiftMinor: 5 };
+    expect(problemsOf(doc)).toEqual([
+      expect.objectContaining({ code: "unknown_key", path: "/plans/maxLiftMinor" }),
+    ]);
   });
 
   it("flags a macro that names unknown bands or breaks monotonicity against a policy", () => {

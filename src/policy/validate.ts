@@ -3,7 +3,8 @@
 // range; rule ids and codes unique; features known. Every problem is reported with its JSON-pointer path.
 // Guardrails added after the first published documents (decreaseWindowDays, reevaluationNeverLowers) may be
 // omitted: the document is returned as written (so a stored version stays byte-identical) and compilePolicy
-// gives them their defaults (schema.ts `guardrailDefaults`).
+// gives them their defaults (schema.ts `guardrailDefaults`). So may `plans` (no cap on a promise's lift); its
+// `maxLiftPpm`, when given, is a whole ppm in [0, planLiftPpmMax].
 
 import { ValueErrorType } from "@sinclair/typebox/errors";
 import { Value } from "@sinclair/typebox/value";
@@ -15,6 +16,7 @@ import {
   type OverlayTableDoc,
   type PolicyDoc,
   PolicyDocSchema,
+  planLiftPpmMax,
 } from "./schema.js";
 import type { PolicyProblem } from "./types.js";
 
@@ -50,11 +52,23 @@ function checkMultiplier(value: number, max: number, path: string, problems: Pol
   }
 }
 
+/** The promise cap, when set: a whole ppm in [0, planLiftPpmMax]. */
+function checkPlans(plans: PolicyDoc["plans"], problems: PolicyProblem[]): void {
+  const ppm = plans?.maxLiftPpm;
+  if (ppm === undefined || (ppm >= 0 && ppm <= planLiftPpmMax)) return;
+  problems.push({
+    code: "plan_lift_out_of_range",
+    path: "/plans/maxLiftPpm",
+    message: `maxLiftPpm ${ppm} is outside [0, ${planLiftPpmMax}]`,
+  });
+}
+
 export function validatePolicy(doc: unknown): Result<PolicyDoc, PolicyProblem[]> {
   const structural = schemaProblems(PolicyDocSchema, doc);
   if (structural.length > 0) return err(structural);
   const policy = doc as PolicyDoc;
   const problems: PolicyProblem[] = [];
+  checkPlans(policy.plans, problems);
 
   const bands = policy.bands;
   const seen = new Set<string>();
