@@ -4,7 +4,16 @@
 // plans whose date falls after the run are counted apart, never as successes.
 
 import { describe, expect, it } from "vitest";
-import { renderReportHtml, runSimulation } from "../src/sim/index.js";
+import { liftReasons, type RecoveryStats, renderReportHtml, runSimulation } from "../src/sim/index.js";
+
+/** The lift total is 0 exactly when no promise lifted; the reasons are the closed set and sum to the count. */
+function expectLiftsConsistent(r: RecoveryStats): void {
+  expect(Object.keys(r.liftedBy).sort()).toEqual([...liftReasons].sort());
+  expect(Object.values(r.liftedBy).reduce((a, b) => a + b, 0)).toBe(r.honouredLifted);
+  if (r.honouredLifted === 0) expect(r.liftMinor).toBe(0);
+  else expect(r.liftMinor).toBeGreaterThanOrEqual(r.honouredLifted);
+  expect(Number.isSafeInteger(r.liftMinor)).toBe(true);
+}
 
 describe("recovery plans in simulation", () => {
   it("keep ≥ 99 % of the promises to borrowers who followed them (steady, 400 customers × 12 months)", async () => {
@@ -27,6 +36,9 @@ describe("recovery plans in simulation", () => {
     expect(r.commitments.broken ?? 0).toBeGreaterThan(0);
     expect(Object.keys(r.brokenConditions).length).toBeGreaterThan(0);
     expect(renderReportHtml(summary)).toContain("broken by the borrower");
+    // What the kept promises cost: a lift total next to the count, and every lift has one reason.
+    expectLiftsConsistent(r);
+    expect(renderReportHtml(summary)).toContain("what those lifts added to the limits (CNY)");
   }, 120_000);
 
   it("counts plans overtaken by a macro change apart (tightening, 150 customers × 8 months)", async () => {
@@ -43,5 +55,6 @@ describe("recovery plans in simulation", () => {
     expect(r.commitments.overtaken ?? 0).toBeGreaterThan(0);
     expect(r.evaluated + r.macroOvertaken + r.broken + r.pending).toBe(r.followed);
     if (r.evaluated > 0) expect(r.successRate!).toBeGreaterThanOrEqual(0.99);
+    expectLiftsConsistent(r);
   }, 120_000);
 });

@@ -6,6 +6,7 @@ import { writeFileSync } from "node:fs";
 import cliProgress from "cli-progress";
 import { systemClock } from "../engine/index.js";
 import {
+  liftedByList,
   type RunSimulationOptions,
   renderReportHtml,
   runSimulation,
@@ -105,6 +106,11 @@ function percent(x: number | null): string {
   return x === null ? "n/a" : `${(x * 100).toFixed(1)} %`;
 }
 
+function liftedBy(counts: SimSummary["recovery"]["liftedBy"]): string {
+  const list = liftedByList(counts);
+  return list === "" ? "" : `; why: ${list}`;
+}
+
 export function summaryText(s: SimSummary): string {
   const r = s.recovery;
   return [
@@ -113,7 +119,7 @@ export function summaryText(s: SimSummary): string {
     `  customers reaching DPD 30+: ${s.dpd30Customers}, DPD 90+: ${s.dpd90Customers}, losses ${(s.lossesMinor / 100).toFixed(2)} CNY`,
     `  recovery plans: offered ${r.offered}, followed ${r.followed}, met ${r.succeeded} of ${r.evaluated} (${percent(r.successRate)}), ` +
       `macro-overtaken ${r.macroOvertaken}, broken ${r.broken}, pending ${r.pending}` +
-      ` (the kept promise lifted ${r.honouredLifted} of the met)`,
+      ` (the kept promise lifted ${r.honouredLifted} of the met by ${(r.liftMinor / 100).toFixed(2)} CNY in all${liftedBy(r.liftedBy)})`,
     ...(s.macroChanges.length > 0
       ? [
           `  macro changes: ${s.macroChanges.map((m) => `${m.date} v${m.macroVersion} (${m.announcementId})`).join(", ")}`,

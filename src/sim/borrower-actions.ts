@@ -2,6 +2,7 @@
 // triggers a decision), a drawdown, a repayment (payoff, partial, arrears or the plan's repayment, each
 // settlement a decision trigger) and the plan follower's re-evaluation on the promised day.
 
+import type { DecisionRecord } from "../engine/index.js";
 import type { BehaviourEvent } from "../events/index.js";
 import type { PlanCommitment } from "../explain/index.js";
 import { assert } from "../kernel/index.js";
@@ -192,10 +193,11 @@ function reevaluatePlan(w: World, c: Customer, line: LineState, t: number, atMs:
   c.plan = null;
   let limit = line.limitMinor;
   let verdict: PlanCommitment | undefined;
+  let decision: DecisionRecord | undefined;
   if (limit < plan.promisedLimitMinor) {
-    const decided = decide(w, c, { kind: "reevaluation.requested", actor: "borrower" }, atMs, t);
-    limit = decided?.newLimitMinor ?? limit;
-    verdict = decided?.explanation?.commitment;
+    decision = decide(w, c, { kind: "reevaluation.requested", actor: "borrower" }, atMs, t) ?? undefined;
+    limit = decision?.newLimitMinor ?? limit;
+    verdict = decision?.explanation?.commitment;
   }
-  judgePlan(w, c, plan, { limitBeforeMinor: line.limitMinor, limitMinor: limit, verdict });
+  judgePlan(w, c, plan, { limitBeforeMinor: line.limitMinor, limitMinor: limit, verdict, decision });
 }

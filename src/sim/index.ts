@@ -14,7 +14,7 @@ export { chargeOffDpd } from "./end-of-day.js";
 export { replayCommand, SimInvariantError } from "./invariants.js";
 export { memoryRegistryStore } from "./memory-registry.js";
 export { drawTraits, type Persona, personas, type Traits } from "./population.js";
-export { renderReportHtml } from "./report-html.js";
+export { liftedByList, renderReportHtml } from "./report-html.js";
 export { type RunSimulationOptions, runSimulation, simulationDefaults } from "./run.js";
 export { hazardMultiplier, recessionHazardMultiplier, scenarioPlan, tighteningMacro } from "./scenario.js";
 export { type DayBatch, isLendingEvent, nullSink, type SimSink, sqlSink } from "./sink.js";

@@ -7,6 +7,7 @@ import type { DecisionRecord } from "../engine/index.js";
 import type { PlanCommitment } from "../explain/index.js";
 import type { LineState } from "../lending/index.js";
 import { daysBetween, parseDateOrThrow } from "../time/index.js";
+import type { LiftReason } from "./types.js";
 import { type Customer, type FollowedPlan, failuresListedMax, type World } from "./world-state.js";
 
 /**
@@ -40,6 +41,7 @@ export function maybeFollow(w: World, c: Customer, record: DecisionRecord, t: nu
     interveningTriggers: new Set<string>(),
     eta: plan.eta,
     promisedLimitMinor: plan.reachableLimitMinor,
+    projectedScore: plan.steps.at(-1)?.projectedScore ?? null,
     macroVersionAtStart: w.macroVersion,
     repayTargetMinor: repayTarget,
     verificationsToDo: verifications,
@@ -60,11 +62,28 @@ export function dropBrokenPlan(w: World, c: Customer, line: LineState, t: number
   }
 }
 
-/** What the promised day's re-evaluation found: the limit before and after it, and the engine's verdict. */
+/** What the promised day's re-evaluation found: the limit before and after it, the engine's verdict and decision. */
 export interface PlanOutcome {
   readonly limitBeforeMinor: number;
   readonly limitMinor: number;
   readonly verdict: PlanCommitment | undefined;
+  readonly decision: DecisionRecord | undefined;
+}
+
+/** Scores compare with this slack: a projection and a decision on the same figures agree to the last bit. */
+const scoreSlack = 1e-9;
+
+/** Why the policy alone gave less than the promise at its date (types.ts `liftReasons`), from the decision there. */
+export function liftReasonOf(decision: DecisionRecord, projectedScore: number | null): LiftReason {
+  if (projectedScore !== null && decision.score.score < projectedScore - scoreSlack) return "score";
+  let reason: LiftReason = "other";
+  let cut = 0;
+  for (const rule of decision.outcome.firedRules) {
+    if (rule.kind === "macro" || rule.effectMinor >= cut) continue;
+    cut = rule.effectMinor;
+    reason = rule.kind === "behaviour" ? "behaviour_rule" : rule.kind;
+  }
+  return reason;
 }
 
 /** Counts a followed plan's outcome: met, failed (and why), or overtaken by a macro change. */
@@ -83,8 +102,12 @@ export function judgePlan(w: World, c: Customer, plan: FollowedPlan, outcome: Pl
   if (verdict?.planDecisionId === plan.decisionId && verdict.status === "broken") r.engineJudgedBroken++;
   if (success) {
     r.succeeded++;
-    if (verdict?.planDecisionId === plan.decisionId && verdict.liftedFromMinor !== undefined)
+    const decision = outcome.decision;
+    if (verdict?.planDecisionId === plan.decisionId && verdict.liftedFromMinor !== undefined && decision) {
       r.honouredLifted++;
+      r.liftMinor += decision.newLimitMinor - verdict.liftedFromMinor;
+      r.liftedBy[liftReasonOf(decision, plan.projectedScore)]++;
+    }
     return;
   }
   r.failed++;

@@ -19,6 +19,14 @@ function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
 }
 
+/** Lifts by why the policy alone gave less, the non-zero ones ("score 3, guardrail 1"); "" when none. */
+export function liftedByList(liftedBy: SimSummary["recovery"]["liftedBy"]): string {
+  return Object.entries(liftedBy)
+    .filter(([, n]) => n > 0)
+    .map(([k, n]) => `${k} ${n}`)
+    .join(", ");
+}
+
 export function renderReportHtml(summary: SimSummary): string {
   const r = summary.recovery;
   const rate = r.successRate === null ? "n/a" : `${(r.successRate * 100).toFixed(1)} %`;
@@ -41,6 +49,8 @@ export function renderReportHtml(summary: SimSummary): string {
       `${r.macroOvertaken} / ${r.broken} / ${r.pending}`,
     ],
     ["met plans the kept promise lifted above the policy's limit", String(r.honouredLifted)],
+    ["what those lifts added to the limits (CNY)", (r.liftMinor / 100).toFixed(2)],
+    ["why the policy alone gave less", liftedByList(r.liftedBy) || "none"],
     [
       "plans settled by the engine (all customers)",
       Object.entries(r.commitments)

@@ -36,6 +36,15 @@ export interface SimOptions {
   readonly firstCustomer?: number;
 }
 
+/**
+ * Why the policy alone gave less than a kept promise at its date, read from the decision there, the first that
+ * applies: `score` the model scored the borrower below the plan's projection (habits the plan does not govern
+ * slipped); `behaviour_rule`, `capacity`, `guardrail` the fired rule of that kind that cut the limit most;
+ * `other` none of these (the macro cannot be: a new macro version overtakes the plan).
+ */
+export const liftReasons = ["score", "behaviour_rule", "capacity", "guardrail", "other"] as const;
+export type LiftReason = (typeof liftReasons)[number];
+
 /** What the plan followers achieved (DESIGN.md: a plan's promised limit by its promised date). */
 export interface RecoveryStats {
   /** Verified plans with steps offered to borrowers whose limit dropped. */
@@ -56,6 +65,10 @@ export interface RecoveryStats {
   readonly broken: number;
   /** Succeeded plans where the policy alone gave less and the engine's kept promise lifted the limit. */
   readonly honouredLifted: number;
+  /** Σ of those lifts (the limit set minus the policy's own), minor units: the exposure the promises added. */
+  readonly liftMinor: number;
+  /** Those lifts by why the policy alone gave less (`liftReasons`); the counts sum to `honouredLifted`. */
+  readonly liftedBy: Readonly<Record<LiftReason, number>>;
   /** Evaluated plans the engine's re-evaluation judged broken (each also counted as failed). */
   readonly engineJudgedBroken: number;
   /** Promised date after the end of the simulation. */

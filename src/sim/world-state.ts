@@ -14,7 +14,15 @@ import { replayCommand } from "./invariants.js";
 import type { Traits } from "./population.js";
 import { type ScenarioPlan, scenarioPlan } from "./scenario.js";
 import type { SimSink } from "./sink.js";
-import type { MonthStats, RecoveryStats, SimOptions, SimProgress, SimSummary, TrainingRow } from "./types.js";
+import type {
+  LiftReason,
+  MonthStats,
+  RecoveryStats,
+  SimOptions,
+  SimProgress,
+  SimSummary,
+  TrainingRow,
+} from "./types.js";
 
 export const customersMax = 1_000_000;
 export const monthsMax = 60;
@@ -36,6 +44,8 @@ export interface FollowedPlan {
   readonly interveningTriggers: Set<string>;
   readonly eta: string;
   readonly promisedLimitMinor: number;
+  /** The score the plan projected at its date (its last step's), null without steps. */
+  readonly projectedScore: number | null;
   readonly macroVersionAtStart: number;
   /** Money still to repay at the first chance, and its target balance. */
   repayTargetMinor: number | null;
@@ -143,9 +153,15 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 export type RecoveryTally = Mutable<
   Omit<
     RecoveryStats,
-    "successRate" | "failures" | "interveningDecreaseTriggers" | "commitments" | "brokenConditions"
+    | "successRate"
+    | "failures"
+    | "interveningDecreaseTriggers"
+    | "commitments"
+    | "brokenConditions"
+    | "liftedBy"
   >
 > & {
+  readonly liftedBy: Record<LiftReason, number>;
   readonly interveningDecreaseTriggers: Record<string, number>;
   readonly commitments: Record<string, number>;
   readonly brokenConditions: Record<string, number>;
@@ -248,6 +264,8 @@ export function createWorld(frame: WorldFrame, versions: Versions): World {
       macroOvertakenSucceeded: 0,
       broken: 0,
       honouredLifted: 0,
+      liftMinor: 0,
+      liftedBy: { score: 0, behaviour_rule: 0, capacity: 0, guardrail: 0, other: 0 },
       engineJudgedBroken: 0,
       pending: 0,
       failedAfterInterveningDecrease: 0,
