@@ -12,7 +12,7 @@ import {
   decide,
   productTermsOf,
 } from "../src/engine/index.js";
-import { type ActivePlan, assessCommitment, liftCeilingOf } from "../src/explain/index.js";
+import { type ActivePlan, assessCommitment, liftCeilingOf, renderCommitment } from "../src/explain/index.js";
 import { defaultProduct } from "../src/lending/index.js";
 import type { FeatureVector } from "../src/policy/index.js";
 import { type BusinessDate, formatDate, parseDateOrThrow } from "../src/time/index.js";
@@ -164,6 +164,8 @@ describe("plans.maxLiftPpm at the promised date", () => {
           }
           // Lifted only when the (capped) floor is above the policy's own limit.
           expect(out.commitment?.liftedFromMinor !== undefined).toBe(floor > policyLimitMinor);
+          // A cap that holds the floor below the promise is recorded, and the sentence says so.
+          expect(out.commitment?.liftCappedAtMinor).toBe(floor < promisedMinor ? floor : undefined);
         },
       ),
       { numRuns: 300 },
@@ -186,6 +188,12 @@ describe("plans.maxLiftPpm at the promised date", () => {
     });
     expect(out.floorMinor).toBe(600_000);
     expect(out.commitment?.liftedFromMinor).toBeUndefined();
+    expect(out.commitment?.liftCappedAtMinor).toBe(600_000);
+    const en = renderCommitment(out.commitment!, "en");
+    expect(en).toContain("as far as the limit policy lets a promise raise a limit");
+    expect(en).toContain("at least CNY 6,000.00 (the plan promised CNY 9,000.00)");
+    expect(en).not.toContain("as promised");
+    expect(renderCommitment(out.commitment!, "zh-CN")).toContain("额度至少为¥6,000.00（方案承诺¥9,000.00）");
   });
 });
 

@@ -141,8 +141,9 @@ export function assessCommitment(inputs: CommitmentInputs): CommitmentOutcome {
   const broken = brokenConditions(plan.conditions ?? [], inputs, settle);
   if (broken.length > 0) return ended({ ...base, status: "broken", broken });
   if (!settle) return { commitment: { ...base, status: "in_force" }, floorMinor: null, inForce: active };
+  const full = Math.min(promised, inputs.limitMaxMinor);
   const ceiling = liftCeilingOf(inputs.policyLimitMinor, inputs.liftMaxPpm, inputs.limitStepMinor);
-  const floor = Math.min(promised, inputs.limitMaxMinor, ceiling);
+  const floor = Math.min(full, ceiling);
   if (inputs.exposureCapMinor !== null && inputs.exposureCapMinor < floor)
     return ended({ ...base, status: "overtaken", overtakenBy: "exposure_budget" });
   return {
@@ -150,6 +151,7 @@ export function assessCommitment(inputs: CommitmentInputs): CommitmentOutcome {
       ...base,
       status: "honoured",
       ...(inputs.policyLimitMinor < floor ? { liftedFromMinor: inputs.policyLimitMinor } : {}),
+      ...(floor < full ? { liftCappedAtMinor: floor } : {}),
     },
     floorMinor: floor,
     inForce: active,

@@ -160,34 +160,40 @@ export const conditionCatalogue: Readonly<Record<PlanConditionCode, LocalizedTem
 };
 
 /** What a decision did with the recovery plan in force before it. */
-export const commitmentCatalogue: Readonly<Record<CommitmentStatus | "honoured_lifted", LocalizedTemplate>> =
-  {
-    in_force: {
-      "zh-CN": "您{made:date}的恢复方案仍然有效：保持其条件，{eta:date}起额度至少为{promised:money}",
-      en: "your recovery plan of {made:date} still holds: keep its conditions and your limit will be at least {promised:money} from {eta:date}",
-    },
-    honoured: {
-      "zh-CN": "您{made:date}的恢复方案已兑现：额度至少为{promised:money}",
-      en: "your recovery plan of {made:date} is kept: your limit is at least {promised:money}",
-    },
-    honoured_lifted: {
-      "zh-CN":
-        "您{made:date}的恢复方案已兑现：您遵守了全部条件，额度按承诺从{lifted:money}提升至{promised:money}",
-      en: "your recovery plan of {made:date} is kept: you met every condition, so your limit is {promised:money} as promised rather than {lifted:money}",
-    },
-    broken: {
-      "zh-CN": "您{made:date}的恢复方案已失效，因为未满足：{conditions:text}",
-      en: "your recovery plan of {made:date} no longer applies because this condition was not kept: {conditions:text}",
-    },
-    overtaken: {
-      "zh-CN": "您{made:date}的恢复方案因全平台调整（{by:text}）而失效，并非针对您个人",
-      en: "your recovery plan of {made:date} was overtaken by a platform-wide change ({by:text}), not specific to you",
-    },
-    completed: {
-      "zh-CN": "您{made:date}的恢复方案已完成",
-      en: "your recovery plan of {made:date} has run its course",
-    },
-  };
+export const commitmentCatalogue: Readonly<
+  Record<CommitmentStatus | "honoured_lifted" | "honoured_capped", LocalizedTemplate>
+> = {
+  in_force: {
+    "zh-CN": "您{made:date}的恢复方案仍然有效：保持其条件，{eta:date}起额度至少为{promised:money}",
+    en: "your recovery plan of {made:date} still holds: keep its conditions and your limit will be at least {promised:money} from {eta:date}",
+  },
+  honoured: {
+    "zh-CN": "您{made:date}的恢复方案已兑现：额度至少为{promised:money}",
+    en: "your recovery plan of {made:date} is kept: your limit is at least {promised:money}",
+  },
+  honoured_lifted: {
+    "zh-CN":
+      "您{made:date}的恢复方案已兑现：您遵守了全部条件，额度按承诺从{lifted:money}提升至{promised:money}",
+    en: "your recovery plan of {made:date} is kept: you met every condition, so your limit is {promised:money} as promised rather than {lifted:money}",
+  },
+  honoured_capped: {
+    "zh-CN":
+      "您{made:date}的恢复方案在额度政策允许的承诺提额范围内兑现：额度至少为{capped:money}（方案承诺{promised:money}）",
+    en: "your recovery plan of {made:date} is kept as far as the limit policy lets a promise raise a limit: your limit is at least {capped:money} (the plan promised {promised:money})",
+  },
+  broken: {
+    "zh-CN": "您{made:date}的恢复方案已失效，因为未满足：{conditions:text}",
+    en: "your recovery plan of {made:date} no longer applies because this condition was not kept: {conditions:text}",
+  },
+  overtaken: {
+    "zh-CN": "您{made:date}的恢复方案因全平台调整（{by:text}）而失效，并非针对您个人",
+    en: "your recovery plan of {made:date} was overtaken by a platform-wide change ({by:text}), not specific to you",
+  },
+  completed: {
+    "zh-CN": "您{made:date}的恢复方案已完成",
+    en: "your recovery plan of {made:date} has run its course",
+  },
+};
 
 export const overtakenByLabels: Readonly<
   Record<NonNullable<PlanCommitment["overtakenBy"]>, LocalizedTemplate>

@@ -78,13 +78,15 @@ export function renderCommitment(commitment: PlanCommitment, lang: Lang): string
   )
     .map((c) => c.message)
     .join(clauseSeparator[lang]);
+  const capped = commitment.status === "honoured" && commitment.liftCappedAtMinor !== undefined;
   const text = fill(
-    commitmentCatalogue[lifted ? "honoured_lifted" : commitment.status],
+    commitmentCatalogue[capped ? "honoured_capped" : lifted ? "honoured_lifted" : commitment.status],
     {
       made: commitment.madeOn,
       eta: commitment.eta,
       promised: commitment.promisedLimitMinor,
       lifted: commitment.liftedFromMinor ?? null,
+      capped: commitment.liftCappedAtMinor ?? null,
       conditions: broken,
       by: commitment.overtakenBy === undefined ? null : overtakenByLabels[commitment.overtakenBy][lang],
     },

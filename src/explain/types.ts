@@ -299,6 +299,11 @@ export interface PlanCommitment {
   readonly overtakenBy?: "model" | "policy" | "macro" | "exposure_budget";
   /** The policy's limit before the promise raised it (honoured only, when it did). */
   readonly liftedFromMinor?: number;
+  /**
+   * The limit the policy's cap on a promise's lift (`plans.maxLiftPpm`) allowed, when it is below the promised
+   * one (honoured only): the decision gives at least this instead of the promise.
+   */
+  readonly liftCappedAtMinor?: number;
 }
 
 /** The stored, language-neutral explanation (JSON-safe). */
