@@ -16,6 +16,7 @@ import type { BinTrend } from "./types.js";
 const options: BinningOptions = {
   preBins: 20,
   minBinShare: 0.05,
+  rareLevelShare: 0.05,
   minBinBads: 5,
   minBinGoods: 5,
   smoothing: 0.5,
@@ -405,7 +406,8 @@ describe("categorical binning", () => {
         (p) => {
           const { column, bad } = randomCategorical(p.seed, p.levelCount, p.n, p.badRate);
           const minRows = Math.min(p.minRows, p.n);
-          const o: BinningOptions = { ...options, ...p, minBinShare: shareFor(minRows, p.n) };
+          const share = shareFor(minRows, p.n);
+          const o: BinningOptions = { ...options, ...p, minBinShare: share, rareLevelShare: share };
           const b = binCategorical(column, bad, o);
           const perLevel = column.levels.map(() => ({ good: 0, bad: 0 }));
           const missing = { good: 0, bad: 0 };
@@ -470,11 +472,22 @@ describe("categorical binning", () => {
     expect(b.missing.good + b.missing.bad).toBeGreaterThan(1_000);
   });
 
-  it("pools the levels under the minimum share into one group", () => {
+  it("pools the levels under the rare share into one group", () => {
     const { column, bad } = categorical(["a", "b", "c", "d"], [0.1, 0.1, 0.4, 0.4], 8_000, 1);
-    // Every level holds about a fifth of the rows, under the 30 % minimum: all of them pool.
-    const b = binCategorical(column, bad, { ...options, minBinShare: 0.3 })!;
+    // Every level holds about a fifth of the rows, under the 30 % rare share: all of them pool.
+    const b = binCategorical(column, bad, { ...options, rareLevelShare: 0.3 })!;
     expect(b.groups).toEqual([[0, 1, 2, 3]]);
+  });
+
+  it("groups levels too small to be a bin by their bad rate instead of pooling them", () => {
+    // Under the 30 % bin minimum but above the 1 % rare share: two low-risk and two high-risk levels pair up.
+    const { column, bad } = categorical(["a", "b", "c", "d"], [0.1, 0.1, 0.4, 0.4], 8_000, 1);
+    const b = binCategorical(column, bad, { ...options, minBinShare: 0.3, rareLevelShare: 0.01 })!;
+    // bins in ascending WOE: the risky pair first
+    expect(b.groups).toEqual([
+      [2, 3],
+      [0, 1],
+    ]);
   });
 
   it("merges a rare category into a neighbour by WOE", () => {

@@ -32,7 +32,13 @@ export interface BinningOptions {
   readonly minBinBads: number;
   /** Minimum goods in every non-missing bin. */
   readonly minBinGoods: number;
-  /** Added to good and bad counts of a bin before its WOE is taken. */
+  /**
+   * A category with fewer rows than this share of all rows is pooled with the other rare ones before the
+   * grouping; the others are grouped by bad rate under the bin minimums (so a 35-level grade keeps its order
+   * of risk even where each level is too small to be a bin of its own).
+   */
+  readonly rareLevelShare: number;
+  /** Pseudo-bads (and as many pseudo-goods at the sample's odds) added to a bin before its WOE is taken. */
   readonly smoothing: number;
   /** A single peak/valley is used only if its IV beats the best monotone IV by this relative margin. */
   readonly peakIvGainMin: number;
@@ -103,6 +109,12 @@ function minimumsOf(options: BinningOptions, n: number): BinMinimums {
     bads: options.minBinBads,
     goods: options.minBinGoods,
   };
+}
+
+/** Rows below which a category is pooled with the other rare ones before grouping. */
+function rareRowsOf(options: BinningOptions, n: number): number {
+  assert(options.rareLevelShare >= 0 && options.rareLevelShare < 1, "rare level share within [0, 1)");
+  return Math.ceil(options.rareLevelShare * n * (1 - minRowsTolerance));
 }
 
 function totalsOf(goodTotal: number, n: number, smoothing: number): Totals {
@@ -320,7 +332,7 @@ export function binCategorical(
   if (levelsSeen === 0 || (levelsSeen === 1 && !hasMissing)) return null;
   const totals = totalsOf(goodTotal, n, options.smoothing);
   const min = minimumsOf(options, n);
-  const blocks = levelBlocks(perLevel, min.rows, totals);
+  const blocks = levelBlocks(perLevel, rareRowsOf(options, n), totals);
   const best = chooseBins(blocks, missing, totals, min, "ascending", options.peakIvGainMin);
   return {
     feature: column.name,

@@ -34,9 +34,10 @@ export {
 
 export const defaultTrainOptions: TrainOptionsResolved = {
   preBins: 50,
-  minBinShare: 0.02,
+  minBinShare: 0.05,
   minBinBads: 5,
   minBinGoods: 5,
+  rareLevelShare: 0.02,
   smoothing: 2,
   ivMin: 0.02,
   correlationMax: 0.8,

@@ -210,6 +210,8 @@ export interface TrainOptionsResolved {
   /** Minimum bads and goods in every non-missing bin. */
   readonly minBinBads: number;
   readonly minBinGoods: number;
+  /** Categories under this share of the rows are pooled into one rare group before grouping. */
+  readonly rareLevelShare: number;
   readonly smoothing: number;
   readonly ivMin: number;
   readonly correlationMax: number;
