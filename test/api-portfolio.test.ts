@@ -31,6 +31,9 @@ async function insertDecision(
     modelId: string;
     reasons?: readonly string[] | null;
     features?: Record<string, number | string | null>;
+    /** The explanation's standing towards a plan in force (with the reasons, or none). */
+    commitment?: { status: string; liftedFromMinor?: number };
+    newLimitMinor?: number;
   },
 ): Promise<void> {
   decisionNo += 1;
@@ -55,11 +58,14 @@ async function insertDecision(
     score: { score: d.score, probability: 0.05, contributions: [] },
     features: d.features ?? {},
     previousLimitMinor: 1_000_000,
-    newLimitMinor: 1_000_000,
+    newLimitMinor: d.newLimitMinor ?? 1_000_000,
     explanation:
       d.reasons === null || d.reasons === undefined
         ? null
-        : { reasons: d.reasons.map((code) => ({ code, kind: "characteristic", params: {} })) },
+        : {
+            reasons: d.reasons.map((code) => ({ code, kind: "characteristic", params: {} })),
+            ...(d.commitment === undefined ? {} : { commitment: d.commitment }),
+          },
     announcementId: null,
     createdAt: "1970-01-01T00:00:00Z",
   } as unknown as DecisionRecord;
@@ -157,6 +163,9 @@ describe.each(dialects)("portfolio summary (%s)", (dialect) => {
         score: 480,
         modelId: model,
         reasons: ["R_OLD"],
+        // A kept promise lifted this (superseded) decision: 1,300,000 instead of the policy's 1,000,000.
+        commitment: { status: "honoured", liftedFromMinor: 1_000_000 },
+        newLimitMinor: 1_300_000,
       });
       await insertDecision(tx, {
         customerId: "cust-b",
@@ -165,6 +174,7 @@ describe.each(dialects)("portfolio summary (%s)", (dialect) => {
         score: 640,
         modelId: model,
         reasons: ["R_UTIL"],
+        commitment: { status: "honoured", liftedFromMinor: 800_000 },
       });
       await insertDecision(tx, {
         customerId: "cust-a",
@@ -189,6 +199,8 @@ describe.each(dialects)("portfolio summary (%s)", (dialect) => {
         score: 655,
         modelId: model,
         reasons: ["R_INQ", "R_UTIL", "R_PAY"],
+        // Honoured without a lift (the policy gave the promised limit): not counted.
+        commitment: { status: "honoured" },
       });
       await insertDelinquency(tx, "cust-a", [
         { overdue: "2026-03-20" },
@@ -241,6 +253,9 @@ describe.each(dialects)("portfolio summary (%s)", (dialect) => {
       { code: "R_INQ", count: 2 },
       { code: "R_PAY", count: 1 },
     ]);
+
+    // Lifted by a kept promise, over every stored decision: a's first (300,000) and b's (200,000).
+    expect(s.promiseLifted).toEqual({ decisions: 2, liftMinor: 500_000 });
   });
 
   it("counts DPD buckets at each month-end from the delinquency episodes", async () => {

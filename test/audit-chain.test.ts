@@ -85,7 +85,9 @@ async function columnsOf(f: EngineFixture, table: string): Promise<string[]> {
 function changed(column: string, value: unknown, other: unknown): string | number {
   if (typeof value === "number") return value + 1;
   if (column === "record" || column === "entry") return other as string;
-  return value === null ? "x" : `${String(value)}x`;
+  // A null amount column (`*_minor`, integer money) takes an amount: PostgreSQL refuses text there.
+  if (value === null) return column.endsWith("_minor") ? 1 : "x";
+  return `${String(value)}x`;
 }
 
 function names(report: AuditReport, table: string, seq: number, id: string): boolean {
@@ -273,7 +275,8 @@ for (const dialect of dialects) {
             tx.run(
               `INSERT OR REPLACE INTO decisions SELECT decision_id, trigger_id, trigger_kind, 'c-9', line_id, business_date,
                  previous_limit_minor, new_limit_minor, model_id, policy_id, policy_version, macro_id, macro_version, arm,
-                 announcement_id, created_ms, record, seq, record_hash, chain_hash, band, score, probability, reason_codes
+                 announcement_id, created_ms, record, seq, record_hash, chain_hash, band, score, probability, reason_codes,
+                 promise_lift_minor
                  FROM decisions WHERE seq = 1`,
             ),
           ),

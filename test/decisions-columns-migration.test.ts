@@ -2,7 +2,8 @@
 // previous code wrote them (the 019 columns, the record as plain JSON, as a wrapped plain record, or in the
 // compact form), then migrated. Every new column equals what its record says (and what `decisionRow` derives),
 // the records decode to the same bytes, the review's summary read from the columns equals the engine's summary
-// of the record, the rows seal and verify, and the new columns are append-only like the rest.
+// of the record, the rows seal and verify, and the new columns are append-only like the rest. Migration 021
+// (`promise_lift_minor`, a kept promise's lift) runs after it on the same rows, some of them lifted.
 
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -71,6 +72,17 @@ function numbered(record: DecisionRecord, i: number): DecisionRecord {
   (out.triggerDetail as { triggerId: string }).triggerId = triggerId;
   if (r.explanation !== null) (out.explanation as { decisionId: string }).decisionId = decisionId;
   if (i === 5) out.explanation = null;
+  // Some decisions a kept promise lifted (in every stored form: plain, wrapped, compact): 021's column.
+  if (r.explanation !== null && (i % 5 === 1 || i === 7)) {
+    (out.explanation as { commitment?: unknown }).commitment = {
+      planDecisionId: `dec-m-${i - 1}`,
+      madeOn: r.businessDate,
+      status: "honoured",
+      promisedLimitMinor: r.newLimitMinor,
+      eta: r.businessDate,
+      liftedFromMinor: r.newLimitMinor - 1_000 * i,
+    };
+  }
   return out as unknown as DecisionRecord;
 }
 
@@ -127,7 +139,7 @@ describe.each(dialects)("migration 020 (decision columns) — %s", (dialect) => 
         );
       }
     });
-    expect(await migrate(store.db, 2)).toEqual(["020-decision-columns"]);
+    expect(await migrate(store.db, 2)).toEqual(["020-decision-columns", "021-decision-promise-lift"]);
   }, 60_000);
 
   afterAll(async () => {
@@ -142,7 +154,7 @@ describe.each(dialects)("migration 020 (decision columns) — %s", (dialect) => 
       ),
     );
 
-  it("backfills band, score, probability and reason codes from each record, as decisionRow derives them", async () => {
+  it("backfills band, score, probability, reason codes and promise lifts from each record, as decisionRow derives them", async () => {
     const rows = await readRows();
     expect(rows).toHaveLength(rowsInserted);
     for (const [i, row] of rows.entries()) {
@@ -157,6 +169,10 @@ describe.each(dialects)("migration 020 (decision columns) — %s", (dialect) => 
       for (const column of decisionDerivedColumns) expect(row[column], column).toEqual(derived[column]);
     }
     expect(rows.some((r) => r.reason_codes !== "[]")).toBe(true);
+    // 021: a lifted decision's lift in every stored form, null elsewhere.
+    const lifts = rows.flatMap((r, i) => (r.promise_lift_minor === null ? [] : [[i, r.promise_lift_minor]]));
+    expect(lifts.length).toBeGreaterThanOrEqual(6);
+    for (const [i, lift] of lifts) expect(lift).toBe(1_000 * (i as number));
   });
 
   it("leaves every record decoding to the same bytes", async () => {
@@ -191,7 +207,13 @@ describe.each(dialects)("migration 020 (decision columns) — %s", (dialect) => 
   });
 
   it("keeps the new columns append-only", async () => {
-    for (const column of ["band = 'Z'", "score = 1", "probability = 0.5", "reason_codes = '[]'"]) {
+    for (const column of [
+      "band = 'Z'",
+      "score = 1",
+      "probability = 0.5",
+      "reason_codes = '[]'",
+      "promise_lift_minor = 1",
+    ]) {
       await expect(
         store.db.transaction((tx) => tx.run(`UPDATE decisions SET ${column} WHERE seq = 2`)),
       ).rejects.toThrow(/append-only/);

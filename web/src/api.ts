@@ -187,6 +187,8 @@ export interface PortfolioSummary {
     dpd60plus: number;
   }[];
   readonly decisionsByReason: readonly { code: string; count: number }[];
+  /** Stored decisions a kept recovery-plan promise lifted above the policy's limit, and Σ the lifts. */
+  readonly promiseLifted: { readonly decisions: number; readonly liftMinor: number };
 }
 
 export interface PolicyVersion {

@@ -217,6 +217,15 @@ function OverviewBody({ s }: { readonly s: PortfolioSummary }) {
             )}
           </dd>
         </div>
+        <div>
+          <dt>{t("promiseLifted")}</dt>
+          <dd>
+            <Money minor={s.promiseLifted.liftMinor} />{" "}
+            <span className="muted small">
+              {t("promiseLiftedDecisions", { count: s.promiseLifted.decisions.toLocaleString(lang) })}
+            </span>
+          </dd>
+        </div>
       </dl>
       <div className="grid">
         <div className="card">

@@ -22,6 +22,7 @@ import { auditChainMigration } from "./017-audit-chain.js";
 import { reviewUniqueMigration } from "./018-review-unique.js";
 import { eventSourcesMigration } from "./019-event-sources.js";
 import { decisionColumnsMigration } from "./020-decision-columns.js";
+import { decisionPromiseLiftMigration } from "./021-decision-promise-lift.js";
 import type { Migration } from "./migration.js";
 
 export type { Migration } from "./migration.js";
@@ -41,4 +42,5 @@ export const migrations: readonly Migration[] = [
   reviewUniqueMigration,
   eventSourcesMigration,
   decisionColumnsMigration,
+  decisionPromiseLiftMigration,
 ];

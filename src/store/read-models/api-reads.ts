@@ -30,7 +30,9 @@ import {
   latestScoreCounts,
   lineOpeningsAndClosings,
   type PortfolioAggregates,
+  type PromiseLifts,
   portfolioAggregates,
+  promiseLifts,
 } from "./portfolio-queries.js";
 
 /** Customers per IN (...) list when reading their delinquency facts. */
@@ -43,6 +45,7 @@ export interface PortfolioSnapshot {
   readonly reasons: readonly { readonly code: string; readonly count: number }[];
   readonly delinquency: DelinquencyFacts;
   readonly lineDates: Awaited<ReturnType<typeof lineOpeningsAndClosings>>;
+  readonly promiseLifts: PromiseLifts;
 }
 
 /** A window of decision days (epoch days, both ends included) and the most rows read from it. */
@@ -109,6 +112,7 @@ export function createApiReadModel(db: Db): ApiReadModel {
         reasons: await latestReasonCounts(tx),
         delinquency: await delinquencyFacts(tx),
         lineDates: await lineOpeningsAndClosings(tx),
+        promiseLifts: await promiseLifts(tx),
       })),
     modelMonitoring: ({ modelId, recent, months }) =>
       db.read(async (tx) => {

@@ -85,6 +85,21 @@ export async function portfolioAggregates(tx: Tx): Promise<PortfolioAggregates> 
   };
 }
 
+/** Decisions a kept recovery-plan promise lifted above the policy's limit, and what those lifts added. */
+export interface PromiseLifts {
+  readonly decisions: number;
+  /** Σ (new limit − the policy's own limit) over those decisions. */
+  readonly liftMinor: number;
+}
+
+/** Over every stored decision, through the partial index on `promise_lift_minor` (migration 021). */
+export async function promiseLifts(tx: Tx): Promise<PromiseLifts> {
+  const row = await tx.get<{ n: number; lift: number | string | null }>(
+    "SELECT COUNT(*) AS n, SUM(promise_lift_minor) AS lift FROM decisions WHERE promise_lift_minor IS NOT NULL",
+  );
+  return { decisions: num(row?.n), liftMinor: num(row?.lift) };
+}
+
 /** The latest decision of every customer with an open line (by decision sequence), as a SQL relation. */
 const latestDecisions = `(SELECT d.customer_id, MAX(d.seq) AS seq FROM decisions d
   JOIN lines l ON l.line_id = d.line_id AND l.status <> 'closed' GROUP BY d.customer_id)`;

@@ -21,7 +21,7 @@ const scoreOf = (r: DecisionRecord) => r.score as { score?: unknown; probability
 
 /**
  * The decisions columns derived from a record, each with the value it takes, in the order the table has them
- * (006's, then 020's) and `decisionRow` gives them. `reason_codes` is a JSON array of the explanation's reason
+ * (006's, then 020's, then 021's) and `decisionRow` gives them. `reason_codes` is a JSON array of the explanation's reason
  * codes, in order, as text.
  */
 const derivedColumns = {
@@ -51,6 +51,7 @@ const derivedColumns = {
     return typeof probability === "number" ? probability : null;
   },
   reason_codes: ({ record }) => reasonCodesOf(record),
+  promise_lift_minor: ({ record }) => promiseLiftOf(record),
 } as const satisfies Record<string, Derive>;
 
 export type DecisionDerivedColumn = keyof typeof derivedColumns;
@@ -62,6 +63,17 @@ const derivations: readonly Derive[] = Object.values(derivedColumns);
 export const decisionInsertColumns = `${decisionDerivedColumns.join(", ")}, record, seq, record_hash, chain_hash`;
 /** Parameters per inserted row. */
 export const decisionInsertWidth = decisionDerivedColumns.length + 4;
+
+/**
+ * What a kept promise added on top of the policy's limit (migration 021): the new limit minus the commitment's
+ * `liftedFromMinor` on an honoured commitment that lifted, else null.
+ */
+function promiseLiftOf(record: DecisionRecord): number | null {
+  const explanation = record.explanation as { commitment?: unknown } | undefined;
+  const c = explanation?.commitment as { status?: unknown; liftedFromMinor?: unknown } | null | undefined;
+  if (c?.status !== "honoured" || !Number.isSafeInteger(c.liftedFromMinor)) return null;
+  return record.newLimitMinor - (c.liftedFromMinor as number);
+}
 
 /** The explanation's reason codes as the `reason_codes` column holds them. */
 function reasonCodesOf(record: DecisionRecord): string {

@@ -1,4 +1,5 @@
-// GET /v1/portfolio/summary: exposure, histograms, DPD by month and reasons over the open lines
+// GET /v1/portfolio/summary: exposure, histograms, DPD by month and reasons over the open lines, and the
+// decisions a kept recovery-plan promise lifted
 // (docs/api-operations.md defines each figure).
 
 import { parseDateOrThrow } from "../../../time/index.js";
@@ -35,6 +36,7 @@ export const portfolioRoutes: OperatorPlugin = async (app, { ctx }) => {
         }),
         dpdTruncated: data.delinquency.truncated,
         decisionsByReason: data.reasons,
+        promiseLifted: data.promiseLifts,
       };
     },
   );
