@@ -83,6 +83,19 @@ function numbered(record: DecisionRecord, i: number): DecisionRecord {
       liftedFromMinor: r.newLimitMinor - 1_000 * i,
     };
   }
+  // An explanation of no expected shape (no format, no reasons): the compact form stores it wrapped, as it is.
+  if (i === 11) {
+    out.explanation = {
+      commitment: {
+        planDecisionId: "dec-m-10",
+        madeOn: r.businessDate,
+        status: "honoured",
+        promisedLimitMinor: r.newLimitMinor,
+        eta: r.businessDate,
+        liftedFromMinor: r.newLimitMinor - 11_000,
+      },
+    };
+  }
   return out as unknown as DecisionRecord;
 }
 

@@ -57,7 +57,7 @@ ALTER TABLE decisions DISABLE TRIGGER decisions_append_only;
 UPDATE decisions AS d SET promise_lift_minor = d.new_limit_minor - (x.c ->> 'liftedFromMinor')::bigint
 FROM (SELECT seq, CASE
     WHEN substr(record, 1, 7) = '{"~":0,' THEN record::json #> '{=,explanation,commitment}'
-    WHEN substr(record, 1, 5) IN ('{"~":1', '{"~":2') AND (record::json -> 'explanation') ->> '=' IS NOT NULL
+    WHEN substr(record, 1, 6) IN ('{"~":1', '{"~":2') AND (record::json -> 'explanation') ->> '=' IS NOT NULL
       THEN record::json #> '{explanation,=,commitment}'
     ELSE record::json #> '{explanation,commitment}' END AS c
   FROM decisions) AS x
