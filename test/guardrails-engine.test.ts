@@ -3,12 +3,14 @@
 // `decide` twice in a row on a frozen line moves it once, two periodic reviews on one business date do not
 // compound, and a borrower's own re-evaluation never lowers the limit. Every record replays identically.
 
+import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadShippedDefaults, openDecisionEngine, openReviewService } from "../src/app/index.js";
 import type { DecisionRecord, ReviewService } from "../src/engine/index.js";
 import type { BehaviourEvent } from "../src/events/index.js";
 import { ManualClock, unwrapOrThrow } from "../src/kernel/index.js";
 import { defaultProduct } from "../src/lending/index.js";
+import type { Scorecard } from "../src/scoring/index.js";
 import { openStore, type Store, seedReviewPortfolio } from "../src/store/index.js";
 import { type EngineFixture, engineFixture, logEvents } from "./engine-fixtures.js";
 import { createTestDatabase, dialectsUnderTest, type TestDatabase } from "./support/databases.js";
@@ -71,6 +73,12 @@ for (const dialect of dialects) {
     beforeAll(async () => {
       database = await createTestDatabase(dialect, "guardrails");
       f = await engineFixture(database.url);
+      // The profile below is risky under the handmade card these reproductions were written against; that card
+      // is pinned so the guardrails are what is tested, not how the shipped card of the day scores it.
+      const handmade = JSON.parse(
+        readFileSync(new URL("../data/models/default-behaviour.json", import.meta.url), "utf8"),
+      ) as Scorecard;
+      unwrapOrThrow(await f.registry.registerModel(handmade, { activate: true }));
       for (const [n, limitMinor] of [
         [1, 470_000],
         [2, 800_000],
