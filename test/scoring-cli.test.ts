@@ -10,7 +10,7 @@ import { monitorCommand } from "../src/cli/monitor-command.js";
 import { scoreCommand } from "../src/cli/score-command.js";
 import { trainCommand } from "../src/cli/train-command.js";
 import { contentHashOf, fromPmml, type Scorecard, scoreRow } from "../src/scoring/index.js";
-import { runCommand } from "./cli-run.js";
+import { runCommand } from "./support/cli.js";
 
 const root = resolve(import.meta.dirname, "..");
 const german = join(root, "data", "german_credit.csv");

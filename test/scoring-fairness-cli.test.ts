@@ -16,7 +16,7 @@ import {
   protectedAttributeOf,
   type Scorecard,
 } from "../src/scoring/index.js";
-import { runCommand } from "./cli-run.js";
+import { runCommand } from "./support/cli.js";
 
 const root = resolve(import.meta.dirname, "..");
 const german = join(root, "data", "german_credit.csv");

@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { scoreCommand } from "../src/cli/score-command.js";
 import { unwrapOrThrow } from "../src/kernel/index.js";
 import { fromPmml, scoreRow } from "../src/scoring/index.js";
-import { runCommand } from "./cli-run.js";
+import { runCommand } from "./support/cli.js";
 
 const fixture = resolve(import.meta.dirname, "..", "data", "models", "fixtures", "applicant-intervals.pmml");
 const dir = mkdtempSync(join(tmpdir(), "headroom-pmml-cli-"));
