@@ -132,6 +132,24 @@ const plan = (reachableLimitMinor: number): ActivePlan => ({
   },
 });
 
+/** The commitment of a plan promising `promisedMinor`, assessed at its ETA with nothing outstanding. */
+function assessAtEta(
+  promisedMinor: number,
+  terms: { policyLimitMinor: number; limitMaxMinor: number; liftMaxPpm: number | null },
+) {
+  const active = plan(promisedMinor);
+  return assessCommitment({
+    active,
+    businessDate: (today + 10) as BusinessDate,
+    versions: active.versions,
+    features: {},
+    line: { outstandingMinor: 0, dpd: 0 },
+    exposureCapMinor: null,
+    limitStepMinor: product.limitStepMinor,
+    ...terms,
+  });
+}
+
 describe("plans.maxLiftPpm at the promised date", () => {
   it("caps an honoured promise's lift at the policy's limit plus the cap, rounded down to the step", () => {
     const step = product.limitStepMinor;
@@ -141,17 +159,9 @@ describe("plans.maxLiftPpm at the promised date", () => {
         fc.integer({ min: 0, max: 2_000 }).map((n) => n * step),
         fc.option(fc.integer({ min: 0, max: 3_000_000 }), { nil: null }),
         (policyLimitMinor, promisedMinor, liftMaxPpm) => {
-          const active = plan(promisedMinor);
-          const out = assessCommitment({
-            active,
-            businessDate: (today + 10) as BusinessDate,
-            versions: active.versions,
-            features: {},
-            line: { outstandingMinor: 0, dpd: 0 },
+          const out = assessAtEta(promisedMinor, {
             policyLimitMinor,
-            exposureCapMinor: null,
             limitMaxMinor: Number.MAX_SAFE_INTEGER,
-            limitStepMinor: step,
             liftMaxPpm,
           });
           expect(out.commitment?.status).toBe("honoured");
@@ -173,19 +183,7 @@ describe("plans.maxLiftPpm at the promised date", () => {
   });
 
   it("with a cap of 0 a promise lifts nothing: the policy's limit stands", () => {
-    const active = plan(900_000);
-    const out = assessCommitment({
-      active,
-      businessDate: (today + 10) as BusinessDate,
-      versions: active.versions,
-      features: {},
-      line: { outstandingMinor: 0, dpd: 0 },
-      policyLimitMinor: 600_000,
-      exposureCapMinor: null,
-      limitMaxMinor: 5_000_000,
-      limitStepMinor: product.limitStepMinor,
-      liftMaxPpm: 0,
-    });
+    const out = assessAtEta(900_000, { policyLimitMinor: 600_000, limitMaxMinor: 5_000_000, liftMaxPpm: 0 });
     expect(out.floorMinor).toBe(600_000);
     expect(out.commitment?.liftedFromMinor).toBeUndefined();
     expect(out.commitment?.liftCappedAtMinor).toBe(600_000);
