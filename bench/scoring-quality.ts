@@ -48,6 +48,8 @@ export interface QualitySummary {
   readonly reference: { readonly auc: MeanSd; readonly ks: MeanSd };
   readonly characteristics: MeanSd;
   readonly cardSeconds: MeanSd;
+  /** Card AUC − reference AUC per draw: the draws are paired, so this spread is what tells noise from a gap. */
+  readonly aucDifference: MeanSd;
   /** Draws where the card's test AUC is at least the reference's. */
   readonly cardAtLeastReference: number;
 }
@@ -137,6 +139,7 @@ export function summarise(draws: readonly DrawScores[]): QualitySummary {
     reference: { auc: of((d) => d.reference.auc), ks: of((d) => d.reference.ks) },
     characteristics: of((d) => d.characteristics),
     cardSeconds: of((d) => d.cardSeconds),
+    aucDifference: of((d) => d.card.auc - d.reference.auc),
     cardAtLeastReference: draws.filter((d) => d.card.auc >= d.reference.auc).length,
   };
 }
@@ -145,17 +148,24 @@ function pm(x: MeanSd, digits = 4): string {
   return `${x.mean.toFixed(digits)} ± ${x.sd.toFixed(digits)}`;
 }
 
+/** "card − reference AUC +0.0029 ± 0.0150 per draw (standard error of the mean 0.0027)". */
+function differenceText(s: QualitySummary): string {
+  const d = s.aucDifference;
+  const sign = d.mean >= 0 ? "+" : "−";
+  return `card − reference AUC ${sign}${Math.abs(d.mean).toFixed(4)} ± ${d.sd.toFixed(4)} per draw (standard error of the mean ${(d.sd / Math.sqrt(s.draws)).toFixed(4)})`;
+}
+
 export function logSummary(log: (line: string) => void, s: QualitySummary): void {
   log(`scorecard  AUC ${pm(s.card.auc)}  KS ${pm(s.card.ks)}  (${pm(s.characteristics, 1)} characteristics)`);
   log(`one-hot LR AUC ${pm(s.reference.auc)}  KS ${pm(s.reference.ks)}`);
   log(
-    `ratio ${(s.card.auc.mean / s.reference.auc.mean).toFixed(4)}; card ≥ reference on ${s.cardAtLeastReference} of ${s.draws} draws; card training ${pm(s.cardSeconds, 2)} s per draw`,
+    `ratio ${(s.card.auc.mean / s.reference.auc.mean).toFixed(4)}; ${differenceText(s)}; card ≥ reference on ${s.cardAtLeastReference} of ${s.draws} draws; card training ${pm(s.cardSeconds, 2)} s per draw`,
   );
 }
 
 /** Two results, `<name>.test_auc` and `<name>.test_ks`, each with the reference as the baseline. */
 export function qualityResults(name: string, s: QualitySummary, notes: string): BenchResult[] {
-  const common = `${notes}; card ≥ reference AUC on ${s.cardAtLeastReference} of ${s.draws} draws; ${s.characteristics.mean.toFixed(1)} characteristics on average; card training ${s.cardSeconds.mean.toFixed(2)} s per draw`;
+  const common = `${notes}; ${differenceText(s)}; card ≥ reference AUC on ${s.cardAtLeastReference} of ${s.draws} draws; ${s.characteristics.mean.toFixed(1)} characteristics on average; card training ${s.cardSeconds.mean.toFixed(2)} s per draw`;
   return [
     {
       name: `${name}.test_auc`,
