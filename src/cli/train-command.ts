@@ -26,7 +26,7 @@ const usage =
   `[--exclude a,b] [--test-share 0] [--folds ${defaultTrainOptions.folds}] ` +
   `[--selection ${defaultTrainOptions.selection}|iv] [--l2 <number>|cv] [--seed N] [--model-id id] ` +
   "[--feature-versions <json file>] [--min-bin-share 0.05] [--min-bin-bads N] [--min-bin-goods N] " +
-  "[--iv-min 0.02] [--correlation-max 0.7] [--protected a,b] [--allow-protected] [--json]";
+  "[--iv-min 0.02] [--correlation-max 0.8] [--protected a,b] [--allow-protected] [--json]";
 
 const testShareMax = 0.9;
 /** Cross-validation folds: 0 turns it off; one fold is no cross-validation. */
